@@ -1,0 +1,173 @@
+"""Administrators manage people, services, teams and memberships in Django's admin.
+
+Every save goes through the write services, so the admin leaves the same change history as the
+rest of the product. Other roles get 403 from the admin; anonymous users go to the sign-in page.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from lineofsight.history.services import capture
+
+from . import services
+from .models import AccessLogEntry, Membership, Service, Team, User
+
+
+def _admin_login(request: HttpRequest, extra_context=None):
+    if request.user.is_authenticated:
+        raise PermissionDenied("Only administrators may use this part of the service.")
+    return redirect(f"{reverse('accounts:sign_in')}?next={request.GET.get('next', '/admin/')}")
+
+
+def _admin_has_permission(request: HttpRequest) -> bool:
+    # A signed-in user of another role is refused outright rather than sent to a login page.
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied("Only administrators may use this part of the service.")
+    return request.user.is_active and request.user.is_staff
+
+
+# Roles, not Django groups, decide what people may do.
+admin.site.unregister(Group)
+admin.site.login = _admin_login
+admin.site.has_permission = _admin_has_permission
+admin.site.site_header = "Line of Sight administration"
+admin.site.site_title = "Line of Sight administration"
+admin.site.index_title = "People, teams and configuration"
+admin.site.site_url = "/"
+
+
+class UserForm(forms.ModelForm):
+    new_password = forms.CharField(
+        label="New password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Leave blank to keep the current password. At least 12 characters.",
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "role", "is_active", "service", "professional_id")
+
+    def clean_new_password(self):
+        password = self.cleaned_data.get("new_password")
+        if password:
+            validate_password(password, self.instance if self.instance.pk else None)
+        return password
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ("team", "since")
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    form = UserForm
+    list_display = ("full_name", "email", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active", "service")
+    search_fields = ("full_name", "email", "professional_id")
+    ordering = ("full_name",)
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        password = form.cleaned_data.get("new_password") or None
+        if change:
+            before = capture(User.objects.get(pk=obj.pk), services.USER_FIELDS)
+            services.user_update(actor=request.user, user=obj, before=before, password=password)
+        else:
+            created = services.user_create(
+                actor=request.user,
+                email=obj.email,
+                full_name=obj.full_name,
+                role=obj.role,
+                password=password,
+                service=obj.service,
+                professional_id=obj.professional_id,
+            )
+            obj.pk = created.pk
+            obj._state = created._state
+
+    def save_formset(self, request, form, formset, change):
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                services.membership_remove(actor=request.user, membership=deleted.instance)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            team = inline_form.cleaned_data.get("team")
+            if team is None:
+                continue
+            if inline_form.instance.pk:
+                old = Membership.objects.get(pk=inline_form.instance.pk)
+                if old.team_id != team.pk:
+                    services.membership_remove(actor=request.user, membership=old)
+            services.membership_add(actor=request.user, user=form.instance, team=team)
+
+    def delete_model(self, request, obj):
+        raise PermissionDenied("Deactivate people instead of deleting them: their records stay.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        before = (
+            capture(Service.objects.get(pk=obj.pk), services.SERVICE_FIELDS)
+            if change
+            else capture(None, services.SERVICE_FIELDS)
+        )
+        services.service_save(actor=request.user, service=obj, before=before)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "service", "case_system_id")
+    list_filter = ("service",)
+    search_fields = ("name", "case_system_id")
+
+    def save_model(self, request, obj, form, change):
+        before = (
+            capture(Team.objects.get(pk=obj.pk), services.TEAM_FIELDS)
+            if change
+            else capture(None, services.TEAM_FIELDS)
+        )
+        services.team_save(actor=request.user, team=obj, before=before)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Read-only: the access log is evidence, never edited."""
+
+    list_display = ("at", "user", "person_id", "purpose", "path")
+    list_filter = ("purpose",)
+    search_fields = ("person_id", "user__email")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,119 @@
+"""The demonstration council's people: services, teams and one user per role.
+
+DEMO ONLY. The password is published in the README so anyone can try the product on a laptop;
+the command that uses this refuses to run in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from lineofsight.history.services import capture
+
+from . import services
+from .models import Role, Service, Team, User
+
+DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - published demo credential, refused in production
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    name: str
+    service: str
+    case_system_id: str = ""
+
+
+DEFAULT_TEAMS: tuple[DemoTeam, ...] = (
+    DemoTeam("Front Door (MASH)", "Front Door and Assessment", "T-MASH"),
+    DemoTeam("Assessment Team North", "Front Door and Assessment", "T-ASSESS-N"),
+    DemoTeam("Safeguarding Team East", "Safeguarding and Family Help", "T-SAFE-E"),
+    DemoTeam("Safeguarding Team West", "Safeguarding and Family Help", "T-SAFE-W"),
+    DemoTeam("Children in Care Team", "Children in Care and Care Leavers", "T-CIC"),
+    DemoTeam("Care Leavers Team", "Children in Care and Care Leavers", "T-LEAVERS"),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email_local: str
+    full_name: str
+    role: str
+    team: str | None = None
+    service: str | None = None
+
+
+def _demo_users(teams: list[Team]) -> list[DemoUser]:
+    first_case_team = next((t for t in teams if "Safeguarding" in t.name), teams[0])
+    return [
+        DemoUser(
+            "practitioner", "Pat Practitioner (demo)", Role.PRACTITIONER, first_case_team.name
+        ),
+        DemoUser(
+            "team.manager", "Terry Teammanager (demo)", Role.TEAM_MANAGER, first_case_team.name
+        ),
+        DemoUser(
+            "service.manager",
+            "Sam Servicemanager (demo)",
+            Role.SERVICE_MANAGER,
+            service=first_case_team.service.name,
+        ),
+        DemoUser("qa.lead", "Quinn Qualitylead (demo)", Role.QA_LEAD),
+        DemoUser("senior.leader", "Sasha Seniorleader (demo)", Role.SENIOR_LEADER),
+        DemoUser("analyst", "Alex Analyst (demo)", Role.ANALYST),
+        DemoUser("admin", "Ada Administrator (demo)", Role.ADMINISTRATOR),
+    ]
+
+
+def _service_code(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:40]
+
+
+@transaction.atomic
+def demo_council_create(
+    *, teams: tuple[DemoTeam, ...] = DEFAULT_TEAMS, practitioner_professional_id: str = ""
+) -> list[tuple[User, bool]]:
+    """Create (or leave as they are) the demo services, teams and users. Safe to run twice."""
+    made_teams: list[Team] = []
+    for spec in teams:
+        service = Service.objects.filter(name=spec.service).first()
+        if service is None:
+            service = services.service_save(
+                actor=None,
+                service=Service(name=spec.service, code=_service_code(spec.service)),
+                before=capture(None, services.SERVICE_FIELDS),
+            )
+        team = Team.objects.filter(service=service, name=spec.name).first()
+        if team is None:
+            team = services.team_save(
+                actor=None,
+                team=Team(name=spec.name, service=service, case_system_id=spec.case_system_id),
+                before=capture(None, services.TEAM_FIELDS),
+            )
+        made_teams.append(team)
+
+    results = []
+    for spec in _demo_users(made_teams):
+        email = f"{spec.email_local}@{DEMO_EMAIL_DOMAIN}"
+        existing = User.objects.filter(email=email).first()
+        if existing:
+            results.append((existing, False))
+            continue
+        team = next((t for t in made_teams if t.name == spec.team), None)
+        service = Service.objects.filter(name=spec.service).first() if spec.service else None
+        user = services.user_create(
+            actor=None,
+            email=email,
+            full_name=spec.full_name,
+            role=spec.role,
+            password=DEMO_PASSWORD,
+            service=service,
+            professional_id=(
+                practitioner_professional_id if spec.role == Role.PRACTITIONER else ""
+            ),
+            teams=[team] if team else [],
+        )
+        results.append((user, True))
+    return results

@@ -1,0 +1,159 @@
+"""Who may see what and do what: the one place that says it.
+
+Two questions, answered separately:
+- Scope: whose children and teams a role may see (own caseload, own team, own service, everything,
+  or configuration only). Objects outside a user's scope are answered with 404, as if they did not
+  exist, so an outsider learns nothing.
+- Capabilities: which actions a role may take. A user who can see a page but may not act on it
+  gets 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Role, Team, User
+
+
+class Scope(StrEnum):
+    OWN_CASELOAD = "own caseload"
+    OWN_TEAM = "own team"
+    OWN_SERVICE = "own service"
+    EVERYTHING = "everything"
+    CONFIGURATION = "configuration only"
+
+
+class Capability(StrEnum):
+    VIEW_CASEWORK = "view_casework"
+    VIEW_ACCESS_LOG = "view_access_log"
+    MANAGE_USERS = "manage_users"
+    CONFIGURE = "configure"
+    RUN_IMPORTS = "run_imports"
+    VIEW_INDICATORS = "view_indicators"
+    MANAGE_AUDIT_PROGRAMMES = "manage_audit_programmes"
+    MANAGE_PRACTICE_WEEKS = "manage_practice_weeks"
+    LEAD_SUPERVISION = "lead_supervision"
+
+
+ROLE_SCOPE: dict[str, Scope] = {
+    Role.PRACTITIONER: Scope.OWN_CASELOAD,
+    Role.TEAM_MANAGER: Scope.OWN_TEAM,
+    Role.SERVICE_MANAGER: Scope.OWN_SERVICE,
+    Role.QA_LEAD: Scope.EVERYTHING,
+    Role.SENIOR_LEADER: Scope.EVERYTHING,
+    Role.ANALYST: Scope.EVERYTHING,
+    Role.ADMINISTRATOR: Scope.CONFIGURATION,
+}
+
+_CASEWORK_ROLES = {
+    Role.PRACTITIONER,
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.QA_LEAD,
+    Role.SENIOR_LEADER,
+    Role.ANALYST,
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.PRACTITIONER: frozenset({Capability.VIEW_CASEWORK}),
+    Role.TEAM_MANAGER: frozenset(
+        {Capability.VIEW_CASEWORK, Capability.LEAD_SUPERVISION, Capability.VIEW_INDICATORS}
+    ),
+    Role.SERVICE_MANAGER: frozenset({Capability.VIEW_CASEWORK, Capability.VIEW_INDICATORS}),
+    Role.QA_LEAD: frozenset(
+        {
+            Capability.VIEW_CASEWORK,
+            Capability.VIEW_ACCESS_LOG,
+            Capability.VIEW_INDICATORS,
+            Capability.MANAGE_AUDIT_PROGRAMMES,
+            Capability.MANAGE_PRACTICE_WEEKS,
+        }
+    ),
+    Role.SENIOR_LEADER: frozenset({Capability.VIEW_CASEWORK, Capability.VIEW_INDICATORS}),
+    Role.ANALYST: frozenset(
+        {Capability.VIEW_CASEWORK, Capability.RUN_IMPORTS, Capability.VIEW_INDICATORS}
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {Capability.MANAGE_USERS, Capability.CONFIGURE, Capability.VIEW_ACCESS_LOG}
+    ),
+}
+assert set(ROLE_CAPABILITIES) == set(Role.values) == set(ROLE_SCOPE)
+assert all(Capability.VIEW_CASEWORK in ROLE_CAPABILITIES[r] for r in _CASEWORK_ROLES)
+
+
+@dataclass(frozen=True)
+class RoleDescription:
+    role: str
+    label: str
+    scope: Scope
+    summary: str
+
+
+ROLE_SUMMARIES: dict[str, str] = {
+    Role.PRACTITIONER: "See your own caseload's timeliness, take part in audits of your work and "
+    "read the feedback.",
+    Role.TEAM_MANAGER: "See your team's worklist of drift and overdue work, and bring cases to "
+    "group reflective supervision.",
+    Role.SERVICE_MANAGER: "Compare the teams in your service, follow action plans and take part "
+    "in practice weeks.",
+    Role.QA_LEAD: "Run audit programmes, moderation and practice weeks across the whole service, "
+    "and check who has viewed children's records.",
+    Role.SENIOR_LEADER: "Follow the improvement board and the reports to committees.",
+    Role.ANALYST: "Import the council's case data, check its quality, and look after the "
+    "indicators.",
+    Role.ADMINISTRATOR: "Manage people, teams and configuration. Administrators do not see "
+    "children's records.",
+}
+
+
+def scope_for(user: User) -> Scope:
+    return ROLE_SCOPE[user.role]
+
+
+def can(user: User, capability: Capability) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+    )
+
+
+def require(user: User, capability: Capability) -> None:
+    """403 for a signed-in user whose role may not take this action."""
+    if not can(user, capability):
+        raise PermissionDenied(f"Your role may not {capability.value.replace('_', ' ')}.")
+
+
+def describe(user: User) -> RoleDescription:
+    return RoleDescription(
+        role=user.role,
+        label=Role(user.role).label,
+        scope=scope_for(user),
+        summary=ROLE_SUMMARIES[user.role],
+    )
+
+
+def visible_teams(user: User) -> QuerySet[Team]:
+    """The teams whose casework this user may see."""
+    scope = scope_for(user)
+    teams = Team.objects.select_related("service")
+    if scope is Scope.EVERYTHING:
+        return teams.all()
+    if scope is Scope.OWN_SERVICE:
+        return teams.filter(service_id=user.service_id) if user.service_id else teams.none()
+    if scope in (Scope.OWN_TEAM, Scope.OWN_CASELOAD):
+        return teams.filter(memberships__user=user)
+    return teams.none()
+
+
+def get_team_for_user(user: User, team_id: int) -> Team:
+    """The team, or 404 if it does not exist or lies outside the user's scope."""
+    try:
+        return visible_teams(user).get(pk=team_id)
+    except Team.DoesNotExist:
+        raise Http404("No such team") from None

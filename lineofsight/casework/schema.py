@@ -1,0 +1,160 @@
+"""The casework snapshot schema: Standard Safeguarding Dataset tables, by their SSD names.
+
+Field names, types and keys come from the SSD specification files in `ssd_spec/`. The overlay
+below fixes what the specification leaves implicit, and adds `case_notes`, which the SSD lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+SPEC_DIR = Path(__file__).parent / "ssd_spec"
+
+SNAPSHOT_TABLES: tuple[str, ...] = (
+    "ssd_person",
+    "ssd_contacts",
+    "ssd_cin_episodes",
+    "ssd_cin_assessments",
+    "ssd_s47_enquiry",
+    "ssd_initial_cp_conference",
+    "ssd_cin_plans",
+    "ssd_cin_visits",
+    "ssd_cp_plans",
+    "ssd_cp_visits",
+    "ssd_cp_reviews",
+    "ssd_cla_episodes",
+    "ssd_cla_placement",
+    "ssd_cla_reviews",
+    "ssd_cla_visits",
+    "ssd_care_leavers",
+    "ssd_missing",
+    "ssd_legal_status",
+    "ssd_professionals",
+    "ssd_department",
+    "ssd_involvements",
+    "case_notes",
+)
+
+# Keys the specification does not mark as primary keys but which identify a row.
+_PRIMARY_KEY_OVERLAY = {
+    "ssd_department": "dept_team_id",
+    "ssd_involvements": "invo_involvements_id",
+}
+# Foreign keys the specification names with a misspelt table or field.
+_FOREIGN_KEY_OVERLAY = {
+    ("ssd_cla_episodes", "clae_cla_placement_id"): None,
+    ("ssd_department", "dept_team_parent_id"): None,
+    ("ssd_involvements", "invo_person_id"): "ssd_person.pers_person_id",
+    ("ssd_cla_placement", "clap_person_id"): "ssd_person.pers_person_id",
+    ("ssd_cin_visits", "cinv_person_id"): "ssd_person.pers_person_id",
+    ("ssd_cp_visits", "cppv_person_id"): "ssd_person.pers_person_id",
+    ("ssd_cp_reviews", "cppr_person_id"): "ssd_person.pers_person_id",
+    ("ssd_cla_visits", "clav_person_id"): "ssd_person.pers_person_id",
+    ("ssd_cla_placement", "clap_cla_id"): None,
+    ("ssd_cla_reviews", "clar_cla_id"): None,
+}
+
+_TYPE_MAP = {
+    "nvarchar": "VARCHAR",
+    "nchar": "VARCHAR",
+    "varchar": "VARCHAR",
+    "datetime": "DATE",
+    "date": "DATE",
+    "int": "INTEGER",
+    "float": "DOUBLE",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    ssd_type: str
+    description: str
+    primary_key: bool = False
+    foreign_key: str | None = None  # "table.field"
+    required: bool = False
+
+    @property
+    def sql_type(self) -> str:
+        return _TYPE_MAP.get(self.ssd_type.lower(), "VARCHAR")
+
+    @property
+    def is_date(self) -> bool:
+        return self.sql_type == "DATE"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+
+    @property
+    def primary_key(self) -> str:
+        return next(f.name for f in self.fields if f.primary_key)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+_CASE_NOTES = Table(
+    name="case_notes",
+    fields=(
+        Field("note_id", "nvarchar", "Case note ID", primary_key=True, required=True),
+        Field(
+            "note_person_id",
+            "nvarchar",
+            "Person the note is about",
+            foreign_key="ssd_person.pers_person_id",
+            required=True,
+        ),
+        Field("note_date", "datetime", "Date of the recorded event", required=True),
+        Field(
+            "note_author_id",
+            "nvarchar",
+            "Professional who wrote the note",
+            foreign_key="ssd_professionals.prof_professional_id",
+        ),
+        Field("note_type", "nvarchar", "Kind of note (visit, supervision, contact...)"),
+        Field("note_text", "nvarchar", "The note as written"),
+    ),
+)
+
+
+def _load_table(name: str) -> Table:
+    spec = yaml.safe_load((SPEC_DIR / f"{name}.yml").read_text())
+    node = next(n for n in spec["nodes"] if n["name"] == name)
+    fields = []
+    for raw in node["fields"]:
+        fname = raw["name"]
+        validators = {next(iter(v)) for v in raw.get("validators") or []}
+        pk = bool(raw.get("primary_key")) or _PRIMARY_KEY_OVERLAY.get(name) == fname
+        fk = raw.get("foreign_key")
+        if (name, fname) in _FOREIGN_KEY_OVERLAY:
+            fk = _FOREIGN_KEY_OVERLAY[(name, fname)]
+        fields.append(
+            Field(
+                name=fname,
+                ssd_type=str(raw.get("type", "nvarchar")),
+                description=str(raw.get("description", "")),
+                primary_key=pk,
+                foreign_key=fk,
+                required=pk or "required" in validators,
+            )
+        )
+    return Table(name=name, fields=tuple(fields))
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """Every snapshot table, keyed by its SSD name, in load order (parents before children)."""
+    loaded = {n: _load_table(n) for n in SNAPSHOT_TABLES if n != "case_notes"}
+    loaded["case_notes"] = _CASE_NOTES
+    return loaded
