@@ -66,7 +66,6 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +78,8 @@ INSTALLED_APPS = [
     "lineofsight.casework",
     "lineofsight.intake",
     "lineofsight.synthetic",
+    # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [

@@ -64,7 +64,8 @@ class UserForm(forms.ModelForm):
         return password
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked rather than tabular: each field keeps a visible label (WCAG 1.3.1).
     model = Membership
     extra = 1
     fields = ("team", "since")
@@ -98,6 +99,8 @@ class UserAdmin(admin.ModelAdmin):
             obj._state = created._state
 
     def save_formset(self, request, form, formset, change):
+        # The admin's own log reads these; the change history is written by the services.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
                 services.membership_remove(actor=request.user, membership=deleted.instance)

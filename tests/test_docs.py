@@ -1,0 +1,46 @@
+"""The README is checked: every setting and every command the product adds is documented."""
+
+from pathlib import Path
+
+import lineofsight.settings as product_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_every_environment_variable_is_documented():
+    assert product_settings.ENVIRONMENT_VARIABLES, "settings read no environment variables?"
+    missing = [name for name in product_settings.ENVIRONMENT_VARIABLES if f"`{name}`" not in README]
+    assert not missing, f"settings not documented in README.md: {missing}"
+
+
+def test_every_product_command_is_documented():
+    commands = sorted(
+        p.stem
+        for p in (ROOT / "lineofsight").glob("*/management/commands/*.py")
+        if not p.stem.startswith("_")
+    )
+    assert commands
+    missing = [c for c in commands if f"lineofsight {c}" not in README]
+    assert not missing, f"commands not documented in README.md: {missing}"
+
+
+def test_every_pinned_runtime_dependency_is_justified():
+    direct = [
+        line.split(">")[0].split("<")[0].split("[")[0].split("=")[0].strip()
+        for line in (ROOT / "requirements" / "base.in").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    dev = [
+        line.strip()
+        for line in (ROOT / "requirements" / "dev.in").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "-c"))
+    ]
+    table = README.split("## Dependencies", 1)[1].split("## Benchmarks", 1)[0].lower()
+    missing = [name for name in direct + dev if name.lower() not in table]
+    assert not missing, f"dependencies without a line in README.md: {missing}"
+
+
+def test_the_two_setup_commands_are_in_the_readme():
+    assert "make demo" in README
+    assert "make test" in README
