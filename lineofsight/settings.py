@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lineofsight.casework",
     "lineofsight.intake",
     "lineofsight.synthetic",
+    "lineofsight.timeliness",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]
