@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "lineofsight.intake",
     "lineofsight.synthetic",
     "lineofsight.timeliness",
+    "lineofsight.actions",
+    "lineofsight.audits",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]
