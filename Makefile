@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_LA ?= 891
-DEMO_SCALE ?= 0.25
+DEMO_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -24,7 +24,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/lineofsight migrate --no-input -v 0
-	$(BIN)/lineofsight demo_council
+	$(BIN)/lineofsight demo_data --la $(DEMO_LA) --scale $(DEMO_SCALE)
 	@echo "Serving Line of Sight on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/lineofsight runserver --noreload $(HOST):$(PORT)
 

@@ -10,6 +10,15 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test users only
 
 
 @pytest.fixture(autouse=True)
+def _isolated_data_dir(settings, tmp_path):
+    # Snapshots, reports and uploads of every test go to its own folder, never to var/.
+    settings.VAR_DIR = tmp_path / "var"
+    settings.SNAPSHOT_DIR = settings.VAR_DIR / "snapshots"
+    settings.MEDIA_ROOT = settings.VAR_DIR / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests create many users. tests/test_security.py checks that
     # the product's own setting is Argon2.

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "lineofsight.timeliness",
     "lineofsight.actions",
     "lineofsight.audits",
+    "lineofsight.worklists",
+    "lineofsight.supervision",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]
@@ -189,6 +191,13 @@ COUNCIL_COLOUR = env("LINEOFSIGHT_COUNCIL_COLOUR", "#1d4e60")
 
 SNAPSHOT_DIR = VAR_DIR / "snapshots"
 SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
+# DuckDB's memory ceiling for one import: it spills to disk beyond it rather than fail.
+INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
+INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024
+INTAKE_UNZIPPED_MAX_BYTES = env_int("LINEOFSIGHT_UNZIPPED_MAX_MB", 8192) * 1024 * 1024
+# Uploads of children's data wait under the data directory, never in the shared /tmp.
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 
 # Content security policy: nothing from outside the service, no inline script.
 CONTENT_SECURITY_POLICY = {

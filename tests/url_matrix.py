@@ -63,6 +63,243 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+# --- imports (intake) ---
+def _failed_import(council: dict) -> dict:
+    """A real import that failed validation, so its page and report have something to show."""
+    import tempfile
+    from pathlib import Path
+
+    from lineofsight.intake import services
+    from lineofsight.intake.tests import extract
+
+    tables = extract.valid()
+    tables["ssd_cin_plans"][0]["cinp_person_id"] = "NO-SUCH-CHILD"
+    folder = extract.write(Path(tempfile.mkdtemp()) / "bad", tables)
+    run = services.ssd_extract_import(directory=folder, actor=council["users"][Role.ANALYST])
+    return {"pk": run.pk}
+
+
+def _snapshot(council: dict) -> dict:
+    from lineofsight.casework.models import Snapshot
+
+    snapshot = Snapshot.objects.create(
+        file_name="matrix.duckdb", source_kind="ssd", as_at="2025-03-31", content_hash="0" * 64
+    )
+    return {"pk": snapshot.pk}
+
+
+_ANALYST = (Role.ANALYST,)
+EXPECTED.update(
+    {
+        "intake:imports": expect(200, only=_ANALYST),
+        "intake:import_detail": expect(200, only=_ANALYST, kwargs=_failed_import),
+        "intake:import_report": expect(200, only=_ANALYST, kwargs=_failed_import, html=False),
+        "intake:snapshots": expect(200, only=_ANALYST),
+        # Making a snapshot current is a POST; a GET is refused before anything else.
+        "intake:snapshot_make_current": expect(405, kwargs=_snapshot),
+    }
+)
+
+# --- case-file audits and improvement actions (audits/actions apps) ---
+# Arguments come from lineofsight/audits/tests/matrix.py: a West file audited by the East team
+# manager, held by the practitioner (P-1), in the service manager's service, moderated by QA.
+from lineofsight.audits.tests import matrix as _audit_matrix  # noqa: E402
+
+_AUDIT_REPORTS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD, Role.SENIOR_LEADER)
+_QA = (Role.QA_LEAD,)
+_NOT_VISIBLE = {"senior_leader": 404, "analyst": 404, "administrator": 404}
+
+EXPECTED.update(
+    {
+        "audits:my_audits": expect(200, administrator=403),
+        "audits:tools": expect(200),
+        "audits:tool_detail": expect(200, kwargs=_audit_matrix.tool_version),
+        "audits:programmes": expect(200, only=_AUDIT_REPORTS),
+        "audits:programme_create": expect(200, only=_QA),
+        "audits:programme_detail": expect(200, only=_AUDIT_REPORTS, kwargs=_audit_matrix.programme),
+        "audits:programme_sample": expect(200, only=_QA, kwargs=_audit_matrix.programme),
+        "audits:programme_add_file": expect(200, only=_QA, kwargs=_audit_matrix.programme),
+        "audits:programme_moderation": expect(200, only=_QA, kwargs=_audit_matrix.programme),
+        "audits:programme_report": expect(200, only=_AUDIT_REPORTS, kwargs=_audit_matrix.programme),
+        "audits:programme_report_csv": expect(
+            200, only=_AUDIT_REPORTS, kwargs=_audit_matrix.programme, html=False
+        ),
+        "audits:programme_report_xlsx": expect(
+            200, only=_AUDIT_REPORTS, kwargs=_audit_matrix.programme, html=False
+        ),
+        "audits:programme_report_docx": expect(
+            200, only=_AUDIT_REPORTS, kwargs=_audit_matrix.programme, html=False
+        ),
+        "audits:agreement": expect(200, only=_QA),
+        "audits:audit_detail": expect(
+            200, kwargs=_audit_matrix.submitted_audit, child_record=True, **_NOT_VISIBLE
+        ),
+        "audits:audit_edit": expect(
+            200,
+            kwargs=_audit_matrix.draft_audit,
+            child_record=True,
+            practitioner=404,
+            service_manager=403,
+            **_NOT_VISIBLE,
+        ),
+        "audits:audit_version": expect(
+            200, kwargs=_audit_matrix.first_version, child_record=True, **_NOT_VISIBLE
+        ),
+        "audits:audit_reopen": expect(
+            200,
+            kwargs=_audit_matrix.submitted_audit,
+            practitioner=403,
+            service_manager=403,
+            **_NOT_VISIBLE,
+        ),
+        "audits:audit_respond": expect(
+            403,
+            kwargs=_audit_matrix.submitted_audit,
+            child_record=True,
+            practitioner=200,
+            **_NOT_VISIBLE,
+        ),
+        "audits:audit_action_add": expect(
+            200, kwargs=_audit_matrix.submitted_audit, practitioner=403, **_NOT_VISIBLE
+        ),
+        "audits:concern_raise": expect(
+            200,
+            kwargs=_audit_matrix.submitted_audit,
+            child_record=True,
+            practitioner=403,
+            service_manager=403,
+            **_NOT_VISIBLE,
+        ),
+        "audits:audit_reassign": expect(200, only=_QA, kwargs=_audit_matrix.draft_audit),
+        "audits:concern_detail": expect(
+            200, kwargs=_audit_matrix.concern, child_record=True, **_NOT_VISIBLE
+        ),
+        "audits:moderation_detail": expect(
+            404, kwargs=_audit_matrix.moderation, child_record=True, qa_lead=200
+        ),
+        "actions:mine": expect(200, administrator=403),
+        "actions:list": expect(200, administrator=403),
+        "actions:detail": expect(
+            200, kwargs=_audit_matrix.action, child_record=True, administrator=404
+        ),
+    }
+)
+# --- end case-file audits and improvement actions ---
+
+
+# --- timeliness: timescale rules and closure days (administrators only) ---
+def _timeliness_closure(council: dict) -> dict:
+    from lineofsight.timeliness.models import ClosurePeriod
+
+    closure = ClosurePeriod.objects.create(
+        first_day="2026-12-29", last_day="2026-12-31", description="Christmas closure"
+    )
+    return {"pk": closure.pk}
+
+
+EXPECTED.update(
+    {
+        "timeliness:rules": expect(200, only=(Role.ADMINISTRATOR,)),
+        "timeliness:rule_edit": expect(
+            200, only=(Role.ADMINISTRATOR,), kwargs=lambda council: {"rule_id": "cp_visit"}
+        ),
+        "timeliness:closure_add": expect(200, only=(Role.ADMINISTRATOR,)),
+        "timeliness:closure_remove": expect(
+            200, only=(Role.ADMINISTRATOR,), kwargs=_timeliness_closure
+        ),
+    }
+)
+# --- end timeliness ---
+
+
+# --- worklists, chronology and group supervision (worklists and supervision apps) ---
+# Real data for every page: the East council's snapshot (lineofsight/worklists/tests/snapshots.py)
+# is made current, and a session of the East team discusses child E2. E2 is allocated to worker
+# P-2, so the practitioner (P-1) is an outsider to that child and gets 404.
+CASEWORK = (
+    Role.PRACTITIONER,
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.QA_LEAD,
+    Role.SENIOR_LEADER,
+    Role.ANALYST,
+)
+COMPARERS = tuple(r for r in CASEWORK if r != Role.PRACTITIONER)  # Capability.VIEW_INDICATORS
+SUPERVISION_LEADS = (Role.TEAM_MANAGER, Role.QA_LEAD)  # Capability.LEAD_SUPERVISION
+
+
+def _east_team(council: dict) -> dict:
+    from lineofsight.worklists.tests.snapshots import east_snapshot
+
+    east_snapshot()
+    return {"team_id": council["teams"]["east"].pk}
+
+
+def _east_child(council: dict) -> dict:
+    from lineofsight.worklists.tests.snapshots import east_snapshot
+
+    east_snapshot()
+    return {"person_id": "E2"}
+
+
+def _east_session(council: dict):
+    import datetime
+
+    from lineofsight.supervision import services
+    from lineofsight.worklists.tests.snapshots import east_snapshot
+
+    east_snapshot()
+    manager = council["users"]["team_manager"]
+    session = services.session_create(
+        actor=manager,
+        team=council["teams"]["east"],
+        held_on=datetime.date(2024, 7, 1),
+        facilitator=manager,
+    )
+    services.session_cases_nominate(actor=manager, session=session, person_ids=["E2"])
+    return session
+
+
+def _east_data(council: dict) -> dict:
+    """No URL arguments; the page lists what the East snapshot and session hold."""
+    _east_session(council)
+    return {}
+
+
+def _session_kwargs(council: dict) -> dict:
+    return {"pk": _east_session(council).pk}
+
+
+def _case_kwargs(council: dict) -> dict:
+    return {"pk": _east_session(council).cases.get().pk}
+
+
+EXPECTED.update(
+    {
+        "worklists:index": expect(200, only=CASEWORK, practitioner=302, kwargs=_east_data),
+        "worklists:mine": expect(200, only=CASEWORK, kwargs=_east_data),
+        "worklists:service": expect(200, only=COMPARERS, kwargs=_east_data),
+        "worklists:team": expect(200, only=CASEWORK, kwargs=_east_team),
+        "worklists:team_export": expect(200, only=CASEWORK, kwargs=_east_team, html=False),
+        "worklists:chronology": expect(
+            200, only=CASEWORK, practitioner=404, kwargs=_east_child, child_record=True
+        ),
+        "supervision:sessions": expect(200, only=CASEWORK, kwargs=_east_data),
+        "supervision:session_create": expect(200, only=SUPERVISION_LEADS),
+        "supervision:nominate": expect(405),  # a POST from the worklist; GET is refused
+        "supervision:evaluation": expect(200, only=COMPARERS, kwargs=_east_data),
+        "supervision:session": expect(200, only=CASEWORK, practitioner=404, kwargs=_session_kwargs),
+        "supervision:attendees": expect(200, only=SUPERVISION_LEADS, kwargs=_session_kwargs),
+        "supervision:case": expect(
+            200, only=CASEWORK, practitioner=404, kwargs=_case_kwargs, child_record=True
+        ),
+        "supervision:action_create": expect(200, only=SUPERVISION_LEADS, kwargs=_case_kwargs),
+        "supervision:case_remove": expect(405, kwargs=_case_kwargs),  # POST only
+    }
+)
+# --- end worklists, chronology and group supervision ---
+
+
 def admin_expectation(url_name: str) -> Expect:
     """Administrators use the admin; every other role gets 403; nobody is sent to sign in."""
     admin_status = 200

@@ -45,8 +45,11 @@ class DemoUser:
     service: str | None = None
 
 
-def _demo_users(teams: list[Team]) -> list[DemoUser]:
-    first_case_team = next((t for t in teams if "Safeguarding" in t.name), teams[0])
+def _demo_users(teams: list[Team], home_team: str | None) -> list[DemoUser]:
+    first_case_team = next(
+        (t for t in teams if t.name == home_team),
+        next((t for t in teams if "Safeguarding" in t.name), teams[0]),
+    )
     return [
         DemoUser(
             "practitioner", "Pat Practitioner (demo)", Role.PRACTITIONER, first_case_team.name
@@ -73,9 +76,17 @@ def _service_code(name: str) -> str:
 
 @transaction.atomic
 def demo_council_create(
-    *, teams: tuple[DemoTeam, ...] = DEFAULT_TEAMS, practitioner_professional_id: str = ""
+    *,
+    teams: tuple[DemoTeam, ...] = DEFAULT_TEAMS,
+    home_team: str | None = None,
+    practitioner_professional_id: str = "",
 ) -> list[tuple[User, bool]]:
-    """Create (or leave as they are) the demo services, teams and users. Safe to run twice."""
+    """Create (or leave as they are) the demo services, teams and users. Safe to run twice.
+
+    `home_team` is the team the demo practitioner and team manager belong to, and whose service
+    the demo service manager leads; `practitioner_professional_id` gives the practitioner a
+    caseload in the imported data.
+    """
     made_teams: list[Team] = []
     for spec in teams:
         service = Service.objects.filter(name=spec.service).first()
@@ -95,7 +106,7 @@ def demo_council_create(
         made_teams.append(team)
 
     results = []
-    for spec in _demo_users(made_teams):
+    for spec in _demo_users(made_teams, home_team):
         email = f"{spec.email_local}@{DEMO_EMAIL_DOMAIN}"
         existing = User.objects.filter(email=email).first()
         if existing:

@@ -38,6 +38,8 @@ class Capability(StrEnum):
     MANAGE_AUDIT_PROGRAMMES = "manage_audit_programmes"
     MANAGE_PRACTICE_WEEKS = "manage_practice_weeks"
     LEAD_SUPERVISION = "lead_supervision"
+    # --- audits (case-file audits feature): read programme reports, scoped to one's area ---
+    VIEW_AUDIT_REPORTS = "view_audit_reports"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -62,9 +64,20 @@ _CASEWORK_ROLES = {
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.PRACTITIONER: frozenset({Capability.VIEW_CASEWORK}),
     Role.TEAM_MANAGER: frozenset(
-        {Capability.VIEW_CASEWORK, Capability.LEAD_SUPERVISION, Capability.VIEW_INDICATORS}
+        {
+            Capability.VIEW_CASEWORK,
+            Capability.LEAD_SUPERVISION,
+            Capability.VIEW_INDICATORS,
+            Capability.VIEW_AUDIT_REPORTS,  # audits feature
+        }
     ),
-    Role.SERVICE_MANAGER: frozenset({Capability.VIEW_CASEWORK, Capability.VIEW_INDICATORS}),
+    Role.SERVICE_MANAGER: frozenset(
+        {
+            Capability.VIEW_CASEWORK,
+            Capability.VIEW_INDICATORS,
+            Capability.VIEW_AUDIT_REPORTS,  # audits feature
+        }
+    ),
     Role.QA_LEAD: frozenset(
         {
             Capability.VIEW_CASEWORK,
@@ -72,9 +85,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_INDICATORS,
             Capability.MANAGE_AUDIT_PROGRAMMES,
             Capability.MANAGE_PRACTICE_WEEKS,
+            Capability.VIEW_AUDIT_REPORTS,  # audits feature
         }
     ),
-    Role.SENIOR_LEADER: frozenset({Capability.VIEW_CASEWORK, Capability.VIEW_INDICATORS}),
+    Role.SENIOR_LEADER: frozenset(
+        {
+            Capability.VIEW_CASEWORK,
+            Capability.VIEW_INDICATORS,
+            Capability.VIEW_AUDIT_REPORTS,  # audits feature
+        }
+    ),
     Role.ANALYST: frozenset(
         {Capability.VIEW_CASEWORK, Capability.RUN_IMPORTS, Capability.VIEW_INDICATORS}
     ),
@@ -82,6 +102,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {Capability.MANAGE_USERS, Capability.CONFIGURE, Capability.VIEW_ACCESS_LOG}
     ),
 }
+# --- group reflective supervision (worklists/supervision apps) ---
+# Quality assurance leads (principal social workers) set up and record group supervision for any
+# team, as team managers do for their own.
+ROLE_CAPABILITIES[Role.QA_LEAD] = ROLE_CAPABILITIES[Role.QA_LEAD] | {Capability.LEAD_SUPERVISION}
+# --- end group reflective supervision ---
 assert set(ROLE_CAPABILITIES) == set(Role.values) == set(ROLE_SCOPE)
 assert all(Capability.VIEW_CASEWORK in ROLE_CAPABILITIES[r] for r in _CASEWORK_ROLES)
 

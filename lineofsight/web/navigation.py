@@ -27,11 +27,84 @@ class Link:
 
 
 LINKS: tuple[Link, ...] = (
+    # --- case-file audits and improvement actions (audits/actions apps) ---
+    Link(
+        "audits:my_audits",
+        "Audits",
+        "Audits allocated to you, audits to moderate, and audits of your cases or your teams.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "audits:programmes",
+        "Audit programmes",
+        "Audit cycles: samples, allocation, moderation, and reports of grades and themes.",
+        Capability.VIEW_AUDIT_REPORTS,
+    ),
+    Link(
+        "audits:agreement",
+        "Moderation agreement",
+        "How often auditors and moderators agree, by auditor and team, and over time.",
+        Capability.MANAGE_AUDIT_PROGRAMMES,
+    ),
+    Link(
+        "audits:tools",
+        "Audit tools",
+        "The questions, answer scales and grade descriptors each audit tool uses.",
+        Capability.MANAGE_AUDIT_PROGRAMMES,
+    ),
+    Link(
+        "actions:mine",
+        "My actions",
+        "Improvement actions you own: what is open and what is overdue.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "actions:list",
+        "Improvement actions",
+        "Actions raised by audits and other quality assurance, and whether they are done.",
+        Capability.VIEW_INDICATORS,
+    ),
+    # --- end case-file audits and improvement actions ---
+    # --- worklists, chronology and group supervision (worklists/supervision apps) ---
+    Link(
+        "worklists:index",
+        "Worklists",
+        "Children with open cases in your teams, their signs of drift and delay, and each "
+        "child's chronology.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "worklists:service",
+        "Teams side by side",
+        "How many children each team holds, and how many have each sign of drift or delay.",
+        Capability.VIEW_INDICATORS,
+    ),
+    Link(
+        "supervision:sessions",
+        "Group reflective supervision",
+        "Sessions where a team reflects on children whose cases have drifted, and what they "
+        "decided.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "supervision:evaluation",
+        "Has group supervision reduced drift?",
+        "Cases discussed, actions done on time, and flags cleared, against similar cases.",
+        Capability.VIEW_INDICATORS,
+    ),
+    # --- end worklists, chronology and group supervision ---
     Link(
         "intake:imports",
         "Imports",
         "Load the council's case data, read the validation report and choose the current snapshot.",
         Capability.RUN_IMPORTS,
+    ),
+    Link(
+        "timeliness:rules",
+        "Timescales",
+        "The timescales casework is measured against, the council's local standards and its "
+        "closure days.",
+        Capability.CONFIGURE,
     ),
     Link(
         "accounts:access_log",

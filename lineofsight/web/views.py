@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lineofsight.accounts import policy
+from lineofsight.audits.selectors import home_panels as audit_home_panels
 
 from .navigation import home_links
 
@@ -17,7 +18,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"role": policy.describe(request.user), "links": home_links(request.user)},
+        {
+            "role": policy.describe(request.user),
+            "links": home_links(request.user),
+            "audit_panels": audit_home_panels(request.user),
+        },
     )
 
 

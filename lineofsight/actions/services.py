@@ -1,0 +1,168 @@
+"""Every write to improvement actions. Keyword-only, in a transaction, with change history.
+
+Who may do what is checked by the caller through `selectors` (the access helpers); these services
+only refuse what is wrong whoever asks (a done action cannot go back to open without a note).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from lineofsight.accounts.models import Team, User
+from lineofsight.history.services import capture, record_change
+
+from .models import (
+    CLOSED_STATUSES,
+    ActionNote,
+    ImprovementAction,
+    Priority,
+    RecheckResult,
+    SourceType,
+    Status,
+)
+
+ACTION_FIELDS = (
+    "source_type",
+    "source_id",
+    "person_id",
+    "team_id",
+    "issue",
+    "action",
+    "risk_if_not_done",
+    "priority",
+    "due_date",
+    "owner_id",
+    "status",
+    "recheck_date",
+)
+
+
+class ActionError(ValueError):
+    """A change that is not allowed whoever asks; the message says why, for the user."""
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    source_type: SourceType | str,
+    source_id: str | int,
+    issue: str,
+    action: str,
+    owner: User,
+    due_date: datetime.date,
+    priority: Priority | str = Priority.MEDIUM,
+    risk_if_not_done: str = "",
+    person_id: str = "",
+    team: Team | None = None,
+    recheck_date: datetime.date | None = None,
+) -> ImprovementAction:
+    if source_type not in SourceType.values:
+        raise ActionError(f"Unknown source of an action: {source_type!r}")
+    if priority not in Priority.values:
+        raise ActionError(f"Unknown priority: {priority!r}")
+    if not issue.strip() or not action.strip():
+        raise ActionError("An action needs the issue identified and the action to be taken.")
+    if not owner.is_active:
+        raise ActionError(f"{owner.full_name} can no longer sign in, so cannot own an action.")
+    item = ImprovementAction.objects.create(
+        source_type=source_type,
+        source_id=str(source_id),
+        person_id=person_id.strip(),
+        team=team,
+        issue=issue.strip(),
+        action=action.strip(),
+        risk_if_not_done=risk_if_not_done.strip(),
+        priority=priority,
+        due_date=due_date,
+        owner=owner,
+        created_by=actor,
+        recheck_date=recheck_date,
+    )
+    record_change(
+        actor=actor, action="action_create", obj=item, before=capture(None, ACTION_FIELDS)
+    )
+    return item
+
+
+@transaction.atomic
+def action_update_status(
+    *, actor: User, action: ImprovementAction, status: Status | str, note: str = ""
+) -> ImprovementAction:
+    """Move an action on. Closing it, or reopening a closed one, needs a note saying why."""
+    if status not in Status.values:
+        raise ActionError(f"Unknown status: {status!r}")
+    locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    if locked.status == status:
+        if note.strip():
+            action_add_note(actor=actor, action=locked, text=note)
+        return locked
+    changing_closed = status in CLOSED_STATUSES or locked.status in CLOSED_STATUSES
+    if changing_closed and not note.strip():
+        raise ActionError("Say what was done, or why not, when you close or reopen an action.")
+    before = capture(locked, ("status", "closed_at"))
+    locked.status = status
+    locked.closed_at = timezone.now() if status in CLOSED_STATUSES else None
+    locked.save(update_fields=["status", "closed_at"])
+    record_change(actor=actor, action="action_update_status", obj=locked, before=before)
+    if note.strip():
+        action_add_note(actor=actor, action=locked, text=note)
+    return locked
+
+
+@transaction.atomic
+def action_add_note(*, actor: User, action: ImprovementAction, text: str) -> ActionNote:
+    if not text.strip():
+        raise ActionError("Enter the progress note.")
+    note = ActionNote.objects.create(action=action, author=actor, text=text.strip())
+    record_change(
+        actor=actor,
+        action="action_add_note",
+        obj=action,
+        before={"note": None},
+        after={"note": text.strip()[:500]},
+    )
+    return note
+
+
+@transaction.atomic
+def action_reassign(
+    *, actor: User, action: ImprovementAction, owner: User, due_date: datetime.date
+) -> ImprovementAction:
+    if not owner.is_active:
+        raise ActionError(f"{owner.full_name} can no longer sign in, so cannot own an action.")
+    locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    before = capture(locked, ("owner_id", "due_date"))
+    locked.owner, locked.due_date = owner, due_date
+    locked.save(update_fields=["owner", "due_date"])
+    record_change(actor=actor, action="action_reassign", obj=locked, before=before)
+    return locked
+
+
+@transaction.atomic
+def action_record_recheck(
+    *,
+    actor: User,
+    action: ImprovementAction,
+    result: RecheckResult | str,
+    notes: str,
+    next_recheck_date: datetime.date | None = None,
+) -> ImprovementAction:
+    """Whether practice changed when someone looked again (e.g. at the next practice week)."""
+    if result not in RecheckResult.values:
+        raise ActionError(f"Unknown re-check result: {result!r}")
+    if not notes.strip():
+        raise ActionError("Say what the re-check found.")
+    locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    fields = ("recheck_result", "recheck_notes", "rechecked_at", "recheck_date")
+    before = capture(locked, fields)
+    locked.recheck_result = result
+    locked.recheck_notes = notes.strip()
+    locked.rechecked_at = timezone.now()
+    locked.recheck_date = next_recheck_date
+    locked.save(update_fields=list(fields))
+    record_change(actor=actor, action="action_record_recheck", obj=locked, before=before)
+    return locked

@@ -1,0 +1,544 @@
+"""Reads of audits, scoped by the requesting user, and the access helpers.
+
+Who sees an audit:
+- its auditor, and its moderator;
+- the practitioner who holds the case (by professional id), once it has been submitted;
+- team and service managers, for files in their teams;
+- whoever was sent a safeguarding concern raised on it;
+- the quality assurance lead: every audit.
+Anyone else gets 404. Only the auditor and the quality assurance lead see a draft's content;
+others see the latest submitted version. A moderator who has not yet graded never sees the
+auditor's grades, on any page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import Role, User
+from lineofsight.actions import selectors as action_selectors
+
+from .grades import grade_label
+from .models import (
+    Answer,
+    Audit,
+    AuditProgramme,
+    AuditStatus,
+    AuditToolVersion,
+    AuditVersion,
+    Moderation,
+    ModerationStatus,
+    PractitionerResponse,
+    SafeguardingConcern,
+    SectionGrade,
+    ToolQuestion,
+    ToolSection,
+)
+
+VIEW_REPORTS = policy.Capability.VIEW_AUDIT_REPORTS
+MANAGE = policy.Capability.MANAGE_AUDIT_PROGRAMMES
+
+
+def sees_all(user: User) -> bool:
+    return policy.can(user, MANAGE)
+
+
+def _is_manager(user: User) -> bool:
+    return policy.scope_for(user) in (policy.Scope.OWN_TEAM, policy.Scope.OWN_SERVICE)
+
+
+# -- tools -------------------------------------------------------------------------------------
+
+
+def tool_versions() -> QuerySet[AuditToolVersion]:
+    """Tool versions are configuration, not anyone's record: every signed-in user may read."""
+    return AuditToolVersion.objects.select_related("tool").order_by("tool__name", "-version")
+
+
+def get_tool_version(pk: int) -> AuditToolVersion:
+    try:
+        return tool_versions().get(pk=pk)
+    except AuditToolVersion.DoesNotExist:
+        raise Http404("No such audit tool") from None
+
+
+def tool_structure(tool: AuditToolVersion) -> list[ToolSection]:
+    """Sections with their questions, in order, in two queries."""
+    return list(
+        tool.sections.order_by("order").prefetch_related(
+            Prefetch("questions", queryset=ToolQuestion.objects.order_by("order"))
+        )
+    )
+
+
+# -- programmes --------------------------------------------------------------------------------
+
+
+def require_programme_access(user: User) -> None:
+    if not (policy.can(user, MANAGE) or policy.can(user, VIEW_REPORTS)):
+        policy.require(user, VIEW_REPORTS)
+
+
+def programmes_for(user: User) -> QuerySet[AuditProgramme]:
+    require_programme_access(user)
+    return AuditProgramme.objects.select_related("tool_version", "created_by").order_by(
+        "-period_start", "-id"
+    )
+
+
+def get_programme_for_user(user: User, pk: int) -> AuditProgramme:
+    try:
+        return programmes_for(user).get(pk=pk)
+    except AuditProgramme.DoesNotExist:
+        raise Http404("No such audit programme") from None
+
+
+def report_audits(user: User, programme: AuditProgramme) -> QuerySet[Audit]:
+    """The audits a programme report counts for this user: all, or their teams' only."""
+    audits = Audit.objects.filter(programme=programme)
+    if sees_all(user) or policy.scope_for(user) is policy.Scope.EVERYTHING:
+        return audits
+    return audits.filter(team__in=policy.visible_teams(user))
+
+
+# -- audits ------------------------------------------------------------------------------------
+
+
+def audits_visible_to(user: User) -> QuerySet[Audit]:
+    audits = Audit.objects.select_related("programme", "team", "auditor")
+    if not user.is_authenticated or not user.is_active:
+        return audits.none()
+    if sees_all(user):
+        return audits.all()
+    if policy.scope_for(user) is policy.Scope.CONFIGURATION:
+        return audits.none()
+    mine = Q(auditor=user) | Q(moderation__moderator=user) | Q(concerns__notified=user)
+    if user.professional_id:
+        mine |= Q(worker_id=user.professional_id, first_submitted_at__isnull=False)
+    if _is_manager(user):
+        mine |= Q(team__in=policy.visible_teams(user))
+    # A subquery, not distinct(): the joins above would repeat rows.
+    return audits.filter(pk__in=Audit.objects.filter(mine).values("pk"))
+
+
+def get_audit_for_user(user: User, pk: int) -> Audit:
+    """The audit, or 404 if it does not exist or the user may not see it."""
+    try:
+        return audits_visible_to(user).select_related("programme__tool_version").get(pk=pk)
+    except Audit.DoesNotExist:
+        raise Http404("No such audit") from None
+
+
+def is_auditor(user: User, audit: Audit) -> bool:
+    return audit.auditor_id == user.pk
+
+
+def can_edit(user: User, audit: Audit) -> bool:
+    return audit.status != AuditStatus.SUBMITTED and (is_auditor(user, audit) or sees_all(user))
+
+
+def can_reopen(user: User, audit: Audit) -> bool:
+    return audit.status == AuditStatus.SUBMITTED and (is_auditor(user, audit) or sees_all(user))
+
+
+def _moderation(audit: Audit) -> Moderation | None:
+    try:
+        return audit.moderation
+    except Moderation.DoesNotExist:
+        return None
+
+
+def can_raise_concern(user: User, audit: Audit) -> bool:
+    moderation = _moderation(audit)
+    return (
+        is_auditor(user, audit)
+        or sees_all(user)
+        or (moderation is not None and moderation.moderator_id == user.pk)
+    )
+
+
+def can_add_action(user: User, audit: Audit) -> bool:
+    if can_raise_concern(user, audit):
+        return True
+    return _is_manager(user) and (
+        audit.team_id is not None and policy.visible_teams(user).filter(pk=audit.team_id).exists()
+    )
+
+
+def grades_hidden_for(user: User, audit: Audit) -> bool:
+    """True while this user is the audit's moderator and has not submitted their own grade."""
+    moderation = _moderation(audit)
+    return moderation is not None and moderation.moderator_id == user.pk and moderation.is_blind
+
+
+def shown_version(user: User, audit: Audit) -> AuditVersion | None:
+    """The version this user sees: the working version for the auditor and QA, otherwise the
+    latest submitted one (None while nothing has been submitted)."""
+    versions = AuditVersion.objects.select_related("submitted_by", "last_saved_by")
+    if is_auditor(user, audit) or sees_all(user):
+        version = versions.filter(audit=audit, number=audit.current_version).first()
+        # Not yet written: nobody has saved anything (services.current_version).
+        return version or AuditVersion(audit=audit, number=audit.current_version)
+    return versions.filter(audit=audit, is_current_submission=True).first()
+
+
+def audit_versions(audit: Audit) -> list[AuditVersion]:
+    return list(
+        AuditVersion.objects.filter(audit=audit)
+        .select_related("submitted_by", "created_by")
+        .order_by("number")
+    )
+
+
+def get_version_for_user(user: User, audit: Audit, number: int) -> AuditVersion:
+    """A past version: submitted versions for anyone who can see the audit; drafts only for
+    the auditor and the quality assurance lead."""
+    version = AuditVersion.objects.filter(audit=audit, number=number).first()
+    if version is None:
+        raise Http404("No such version")
+    if not version.is_locked and not (is_auditor(user, audit) or sees_all(user)):
+        raise Http404("No such version")
+    return version
+
+
+@dataclass
+class QuestionRow:
+    question: ToolQuestion
+    answer: Answer | None
+
+
+@dataclass
+class SectionRow:
+    section: ToolSection
+    grade: SectionGrade | None
+    questions: list[QuestionRow] = field(default_factory=list)
+
+
+def version_content(version: AuditVersion) -> list[SectionRow]:
+    """The tool's sections and questions with this version's answers and grades."""
+    tool = version.audit.programme.tool_version
+    answers = {a.question_id: a for a in version.answers.all()} if version.pk else {}
+    grades = {g.section_id: g for g in version.section_grades.all()} if version.pk else {}
+    rows = []
+    for section in tool_structure(tool):
+        row = SectionRow(section=section, grade=grades.get(section.pk))
+        row.questions = [QuestionRow(q, answers.get(q.pk)) for q in section.questions.all()]
+        rows.append(row)
+    return rows
+
+
+def practitioner_response(audit: Audit) -> PractitionerResponse | None:
+    return PractitionerResponse.objects.filter(audit=audit).select_related("practitioner").first()
+
+
+def can_respond(user: User, audit: Audit) -> bool:
+    """The practitioner who holds the case, once the audit has been submitted."""
+    if audit.first_submitted_at is None:
+        return False
+    response = practitioner_response(audit)
+    if response is not None:
+        return response.practitioner_id == user.pk
+    return bool(user.professional_id) and user.professional_id == audit.worker_id
+
+
+def concerns_for(audit: Audit) -> QuerySet[SafeguardingConcern]:
+    return audit.concerns.select_related("raised_by", "responded_by").prefetch_related("notified")
+
+
+def get_concern_for_user(user: User, pk: int) -> SafeguardingConcern:
+    concern = (
+        SafeguardingConcern.objects.select_related("audit", "raised_by", "responded_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if concern is None:
+        raise Http404("No such concern")
+    if not audits_visible_to(user).filter(pk=concern.audit_id).exists():
+        raise Http404("No such concern")
+    return concern
+
+
+def can_respond_to_concern(user: User, concern: SafeguardingConcern) -> bool:
+    return concern.is_open and (sees_all(user) or concern.notified.filter(pk=user.pk).exists())
+
+
+# -- moderation --------------------------------------------------------------------------------
+
+
+def get_moderation_for_user(user: User, pk: int) -> Moderation:
+    moderation = (
+        Moderation.objects.select_related(
+            "audit__programme__tool_version", "audit__team", "moderator", "auditor"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if moderation is None or not (moderation.moderator_id == user.pk or sees_all(user)):
+        raise Http404("No such moderation")
+    return moderation
+
+
+def programme_moderations(programme: AuditProgramme) -> QuerySet[Moderation]:
+    return (
+        Moderation.objects.filter(draw__programme=programme)
+        .select_related("audit", "moderator", "auditor", "audit__team")
+        .order_by("audit_id")
+    )
+
+
+# -- worklists ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditWork:
+    to_do: list[Audit]
+    submitted: list[Audit]
+    moderations: list[Moderation]
+    responses: list[PractitionerResponse]
+    my_cases: list[Audit]
+    area: list[Audit]
+
+
+def audit_work(user: User, area_limit: int = 200) -> AuditWork:
+    """Everything audit-related waiting for, or relevant to, this user."""
+    base = Audit.objects.select_related("programme", "team")
+    to_do = list(
+        base.filter(auditor=user).exclude(status=AuditStatus.SUBMITTED).order_by("due_date")
+    )
+    submitted = list(
+        base.filter(auditor=user, status=AuditStatus.SUBMITTED).order_by("-last_submitted_at")[:50]
+    )
+    moderations = list(
+        Moderation.objects.filter(moderator=user)
+        .exclude(status=ModerationStatus.AGREED)
+        .select_related("audit", "audit__programme")
+        .order_by("audit_id")
+    )
+    responses = list(
+        PractitionerResponse.objects.filter(practitioner=user, responded_at__isnull=True)
+        .select_related("audit", "audit__programme")
+        .order_by("invited_at")
+    )
+    my_cases: list[Audit] = []
+    if user.professional_id:
+        my_cases = list(
+            base.filter(worker_id=user.professional_id, first_submitted_at__isnull=False).order_by(
+                "-last_submitted_at"
+            )[:50]
+        )
+    area: list[Audit] = []
+    if _is_manager(user) or sees_all(user):
+        scoped = base.select_related("auditor")
+        if not sees_all(user):
+            scoped = scoped.filter(team__in=policy.visible_teams(user))
+        area = list(scoped.order_by("status", "due_date", "id")[:area_limit])
+    return AuditWork(to_do, submitted, moderations, responses, my_cases, area)
+
+
+# -- the home page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PanelItem:
+    text: str
+    url: str
+    detail: str = ""
+    tag: str = ""
+    tag_class: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    title: str
+    items: tuple[PanelItem, ...]
+    more_url: str = ""
+    more_text: str = ""
+    summary: str = ""
+
+
+PANEL_ITEMS = 5
+
+
+def _due(day: datetime.date | None, today: datetime.date) -> tuple[str, str, str]:
+    if day is None:
+        return "", "", ""
+    if day < today:
+        return f"Was due {day:%d/%m/%Y}", "Overdue", "govuk-tag--red"
+    return f"Due {day:%d/%m/%Y}", "", ""
+
+
+def home_panels(user: User) -> list[HomePanel]:
+    """What needs this user's attention from audits and actions, for the home page. Empty
+    panels are left out, so the list is empty for someone with nothing to do."""
+    if not user.is_authenticated or policy.scope_for(user) is policy.Scope.CONFIGURATION:
+        return []
+    today = timezone.localdate()
+    now = timezone.now()
+    panels: list[HomePanel] = []
+
+    concerns = list(
+        SafeguardingConcern.objects.filter(notified=user, responded_at__isnull=True)
+        .select_related("audit")
+        .order_by("respond_by")[: PANEL_ITEMS + 1]
+    )
+    if concerns:
+        panels.append(
+            HomePanel(
+                key="concerns",
+                title="Safeguarding concerns for your response",
+                items=tuple(
+                    PanelItem(
+                        text=f"Child {c.audit.person_id}",
+                        url=reverse("audits:concern_detail", kwargs={"pk": c.pk}),
+                        detail=f"Respond by {timezone.localtime(c.respond_by):%H:%M on %d/%m/%Y}",
+                        tag="Overdue" if c.respond_by < now else "Immediate",
+                        tag_class="govuk-tag--red",
+                    )
+                    for c in concerns[:PANEL_ITEMS]
+                ),
+            )
+        )
+
+    to_do = list(
+        Audit.objects.filter(auditor=user)
+        .exclude(status=AuditStatus.SUBMITTED)
+        .order_by("due_date", "id")[: PANEL_ITEMS + 1]
+    )
+    if to_do:
+        overdue = (
+            Audit.objects.filter(auditor=user, due_date__lt=today)
+            .exclude(status=AuditStatus.SUBMITTED)
+            .count()
+        )
+        items = []
+        for a in to_do[:PANEL_ITEMS]:
+            detail, tag, tag_class = _due(a.due_date, today)
+            items.append(
+                PanelItem(
+                    text=f"{a.reference}: child {a.person_id}",
+                    url=reverse("audits:audit_detail", kwargs={"pk": a.pk}),
+                    detail=detail,
+                    tag=tag,
+                    tag_class=tag_class,
+                )
+            )
+        panels.append(
+            HomePanel(
+                key="audits",
+                title="Audits allocated to you",
+                items=tuple(items),
+                summary=f"{overdue} overdue" if overdue else "",
+                more_url=reverse("audits:my_audits"),
+                more_text="All your audit work",
+            )
+        )
+
+    moderations = list(
+        Moderation.objects.filter(moderator=user)
+        .exclude(status=ModerationStatus.AGREED)
+        .select_related("audit")
+        .order_by("id")[: PANEL_ITEMS + 1]
+    )
+    if moderations:
+        panels.append(
+            HomePanel(
+                key="moderation",
+                title="Audits to moderate",
+                items=tuple(
+                    PanelItem(
+                        text=f"{m.audit.reference}: child {m.audit.person_id}",
+                        url=reverse("audits:moderation_detail", kwargs={"pk": m.pk}),
+                        detail=m.get_status_display(),
+                    )
+                    for m in moderations[:PANEL_ITEMS]
+                ),
+                more_url=reverse("audits:my_audits"),
+                more_text="All your audit work",
+            )
+        )
+
+    responses = list(
+        PractitionerResponse.objects.filter(practitioner=user, responded_at__isnull=True)
+        .select_related("audit")
+        .order_by("invited_at")[: PANEL_ITEMS + 1]
+    )
+    if responses:
+        panels.append(
+            HomePanel(
+                key="responses",
+                title="Audits of your cases: your view is invited",
+                items=tuple(
+                    PanelItem(
+                        text=f"{r.audit.reference}: child {r.audit.person_id}",
+                        url=reverse("audits:audit_respond", kwargs={"pk": r.audit_id}),
+                        detail=f"Invited {timezone.localtime(r.invited_at):%d/%m/%Y}",
+                    )
+                    for r in responses[:PANEL_ITEMS]
+                ),
+            )
+        )
+
+    if sees_all(user) or _is_manager(user):
+        overdue_audits = Audit.objects.filter(due_date__lt=today).exclude(
+            status=AuditStatus.SUBMITTED
+        )
+        if not sees_all(user):
+            overdue_audits = overdue_audits.filter(team__in=policy.visible_teams(user))
+        count = overdue_audits.count()
+        if count:
+            panels.append(
+                HomePanel(
+                    key="overdue_audits",
+                    title="Overdue audits" + ("" if sees_all(user) else " in your area"),
+                    items=(),
+                    summary=f"{count} audit{'s' if count != 1 else ''} past their due date.",
+                    more_url=reverse("audits:my_audits"),
+                    more_text="See the audits",
+                )
+            )
+
+    actions = list(action_selectors.my_open_actions(user)[: PANEL_ITEMS + 1])
+    if actions:
+        counts = action_selectors.action_counts(action_selectors.my_open_actions(user), today)
+        items = []
+        for a in actions[:PANEL_ITEMS]:
+            detail, tag, tag_class = _due(a.due_date, today)
+            items.append(
+                PanelItem(
+                    text=a.action[:80],
+                    url=reverse("actions:detail", kwargs={"pk": a.pk}),
+                    detail=detail,
+                    tag=tag,
+                    tag_class=tag_class,
+                )
+            )
+        panels.append(
+            HomePanel(
+                key="actions",
+                title="Your improvement actions",
+                items=tuple(items),
+                summary=f"{counts.open} open, {counts.overdue} overdue",
+                more_url=reverse("actions:mine"),
+                more_text="All your actions",
+            )
+        )
+    return panels
+
+
+def auditor_choices(audit: Audit) -> QuerySet[User]:
+    """People the QA lead could give this audit to (eligibility is checked on saving)."""
+    return User.objects.filter(is_active=True, role__in=audit.programme.auditor_roles).exclude(
+        role=Role.ADMINISTRATOR
+    )
+
+
+def grade_text(value: int | None) -> str:
+    return grade_label(value)

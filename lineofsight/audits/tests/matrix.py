@@ -1,0 +1,99 @@
+"""URL arguments for tests/url_matrix.py: each builds, from the test council, the object one
+audits or actions page is about, arranged so every role's expected status is meaningful:
+
+- the file belongs to West (Safeguarding service); the East team manager audits it, which is
+  allowed (not their team); the practitioner (professional id P-1) holds the case;
+- the service manager leads Safeguarding, so West is in their area;
+- the quality assurance lead sees everything and moderates.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from lineofsight.actions import services as action_services
+from lineofsight.actions.models import SourceType
+from lineofsight.audits import services
+from lineofsight.audits.grades import Grade
+from lineofsight.audits.models import Audit, Moderation, ModerationDraw, ModerationReason
+
+from . import factories
+
+
+def _audit(council, *, submitted: bool) -> Audit:
+    programme = factories.programme(council["users"]["qa_lead"])
+    audit = factories.audit(
+        programme,
+        person_id="W007",
+        team=council["teams"]["west"],
+        auditor=council["users"]["team_manager"],
+        worker_id="P-1",
+    )
+    if submitted:
+        factories.submit(audit, council["users"]["team_manager"], grade=Grade.GOOD)
+        audit.refresh_from_db()
+    return audit
+
+
+def tool_version(council) -> dict:
+    return {"pk": factories.tool().pk}
+
+
+def programme(council) -> dict:
+    return {"pk": factories.programme(council["users"]["qa_lead"]).pk}
+
+
+def draft_audit(council) -> dict:
+    return {"pk": _audit(council, submitted=False).pk}
+
+
+def submitted_audit(council) -> dict:
+    return {"pk": _audit(council, submitted=True).pk}
+
+
+def first_version(council) -> dict:
+    return {"pk": _audit(council, submitted=True).pk, "number": 1}
+
+
+def concern(council) -> dict:
+    audit = _audit(council, submitted=True)
+    raised = services.concern_raise(
+        actor=council["users"]["team_manager"], audit=audit, description="Unexplained injury."
+    )
+    return {"pk": raised.pk}
+
+
+def moderation(council) -> dict:
+    audit = _audit(council, submitted=True)
+    qa = council["users"]["qa_lead"]
+    draw = ModerationDraw.objects.create(
+        programme=audit.programme, rate=10, seed=1, considered=1, always_included=0, drawn_by=qa
+    )
+    item = Moderation.objects.create(
+        audit=audit,
+        draw=draw,
+        reason=ModerationReason.SAMPLED,
+        audited_version=1,
+        auditor=audit.auditor,
+        auditor_grade=audit.overall_grade,
+        moderator=qa,
+    )
+    return {"pk": item.pk}
+
+
+def action(council) -> dict:
+    audit = _audit(council, submitted=True)
+    item = action_services.action_create(
+        actor=council["users"]["team_manager"],
+        source_type=SourceType.AUDIT,
+        source_id=audit.pk,
+        person_id=audit.person_id,
+        team=audit.team,
+        issue="No chronology on file.",
+        action="Write an impact chronology.",
+        owner=council["users"]["practitioner"],
+        due_date=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    return {"pk": item.pk}

@@ -1,0 +1,126 @@
+"""`lineofsight import ssd DIR [--as-at YYYY-MM-DD]` and `lineofsight import annex-a FILE`.
+
+Exit status 0 when the import succeeded (warnings are listed), 1 when it did not: the problems
+are printed (the first 50 and a count), the full report's path is given, and the current
+snapshot is unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import getpass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from lineofsight.intake import selectors, services
+from lineofsight.intake.models import ImportRun, RunStatus
+
+SHOWN = 50
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
+
+
+class PhaseBars:
+    """One tqdm bar per phase on stderr; hidden when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: tqdm | None = None
+        self.phase = ""
+
+    def __call__(self, phase: str, done: int, total: int, label: str) -> None:
+        if not self.enabled:
+            return
+        if phase != self.phase:
+            self.close()
+            self.phase = phase
+            self.bar = tqdm(total=total, desc=f"{phase:<8}", unit="step", leave=True)
+        assert self.bar is not None
+        self.bar.total = total
+        self.bar.set_postfix_str(label, refresh=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class Command(BaseCommand):
+    help = "Import casework data into a new snapshot, which becomes current if it is valid."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sources = parser.add_subparsers(dest="source", required=True, metavar="{ssd,annex-a}")
+        ssd = sources.add_parser("ssd", help="a folder of SSD CSV files, one per table")
+        ssd.add_argument("path", type=Path, metavar="DIR")
+        annex = sources.add_parser("annex-a", help="an Ofsted Annex A workbook (.xlsx or .xls)")
+        annex.add_argument("path", type=Path, metavar="FILE")
+        for sub in (ssd, annex):
+            sub.add_argument(
+                "--as-at",
+                type=_date,
+                default=None,
+                help="the date the data describes (default: the latest event date in it)",
+            )
+            sub.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["path"]
+        as_at: datetime.date | None = options["as_at"]
+        bars = PhaseBars(enabled=not options["no_progress"] and options["verbosity"] > 0)
+        common = {"as_at": as_at, "os_user": _os_user(), "progress": bars}
+        try:
+            if options["source"] == "ssd":
+                if not path.is_dir():
+                    raise CommandError(f"{path} is not a folder.")
+                run = services.ssd_extract_import(directory=path, **common)
+            else:
+                if not path.is_file():
+                    raise CommandError(f"{path} is not a file.")
+                run = services.annex_a_import(path=path, **common)
+        finally:
+            bars.close()
+        self._report(run)
+
+    def _report(self, run: ImportRun) -> None:
+        problems = selectors.report_problems(run, limit=SHOWN)
+        total = run.error_count + run.warning_count
+        for problem in problems:
+            self.stderr.write(str(problem))
+        if total > len(problems):
+            self.stderr.write(f"... and {total - len(problems)} more (see the report).")
+        if run.report_path:
+            self.stderr.write(f"Validation report: {run.report_path}")
+        if run.status != RunStatus.SUCCEEDED:
+            reason = run.failure_message or (
+                f"{run.error_count} error(s) and {run.warning_count} warning(s)"
+            )
+            raise CommandError(
+                f"Import {run.pk} failed: {reason}. Nothing was changed: the current "
+                "snapshot is as it was."
+            )
+        snapshot = run.snapshot
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Import {run.pk} succeeded: {run.total_rows} rows in "
+                f"{len(snapshot.provided_tables)} tables, as at {run.as_at:%d/%m/%Y}, "
+                f"with {run.warning_count} warning(s). Snapshot {snapshot.pk} is now current "
+                f"({snapshot.path})."
+            )
+        )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        # No user name for this uid (e.g. in some containers).
+        return ""

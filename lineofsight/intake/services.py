@@ -1,0 +1,493 @@
+"""Every write of the intake app: imports and the record each one keeps.
+
+An import is too long for one database transaction: its ImportRun is written as it goes so the
+Imports page can show progress. The step that changes what pages read (registering the new
+snapshot, renaming its file into place and marking the run succeeded) is one transaction.
+
+Entry points:
+- ssd_extract_import(directory=...)       a folder of SSD CSV files
+- annex_a_import(path=...)                an Ofsted Annex A workbook, via intake.annex_a
+- parsed_extract_import(extract=...)      rows any reader produced, as a ParsedExtract
+- uploaded_import_run(run=..., upload=...) the Imports page's background work
+Each returns the ImportRun; data problems make it FAILED (never an exception). An unexpected
+failure (a full disk, a bug) marks the run FAILED and is raised again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from lineofsight.casework import services as casework_services
+from lineofsight.casework import writer
+from lineofsight.casework.models import Snapshot, SourceKind
+from lineofsight.casework.store import snapshot_dir
+
+from . import ssd, staging, uploads
+from .models import ImportFile, ImportRun, Phase, RunStatus
+from .pipeline import FileRecord, ImportJob
+from .problems import ParsedExtract, Problem, Severity
+from .ssd import SourceFile
+
+if TYPE_CHECKING:
+    from lineofsight.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+# (phase, done, total, label): what a command line progress bar needs.
+Progress = Callable[[str, int, int, str], None]
+
+# Share of the progress bar each phase takes, in percent.
+_PHASE_SPAN = {Phase.READ: (0, 40), Phase.VALIDATE: (40, 60), Phase.WRITE: (60, 99)}
+_STALE_AFTER = datetime.timedelta(hours=24)
+_PROGRESS_INTERVAL = 1.0  # seconds between saves of a run's progress
+
+
+@dataclass
+class Prepared:
+    """A source made ready for ImportJob.read: CSV files, plus what was found on the way."""
+
+    files: list[SourceFile]
+    problems: list[Problem] = field(default_factory=list)
+    label: str = ""  # how problems about the whole source name it
+    fingerprint: list[Path] | None = None  # files to hash, when not the CSV files themselves
+
+
+# -- the run record ------------------------------------------------------------------------
+
+
+def import_run_create(
+    *,
+    source_kind: SourceKind | str,
+    source_name: str = "",
+    actor: User | None = None,
+    os_user: str = "",
+    as_at: datetime.date | None = None,
+) -> ImportRun:
+    with transaction.atomic():
+        return ImportRun.objects.create(
+            source_kind=source_kind,
+            source_name=source_name[:255],
+            run_by=actor if getattr(actor, "pk", None) else None,
+            os_user=os_user[:150],
+            host=socket.gethostname()[:255],
+            pid=os.getpid(),
+            as_at=as_at,
+            as_at_given=as_at is not None,
+        )
+
+
+def import_run_set_progress(*, run: ImportRun, phase: Phase, progress: int) -> None:
+    with transaction.atomic():
+        run.phase, run.progress = phase, max(0, min(100, progress))
+        ImportRun.objects.filter(pk=run.pk).update(phase=run.phase, progress=run.progress)
+
+
+def import_run_record_files(*, run: ImportRun, files: list[FileRecord]) -> None:
+    with transaction.atomic():
+        ImportFile.objects.bulk_create(
+            ImportFile(
+                run=run,
+                name=f.name[:255],
+                sha256=f.sha256,
+                size_bytes=f.size_bytes,
+                table=f.table or "",
+                row_count=f.row_count,
+            )
+            for f in files
+        )
+
+
+def import_run_finish(
+    *,
+    run: ImportRun,
+    status: RunStatus,
+    failure_message: str = "",
+    snapshot: Snapshot | None = None,
+) -> ImportRun:
+    """Close the run. Counts, timings and as-at date are whatever the run holds by now."""
+    with transaction.atomic():
+        run.status = status
+        run.phase = Phase.FINISHED
+        run.progress = 100 if status == RunStatus.SUCCEEDED else run.progress
+        run.finished_at = timezone.now()
+        run.failure_message = failure_message
+        if snapshot is not None:
+            run.snapshot = snapshot
+        run.save()
+    return run
+
+
+def import_runs_close_interrupted() -> list[ImportRun]:
+    """Fail runs whose process has gone (killed, or the server restarted), and remove the
+    incoming snapshot files no running import owns."""
+    closed = []
+    host = socket.gethostname()
+    cutoff = timezone.now() - _STALE_AFTER
+    with transaction.atomic():
+        for run in ImportRun.objects.select_for_update().filter(status=RunStatus.RUNNING):
+            gone = run.host == host and run.pid is not None and not _process_alive(run.pid)
+            if gone or run.started_at < cutoff:
+                run.status = RunStatus.FAILED
+                run.phase = Phase.FINISHED
+                run.finished_at = timezone.now()
+                run.failure_message = "The import stopped before it finished (interrupted)."
+                run.save()
+                closed.append(run)
+        active = [r.token for r in ImportRun.objects.filter(status=RunStatus.RUNNING)]
+    for path in writer.stale_incoming_files(active):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return closed
+
+
+# -- imports -------------------------------------------------------------------------------
+
+
+def ssd_extract_import(
+    *,
+    directory: Path,
+    as_at: datetime.date | None = None,
+    actor: User | None = None,
+    os_user: str = "",
+    progress: Progress | None = None,
+    run: ImportRun | None = None,
+) -> ImportRun:
+    """Import a folder holding one CSV file per SSD table."""
+    directory = Path(directory)
+    if run is None:
+        run = import_run_create(
+            source_kind=SourceKind.SSD,
+            source_name=str(directory),
+            actor=actor,
+            os_user=os_user,
+            as_at=as_at,
+        )
+
+    def prepare(work: Path) -> Prepared:
+        listing = ssd.list_extract(directory)
+        return Prepared(files=listing.files, problems=listing.problems, label=directory.name)
+
+    return _execute(run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress)
+
+
+def parsed_extract_import(
+    *,
+    extract: ParsedExtract | Callable[[], ParsedExtract],
+    source_kind: SourceKind | str = SourceKind.ANNEX_A,
+    source_name: str = "",
+    as_at: datetime.date | None = None,
+    actor: User | None = None,
+    os_user: str = "",
+    progress: Progress | None = None,
+    run: ImportRun | None = None,
+) -> ImportRun:
+    """Import rows a reader produced. `extract` may be a function that reads them, so that
+    reading is timed as the run's read phase."""
+    if run is None:
+        run = import_run_create(
+            source_kind=source_kind,
+            source_name=source_name,
+            actor=actor,
+            os_user=os_user,
+            as_at=as_at,
+        )
+
+    def prepare(work: Path) -> Prepared:
+        parsed = extract() if callable(extract) else extract
+        label = source_name or (parsed.files[0].name if parsed.files else "")
+        problems = list(parsed.problems)
+        problems += [
+            Problem(
+                Severity.WARNING,
+                "This is not a table Line of Sight uses, so it was not read.",
+                table=name,
+                source=label,
+            )
+            for name in staging.unknown_tables(parsed)
+        ]
+        files = staging.extract_to_csv(parsed, work, label)
+        return Prepared(
+            files=files,
+            problems=problems,
+            label=label,
+            fingerprint=[Path(p) for p in parsed.files if Path(p).is_file()],
+        )
+
+    return _execute(run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress)
+
+
+def annex_a_import(
+    *,
+    path: Path,
+    as_at: datetime.date | None = None,
+    actor: User | None = None,
+    os_user: str = "",
+    progress: Progress | None = None,
+    run: ImportRun | None = None,
+    source_name: str = "",
+) -> ImportRun:
+    """Import an Ofsted Annex A workbook (.xlsx or .xls)."""
+    path = Path(path)
+    source_name = source_name or path.name
+    if run is None:
+        run = import_run_create(
+            source_kind=SourceKind.ANNEX_A,
+            source_name=source_name,
+            actor=actor,
+            os_user=os_user,
+            as_at=as_at,
+        )
+    try:
+        from .annex_a import read_annex_a
+    except ImportError:
+        return import_run_finish(
+            run=run,
+            status=RunStatus.FAILED,
+            failure_message="Annex A workbooks cannot be imported yet: the reader is missing.",
+        )
+
+    def read() -> ParsedExtract:
+        parsed = read_annex_a(path, as_at=as_at)
+        if not parsed.files:
+            parsed.files = [path]
+        return parsed
+
+    return parsed_extract_import(
+        extract=read,
+        source_kind=SourceKind.ANNEX_A,
+        source_name=source_name,
+        as_at=as_at,
+        actor=actor,
+        os_user=os_user,
+        progress=progress,
+        run=run,
+    )
+
+
+class ImportAlreadyRunning(Exception):
+    """Another import is still running; imports on the page run one at a time."""
+
+
+def uploaded_import_start(
+    *,
+    actor: User,
+    file_name: str,
+    chunks: Iterable[bytes],
+    as_at: datetime.date | None = None,
+) -> ImportRun:
+    """Keep an uploaded file and start importing it in a background thread (or at once, when
+    settings.INTAKE_IMPORTS_INLINE is true, as in tests). The run shows its own progress."""
+    import_runs_close_interrupted()
+    running = ImportRun.objects.filter(status=RunStatus.RUNNING).first()
+    if running is not None:
+        raise ImportAlreadyRunning(
+            f"Import {running.pk} is still running. Wait for it to finish, then try again."
+        )
+    kind = uploads.source_kind_for(file_name)
+    if kind is None:
+        raise uploads.UploadRejected("The file must be a .zip, .xlsx or .xls file.")
+    folder = uploads.new_upload_dir()
+    upload = uploads.save(chunks, folder, file_name)
+    run = import_run_create(source_kind=kind, source_name=file_name, actor=actor, as_at=as_at)
+    if getattr(settings, "INTAKE_IMPORTS_INLINE", False):
+        _run_upload(run.pk, upload, as_at, actor, own_connection=False)
+        run.refresh_from_db()
+    else:
+        # A plain thread, no queue: one import at a time, and the run records its progress.
+        threading.Thread(
+            target=_run_upload,
+            args=(run.pk, upload, as_at, actor),
+            kwargs={"own_connection": True},
+            name=f"import-{run.pk}",
+            daemon=True,
+        ).start()
+    return run
+
+
+def _run_upload(
+    run_pk: int,
+    upload: Path,
+    as_at: datetime.date | None,
+    actor: User | None,
+    *,
+    own_connection: bool,
+) -> None:
+    if own_connection:
+        close_old_connections()
+    try:
+        run = ImportRun.objects.get(pk=run_pk)
+        uploaded_import_run(run=run, upload=upload, as_at=as_at, actor=actor)
+    except Exception:
+        # The run is already marked failed with the reason; the log keeps the traceback.
+        log.exception("Import %s failed", run_pk)
+    finally:
+        if own_connection:
+            # The thread's own database connection; nothing else will close it.
+            connection.close()
+
+
+def uploaded_import_run(
+    *, run: ImportRun, upload: Path, as_at: datetime.date | None, actor: User | None
+) -> ImportRun:
+    """The Imports page's work, run in a background thread: unpack the upload and import it.
+    The upload's folder is removed afterwards, whatever happens."""
+    try:
+        if run.source_kind == SourceKind.SSD:
+            folder = upload.parent / "extract"
+            try:
+                uploads.extract_csvs(upload, folder)
+            except uploads.UploadRejected as exc:
+                return import_run_finish(run=run, status=RunStatus.FAILED, failure_message=str(exc))
+            return ssd_extract_import(directory=folder, as_at=as_at, actor=actor, run=run)
+        return annex_a_import(path=upload, as_at=as_at, actor=actor, run=run)
+    finally:
+        shutil.rmtree(upload.parent, ignore_errors=True)
+
+
+def report_path_for(run: ImportRun) -> Path:
+    return Path(settings.VAR_DIR) / "reports" / f"import-{run.pk}.csv"
+
+
+def work_dir_for(run: ImportRun) -> Path:
+    return Path(settings.VAR_DIR) / "tmp" / f"import-{run.pk}"
+
+
+# -- the phases ----------------------------------------------------------------------------
+
+
+def _execute(
+    *,
+    run: ImportRun,
+    prepare: Callable[[Path], Prepared],
+    as_at: datetime.date | None,
+    actor: User | None,
+    progress: Progress | None,
+) -> ImportRun:
+    import_runs_close_interrupted()
+    try:
+        with ImportJob(token=run.token, work_dir=work_dir_for(run)) as job:
+            with _phase(run, Phase.READ, progress) as step:
+                prepared = prepare(job.work_dir / "source")
+                job.add_problems(prepared.problems)
+                job.read(prepared.files, fingerprint=prepared.fingerprint, progress=step)
+                import_run_record_files(run=run, files=job.files)
+                run.row_counts = {name: t.rows for name, t in job.staged.items()}
+            with _phase(run, Phase.VALIDATE, progress) as step:
+                errors, warnings = job.validate(prepared.label, progress=step)
+                run.error_count, run.warning_count = errors, warnings
+                run.report_path = str(job.write_report(report_path_for(run)))
+            if errors:
+                return import_run_finish(run=run, status=RunStatus.FAILED)
+            with _phase(run, Phase.WRITE, progress) as step:
+                written = job.write(
+                    source_kind=run.source_kind,
+                    as_at=as_at,
+                    progress=step,
+                    info={"import_run": str(run.pk), "source_name": run.source_name},
+                )
+                run.as_at, run.row_counts = written.as_at, written.row_counts
+            if written.step_seconds:
+                # Part of the write phase, shown apart so derived tables' cost can be seen.
+                run.phase_timings["post_load_steps"] = written.step_seconds
+                ImportRun.objects.filter(pk=run.pk).update(phase_timings=run.phase_timings)
+            final = snapshot_dir() / writer.published_name(
+                source_kind=run.source_kind, created_at=written.created_at, token=run.token
+            )
+            try:
+                with transaction.atomic():
+                    # Renamed first so the registry can check the file is there; if registering
+                    # fails the transaction rolls back and the file is removed below.
+                    job.publish(final)
+                    snapshot = casework_services.snapshot_register(
+                        actor=actor,
+                        file_name=final.name,
+                        source_kind=run.source_kind,
+                        as_at=written.as_at,
+                        row_counts=written.row_counts,
+                        provided_tables=list(written.provided),
+                        content_hash=written.content_hash,
+                        duckdb_version=written.duckdb_version,
+                        created_at=written.created_at,
+                    )
+                    import_run_finish(run=run, status=RunStatus.SUCCEEDED, snapshot=snapshot)
+            except BaseException:
+                writer.discard(final)
+                raise
+    except BaseException as exc:
+        # BaseException: a Ctrl-C or a stopping server must not leave the run "running".
+        # The registration may have been rolled back after the run object was given its new
+        # snapshot, so take the run's snapshot from the database again before saving.
+        run.refresh_from_db(fields=["snapshot"])
+        import_run_finish(run=run, status=RunStatus.FAILED, failure_message=_describe(exc))
+        raise
+    casework_services.snapshot_prune(actor=actor)
+    return run
+
+
+@contextlib.contextmanager
+def _phase(
+    run: ImportRun, phase: Phase, progress: Progress | None
+) -> Iterator[Callable[[int, int, str], None]]:
+    low, high = _PHASE_SPAN[phase]
+    started = timezone.now()
+    import_run_set_progress(run=run, phase=phase, progress=low)
+    last_saved = time.monotonic()
+
+    def step(done: int, total: int, label: str) -> None:
+        nonlocal last_saved
+        # Each save is a commit (an fsync on SQLite): at most one a second is plenty for a page
+        # that refreshes every three seconds.
+        if time.monotonic() - last_saved >= _PROGRESS_INTERVAL:
+            percent = low + (high - low) * done // max(total, 1)
+            import_run_set_progress(run=run, phase=phase, progress=percent)
+            last_saved = time.monotonic()
+        if progress:
+            progress(phase.value, done, total, label)
+
+    try:
+        yield step
+    finally:
+        finished = timezone.now()
+        run.phase_timings = {
+            **run.phase_timings,
+            phase.value: {
+                "started": started.isoformat(),
+                "finished": finished.isoformat(),
+                "seconds": round((finished - started).total_seconds(), 3),
+            },
+        }
+        ImportRun.objects.filter(pk=run.pk).update(phase_timings=run.phase_timings)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "The import was stopped before it finished (interrupted)."
+    return f"The import failed unexpectedly: {type(exc).__name__}: {exc}"[:2000]
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name != "posix":
+        # Windows has no harmless way to probe a process; the 24-hour cut-off applies instead.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,129 @@
+"""The Imports pages: upload an extract, follow an import, read its report, choose the current
+snapshot. Every view needs the RUN_IMPORTS capability (performance analysts)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.policy import Capability
+from lineofsight.casework import schema, store
+from lineofsight.casework import selectors as casework_selectors
+from lineofsight.casework import services as casework_services
+
+from . import selectors, services, uploads
+from .forms import UploadForm
+from .models import Phase
+
+RECENT_RUNS = 20
+PROBLEMS_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    services.import_runs_close_interrupted()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    extra_error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = services.uploaded_import_start(
+                actor=request.user,
+                file_name=upload.name,
+                chunks=upload.chunks(),
+                as_at=form.cleaned_data["as_at"],
+            )
+        except (services.ImportAlreadyRunning, uploads.UploadRejected) as exc:
+            extra_error = str(exc)
+        else:
+            return redirect("intake:import_detail", pk=run.pk)
+    return render(
+        request,
+        "intake/imports.html",
+        {
+            "form": form,
+            "extra_error": extra_error,
+            "extra_error_target": "id_file",
+            "current": store.current_snapshot(),
+            "running": selectors.import_running(),
+            "runs": selectors.import_run_list()[:RECENT_RUNS],
+        },
+    )
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    run = selectors.import_run_get(pk)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    refresh = run.is_running and request.GET.get("refresh") != "off"
+    timings = [
+        (Phase(name).label, timing["seconds"])
+        for name, timing in run.phase_timings.items()
+        if name in Phase.values and "seconds" in timing
+    ]
+    return render(
+        request,
+        "intake/import_detail.html",
+        {
+            "run": run,
+            "page": selectors.report_page(run, number, PROBLEMS_PER_PAGE),
+            "files": run.files.all(),
+            "timings": timings,
+            "refresh": refresh,
+        },
+    )
+
+
+@require_GET
+def import_report(request: HttpRequest, pk: int) -> FileResponse:
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    run = selectors.import_run_get(pk)
+    path = run.report_file
+    if path is None or not path.exists():
+        raise Http404("This import has no report")
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"import-{run.pk}-validation-report.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@require_GET
+def snapshots(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    order = list(schema.tables())
+    rows = [
+        {
+            "snapshot": snapshot,
+            "counts": [
+                (name, snapshot.row_counts.get(name, 0), snapshot.provided(name)) for name in order
+            ],
+            "provided": sum(1 for name in order if snapshot.provided(name)),
+        }
+        for snapshot in casework_selectors.snapshot_list()
+    ]
+    return render(request, "intake/snapshots.html", {"rows": rows, "table_count": len(order)})
+
+
+@require_POST
+def snapshot_make_current(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    snapshot = casework_selectors.snapshot_get(pk)
+    try:
+        casework_services.snapshot_make_current(actor=request.user, snapshot=snapshot)
+    except casework_services.SnapshotUnavailable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Snapshot {snapshot.pk}, as at {snapshot.as_at:%d/%m/%Y}, is now current."
+        )
+    return redirect("intake:snapshots")

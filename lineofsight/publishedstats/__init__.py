@@ -1,0 +1,1 @@
+"""Published Department for Education statistics for English local authorities (see SOURCE.md)."""

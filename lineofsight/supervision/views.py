@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import AccessPurpose
+from lineofsight.accounts.services import access_log_record
+
+from . import followup, selectors, services, summaries
+from .forms import (
+    ActionForm,
+    AttendeesForm,
+    CaseRecordForm,
+    EvaluationFilterForm,
+    NominateForm,
+    SessionForm,
+    reflection_items,
+)
+from .models import REFLECTION_FIELDS
+
+
+def _require_lead_for(request: HttpRequest, team) -> None:
+    if not selectors.may_lead(request.user, team):
+        raise PermissionDenied("You may see this session but not change it.")
+
+
+@require_GET
+def sessions(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    return render(
+        request,
+        "supervision/sessions.html",
+        {
+            "sessions": selectors.session_list(request.user),
+            "can_create": selectors.leadable_teams(request.user).exists(),
+            "can_evaluate": policy.can(request.user, policy.Capability.VIEW_INDICATORS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
+    teams = selectors.leadable_teams(request.user)
+    initial = {"facilitator": request.user.pk, "team": request.GET.get("team")}
+    form = SessionForm(
+        request.POST or None,
+        teams=teams,
+        people=selectors.people_who_may_facilitate(),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                actor=request.user,
+                team=form.cleaned_data["team"],
+                held_on=form.cleaned_data["held_on"],
+                facilitator=form.cleaned_data["facilitator"],
+                attendees=[form.cleaned_data["facilitator"]],
+            )
+        except services.SupervisionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Session set up. Choose who attends, then bring cases to it from the "
+                "team's worklist.",
+            )
+            return redirect("supervision:session", pk=session.pk)
+    return render(
+        request,
+        "supervision/session_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    found = selectors.get_session_for_user(request.user, pk)
+    return render(
+        request,
+        "supervision/session.html",
+        {
+            "summary": summaries.session_summary(request.user, found),
+            "can_lead": selectors.may_lead(request.user, found.team),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
+    found = selectors.get_session_for_user(request.user, pk)
+    _require_lead_for(request, found.team)
+    form = AttendeesForm(
+        request.POST or None,
+        people=selectors.possible_attendees(found),
+        initial={"attendees": list(found.attendees.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.session_set_attendees(
+            actor=request.user, session=found, attendees=form.cleaned_data["attendees"]
+        )
+        messages.success(request, "Attendees saved.")
+        return redirect("supervision:session", pk=found.pk)
+    return render(
+        request,
+        "supervision/attendees.html",
+        {"session": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+def nominate(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
+    form = NominateForm(request.POST)
+    back = _back(request, reverse("supervision:sessions"))
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        messages.error(request, first)
+        return redirect(back)
+    found = selectors.get_session_for_user(request.user, form.cleaned_data["session"])
+    _require_lead_for(request, found.team)
+    try:
+        result = services.session_cases_nominate(
+            actor=request.user, session=found, person_ids=form.cleaned_data["person_id"]
+        )
+    except services.SupervisionError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    parts = []
+    if result.added:
+        n = len(result.added)
+        parts.append(f"{n} child{'ren' if n != 1 else ''} added to the session")
+    if result.already:
+        parts.append(f"already on it: {', '.join(result.already)}")
+    if result.refused:
+        parts.append(
+            f"not added, because they have no open case in {found.team.name}: "
+            f"{', '.join(result.refused)}"
+        )
+    level = messages.SUCCESS if result.added and not result.refused else messages.WARNING
+    text = "; ".join(parts)
+    messages.add_message(request, level, text[:1].upper() + text[1:] + ".")
+    return redirect("supervision:session", pk=found.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    found = selectors.get_session_case_for_user(request.user, pk)
+    can_edit = selectors.may_lead(request.user, found.session.team)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("You may see this case but not change it.")
+    initial = {name: getattr(found, name) for name in (*REFLECTION_FIELDS, "look_again_on")}
+    initial["version"] = found.version
+    form = CaseRecordForm(request.POST or None, initial=initial)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.session_case_record(
+                    actor=request.user,
+                    case=found,
+                    expected_version=data["version"],
+                    **{name: data[name] for name in (*REFLECTION_FIELDS, "look_again_on")},
+                )
+            except services.CaseChangedMeanwhile as exc:
+                conflict = exc
+                status = 409
+                # Keep their words, and let the next save go over what is there now, once
+                # they have compared the two.
+                form = CaseRecordForm({**request.POST.dict(), "version": exc.current.version})
+            else:
+                messages.success(request, "The discussion of this case is saved.")
+                return redirect("supervision:case", pk=found.pk)
+        else:
+            status = 400
+    context = {
+        "summary": summaries.case_summary(request.user, found),
+        "form": form,
+        "conflict": conflict,
+        "their_version": reflection_items(conflict.current) if conflict else [],
+        "reflection": reflection_items(found),
+        "can_edit": can_edit,
+    }
+    access_log_record(
+        user=request.user,
+        person_id=found.person_id,
+        purpose=AccessPurpose.SUPERVISION,
+        path=request.path,
+    )
+    return render(request, "supervision/case.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def case_action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
+    found = selectors.get_session_case_for_user(request.user, pk)
+    _require_lead_for(request, found.session.team)
+    form = ActionForm(request.POST or None, people=selectors.people_who_may_facilitate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_case_action_create(actor=request.user, case=found, **form.cleaned_data)
+        except services.SupervisionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Action added.")
+            return redirect("supervision:case", pk=found.pk)
+    return render(
+        request,
+        "supervision/action_form.html",
+        {"case": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def case_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
+    found = selectors.get_session_case_for_user(request.user, pk)
+    _require_lead_for(request, found.session.team)
+    try:
+        services.session_case_remove(actor=request.user, case=found)
+    except services.SupervisionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Child {found.person_id} taken off the session.")
+    return redirect("supervision:session", pk=found.session_id)
+
+
+@require_GET
+def evaluation(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_INDICATORS)
+    teams = policy.visible_teams(request.user)
+    form = EvaluationFilterForm(request.GET or None, teams=teams)
+    team = form.cleaned_data["team"] if form.is_valid() else None
+    chosen = list(selectors.session_list(request.user, team=team).select_related("snapshot"))
+    return render(
+        request,
+        "supervision/evaluation.html",
+        {
+            "form": form,
+            "team": team,
+            "figures": followup.evaluate(chosen),
+            "window_months": followup.WINDOW_MONTHS,
+            "smallest": followup.SMALLEST_SHOWN,
+        },
+    )

@@ -1,0 +1,117 @@
+"""`open_cases`: one row per child with an open case on the as-at date, for worklists.
+
+A child's case is open when, on the as-at date, any of these is open (started on or before it,
+not ended on or before it): a referral (CIN episode) not closed with no further action, a child
+in need plan, a child protection plan, a period of care; or the child is a care leaver (a row in
+ssd_care_leavers, in touch or not, but not recorded as having died or no longer needing
+services, and under 25). A child recorded as having died on or before the as-at date has no open
+case.
+
+cohort is the most intensive that applies: cla over cp over care_leaver over cin (a care leaver's
+open referral belongs to the leaving care service).
+
+Columns:
+  person_id        the child
+  cohort           'cla', 'cp', 'care_leaver' or 'cin'
+  team_id          team of the current allocation; else of the child's open (or latest) referral;
+                   else a care leaver's allocated team. Matches accounts.Team.case_system_id.
+  worker_id        professional of the current allocation (the open involvement that started
+                   last; an allocated worker before a personal adviser on the same day); NULL when
+                   unallocated. Matches accounts.User.professional_id.
+  start_date       start of the cohort's current episode: the plan (cp), the period of care (cla),
+                   the referral (cin), leaving care (care_leaver; NULL if not in the data)
+  case_start_date  start of the whole open case: the earliest of everything open
+"""
+
+from __future__ import annotations
+
+from .context import Derivation
+
+COHORT_WEIGHT = {"cla": 4, "cp": 3, "care_leaver": 2, "cin": 1}
+
+
+def build(d: Derivation) -> None:
+    a = d.as_at_sql
+    weight = " ".join(f"WHEN '{c}' THEN {w}" for c, w in COHORT_WEIGHT.items())
+    d.run(f"""
+        CREATE OR REPLACE TABLE {d.t("open_cases")} AS
+        WITH left_care AS (
+            SELECT person_id, max(end_date) AS left_care
+            FROM _tl_periods WHERE end_date IS NOT NULL GROUP BY person_id
+        ),
+        leavers AS (
+            SELECT DISTINCT cl.clea_person_id AS person_id, lc.left_care
+            FROM {d.t("ssd_care_leavers")} cl
+            LEFT JOIN left_care lc ON lc.person_id = cl.clea_person_id
+            LEFT JOIN {d.t("ssd_person")} p ON p.pers_person_id = cl.clea_person_id
+            WHERE cl.clea_person_id IS NOT NULL
+              AND coalesce(upper(trim(cl.clea_care_leaver_in_touch)), '') NOT IN ('DIED', 'NREQ')
+              AND (p.pers_dob IS NULL OR CAST(p.pers_dob + to_years(25) AS DATE) > {a})
+        ),
+        items AS (
+            SELECT person_id, 'cin' AS cohort, referral_date AS start_date
+            FROM _tl_referrals WHERE close_date IS NULL
+            UNION ALL
+            SELECT person_id, 'cin', start_date FROM _tl_cin_plans WHERE end_date IS NULL
+            UNION ALL
+            SELECT person_id, 'cp', start_date FROM _tl_cp_plans WHERE end_date IS NULL
+            UNION ALL
+            SELECT person_id, 'cla', start_date FROM _tl_periods WHERE end_date IS NULL
+            UNION ALL
+            SELECT person_id, 'care_leaver', left_care FROM leavers
+        ),
+        living AS (
+            SELECT i.*, CASE i.cohort {weight} END AS weight
+            FROM items i
+            WHERE i.person_id NOT IN (
+                SELECT pers_person_id FROM {d.t("ssd_person")}
+                WHERE pers_death_date <= {a} AND pers_person_id IS NOT NULL
+            )
+        ),
+        per_child AS (
+            SELECT person_id, max(weight) AS weight, min(start_date) AS case_start_date
+            FROM living GROUP BY person_id
+        ),
+        top AS (
+            SELECT l.person_id, any_value(l.cohort) AS cohort, min(l.start_date) AS start_date
+            FROM living l JOIN per_child c ON c.person_id = l.person_id AND c.weight = l.weight
+            GROUP BY l.person_id
+        ),
+        allocation AS (
+            SELECT person_id, professional_id, team_id
+            FROM _tl_involvements
+            WHERE end_date IS NULL
+            QUALIFY row_number() OVER (
+                PARTITION BY person_id
+                ORDER BY start_date DESC NULLS LAST,
+                         CASE WHEN lower(role) LIKE '%advis%' THEN 1 ELSE 0 END,
+                         involvement_id DESC
+            ) = 1
+        ),
+        referral_team AS (
+            SELECT person_id, team_id FROM _tl_referrals
+            WHERE team_id IS NOT NULL
+            QUALIFY row_number() OVER (
+                PARTITION BY person_id
+                ORDER BY close_date IS NULL DESC, referral_date DESC, referral_id DESC
+            ) = 1
+        ),
+        leaver_team AS (
+            SELECT clea_person_id AS person_id, clea_care_leaver_allocated_team AS team_id
+            FROM {d.t("ssd_care_leavers")}
+            WHERE clea_care_leaver_allocated_team IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY clea_person_id ORDER BY clea_table_id) = 1
+        )
+        SELECT t.person_id,
+               t.cohort,
+               coalesce(al.team_id, rt.team_id, lt.team_id) AS team_id,
+               al.professional_id AS worker_id,
+               t.start_date,
+               c.case_start_date
+        FROM top t
+        JOIN per_child c ON c.person_id = t.person_id
+        LEFT JOIN allocation al ON al.person_id = t.person_id
+        LEFT JOIN referral_team rt ON rt.person_id = t.person_id
+        LEFT JOIN leaver_team lt ON lt.person_id = t.person_id
+        ORDER BY t.person_id
+    """)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "timeliness"
+urlpatterns = [
+    path("timescales/", views.rules, name="rules"),
+    path("timescales/closures/add/", views.closure_add, name="closure_add"),
+    path("timescales/closures/<int:pk>/remove/", views.closure_remove, name="closure_remove"),
+    path("timescales/<slug:rule_id>/", views.rule_edit, name="rule_edit"),
+]

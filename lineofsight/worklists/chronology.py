@@ -1,0 +1,553 @@
+"""One child's chronology: every dated event in the snapshot, in date order, with the
+timeliness marks the import computed for it (`event_timeliness`).
+
+Events come from the SSD tables as they are. Each source row gives one event ("single") or two
+(a "start" and an "end"); a timeliness mark belongs to the event that completed the work, so it
+is shown on the end (or single) event, or on the start while the work is still open.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+
+from .flags import cohort_label
+
+
+@dataclass(frozen=True)
+class Source:
+    table: str
+    id_col: str
+    person_col: str
+    date_col: str
+    part: str  # "start", "end" or "single"
+    kind: str
+    title: str
+    detail: str = "NULL"  # an SQL expression over the table's columns
+    seen: str = "NULL"
+    seen_alone: str = "NULL"
+    worker: str = "NULL"
+    from_clause: str = ""  # when the person is found through another table
+
+
+_CLA_REVIEWS_FROM = (
+    "ssd_cla_reviews JOIN (SELECT DISTINCT clae_cla_id, clae_person_id FROM ssd_cla_episodes) e "
+    "ON e.clae_cla_id = ssd_cla_reviews.clar_cla_id"
+)
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "ssd_contacts",
+        "cont_contact_id",
+        "cont_person_id",
+        "cont_contact_date",
+        "single",
+        "contact",
+        "Contact",
+        detail="cont_contact_source_desc",
+    ),
+    Source(
+        "ssd_cin_episodes",
+        "cine_referral_id",
+        "cine_person_id",
+        "cine_referral_date",
+        "start",
+        "referral",
+        "Referral",
+        detail="concat_ws('; ', 'Category of need ' || cine_cin_primary_need_code, "
+        "cine_referral_source_desc)",
+        worker="cine_referral_worker_id",
+    ),
+    Source(
+        "ssd_cin_episodes",
+        "cine_referral_id",
+        "cine_person_id",
+        "cine_close_date",
+        "end",
+        "referral",
+        "Episode of need closed",
+        detail="'Reason ' || cine_close_reason",
+    ),
+    Source(
+        "ssd_cin_assessments",
+        "cina_assessment_id",
+        "cina_person_id",
+        "cina_assessment_start_date",
+        "start",
+        "assessment",
+        "Assessment started",
+        worker="cina_assessment_worker_id",
+    ),
+    Source(
+        "ssd_cin_assessments",
+        "cina_assessment_id",
+        "cina_person_id",
+        "cina_assessment_auth_date",
+        "end",
+        "assessment",
+        "Assessment completed",
+        seen="cina_assessment_child_seen",
+        worker="cina_assessment_worker_id",
+    ),
+    Source(
+        "ssd_s47_enquiry",
+        "s47e_s47_enquiry_id",
+        "s47e_person_id",
+        "s47e_s47_start_date",
+        "start",
+        "s47",
+        "Section 47 enquiry started",
+    ),
+    Source(
+        "ssd_s47_enquiry",
+        "s47e_s47_enquiry_id",
+        "s47e_person_id",
+        "s47e_s47_end_date",
+        "end",
+        "s47",
+        "Section 47 enquiry ended",
+        detail="CASE WHEN s47e_s47_nfa = 'Y' THEN 'No further action' END",
+        worker="s47e_s47_completed_by_worker_id",
+    ),
+    Source(
+        "ssd_initial_cp_conference",
+        "icpc_icpc_id",
+        "icpc_person_id",
+        "icpc_icpc_date",
+        "single",
+        "conference",
+        "Initial child protection conference",
+        detail="CASE icpc_icpc_outcome_cp_flag WHEN 'Y' THEN 'Child protection plan made' "
+        "WHEN 'N' THEN 'No child protection plan' END",
+        worker="icpc_icpc_worker_id",
+    ),
+    Source(
+        "ssd_cin_plans",
+        "cinp_cin_plan_id",
+        "cinp_person_id",
+        "cinp_cin_plan_start_date",
+        "start",
+        "plan",
+        "Child in need plan started",
+        worker="cinp_cin_plan_worker_id",
+    ),
+    Source(
+        "ssd_cin_plans",
+        "cinp_cin_plan_id",
+        "cinp_person_id",
+        "cinp_cin_plan_end_date",
+        "end",
+        "plan",
+        "Child in need plan ended",
+    ),
+    Source(
+        "ssd_cin_visits",
+        "cinv_cin_visit_id",
+        "cinv_person_id",
+        "cinv_cin_visit_date",
+        "single",
+        "visit",
+        "Child in need visit",
+        seen="cinv_cin_visit_seen",
+        seen_alone="cinv_cin_visit_seen_alone",
+    ),
+    Source(
+        "ssd_cp_plans",
+        "cppl_cp_plan_id",
+        "cppl_person_id",
+        "cppl_cp_plan_start_date",
+        "start",
+        "plan",
+        "Child protection plan started",
+        detail="'Category: ' || coalesce(cppl_cp_plan_latest_category, "
+        "cppl_cp_plan_initial_category)",
+    ),
+    Source(
+        "ssd_cp_plans",
+        "cppl_cp_plan_id",
+        "cppl_person_id",
+        "cppl_cp_plan_end_date",
+        "end",
+        "plan",
+        "Child protection plan ended",
+    ),
+    Source(
+        "ssd_cp_visits",
+        "cppv_cp_visit_id",
+        "cppv_person_id",
+        "cppv_cp_visit_date",
+        "single",
+        "visit",
+        "Child protection visit",
+        seen="cppv_cp_visit_seen",
+        seen_alone="cppv_cp_visit_seen_alone",
+    ),
+    Source(
+        "ssd_cp_reviews",
+        "cppr_cp_review_id",
+        "cppr_person_id",
+        "cppr_cp_review_date",
+        "single",
+        "conference",
+        "Child protection review conference",
+        detail="CASE cppr_cp_review_outcome_continue_cp WHEN 'Y' THEN 'Plan to continue' "
+        "WHEN 'N' THEN 'Plan to end' END",
+    ),
+    Source(
+        "ssd_cla_episodes",
+        "clae_cla_episode_id",
+        "clae_person_id",
+        "clae_cla_episode_start_date",
+        "start",
+        "care",
+        "Started to be looked after",
+        detail="'Reason ' || clae_cla_episode_start_reason",
+    ),
+    Source(
+        "ssd_cla_episodes",
+        "clae_cla_episode_id",
+        "clae_person_id",
+        "clae_cla_episode_ceased_date",
+        "end",
+        "care",
+        "Stopped being looked after",
+        detail="'Reason ' || clae_cla_episode_ceased_reason",
+    ),
+    Source(
+        "ssd_cla_placement",
+        "clap_cla_placement_id",
+        "clap_person_id",
+        "clap_cla_placement_start_date",
+        "start",
+        "placement",
+        "Placement started",
+        detail="concat_ws('; ', 'Type ' || clap_cla_placement_type, clap_cla_placement_provider)",
+    ),
+    Source(
+        "ssd_cla_placement",
+        "clap_cla_placement_id",
+        "clap_person_id",
+        "clap_cla_placement_end_date",
+        "end",
+        "placement",
+        "Placement ended",
+        detail="'Reason ' || clap_cla_placement_change_reason",
+    ),
+    Source(
+        "ssd_cla_reviews",
+        "clar_cla_review_id",
+        "e.clae_person_id",
+        "clar_cla_review_date",
+        "single",
+        "conference",
+        "Looked-after review",
+        detail="CASE WHEN clar_cla_review_cancelled = 'Y' THEN 'Cancelled' END",
+        from_clause=_CLA_REVIEWS_FROM,
+    ),
+    Source(
+        "ssd_cla_visits",
+        "clav_cla_visit_id",
+        "clav_person_id",
+        "clav_cla_visit_date",
+        "single",
+        "visit",
+        "Looked-after child visit",
+        seen="clav_cla_visit_seen",
+        seen_alone="clav_cla_visit_seen_alone",
+    ),
+    Source(
+        "ssd_care_leavers",
+        "clea_table_id",
+        "clea_person_id",
+        "clea_care_leaver_latest_contact",
+        "single",
+        "care_leaver",
+        "Latest contact as a care leaver",
+        detail="CASE WHEN clea_care_leaver_in_touch IS NOT NULL "
+        "THEN 'In touch: ' || clea_care_leaver_in_touch END",
+        worker="clea_care_leaver_worker_id",
+    ),
+    Source(
+        "ssd_care_leavers",
+        "clea_table_id",
+        "clea_person_id",
+        "clea_pathway_plan_review_date",
+        "single",
+        "care_leaver",
+        "Pathway plan reviewed",
+    ),
+    Source(
+        "ssd_missing",
+        "miss_table_id",
+        "miss_person_id",
+        "miss_missing_episode_start_date",
+        "start",
+        "missing",
+        "Missing episode started",
+        detail="miss_missing_episode_type",
+    ),
+    Source(
+        "ssd_missing",
+        "miss_table_id",
+        "miss_person_id",
+        "miss_missing_episode_end_date",
+        "end",
+        "missing",
+        "Missing episode ended",
+        detail="CASE miss_missing_rhi_offered WHEN 'Y' THEN 'Return interview offered' "
+        "WHEN 'N' THEN 'Return interview not offered' END",
+    ),
+    Source(
+        "ssd_legal_status",
+        "lega_legal_status_id",
+        "lega_person_id",
+        "lega_legal_status_start_date",
+        "start",
+        "legal",
+        "Legal status started",
+        detail="lega_legal_status",
+    ),
+    Source(
+        "ssd_legal_status",
+        "lega_legal_status_id",
+        "lega_person_id",
+        "lega_legal_status_end_date",
+        "end",
+        "legal",
+        "Legal status ended",
+        detail="lega_legal_status",
+    ),
+    Source(
+        "ssd_involvements",
+        "invo_involvements_id",
+        "invo_person_id",
+        "invo_involvement_start_date",
+        "start",
+        "worker",
+        "Worker allocated",
+        worker="invo_professional_id",
+    ),
+    Source(
+        "ssd_involvements",
+        "invo_involvements_id",
+        "invo_person_id",
+        "invo_involvement_end_date",
+        "end",
+        "worker",
+        "Worker's involvement ended",
+        detail="invo_worker_change_reason",
+        worker="invo_professional_id",
+    ),
+)
+
+
+def _select(position: int, s: Source) -> str:
+    return (
+        f"SELECT {s.date_col}::DATE AS event_date, {position} AS position, "
+        f"'{s.table}' AS source_table, CAST({s.id_col} AS VARCHAR) AS event_id, "
+        f"'{s.part}' AS part, CAST({s.detail} AS VARCHAR) AS detail, "
+        f"CAST({s.seen} AS VARCHAR) AS seen, CAST({s.seen_alone} AS VARCHAR) AS seen_alone, "
+        f"CAST({s.worker} AS VARCHAR) AS worker_id "
+        f"FROM {s.from_clause or s.table} WHERE {s.person_col} = $person "
+        f"AND {s.date_col} IS NOT NULL"
+    )
+
+
+_EVENTS_SQL = (
+    "SELECT e.*, w.prof_professional_name FROM ("
+    + " UNION ALL ".join(_select(i, s) for i, s in enumerate(SOURCES))
+    + ") e LEFT JOIN ssd_professionals w ON w.prof_professional_id = e.worker_id "
+    "ORDER BY e.event_date, e.position, e.event_id"
+)
+
+_MARKS_SQL = (
+    "SELECT rule_id, event_type, event_id, source_table, start_date, due_date, completed_date, "
+    "working_days_late, status FROM event_timeliness WHERE person_id = $person "
+    "ORDER BY due_date, rule_id"
+)
+
+
+@dataclass(frozen=True)
+class Mark:
+    rule_id: str
+    event_type: str
+    status: str  # on_time, late, overdue, due_soon, not_due
+    due_date: datetime.date | None
+    completed_date: datetime.date | None
+    working_days_late: int | None
+
+    @property
+    def label(self) -> str:
+        days = self.working_days_late or 0
+        unit = "working day" if days == 1 else "working days"
+        if self.status == "on_time":
+            return "On time"
+        if self.status == "late" and self.completed_date is None:
+            return f"Missed: not done before the plan ended ({days} {unit} late)"
+        if self.status == "late":
+            return f"Late by {days} {unit}"
+        if self.status == "overdue":
+            return f"Overdue by {days} {unit}" if days else "Overdue"
+        due = f"{self.due_date:%d/%m/%Y}" if self.due_date else ""
+        if self.status == "due_soon":
+            return f"Due soon ({due})" if due else "Due soon"
+        return f"Due by {due}" if due else "Not yet due"
+
+    @property
+    def colour(self) -> str:
+        return {
+            "on_time": "green",
+            "late": "orange",
+            "overdue": "red",
+            "due_soon": "yellow",
+        }.get(self.status, "grey")
+
+
+@dataclass
+class Event:
+    date: datetime.date
+    kind: str
+    title: str
+    detail: str = ""
+    seen: str = ""  # "Y", "N" or "" (not recorded / not a visit)
+    seen_alone: str = ""
+    worker_name: str = ""
+    marks: list[Mark] = field(default_factory=list)
+    outstanding: bool = False  # a due date with no event yet, from event_timeliness alone
+
+    @property
+    def seen_text(self) -> str:
+        return _YES_NO.get(self.seen, self.seen.lower())
+
+    @property
+    def seen_alone_text(self) -> str:
+        return _YES_NO.get(self.seen_alone, self.seen_alone.lower())
+
+
+_YES_NO = {"Y": "yes", "N": "no"}
+
+
+def _title(s: Source, worker_name: str) -> str:
+    if s.kind == "worker" and s.part == "start" and worker_name:
+        return f"Allocated to {worker_name}"
+    return s.title
+
+
+# What each kind of expected event is called when it is due and has not happened.
+EXPECTED_EVENTS: dict[str, str] = {
+    "assessment": "Assessment to be completed",
+    "icpc": "Initial child protection conference",
+    "cp_review": "Child protection review conference",
+    "cp_visit": "Child protection visit",
+    "cin_visit": "Child in need visit",
+    "cla_review": "Looked-after review",
+    "cla_visit": "Looked-after child visit",
+    "cla_health_assessment": "Health assessment",
+    "pathway_plan_review": "Pathway plan review",
+}
+
+
+def _marks(con: duckdb.DuckDBPyConnection, person_id: str) -> list[tuple[str, str, Mark]]:
+    return [
+        (
+            table or "",
+            str(event_id) if event_id is not None else "",
+            Mark(rule_id, event_type or "", status, due, done, late),
+        )
+        for rule_id, event_type, event_id, table, _start, due, done, late, status in con.execute(
+            _MARKS_SQL, {"person": person_id}
+        ).fetchall()
+    ]
+
+
+def events(con: duckdb.DuckDBPyConnection, person_id: str, *, with_marks: bool) -> list[Event]:
+    """Every event for the child in date order. Two queries: the events and their marks."""
+    rows = con.execute(_EVENTS_SQL, {"person": person_id}).fetchall()
+    result: list[Event] = []
+    by_row: dict[tuple[str, str], list[tuple[str, Event]]] = defaultdict(list)
+    for date, pos, table, event_id, part, detail, seen, alone, _worker, worker_name in rows:
+        source = SOURCES[pos]
+        event = Event(
+            date=date,
+            kind=source.kind,
+            title=_title(source, worker_name or ""),
+            detail=detail or "",
+            seen=(seen or "").upper() if source.seen != "NULL" else "",
+            seen_alone=(alone or "").upper() if source.seen_alone != "NULL" else "",
+            worker_name=(worker_name or "") if source.kind != "worker" else "",
+        )
+        by_row[(table, event_id)].append((part, event))
+        result.append(event)
+    for table, event_id, mark in _marks(con, person_id) if with_marks else ():
+        # A mark belongs to the event that met the expectation: the one on its completion date,
+        # else the row's end (or only) event.
+        candidates = by_row.get((table, event_id), []) if event_id else []
+        home = next((e for _p, e in candidates if e.date == mark.completed_date), None)
+        home = home or next((e for p, e in candidates if p != "start"), None)
+        if home is not None:
+            home.marks.append(mark)
+            continue
+        when = mark.due_date
+        if when is None:
+            continue
+        # Work that has not happened (a review not held, a visit missed) shows on its due date.
+        result.append(
+            Event(
+                date=when,
+                kind="due",
+                title=f"{EXPECTED_EVENTS.get(mark.event_type, mark.event_type)} due",
+                marks=[mark],
+                outstanding=True,
+            )
+        )
+    result.sort(key=lambda e: (e.date, e.outstanding))
+    return result
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    name: str
+    date_of_birth: datetime.date | None
+    sex: str
+
+
+def person(con: duckdb.DuckDBPyConnection, person_id: str) -> Person | None:
+    row = con.execute(
+        "SELECT pers_person_id, trim(concat_ws(' ', pers_forename, pers_surname)), pers_dob, "
+        "pers_sex FROM ssd_person WHERE pers_person_id = $person",
+        {"person": person_id},
+    ).fetchone()
+    if row is None:
+        return None
+    return Person(str(row[0]), row[1] or "", row[2], row[3] or "")
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    cohort: str
+    team_id: str
+    worker_id: str
+    worker_name: str
+    start_date: datetime.date | None
+    team_name: str = ""
+
+    @property
+    def cohort_label(self) -> str:
+        return cohort_label(self.cohort)
+
+
+def open_cases(con: duckdb.DuckDBPyConnection, person_id: str) -> list[OpenCase]:
+    return [
+        OpenCase(cohort, team_id or "", worker_id or "", worker_name or "", start)
+        for cohort, team_id, worker_id, worker_name, start in con.execute(
+            "SELECT oc.cohort, oc.team_id, oc.worker_id, w.prof_professional_name, "
+            "oc.start_date FROM open_cases oc LEFT JOIN ssd_professionals w "
+            "ON w.prof_professional_id = oc.worker_id WHERE oc.person_id = $person "
+            "ORDER BY oc.start_date, oc.cohort",
+            {"person": person_id},
+        ).fetchall()
+    ]

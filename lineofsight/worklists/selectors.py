@@ -1,0 +1,298 @@
+"""Reads for worklists and chronologies, scoped by the requesting user.
+
+Who sees which open cases (lineofsight.accounts.policy): a practitioner their own caseload (the
+cases allocated to their professional id), a team manager their teams', a service manager their
+service's, quality assurance leads, senior leaders and analysts every case. Administrators see
+none. The scope becomes a `CaseScope` that every snapshot query applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+import duckdb
+from django.http import Http404
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import AccessPurpose, Service, Team, User
+from lineofsight.casework import store
+from lineofsight.casework.models import Snapshot
+
+from . import casedata, chronology, connections
+from .casedata import CaseRow, CaseScope, TeamSummary
+from .flags import COHORTS, FLAGS, Flag, cohort_label, flag
+from .query import UNALLOCATED, WorklistQuery
+
+NoCurrentSnapshot = store.NoCurrentSnapshot
+# Either way there is no casework to show: nothing imported, or the current file has gone.
+NO_CASEWORK = (store.NoCurrentSnapshot, store.SnapshotFileMissing)
+
+
+@dataclass
+class Reader:
+    """An open snapshot and which derived tables it holds."""
+
+    snapshot: Snapshot
+    con: duckdb.DuckDBPyConnection
+    tables: frozenset[str]
+
+    @property
+    def key(self) -> str:
+        """Names the snapshot file for caches: its content never changes."""
+        return str(self.snapshot.path)
+
+    @property
+    def has_worklists(self) -> bool:
+        return {"open_cases", "drift_flags"} <= self.tables
+
+    @property
+    def has_timeliness(self) -> bool:
+        return "event_timeliness" in self.tables
+
+
+@contextmanager
+def reading(snapshot: Snapshot | None = None) -> Iterator[Reader]:
+    """The current snapshot (or the one given), open read-only for the length of the block."""
+    if snapshot is None:
+        snapshot = store.current_snapshot()
+        if snapshot is None:
+            raise NoCurrentSnapshot("No casework data has been imported yet.")
+    con = connections.cursor(snapshot)
+    try:
+        yield Reader(snapshot, con, casedata.tables_in(con, str(snapshot.path)))
+    finally:
+        con.close()
+
+
+def casework_scope(user: User) -> CaseScope:
+    if not policy.can(user, policy.Capability.VIEW_CASEWORK):
+        return CaseScope(nothing=True)
+    scope = policy.scope_for(user)
+    if scope is policy.Scope.EVERYTHING:
+        return CaseScope()
+    if scope is policy.Scope.OWN_CASELOAD:
+        pid = user.professional_id.strip()
+        return CaseScope(worker_id=pid) if pid else CaseScope(nothing=True)
+    team_ids = tuple(
+        sorted({t.case_system_id for t in policy.visible_teams(user) if t.case_system_id})
+    )
+    return CaseScope(team_ids=team_ids) if team_ids else CaseScope(nothing=True)
+
+
+def team_scope(user: User, team: Team) -> CaseScope:
+    """The user's scope within one team they may see (`team` from policy.get_team_for_user):
+    the whole team, or for a practitioner only their own cases in it."""
+    if not team.case_system_id or not policy.can(user, policy.Capability.VIEW_CASEWORK):
+        return CaseScope(nothing=True)
+    if policy.scope_for(user) is policy.Scope.OWN_CASELOAD:
+        pid = user.professional_id.strip()
+        if not pid:
+            return CaseScope(nothing=True)
+        return CaseScope(team_ids=(team.case_system_id,), worker_id=pid)
+    return CaseScope(team_ids=(team.case_system_id,))
+
+
+# -- worklists -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    flag: Flag
+    children: int
+
+
+@dataclass
+class Worklist:
+    snapshot: Snapshot
+    ready: bool  # the snapshot has the derived tables a worklist needs
+    query: WorklistQuery
+    rows: list[CaseRow]  # filtered and sorted
+    total: int  # children in scope before filters
+    flagged: int
+    flag_counts: list[FlagCount]
+    workers: list[tuple[str, str]]  # (value, label) for the worker filter
+    cohorts: list[tuple[str, str]]
+
+
+def _worklist(reader: Reader, scope: CaseScope, query: WorklistQuery) -> Worklist:
+    if not reader.has_worklists:
+        return Worklist(reader.snapshot, False, query, [], 0, 0, [], [], [])
+    # One query for the whole scope; filters, counts and sorting run over those rows, so the
+    # counts at the top always describe the same rows the table is drawn from.
+    rows = casedata.case_rows(reader.con, scope, cache_key=reader.key)
+    counts: dict[str, int] = {}
+    workers: dict[str, str] = {}
+    for row in rows:
+        for flag_id in set(row.flag_ids):
+            counts[flag_id] = counts.get(flag_id, 0) + 1
+        if row.worker_id:
+            workers[row.worker_id] = row.worker_name or row.worker_id
+    flag_counts = [FlagCount(f, counts[f.id]) for f in FLAGS.values() if f.id in counts]
+    flag_counts += [
+        FlagCount(flag(fid), n) for fid, n in sorted(counts.items()) if fid not in FLAGS
+    ]
+    worker_options = sorted(workers.items(), key=lambda kv: kv[1].lower())
+    if any(not r.worker_id for r in rows):
+        worker_options.append((UNALLOCATED, "Unallocated"))
+    return Worklist(
+        snapshot=reader.snapshot,
+        ready=True,
+        query=query,
+        rows=query.apply(rows),
+        total=len({r.person_id for r in rows}),
+        flagged=len({r.person_id for r in rows if r.flags}),
+        flag_counts=flag_counts,
+        workers=worker_options,
+        cohorts=list(COHORTS.items()),
+    )
+
+
+def team_worklist(user: User, team: Team, query: WorklistQuery) -> Worklist:
+    """The team's open cases as `user` may see them (a practitioner: only their own).
+    `team` must come from policy.get_team_for_user."""
+    scope = team_scope(user, team)
+    with reading() as reader:
+        return _worklist(reader, scope, query)
+
+
+def caseload_worklist(user: User, query: WorklistQuery) -> Worklist:
+    """The cases allocated to the user's own professional id, within their scope."""
+    scope = casework_scope(user)
+    pid = user.professional_id.strip()
+    if not pid or scope.nothing:
+        scope = CaseScope(nothing=True)
+    else:
+        scope = CaseScope(team_ids=scope.team_ids, worker_id=pid)
+    with reading() as reader:
+        return _worklist(reader, scope, query)
+
+
+# -- teams side by side ----------------------------------------------------------------------
+
+
+@dataclass
+class TeamColumn:
+    team: Team
+    summary: TeamSummary
+
+
+@dataclass
+class ServiceComparison:
+    service: Service
+    teams: list[TeamColumn]
+    flags: list[Flag] = field(default_factory=list)  # flags present in any of these teams
+
+    def rows(self) -> list[tuple[Flag, list[tuple[TeamColumn, int]]]]:
+        return [
+            (f, [(col, col.summary.by_flag.get(f.id, 0)) for col in self.teams]) for f in self.flags
+        ]
+
+
+def team_summaries(user: User) -> tuple[Snapshot | None, list[TeamColumn]]:
+    """Each team the user may see, with its children and flag counts (from one query).
+    The snapshot is None when nothing has been imported yet."""
+    teams = list(policy.visible_teams(user))
+    scope = casework_scope(user)
+    if policy.scope_for(user) is policy.Scope.OWN_CASELOAD:
+        return None, []
+    try:
+        with reading() as reader:
+            summaries = casedata.team_summaries(reader.con, scope) if reader.has_worklists else {}
+            snapshot = reader.snapshot
+    except NO_CASEWORK:
+        return None, [TeamColumn(t, TeamSummary(t.case_system_id)) for t in teams]
+    return snapshot, [
+        TeamColumn(t, summaries.get(t.case_system_id) or TeamSummary(t.case_system_id))
+        for t in teams
+    ]
+
+
+def service_comparisons(user: User) -> tuple[Snapshot | None, list[ServiceComparison]]:
+    policy.require(user, policy.Capability.VIEW_INDICATORS)
+    snapshot, columns = team_summaries(user)
+    by_service: dict[int, ServiceComparison] = {}
+    for col in columns:
+        group = by_service.setdefault(col.team.service_id, ServiceComparison(col.team.service, []))
+        group.teams.append(col)
+    for group in by_service.values():
+        present = {fid for col in group.teams for fid in col.summary.by_flag}
+        group.flags = [f for f in FLAGS.values() if f.id in present] + [
+            flag(fid) for fid in sorted(present - set(FLAGS))
+        ]
+    return snapshot, list(by_service.values())
+
+
+# -- one child -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildAccess:
+    person_id: str
+    purpose: str  # AccessPurpose: why this user may see the child
+
+
+def get_child_for_user(user: User, person_id: str, reader: Reader) -> ChildAccess:
+    """The child, if `user` may see their record; 404 otherwise (as if there were no child).
+
+    A child is visible when they have an open case in the user's scope, or were discussed in a
+    group supervision session the user may see.
+    """
+    policy.require(user, policy.Capability.VIEW_CASEWORK)
+    person_id = person_id.strip()
+    if reader.has_worklists and casedata.person_in_scope(
+        reader.con, person_id, casework_scope(user)
+    ):
+        return ChildAccess(person_id, AccessPurpose.CASEWORK)
+    # Imported here: supervision reads worklists, and this is the one way back.
+    from lineofsight.supervision.selectors import person_discussed_for_user
+
+    if person_discussed_for_user(user, person_id):
+        return ChildAccess(person_id, AccessPurpose.SUPERVISION)
+    raise Http404("No such child")
+
+
+@dataclass
+class Chronology:
+    snapshot: Snapshot
+    access: ChildAccess
+    person: chronology.Person
+    open_cases: list[chronology.OpenCase]
+    flags: tuple[casedata.FlagMark, ...]
+    events: list[chronology.Event]
+    has_timeliness: bool
+
+    @property
+    def cohort_labels(self) -> list[str]:
+        return sorted({cohort_label(c.cohort) for c in self.open_cases})
+
+
+def chronology_for_user(user: User, person_id: str) -> Chronology:
+    """The child's chronology from the current snapshot, or 404. The caller logs the view."""
+    try:
+        with reading() as reader:
+            access = get_child_for_user(user, person_id, reader)
+            found = chronology.person(reader.con, access.person_id)
+            if found is None:
+                raise Http404("No such child")
+            cases = (
+                chronology.open_cases(reader.con, access.person_id) if reader.has_worklists else []
+            )
+            marks = (
+                casedata.flags_for(reader.con, [access.person_id]).get(access.person_id, ())
+                if reader.has_worklists
+                else ()
+            )
+            events = chronology.events(
+                reader.con, access.person_id, with_marks=reader.has_timeliness
+            )
+            snapshot, has_timeliness = reader.snapshot, reader.has_timeliness
+    except NO_CASEWORK:
+        raise Http404("No such child") from None
+    team_ids = {c.team_id for c in cases if c.team_id}
+    names = dict(
+        Team.objects.filter(case_system_id__in=team_ids).values_list("case_system_id", "name")
+    )
+    cases = [replace(c, team_name=names.get(c.team_id, "")) for c in cases]
+    return Chronology(snapshot, access, found, cases, marks, events, has_timeliness)
