@@ -73,9 +73,7 @@ class Command(BaseCommand):
         out = Path(settings.VAR_DIR) / "demo" / f"{la}-scale{scale:g}-seed{seed}"
         if not (out / "structure.json").exists():
             self.stdout.write(f"Synthesizing council {la} at scale {scale:g} into {out}")
-            call_command(
-                "synthesize", la=la, scale=scale, seed=seed, out=str(out), stdout=self.stdout
-            )
+            call_command("synthesize", la=la, scale=scale, seed=seed, out=out, stdout=self.stdout)
         structure = json.loads((out / "structure.json").read_text(encoding="utf-8"))
         teams, home_team, worker_id = demo_teams(structure)
 
