@@ -1,5 +1,6 @@
 """The README is checked: every setting and every command the product adds is documented."""
 
+import re
 from pathlib import Path
 
 import lineofsight.settings as product_settings
@@ -25,17 +26,17 @@ def test_every_product_command_is_documented():
     assert not missing, f"commands not documented in README.md: {missing}"
 
 
-def test_every_pinned_runtime_dependency_is_justified():
-    direct = [
-        line.split(">")[0].split("<")[0].split("[")[0].split("=")[0].strip()
-        for line in (ROOT / "requirements" / "base.in").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    dev = [
-        line.strip()
-        for line in (ROOT / "requirements" / "dev.in").read_text().splitlines()
+def _requirement_names(name: str) -> list[str]:
+    return [
+        re.split(r"[<>=\[~!; ]", line.strip(), maxsplit=1)[0]
+        for line in (ROOT / "requirements" / name).read_text().splitlines()
         if line.strip() and not line.startswith(("#", "-c"))
     ]
+
+
+def test_every_pinned_runtime_dependency_is_justified():
+    direct = _requirement_names("base.in")
+    dev = _requirement_names("dev.in")
     table = README.split("## Dependencies", 1)[1].split("## Benchmarks", 1)[0].lower()
     missing = [name for name in direct + dev if name.lower() not in table]
     assert not missing, f"dependencies without a line in README.md: {missing}"
