@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "lineofsight.audits",
     "lineofsight.worklists",
     "lineofsight.supervision",
+    "lineofsight.themes",
+    "lineofsight.indicators",
+    "lineofsight.practiceweeks",
+    "lineofsight.feedback",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]
@@ -188,6 +192,8 @@ COUNCIL_NAME = env("LINEOFSIGHT_COUNCIL_NAME", "Northmoor Council (demonstration
 COUNCIL_CODE = env("LINEOFSIGHT_COUNCIL_CODE", "891")
 # Must contrast with white text at 4.5:1 or more (WCAG 2.2 AA).
 COUNCIL_COLOUR = env("LINEOFSIGHT_COUNCIL_COLOUR", "#1d4e60")
+# The practice themes vocabulary (YAML); empty means the product's default list.
+THEMES_FILE = env("LINEOFSIGHT_THEMES_FILE", "")
 
 SNAPSHOT_DIR = VAR_DIR / "snapshots"
 SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)

@@ -10,6 +10,10 @@ urlpatterns = [
     path("", include("lineofsight.supervision.urls")),
     path("", include("lineofsight.audits.urls")),  # case-file audits
     path("", include("lineofsight.actions.urls")),  # improvement actions
+    path("", include("lineofsight.themes.urls")),  # themes and triangulation
+    path("", include("lineofsight.indicators.urls")),  # indicators, board, committee report
+    path("", include("lineofsight.practiceweeks.urls")),  # practice weeks
+    path("", include("lineofsight.feedback.urls")),  # feedback from children and families
     path("admin/", admin.site.urls),
 ]
 

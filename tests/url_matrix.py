@@ -299,6 +299,18 @@ EXPECTED.update(
 )
 # --- end worklists, chronology and group supervision ---
 
+# --- indicators, improvement board and committee report (indicators app) ---
+# --- end indicators ---
+
+# --- practice weeks (practiceweeks app) ---
+# --- end practice weeks ---
+
+# --- feedback and triangulation (feedback/themes apps) ---
+# --- end feedback and triangulation ---
+
+# --- improvement action plans (actions app, practice-week issue) ---
+# --- end improvement action plans ---
+
 
 def admin_expectation(url_name: str) -> Expect:
     """Administrators use the admin; every other role gets 403; nobody is sent to sign in."""

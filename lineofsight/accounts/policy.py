@@ -40,6 +40,13 @@ class Capability(StrEnum):
     LEAD_SUPERVISION = "lead_supervision"
     # --- audits (case-file audits feature): read programme reports, scoped to one's area ---
     VIEW_AUDIT_REPORTS = "view_audit_reports"
+    # --- indicators: set the council's targets; write committee reports ---
+    SET_INDICATOR_TARGETS = "set_indicator_targets"
+    WRITE_COMMITTEE_REPORTS = "write_committee_reports"
+    # --- feedback: respond to feedback ("you said, we did") and send one-time feedback links ---
+    MANAGE_FEEDBACK = "manage_feedback"
+    # --- improvement actions: raise an action from any source, see the board of all actions ---
+    RAISE_ACTIONS = "raise_actions"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -107,6 +114,26 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 # team, as team managers do for their own.
 ROLE_CAPABILITIES[Role.QA_LEAD] = ROLE_CAPABILITIES[Role.QA_LEAD] | {Capability.LEAD_SUPERVISION}
 # --- end group reflective supervision ---
+# --- indicators (indicators app) ---
+# Analysts look after the indicators and record the targets leaders agree; leaders, quality
+# assurance leads and analysts write the committee report.
+for _role in (Role.ANALYST, Role.SENIOR_LEADER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Capability.SET_INDICATOR_TARGETS}
+for _role in (Role.ANALYST, Role.SENIOR_LEADER, Role.QA_LEAD):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Capability.WRITE_COMMITTEE_REPORTS}
+# --- end indicators ---
+# --- practice weeks and feedback (practiceweeks/feedback apps) ---
+# Managers and quality assurance leads respond to feedback and raise improvement actions from
+# any source (within their scope); practitioners record feedback and send links, not responses.
+for _role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {
+        Capability.MANAGE_FEEDBACK,
+        Capability.RAISE_ACTIONS,
+    }
+ROLE_CAPABILITIES[Role.SENIOR_LEADER] = ROLE_CAPABILITIES[Role.SENIOR_LEADER] | {
+    Capability.RAISE_ACTIONS
+}
+# --- end practice weeks and feedback ---
 assert set(ROLE_CAPABILITIES) == set(Role.values) == set(ROLE_SCOPE)
 assert all(Capability.VIEW_CASEWORK in ROLE_CAPABILITIES[r] for r in _CASEWORK_ROLES)
 

@@ -18,6 +18,8 @@ FILES: dict[str, str] = {
     "placement_stability": "la_cla_placement_stability.csv",
     "care_leavers": "la_care_leavers_activity.csv",
     "workforce": "csww_indicators_2017_to_2025.csv",
+    "population": "ons_mid-year_population_estimates_2012_to_2024.csv",
+    "neighbours": "sn_model_2025_wide.csv",
 }
 
 ENGLAND = "ENGLAND"
@@ -110,3 +112,13 @@ def areas(year: int) -> list[tuple[str, str]]:
         for (key, y), group in _index("cin").items()
         if y == year and key != ENGLAND
     )
+
+
+def child_population(area: str, year: int) -> float | None:
+    """ONS mid-year estimate of children aged 0 to 17 in the area, for the latest mid-year on or
+    before `year` (the DfE divides a year ending 31 March by the previous mid-year's estimate)."""
+    for y in range(year, year - 5, -1):
+        found = value("population", area, y, "population_estimate")
+        if found is not None:
+            return found
+    return None

@@ -93,6 +93,12 @@ LINKS: tuple[Link, ...] = (
         Capability.VIEW_INDICATORS,
     ),
     # --- end worklists, chronology and group supervision ---
+    # --- indicators, improvement board and committee report (indicators app) ---
+    # --- end indicators ---
+    # --- practice weeks (practiceweeks app) ---
+    # --- end practice weeks ---
+    # --- feedback and triangulation (feedback/themes apps) ---
+    # --- end feedback and triangulation ---
     Link(
         "intake:imports",
         "Imports",

@@ -1,0 +1,62 @@
+"""What the council configures and authors about indicators; the values themselves are computed
+from snapshots (engine.py) and never stored as the record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from lineofsight.casework.models import Snapshot
+
+
+class IndicatorTarget(models.Model):
+    """The council's target for one indicator: green when met (in the indicator's direction),
+    amber when short of it by no more than `amber_margin`, red beyond that."""
+
+    indicator_id = models.CharField(max_length=64, unique=True)
+    target = models.FloatField()
+    amber_margin = models.FloatField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator_id"]
+
+    def __str__(self) -> str:
+        return f"Target for {self.indicator_id}: {self.target}"
+
+
+class CommitteeReport(models.Model):
+    """A "Quality of practice" report for a period: the figures come from `snapshot`, the three
+    author sections are written here (and can be edited again in Word after download)."""
+
+    title = models.CharField(max_length=200)
+    period_end = models.DateField()
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    what_we_know = models.TextField(blank=True)
+    how_we_know = models.TextField(blank=True)
+    what_next = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- indicator result cache (engine helper) ---
+# --- end indicator result cache ---
