@@ -302,6 +302,9 @@ EXPECTED.update(
 # --- indicators, improvement board and committee report (indicators app) ---
 # --- end indicators ---
 
+# --- committee report (indicators app, report pages) ---
+# --- end committee report ---
+
 # --- practice weeks (practiceweeks app) ---
 # --- end practice weeks ---
 
