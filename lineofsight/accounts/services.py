@@ -6,6 +6,7 @@ Each write is keyword-only, runs in a transaction and records its change history
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -158,3 +159,21 @@ def access_log_record(
     return AccessLogEntry.objects.create(
         user=user, person_id=str(person_id), purpose=purpose, path=path[:500]
     )
+
+
+def access_log_record_many(
+    *,
+    user: User,
+    person_ids: Iterable[str],
+    purpose: str = AccessPurpose.CASEWORK,
+    path: str = "",
+) -> int:
+    """Record that `user` saw each of these children at once (a list or an export of them)."""
+    if purpose not in AccessPurpose.values:
+        raise ValueError(f"Unknown access purpose {purpose!r}")
+    entries = [
+        AccessLogEntry(user=user, person_id=str(p), purpose=purpose, path=path[:500])
+        for p in dict.fromkeys(person_ids)
+    ]
+    AccessLogEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -16,17 +16,12 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from lineofsight.web.spreadsheet import safe_cell
+
 from .grades import Cohort
 from .reports import GradeRow, ProgrammeReport
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is given a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+_safe = safe_cell
 
 
 def _grade_table(report: ProgrammeReport) -> tuple[list[str], list[list[object]]]:

@@ -44,6 +44,11 @@ _PRIMARY_KEY_OVERLAY = {
     "ssd_department": "dept_team_id",
     "ssd_involvements": "invo_involvements_id",
 }
+# Fields the specification marks required that a real extract may rightly leave empty: an initial
+# conference that decided against a child protection plan has no plan to point to.
+_OPTIONAL_OVERLAY = {
+    ("ssd_initial_cp_conference", "icpc_cp_plan_id"),
+}
 # Foreign keys the specification names with a misspelt table or field.
 _FOREIGN_KEY_OVERLAY = {
     ("ssd_cla_episodes", "clae_cla_placement_id"): None,
@@ -146,7 +151,8 @@ def _load_table(name: str) -> Table:
                 description=str(raw.get("description", "")),
                 primary_key=pk,
                 foreign_key=fk,
-                required=pk or "required" in validators,
+                required=pk
+                or ("required" in validators and (name, fname) not in _OPTIONAL_OVERLAY),
             )
         )
     return Table(name=name, fields=tuple(fields))

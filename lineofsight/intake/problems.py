@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from lineofsight.web.spreadsheet import safe_text
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -76,5 +78,6 @@ def write_report(problems: list[Problem], path: Path) -> Path:
         for p in problems:
             row = asdict(p)
             row["severity"] = p.severity.value
-            writer.writerow({k: ("" if row[k] is None else row[k]) for k in REPORT_COLUMNS})
+            # Values come from the council's files: never let one run as a formula in Excel.
+            writer.writerow({k: safe_text(row[k]) for k in REPORT_COLUMNS})
     return path

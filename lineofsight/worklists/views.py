@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.services import access_log_record
+from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.supervision import selectors as supervision
+from lineofsight.web.spreadsheet import safe_text
 
 from . import selectors
 from .flags import COHORTS, flag
@@ -86,10 +87,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "worklists/mine.html", _worklist_page(request, worklist))
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting with these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_csv_cell = safe_text
 
 
 @require_GET
@@ -121,6 +119,10 @@ def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
     if worklist is None:
         return response
     as_at = worklist.snapshot.as_at.isoformat()
+    # An export holds every listed child's name: each is a view of that child's record.
+    access_log_record_many(
+        user=request.user, person_ids=(r.person_id for r in worklist.rows), path=request.path
+    )
     for row in worklist.rows:
         out.writerow(
             [

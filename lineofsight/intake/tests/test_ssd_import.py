@@ -296,3 +296,18 @@ def test_fingerprint_notices_unusual_whitespace(tmp_path: Path, data: bytes, unu
     print_ = staging.fingerprint(path)
     assert print_.unusual_whitespace is unusual
     assert print_.size_bytes == len(data) and len(print_.sha256) == 64
+
+
+def test_a_conference_that_made_no_plan_needs_no_plan_id(tmp_path: Path) -> None:
+    """The SSD marks icpc_cp_plan_id required, but a conference deciding against a plan has none."""
+    tables = extract.valid()
+    no_plan = dict(tables["ssd_initial_cp_conference"][0])
+    no_plan.update(icpc_icpc_id="I2", icpc_cp_plan_id="", icpc_icpc_outcome_cp_flag="N")
+    tables["ssd_initial_cp_conference"].append(no_plan)
+    run = services.ssd_extract_import(directory=extract.write(tmp_path / "ssd", tables))
+    assert run.status == RunStatus.SUCCEEDED, run.failure_message
+    assert run.error_count == 0
+    with store.connect() as con:
+        assert con.execute(
+            "SELECT icpc_cp_plan_id FROM ssd_initial_cp_conference WHERE icpc_icpc_id = 'I2'"
+        ).fetchone() == (None,)

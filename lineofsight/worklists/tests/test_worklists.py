@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from django.urls import reverse
 
-from lineofsight.accounts.models import Membership
+from lineofsight.accounts.models import AccessLogEntry, Membership
 from lineofsight.casework import store
 from lineofsight.timeliness.flags import FLAG_IDS
 from lineofsight.worklists.flags import FLAGS
@@ -97,6 +97,8 @@ def test_csv_export_uses_the_same_filters(client_for, council, east):
     assert rows[0]["flags"] == "assessment_over_45wd"
     assert rows[0]["oldest_flag_since"] == "2024-05-07"
     assert rows[0]["snapshot_as_at"] == AS_AT.isoformat()
+    logged = AccessLogEntry.objects.filter(user=council["users"]["team_manager"])
+    assert sorted(logged.values_list("person_id", flat=True)) == ["E2", "E5"]
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(client_for, council, tmp_path):
