@@ -87,7 +87,9 @@ def prepare(work: Path, extract: Path | None, env: dict[str, str], la: str) -> N
          "from lineofsight.casework import store; print(store.current_snapshot() is not None)"],
         env=env, cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
-    if current.stdout.strip() == "True":
+    # `shell` may print other lines first (Django 5.2 lists the models it imports): read the last.
+    lines = current.stdout.strip().splitlines()
+    if lines and lines[-1].strip() == "True":
         print("- a snapshot is already current; not importing again", flush=True)
         return
     ssd = extract / "ssd" if (extract / "ssd").is_dir() else extract

@@ -194,6 +194,17 @@ COUNCIL_CODE = env("LINEOFSIGHT_COUNCIL_CODE", "891")
 COUNCIL_COLOUR = env("LINEOFSIGHT_COUNCIL_COLOUR", "#1d4e60")
 # The practice themes vocabulary (YAML); empty means the product's default list.
 THEMES_FILE = env("LINEOFSIGHT_THEMES_FILE", "")
+# A social worker holding more children than this counts in caseload_over_threshold_pct.
+CASELOAD_THRESHOLD = env_int("LINEOFSIGHT_CASELOAD_THRESHOLD", 20)
+# Practice week analysis: a theme seen in at least HIGH_SHARE of the teams visited reads "in a high
+# number of teams"; below LOW_SHARE, "in a small number of teams"; between them, "in some teams".
+PRACTICE_WEEK_HIGH_SHARE = float(env("LINEOFSIGHT_PRACTICE_WEEK_HIGH_SHARE", "0.5"))
+PRACTICE_WEEK_LOW_SHARE = float(env("LINEOFSIGHT_PRACTICE_WEEK_LOW_SHARE", "0.25"))
+# One-time feedback links: how long a link works, and how many requests with a link that does not
+# work (unknown, used or expired) one address may make in the window before it is refused.
+FEEDBACK_LINK_DAYS = env_int("LINEOFSIGHT_FEEDBACK_LINK_DAYS", 14)
+FEEDBACK_LINK_MAX_FAILURES = env_int("LINEOFSIGHT_FEEDBACK_LINK_MAX_FAILURES", 10)
+FEEDBACK_LINK_WINDOW_MINUTES = env_int("LINEOFSIGHT_FEEDBACK_LINK_WINDOW_MINUTES", 10)
 
 SNAPSHOT_DIR = VAR_DIR / "snapshots"
 SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)

@@ -107,4 +107,4 @@ def test_url_as_role(name, route, viewer, client_for, council):
         location = response["Location"]
         assert location.startswith(SIGN_IN) or location.startswith("/admin/login/"), location
     if exp.child_record and expected == 200:
-        assert AccessLogEntry.objects.count() == logged_before + 1, "child view was not logged"
+        assert AccessLogEntry.objects.count() > logged_before, "child view was not logged"

@@ -300,18 +300,236 @@ EXPECTED.update(
 # --- end worklists, chronology and group supervision ---
 
 # --- indicators, improvement board and committee report (indicators app) ---
+# Every role that sees the indicators (Capability.VIEW_INDICATORS, the same as COMPARERS above)
+# sees the board; analysts and senior leaders set targets. Pages read the East council's snapshot;
+# with no snapshot they answer 200 with "no data imported yet" (lineofsight/indicators/tests).
+_TARGET_SETTERS = (Role.ANALYST, Role.SENIOR_LEADER)  # Capability.SET_INDICATOR_TARGETS
+
+
+def _board_data(council: dict) -> dict:
+    from lineofsight.worklists.tests.snapshots import east_snapshot
+
+    east_snapshot()
+    return {}
+
+
+def _indicator_with(*, children: bool = False, target: bool = False):
+    from lineofsight.indicators import catalogue, selectors
+
+    def kwargs(council: dict) -> dict:
+        _board_data(council)
+        for indicator in catalogue.catalogue():
+            if children and selectors.counts_of(indicator) != "children":
+                continue
+            if target and not selectors.may_have_target(indicator):
+                continue
+            return {"indicator_id": indicator.id}
+        raise AssertionError("no indicator in the catalogue fits")
+
+    return kwargs
+
+
+EXPECTED.update(
+    {
+        "indicators:board": expect(200, only=COMPARERS, kwargs=_board_data),
+        "indicators:detail": expect(200, only=COMPARERS, kwargs=_indicator_with()),
+        "indicators:children": expect(
+            200, only=COMPARERS, kwargs=_indicator_with(children=True), child_record=True
+        ),
+        "indicators:children_export": expect(
+            200,
+            only=COMPARERS,
+            kwargs=_indicator_with(children=True),
+            child_record=True,
+            html=False,
+        ),
+        "indicators:targets": expect(200, only=COMPARERS),
+        "indicators:target_edit": expect(
+            200, only=_TARGET_SETTERS, kwargs=_indicator_with(target=True)
+        ),
+    }
+)
 # --- end indicators ---
 
 # --- committee report (indicators app, report pages) ---
+# Readers: every role that sees the indicators (Capability.VIEW_INDICATORS); writers: quality
+# assurance leads, senior leaders and analysts (Capability.WRITE_COMMITTEE_REPORTS). The report
+# is made from the East council's snapshot (lineofsight/worklists/tests/snapshots.py).
+_REPORT_READERS = (
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.QA_LEAD,
+    Role.SENIOR_LEADER,
+    Role.ANALYST,
+)
+_REPORT_WRITERS = (Role.QA_LEAD, Role.SENIOR_LEADER, Role.ANALYST)
+
+
+def _committee_report(council: dict) -> dict:
+    import datetime
+
+    from lineofsight.indicators import report_services
+    from lineofsight.worklists.tests.snapshots import east_snapshot
+
+    snapshot = east_snapshot()
+    made = report_services.report_create(
+        actor=council["users"][Role.QA_LEAD],
+        title="Quality of practice",
+        period_end=datetime.date(2024, 3, 31),
+        snapshot=snapshot,
+    )
+    return {"pk": made.pk}
+
+
+EXPECTED.update(
+    {
+        "indicators:reports": expect(200, only=_REPORT_READERS),
+        "indicators:report_create": expect(200, only=_REPORT_WRITERS),
+        "indicators:report_detail": expect(200, only=_REPORT_READERS, kwargs=_committee_report),
+        "indicators:report_docx": expect(
+            200, only=_REPORT_READERS, kwargs=_committee_report, html=False
+        ),
+        "indicators:report_pdf": expect(
+            200, only=_REPORT_READERS, kwargs=_committee_report, html=False
+        ),
+    }
+)
 # --- end committee report ---
 
 # --- practice weeks (practiceweeks app) ---
+# Arguments come from lineofsight/practiceweeks/tests/matrix.py: the service manager (Safeguarding)
+# is the assessor of a visit to the Care Team (Children in Care); the East team manager is outside
+# it (404). Practitioners, analysts and administrators do not use practice weeks (403).
+from lineofsight.practiceweeks.tests import matrix as _pw_matrix  # noqa: E402
+
+_PW_READERS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD, Role.SENIOR_LEADER)
+_PW_WHOLE_WEEK = {"qa_lead": 200, "service_manager": 200, "senior_leader": 200}
+_PW_OUTSIDE = {"team_manager": 404}
+
+EXPECTED.update(
+    {
+        "practiceweeks:weeks": expect(200, only=_PW_READERS),
+        "practiceweeks:week_create": expect(403, qa_lead=200),
+        "practiceweeks:week_detail": expect(
+            403, kwargs=_pw_matrix.week, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
+        ),
+        "practiceweeks:week_edit": expect(403, kwargs=_pw_matrix.week, qa_lead=200, **_PW_OUTSIDE),
+        "practiceweeks:visit_create": expect(
+            403, kwargs=_pw_matrix.week, qa_lead=200, **_PW_OUTSIDE
+        ),
+        "practiceweeks:analysis": expect(403, kwargs=_pw_matrix.week, **_PW_WHOLE_WEEK),
+        "practiceweeks:report": expect(403, kwargs=_pw_matrix.week, **_PW_WHOLE_WEEK),
+        "practiceweeks:report_docx": expect(
+            403, kwargs=_pw_matrix.week, html=False, **_PW_WHOLE_WEEK
+        ),
+        "practiceweeks:report_pdf": expect(
+            403, kwargs=_pw_matrix.week, html=False, **_PW_WHOLE_WEEK
+        ),
+        "practiceweeks:visit_detail": expect(
+            403, kwargs=_pw_matrix.visit, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
+        ),
+        "practiceweeks:visit_edit": expect(
+            403, kwargs=_pw_matrix.visit, qa_lead=200, **_PW_OUTSIDE
+        ),
+        "practiceweeks:consent": expect(
+            403, kwargs=_pw_matrix.visit, qa_lead=200, service_manager=200, **_PW_OUTSIDE
+        ),
+        "practiceweeks:observation_edit": expect(
+            403, kwargs=_pw_matrix.draft_visit, service_manager=200, **_PW_OUTSIDE
+        ),
+        "practiceweeks:observation_detail": expect(
+            403, kwargs=_pw_matrix.submitted_observation, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
+        ),
+        # A draft is seen only by its assessor and quality assurance leads.
+        "practiceweeks:observation_submit": expect(
+            403,
+            kwargs=_pw_matrix.draft_observation,
+            service_manager=200,
+            senior_leader=404,
+            **_PW_OUTSIDE,
+        ),
+        "practiceweeks:observation_reopen": expect(
+            403, kwargs=_pw_matrix.submitted_observation, qa_lead=200, **_PW_OUTSIDE
+        ),
+        "practiceweeks:observation_version": expect(
+            403, kwargs=_pw_matrix.first_version, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
+        ),
+        "practiceweeks:observation_themes": expect(
+            403,
+            kwargs=_pw_matrix.submitted_observation,
+            qa_lead=200,
+            service_manager=200,
+            **_PW_OUTSIDE,
+        ),
+    }
+)
 # --- end practice weeks ---
 
 # --- feedback and triangulation (feedback/themes apps) ---
+# Feedback about the East team (the practitioner's and team manager's team, in the service
+# manager's service) about child E9; administrators see no feedback. The public page is tried with
+# a made-up token: everyone, signed in or not, gets the same 404 page (tests in
+# lineofsight/feedback/tests/ open a real link).
+from lineofsight.feedback.tests import matrix as _feedback_matrix  # noqa: E402
+
+_FEEDBACK_READERS = CASEWORK
+_FEEDBACK_MANAGERS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD)  # MANAGE_FEEDBACK
+_THEME_READERS = COMPARERS  # Capability.VIEW_INDICATORS
+
+EXPECTED.update(
+    {
+        "feedback:list": expect(200, only=_FEEDBACK_READERS, kwargs=_feedback_matrix.data),
+        "feedback:create": expect(200, only=_FEEDBACK_READERS),
+        "feedback:link_create": expect(200, only=_FEEDBACK_READERS),
+        "feedback:you_said_we_did": expect(
+            200, only=_FEEDBACK_READERS, kwargs=_feedback_matrix.data
+        ),
+        "feedback:detail": expect(
+            200,
+            only=_FEEDBACK_READERS,
+            kwargs=_feedback_matrix.east_feedback,
+            child_record=True,
+            administrator=404,
+        ),
+        "feedback:respond": expect(
+            200,
+            only=_FEEDBACK_MANAGERS,
+            kwargs=_feedback_matrix.east_feedback,
+            child_record=True,
+            administrator=404,
+        ),
+        "feedback:public": expect(404, nobody=404, kwargs=_feedback_matrix.made_up_token),
+        "feedback:thanks": expect(200, nobody=200),
+        "themes:index": expect(200, only=_THEME_READERS, kwargs=_feedback_matrix.data),
+        "themes:detail": expect(200, only=_THEME_READERS, kwargs=_feedback_matrix.theme),
+    }
+)
 # --- end feedback and triangulation ---
 
 # --- improvement action plans (actions app, practice-week issue) ---
+# The plan's arguments: an indicator's action plan (lineofsight/actions/tests/matrix.py). The
+# raise page takes its source in the query string, which the matrix cannot give: without one it
+# answers 400 with a page saying what it needs, for the roles that may raise actions.
+from lineofsight.actions.tests import matrix as _action_matrix  # noqa: E402
+
+_RAISERS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD, Role.SENIOR_LEADER)
+
+EXPECTED.update(
+    {
+        "actions:raise": expect(400, only=_RAISERS),
+        "actions:board": expect(200, administrator=403),
+        "actions:plan": expect(
+            200, kwargs=_action_matrix.indicator_plan, practitioner=404, administrator=403
+        ),
+        "actions:plan_csv": expect(
+            200,
+            kwargs=_action_matrix.indicator_plan,
+            practitioner=404,
+            administrator=403,
+            html=False,
+        ),
+    }
+)
 # --- end improvement action plans ---
 
 

@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lineofsight.web.spreadsheet import safe_cell
+
 from . import policy, services
 from .forms import AccessLogFilterForm, SignInForm
 from .selectors import AccessLogFilter, access_log_for_user
@@ -117,8 +119,19 @@ def access_log_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(["when", "user_email", "user_name", "person_id", "purpose", "page"])
         for e in entries.iterator(chunk_size=2000):
+            # Names and ids come from people and case systems: never let one run as a formula.
             yield writer.writerow(
-                [e.at.isoformat(), e.user.email, e.user.full_name, e.person_id, e.purpose, e.path]
+                [
+                    safe_cell(v)
+                    for v in (
+                        e.at.isoformat(),
+                        e.user.email,
+                        e.user.full_name,
+                        e.person_id,
+                        e.purpose,
+                        e.path,
+                    )
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

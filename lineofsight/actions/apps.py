@@ -5,3 +5,10 @@ class ActionsConfig(AppConfig):
     name = "lineofsight.actions"
     label = "actions"
     verbose_name = "Improvement actions"
+
+    def ready(self) -> None:
+        # Audits, moderation, group supervision and indicators are described from here; practice
+        # weeks and feedback register their own sources in their apps' ready().
+        from .builtin_sources import register_all
+
+        register_all()

@@ -6,9 +6,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lineofsight.accounts.models import User
+from lineofsight.accounts.models import Team, User
+from lineofsight.themes import vocabulary
 
-from .models import Priority, RecheckResult, SourceType, Status
+from .models import Priority, RecheckMethod, RecheckResult, SourceType, Status
 
 DATE_HELP = "For example, 27/03/2026"
 
@@ -103,6 +104,13 @@ class NoteForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
+    rechecked_on = date_field("Date of the re-check", required=False, help_text=DATE_HELP)
+    method = forms.ChoiceField(
+        label="How was practice looked at again?",
+        choices=RecheckMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how practice was looked at again"},
+    )
     result = forms.ChoiceField(
         label="Has practice changed?",
         choices=RecheckResult.choices,
@@ -119,6 +127,105 @@ class RecheckForm(forms.Form):
         "Date to look again", required=False, help_text="Leave empty if no further check is needed."
     )
 
+    def clean_rechecked_on(self) -> datetime.date:
+        day = self.cleaned_data["rechecked_on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date of the re-check must be today or earlier")
+        return day
+
+
+class ThemeFields(forms.Form):
+    """Themes from the council's vocabulary (checkboxes) plus free tags typed in a text box."""
+
+    themes = forms.MultipleChoiceField(
+        label="Practice themes",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every theme the action bears on. The first is its main theme.",
+    )
+    other_themes = forms.CharField(
+        label="Other themes",
+        required=False,
+        max_length=500,
+        help_text="Any theme not listed, separated by commas.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = vocabulary.choices()
+
+    @staticmethod
+    def initial_for(keys: list[str]) -> dict:
+        suggested = {key for key, _ in vocabulary.choices()}
+        return {
+            "themes": [k for k in keys if k in suggested],
+            "other_themes": ", ".join(vocabulary.label(k) for k in keys if k not in suggested),
+        }
+
+    def theme_keys(self) -> list[str]:
+        """The chosen themes as stored keys, checked ones first, then the typed ones."""
+        keys = list(self.cleaned_data.get("themes") or [])
+        for key in vocabulary.parse_tags(self.cleaned_data.get("other_themes") or ""):
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+
+class ThemesForm(ThemeFields):
+    pass
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return obj.name
+
+
+class RaiseActionForm(ActionForm, ThemeFields):
+    """An action from any source: the seed's six columns, themes, a team when the source does
+    not say which, and when to look again."""
+
+    team = TeamChoiceField(
+        label="Team the action is about",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="No one team",
+    )
+    recheck_date = date_field(
+        "Date to look again",
+        required=False,
+        help_text="When a focused practice day, re-audit or indicator will show whether practice "
+        "changed. For example, 27/06/2026",
+    )
+    field_order = [
+        "issue",
+        "action",
+        "risk_if_not_done",
+        "priority",
+        "due_date",
+        "team",
+        "owner",
+        "themes",
+        "other_themes",
+        "recheck_date",
+    ]
+
+    def __init__(self, *args, teams: QuerySet[Team] | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label = "Who is responsible for completing it"
+        self.fields["owner"].error_messages["invalid_choice"] = (
+            "Choose someone who may see the work of the team the action is about"
+        )
+        if teams is None:  # the source says which team
+            del self.fields["team"]
+        else:
+            self.fields["team"].queryset = teams
+
+    def clean_recheck_date(self) -> datetime.date | None:
+        day = self.cleaned_data["recheck_date"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("The date to look again must be today or later")
+        return day
+
 
 STATE_CHOICES = (
     ("open", "Open"),
@@ -133,3 +240,16 @@ class ActionFilterForm(forms.Form):
     source_type = forms.ChoiceField(
         label="Raised by", choices=[("", "Any source"), *SourceType.choices], required=False
     )
+
+
+class BoardFilterForm(forms.Form):
+    source_type = forms.ChoiceField(
+        label="Raised by", choices=[("", "Any source"), *SourceType.choices], required=False
+    )
+    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    status = forms.ChoiceField(label="Status", choices=(), required=False)
+
+    def __init__(self, *args, teams: QuerySet[Team], statuses, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "Any team"), *((t.pk, t.name) for t in teams)]
+        self.fields["status"].choices = statuses

@@ -45,6 +45,15 @@ class RecheckResult(models.TextChoices):
     NOT_IMPROVED = "not_improved", "Not improved"
 
 
+class RecheckMethod(models.TextChoices):
+    """How someone looked again to see whether practice changed."""
+
+    PRACTICE_DAY = "practice_day", "Focused practice day"
+    RE_AUDIT = "re_audit", "Re-audit"
+    INDICATOR = "indicator", "Indicator"
+    OTHER = "other", "Other"
+
+
 class ImprovementAction(models.Model):
     source_type = models.CharField(max_length=32, choices=SourceType.choices)
     # The id of the record that raised it in its own app (an audit's pk, a practice week's...).
@@ -72,7 +81,11 @@ class ImprovementAction(models.Model):
     recheck_date = models.DateField(null=True, blank=True)
     recheck_result = models.CharField(max_length=16, choices=RecheckResult.choices, blank=True)
     recheck_notes = models.TextField(blank=True)
-    rechecked_at = models.DateTimeField(null=True, blank=True)
+    rechecked_at = models.DateTimeField(null=True, blank=True)  # when the result was recorded
+    rechecked_on = models.DateField(null=True, blank=True)  # the day someone looked again
+    recheck_method = models.CharField(max_length=16, choices=RecheckMethod.choices, blank=True)
+    # Practice themes (lineofsight.themes.vocabulary keys, or free tags), in the order given.
+    themes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]

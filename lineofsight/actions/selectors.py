@@ -15,9 +15,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import User
+from lineofsight.accounts.models import Role, Team, User
+from lineofsight.themes import vocabulary
 
-from .models import CLOSED_STATUSES, OPEN_STATUSES, ImprovementAction
+from .models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    ImprovementAction,
+    RecheckResult,
+    Status,
+)
 
 
 def _area_scopes() -> tuple[policy.Scope, ...]:
@@ -116,3 +123,144 @@ def action_counts(actions: QuerySet[ImprovementAction], today: datetime.date) ->
         overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
     )
     return ActionCounts(open=counts["open"] or 0, overdue=counts["overdue"] or 0)
+
+
+# -- raising an action --------------------------------------------------------------------------
+
+
+def _roles_with_scope(*scopes: policy.Scope) -> list[str]:
+    return [
+        role
+        for role in Role.values
+        if policy.ROLE_SCOPE[role] in scopes
+        and policy.Capability.VIEW_CASEWORK in policy.ROLE_CAPABILITIES[role]
+    ]
+
+
+def owner_choices(teams: QuerySet[Team] | list[Team]) -> QuerySet[User]:
+    """Active people who may see the work of any of these teams (the policy's scope rules):
+    everyone whose role sees everything, the service managers of the teams' services, and the
+    teams' own members. Administrators, who see no casework, are never offered."""
+    team_ids = [t.pk for t in teams]
+    service_ids = {t.service_id for t in teams}
+    people = Q(role__in=_roles_with_scope(policy.Scope.EVERYTHING))
+    people |= Q(role__in=_roles_with_scope(policy.Scope.OWN_SERVICE), service_id__in=service_ids)
+    people |= Q(
+        role__in=_roles_with_scope(policy.Scope.OWN_TEAM, policy.Scope.OWN_CASELOAD),
+        memberships__team_id__in=team_ids,
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(pk__in=User.objects.filter(people).values("pk"))
+        .order_by("full_name", "pk")
+    )
+
+
+def may_see_team(person: User, team: Team) -> bool:
+    return owner_choices([team]).filter(pk=person.pk).exists()
+
+
+# -- action plan for one source -----------------------------------------------------------------
+
+
+NO_THEME = ""
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    key: str  # "" for actions with no theme
+    label: str
+    actions: tuple[ImprovementAction, ...]
+
+
+def _theme_order(keys: set[str]) -> list[str]:
+    """Vocabulary order, then free tags by label, then no theme."""
+    vocab = [t.key for t in vocabulary.themes()]
+    ordered = [k for k in vocab if k in keys]
+    free = sorted((k for k in keys if k not in vocab and k != NO_THEME), key=vocabulary.label)
+    return ordered + free + ([NO_THEME] if NO_THEME in keys else [])
+
+
+def _theme_label(key: str) -> str:
+    return vocabulary.label(key) if key else "No theme"
+
+
+def plan_groups(actions: list[ImprovementAction]) -> list[ThemeGroup]:
+    """An action plan's actions under the theme each was first tagged with (its main theme),
+    in vocabulary order; one group with no heading when nothing is tagged."""
+    by_key: dict[str, list[ImprovementAction]] = {}
+    for action in actions:
+        by_key.setdefault(action.themes[0] if action.themes else NO_THEME, []).append(action)
+    return [
+        ThemeGroup(key=k, label=_theme_label(k), actions=tuple(by_key[k]))
+        for k in _theme_order(set(by_key))
+    ]
+
+
+# -- board of all actions by theme --------------------------------------------------------------
+
+
+BOARD_STATUSES = (
+    ("", "Any status"),
+    ("overdue", "Overdue"),
+    *Status.choices,
+)
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    source_type: str = ""
+    team_id: int | None = None
+    status: str = ""  # a Status value, "overdue", or "" for any
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    key: str
+    label: str
+    suggested: bool  # in the council's vocabulary (False for a free tag or "No theme")
+    open: int
+    overdue: int
+    done: int
+    improved: int
+    actions: tuple[ImprovementAction, ...]
+
+
+def board_actions(user: User, filters: BoardFilter) -> QuerySet[ImprovementAction]:
+    actions = actions_visible_to(user)
+    if filters.source_type:
+        actions = actions.filter(source_type=filters.source_type)
+    if filters.team_id:
+        actions = actions.filter(team_id=filters.team_id)
+    if filters.status == "overdue":
+        actions = actions.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+    elif filters.status:
+        actions = actions.filter(status=filters.status)
+    return actions.order_by("due_date", "id")
+
+
+def board(user: User, filters: BoardFilter, today: datetime.date | None = None) -> list[BoardRow]:
+    """Every theme in the vocabulary (with noughts where nothing is tagged), then free tags,
+    then actions with no theme; an action with several themes counts under each. One query."""
+    today = today or timezone.localdate()
+    by_key: dict[str, list[ImprovementAction]] = {t.key: [] for t in vocabulary.themes()}
+    for action in board_actions(user, filters):
+        for key in action.themes or [NO_THEME]:
+            by_key.setdefault(key, []).append(action)
+    vocab = {t.key for t in vocabulary.themes()}
+    rows = []
+    for key in _theme_order(set(by_key)):
+        items = by_key[key]
+        rows.append(
+            BoardRow(
+                key=key,
+                label=_theme_label(key),
+                suggested=key in vocab,
+                open=sum(1 for a in items if a.status in OPEN_STATUSES),
+                overdue=sum(1 for a in items if a.is_overdue(today)),
+                done=sum(1 for a in items if a.status == Status.DONE),
+                improved=sum(1 for a in items if a.recheck_result == RecheckResult.IMPROVED),
+                actions=tuple(items),
+            )
+        )
+    return rows

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
 from lineofsight.history.services import capture, record_change
+from lineofsight.themes.vocabulary import normalise_tag
 
 from .models import (
     CLOSED_STATUSES,
     ActionNote,
     ImprovementAction,
     Priority,
+    RecheckMethod,
     RecheckResult,
     SourceType,
     Status,
@@ -37,11 +39,26 @@ ACTION_FIELDS = (
     "owner_id",
     "status",
     "recheck_date",
+    "themes",
 )
+
+MAX_THEMES = 12
 
 
 class ActionError(ValueError):
     """A change that is not allowed whoever asks; the message says why, for the user."""
+
+
+def _theme_keys(themes: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Stored theme keys: vocabulary keys where the text matches one, free tags otherwise."""
+    keys: list[str] = []
+    for text in themes or ():
+        key = normalise_tag(str(text))
+        if key and key not in keys:
+            keys.append(key)
+    if len(keys) > MAX_THEMES:
+        raise ActionError(f"Tag an action with at most {MAX_THEMES} themes.")
+    return keys
 
 
 @transaction.atomic
@@ -59,6 +76,7 @@ def action_create(
     person_id: str = "",
     team: Team | None = None,
     recheck_date: datetime.date | None = None,
+    themes: list[str] | tuple[str, ...] | None = None,
 ) -> ImprovementAction:
     if source_type not in SourceType.values:
         raise ActionError(f"Unknown source of an action: {source_type!r}")
@@ -68,6 +86,7 @@ def action_create(
         raise ActionError("An action needs the issue identified and the action to be taken.")
     if not owner.is_active:
         raise ActionError(f"{owner.full_name} can no longer sign in, so cannot own an action.")
+    theme_keys = _theme_keys(themes)
     item = ImprovementAction.objects.create(
         source_type=source_type,
         source_id=str(source_id),
@@ -81,6 +100,7 @@ def action_create(
         owner=owner,
         created_by=actor,
         recheck_date=recheck_date,
+        themes=theme_keys,
     )
     record_change(
         actor=actor, action="action_create", obj=item, before=capture(None, ACTION_FIELDS)
@@ -143,6 +163,27 @@ def action_reassign(
 
 
 @transaction.atomic
+def action_set_themes(
+    *, actor: User, action: ImprovementAction, themes: list[str] | tuple[str, ...]
+) -> ImprovementAction:
+    """Tag the action with practice themes (vocabulary keys or free tags); [] clears them."""
+    keys = _theme_keys(themes)
+    locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    before = capture(locked, ("themes",))
+    locked.themes = keys
+    locked.save(update_fields=["themes"])
+    # Order matters to the user (the first theme heads the action plan), so it is recorded too.
+    record_change(
+        actor=actor,
+        action="action_set_themes",
+        obj=locked,
+        before={"themes": " ".join(before["themes"] or [])},
+        after={"themes": " ".join(keys)},
+    )
+    return locked
+
+
+@transaction.atomic
 def action_record_recheck(
     *,
     actor: User,
@@ -150,18 +191,38 @@ def action_record_recheck(
     result: RecheckResult | str,
     notes: str,
     next_recheck_date: datetime.date | None = None,
+    method: RecheckMethod | str = "",
+    rechecked_on: datetime.date | None = None,
 ) -> ImprovementAction:
-    """Whether practice changed when someone looked again (e.g. at the next practice week)."""
+    """Whether practice changed when someone looked again: on which day, how (a focused
+    practice day, a re-audit, an indicator...), and what they found."""
     if result not in RecheckResult.values:
         raise ActionError(f"Unknown re-check result: {result!r}")
+    if method and method not in RecheckMethod.values:
+        raise ActionError(f"Unknown way of re-checking: {method!r}")
     if not notes.strip():
         raise ActionError("Say what the re-check found.")
+    today = timezone.localdate()
+    rechecked_on = rechecked_on or today
+    if rechecked_on > today:
+        raise ActionError("The date of the re-check cannot be in the future.")
+    if next_recheck_date is not None and next_recheck_date <= rechecked_on:
+        raise ActionError("The date to look again must be after the date of this re-check.")
     locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
-    fields = ("recheck_result", "recheck_notes", "rechecked_at", "recheck_date")
+    fields = (
+        "recheck_result",
+        "recheck_notes",
+        "rechecked_at",
+        "recheck_date",
+        "rechecked_on",
+        "recheck_method",
+    )
     before = capture(locked, fields)
     locked.recheck_result = result
     locked.recheck_notes = notes.strip()
     locked.rechecked_at = timezone.now()
+    locked.rechecked_on = rechecked_on
+    locked.recheck_method = method
     locked.recheck_date = next_recheck_date
     locked.save(update_fields=list(fields))
     record_change(actor=actor, action="action_record_recheck", obj=locked, before=before)

@@ -18,6 +18,7 @@ class SourceInfo:
     title: str  # e.g. "Practice week, 2 to 6 March 2026"
     url: str  # the record's page ("" when it has none)
     team: Team | None = None  # the team the action will be about, when the source says
+    person_id: str = ""  # the child the source is about, when it is about one child
 
 
 # (user, source_id) -> SourceInfo; raises Http404 when the record does not exist or is outside
@@ -38,4 +39,9 @@ def resolver_for(source_type: str) -> Resolver | None:
 def describe(user: User, source_type: str, source_id: str) -> SourceInfo | None:
     """The source as this user may see it; None when no app describes that type."""
     resolver = _RESOLVERS.get(source_type)
-    return resolver(user, source_id) if resolver else None
+    return resolver(user, str(source_id)) if resolver else None
+
+
+def registered() -> tuple[str, ...]:
+    """The source types some app has registered, in registration order."""
+    return tuple(_RESOLVERS)

@@ -1,21 +1,36 @@
 from __future__ import annotations
 
+import csv
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
 from lineofsight.history.services import history_for
+from lineofsight.themes import vocabulary
+from lineofsight.web.spreadsheet import safe_cell
 
-from . import selectors, services
-from .forms import ActionFilterForm, NoteForm, RecheckForm, StatusForm
+from . import selectors, services, sources
+from .forms import (
+    ActionFilterForm,
+    BoardFilterForm,
+    NoteForm,
+    RaiseActionForm,
+    RecheckForm,
+    StatusForm,
+    ThemeFields,
+    ThemesForm,
+)
 from .models import SourceType
 
 # Which purpose a view of a child's action is logged under, by where the action came from.
@@ -33,6 +48,7 @@ _HISTORY_LABELS = {
     "action_add_note": "Progress note added",
     "action_reassign": "Owner or date changed",
     "action_record_recheck": "Re-check recorded",
+    "action_set_themes": "Themes changed",
 }
 
 
@@ -86,10 +102,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     status_form = StatusForm(initial={"status": action.status}, prefix="status")
     note_form = NoteForm(prefix="note")
     recheck_form = RecheckForm(prefix="recheck")
+    themes_form = ThemesForm(initial=ThemeFields.initial_for(action.themes), prefix="themes")
     error = ""
     if request.method == "POST":
         which = request.POST.get("form")
-        if which in ("status", "note") and not may_update:
+        if which in ("status", "note", "themes") and not may_update:
             raise PermissionDenied("You may not change this action.")
         if which == "recheck" and not may_recheck:
             raise PermissionDenied("You may not record a re-check of this action.")
@@ -113,6 +130,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Your progress note has been added.")
                     return redirect("actions:detail", pk=action.pk)
+            elif which == "themes":
+                themes_form = ThemesForm(request.POST, prefix="themes")
+                if themes_form.is_valid():
+                    services.action_set_themes(
+                        actor=request.user, action=action, themes=themes_form.theme_keys()
+                    )
+                    messages.success(request, "The action's themes have been saved.")
+                    return redirect("actions:detail", pk=action.pk)
             elif which == "recheck":
                 recheck_form = RecheckForm(request.POST, prefix="recheck")
                 if recheck_form.is_valid():
@@ -122,6 +147,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                         result=recheck_form.cleaned_data["result"],
                         notes=recheck_form.cleaned_data["notes"],
                         next_recheck_date=recheck_form.cleaned_data["next_recheck_date"],
+                        method=recheck_form.cleaned_data["method"],
+                        rechecked_on=recheck_form.cleaned_data["rechecked_on"],
                     )
                     messages.success(request, "The re-check has been recorded.")
                     return redirect("actions:detail", pk=action.pk)
@@ -134,7 +161,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             purpose=_PURPOSE.get(action.source_type, AccessPurpose.CASEWORK),
             path=request.get_full_path(),
         )
-    has_errors = bool(error or status_form.errors or note_form.errors or recheck_form.errors)
+    has_errors = bool(
+        error or status_form.errors or note_form.errors or recheck_form.errors or themes_form.errors
+    )
+    source = _source_or_none(request.user, action.source_type, action.source_id)
     return render(
         request,
         "actions/detail.html",
@@ -150,20 +180,303 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": status_form,
             "note_form": note_form,
             "recheck_form": recheck_form,
+            "themes_form": themes_form,
             "error": error,
             "has_errors": has_errors,
             "today": timezone.localdate(),
-            "source_url": _source_url(action),
+            "source": source,
+            "source_url": source.url if source else "",
+            "plan_url": _plan_url(action.source_type, action.source_id),
         },
         status=400 if has_errors else 200,
     )
 
 
-def _source_url(action) -> str:
-    """A link back to what raised the action, where that app has a page for it."""
-    if action.source_type == SourceType.AUDIT:
-        try:
-            return reverse("audits:audit_detail", kwargs={"pk": int(action.source_id)})
-        except (NoReverseMatch, ValueError):
-            return ""
+# -- sources, through the registry (lineofsight.actions.sources) -------------------------------
+
+
+def _source_or_none(user, source_type: str, source_id: str) -> sources.SourceInfo | None:
+    """The source as this user may see it, or None when its app does not describe it or the
+    user may not see it (the action may still be theirs to see: e.g. a moderation's action
+    owned by a practitioner who may not read the moderation)."""
+    try:
+        return sources.describe(user, source_type, source_id)
+    except Http404:
+        return None
+
+
+def _plan_url(source_type: str, source_id: str) -> str:
+    return reverse("actions:plan", kwargs={"source_type": source_type, "source_id": source_id})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
     return ""
+
+
+def _log_children(request: HttpRequest, source_type: str, person_ids: set[str]) -> None:
+    for person_id in sorted(p for p in person_ids if p):
+        access_log_record(
+            user=request.user,
+            person_id=person_id,
+            purpose=_PURPOSE.get(source_type, AccessPurpose.CASEWORK),
+            path=request.get_full_path(),
+        )
+
+
+# -- raise an action from any source -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def raise_action(request: HttpRequest) -> HttpResponse:
+    """/actions/new/?source_type=...&source_id=...[&theme=&team=&person_id=&next=]"""
+    policy.require(request.user, policy.Capability.RAISE_ACTIONS)
+    source_type = request.GET.get("source_type", "").strip()
+    source_id = request.GET.get("source_id", "").strip()
+    if not source_type or not source_id:
+        return _raise_refused(
+            request,
+            "This page needs to know what the action is about. Raise an action from the page "
+            "of an audit, a practice week, a supervision session, feedback or an indicator.",
+        )
+    if source_type not in SourceType.values:
+        return _raise_refused(request, f"Actions cannot be raised from “{source_type[:40]}”.")
+    if sources.resolver_for(source_type) is None:
+        return _raise_refused(
+            request,
+            f"Actions cannot yet be raised from a {SourceType(source_type).label.lower()} "
+            "on this page.",
+        )
+    if len(source_id) > 64:  # longer than any record's id: there is no such source
+        raise Http404("No such source")
+    source = sources.describe(request.user, source_type, source_id)  # 404 if out of scope
+    assert source is not None
+
+    fixed_team = source.team
+    teams = policy.visible_teams(request.user).order_by("name")
+    # A suggested team outside the user's scope (or not a team) is not offered, not an error:
+    # the link may come from a page that covers teams beyond this user's own.
+    team_param = request.GET.get("team", "")
+    initial_team = (
+        teams.filter(pk=int(team_param)).first()
+        if fixed_team is None and team_param.isdigit()
+        else None
+    )
+    person_id = source.person_id or request.GET.get("person_id", "").strip()[:48]
+    theme_keys = vocabulary.parse_tags(request.GET.get("theme", ""))
+    if not theme_keys and source_type == SourceType.INDICATOR:
+        theme_keys = [t.key for t in vocabulary.themes_for_indicator(source_id)]
+
+    owners = selectors.owner_choices([fixed_team] if fixed_team else list(teams))
+    form = RaiseActionForm(
+        request.POST or None,
+        owners=owners,
+        teams=None if fixed_team else teams,
+        initial={
+            "priority": "medium",
+            "team": initial_team.pk if initial_team else None,
+            **ThemeFields.initial_for(theme_keys),
+        },
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        team = fixed_team or data.get("team")
+        if team is not None and not selectors.may_see_team(data["owner"], team):
+            form.add_error(
+                "owner",
+                f"{data['owner'].full_name} cannot see {team.name}'s work: choose someone who can",
+            )
+        else:
+            try:
+                action = services.action_create(
+                    actor=request.user,
+                    source_type=source_type,
+                    source_id=source_id,
+                    person_id=person_id,
+                    team=team,
+                    issue=data["issue"],
+                    action=data["action"],
+                    risk_if_not_done=data["risk_if_not_done"],
+                    priority=data["priority"],
+                    due_date=data["due_date"],
+                    owner=data["owner"],
+                    recheck_date=data["recheck_date"],
+                    themes=form.theme_keys(),
+                )
+            except services.ActionError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, f"Action {action.pk} has been raised.")
+                return redirect(_safe_next(request) or reverse("actions:detail", args=[action.pk]))
+    return render(
+        request,
+        "actions/raise.html",
+        {
+            "form": form,
+            "error": error,
+            "source": source,
+            "source_type_label": SourceType(source_type).label,
+            "fixed_team": fixed_team,
+            "person_id": person_id,
+            "back_url": _safe_next(request) or _plan_url(source_type, source_id),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _raise_refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "actions/raise_refused.html", {"message": message}, status=400)
+
+
+# -- the action plan of one source -------------------------------------------------------------
+
+
+PLAN_COLUMNS = (
+    "Issue identified",
+    "Action to be taken",
+    "Anticipated risk if not completed",
+    "Priority",
+    "Proposed date for completion",
+    "Responsibility for completion",
+)
+
+
+def _plan(request: HttpRequest, source_type: str, source_id: str):
+    """The source (None if the user may not see it) and the user's actions from it; 404 when
+    the user may see neither."""
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    if source_type not in SourceType.values:
+        raise Http404("No such source")
+    source = _source_or_none(request.user, source_type, source_id)
+    actions = list(selectors.actions_for_source(request.user, source_type, source_id))
+    if source is None and not actions:
+        raise Http404("No such source")
+    return source, actions
+
+
+@require_GET
+def plan(request: HttpRequest, source_type: str, source_id: str) -> HttpResponse:
+    source, actions = _plan(request, source_type, source_id)
+    _log_children(
+        request,
+        source_type,
+        {a.person_id for a in actions} | ({source.person_id} if source else set()),
+    )
+    may_raise = source is not None and policy.can(request.user, policy.Capability.RAISE_ACTIONS)
+    plan_url = _plan_url(source_type, source_id)
+    raise_url = (
+        reverse("actions:raise")
+        + "?"
+        + urlencode({"source_type": source_type, "source_id": source_id, "next": plan_url})
+    )
+    label = SourceType(source_type).label
+    return render(
+        request,
+        "actions/plan.html",
+        {
+            "source": source,
+            "title": source.title if source else f"{label} {source_id}",
+            "source_type_label": label,
+            "groups": selectors.plan_groups(actions),
+            "tagged": any(a.themes for a in actions),
+            "count": len(actions),
+            "columns": PLAN_COLUMNS,
+            "today": timezone.localdate(),
+            "may_raise": may_raise,
+            "raise_url": raise_url,
+            "csv_url": reverse(
+                "actions:plan_csv", kwargs={"source_type": source_type, "source_id": source_id}
+            ),
+        },
+    )
+
+
+_cell = safe_cell
+
+
+@require_GET
+def plan_csv(request: HttpRequest, source_type: str, source_id: str) -> HttpResponse:
+    source, actions = _plan(request, source_type, source_id)
+    _log_children(
+        request,
+        source_type,
+        {a.person_id for a in actions} | ({source.person_id} if source else set()),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    safe_id = "".join(c if c.isalnum() or c in "-_" else "-" for c in source_id)[:40]
+    response["Content-Disposition"] = (
+        f'attachment; filename="action-plan-{source_type}-{safe_id}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Action",
+            *PLAN_COLUMNS,
+            "Status",
+            "Themes",
+            "Re-check due",
+            "Re-checked on",
+            "Re-checked by",
+            "Re-check result",
+        ]
+    )
+    today = timezone.localdate()
+    for group in selectors.plan_groups(actions):
+        for a in group.actions:
+            writer.writerow(
+                [
+                    _cell(value)
+                    for value in (
+                        a.pk,
+                        a.issue,
+                        a.action,
+                        a.risk_if_not_done,
+                        a.get_priority_display(),
+                        a.due_date.isoformat(),
+                        a.owner.full_name,
+                        "Overdue" if a.is_overdue(today) else a.get_status_display(),
+                        "; ".join(vocabulary.label(k) for k in a.themes),
+                        a.recheck_date.isoformat() if a.recheck_date else "",
+                        a.rechecked_on.isoformat() if a.rechecked_on else "",
+                        a.get_recheck_method_display(),
+                        a.get_recheck_result_display(),
+                    )
+                ]
+            )
+    return response
+
+
+# -- the board: every action by theme ----------------------------------------------------------
+
+
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    # As the list of actions: anyone who sees casework, each seeing the actions in their scope.
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    teams = list(policy.visible_teams(request.user).order_by("name"))
+    form = BoardFilterForm(request.GET or None, teams=teams, statuses=selectors.BOARD_STATUSES)
+    filters = selectors.BoardFilter()
+    if form.is_valid():
+        filters = selectors.BoardFilter(
+            source_type=form.cleaned_data["source_type"],
+            team_id=form.cleaned_data["team"],
+            status=form.cleaned_data["status"],
+        )
+    today = timezone.localdate()
+    rows = selectors.board(request.user, filters, today)
+    return render(
+        request,
+        "actions/board.html",
+        {
+            "form": form,
+            "rows": rows,
+            "listed": [row for row in rows if row.actions],
+            "today": today,
+        },
+        status=200,
+    )

@@ -5,3 +5,10 @@ class FeedbackConfig(AppConfig):
     name = "lineofsight.feedback"
     label = "feedback"
     verbose_name = "Feedback from children, families and carers"
+
+    def ready(self) -> None:
+        from lineofsight.actions import sources
+
+        from .sources import describe_feedback
+
+        sources.register("feedback", describe_feedback)

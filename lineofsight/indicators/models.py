@@ -59,4 +59,32 @@ class CommitteeReport(models.Model):
 
 
 # --- indicator result cache (engine helper) ---
+class IndicatorResultCache(models.Model):
+    """Snapshot indicators already computed (engine.py): a snapshot never changes, so the values
+    for one period end, trend length and team set are worked out once. Not a record: deleting
+    rows only makes the next request compute them again. Records indicators are never cached."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    # SHA-256 of the period end, months, team set and the catalogue's definitions.
+    key = models.CharField(max_length=64)
+    period_end = models.DateField()
+    months = models.PositiveSmallIntegerField()
+    # The case system team ids the values are for, comma-separated; "" for the whole council.
+    team_keys = models.TextField(blank=True)
+    # {indicator id: [[period_end, numerator, denominator, rows, no_data_reason], ...]}
+    values = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "key"], name="indicator_result_cache_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Indicators of snapshot {self.snapshot_id} to {self.period_end}"
+
+
 # --- end indicator result cache ---

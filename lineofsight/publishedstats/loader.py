@@ -122,3 +122,120 @@ def child_population(area: str, year: int) -> float | None:
         if found is not None:
             return found
     return None
+
+
+# --- Every geography (England, regions, councils), for the published comparisons -------------
+#
+# `_index` above keeps its original behaviour (England and councils only) because the synthetic
+# council generator relies on it. The functions below read the same files once more, keyed by
+# every geography the DfE publishes: ENGLAND, a region code ("E12000004", and "E13000001" /
+# "E13000002" for Inner and Outer London) and a council's old_la_code.
+
+
+def _region_key(text: str) -> str:
+    """'Yorkshire and The Humber', 'yorkshire & the humber ' -> 'yorkshire and the humber'."""
+    text = text.replace("&", " and ").casefold()
+    return " ".join(text.split())
+
+
+@cache
+def _full_index(name: str) -> dict[tuple[str, int], tuple[dict[str, str], ...]]:
+    grouped: dict[tuple[str, int], list[dict[str, str]]] = {}
+    shared: dict[tuple[str, int], list[dict[str, str]]] = {}
+    for row in rows(name):
+        level = row.get("geographic_level", "")
+        try:
+            year = int(row["time_period"][:4])
+        except (KeyError, ValueError):
+            continue
+        if level == "National":
+            key = ENGLAND
+        elif level == "Regional":
+            key = row.get("region_code", "").strip()
+        elif level == "Local authority":
+            key = row.get("old_la_code", "").strip()
+            # The workforce file publishes some councils that share a children's service as one
+            # row ("940 / 941", "314 / 318"); each council also gets that shared row unless it has
+            # a row of its own that year.
+            if "/" in key:
+                for part in key.split("/"):
+                    if part.strip():
+                        shared.setdefault((part.strip(), year), []).append(row)
+        else:
+            continue
+        if key:
+            grouped.setdefault((key, year), []).append(row)
+    for key, found in shared.items():
+        grouped.setdefault(key, found)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def rows_for(name: str, area: str, year: int) -> tuple[dict[str, str], ...]:
+    """The rows of one file for one area - old_la_code, ENGLAND or a region code - and year."""
+    return _full_index(name).get((normalise_area(area), year), ())
+
+
+def published_value(name: str, area: str, year: int, column: str, **match: str) -> float | None:
+    """Like `value`, for any geography (regions too): None where suppressed or absent."""
+    for row in rows_for(name, area, year):
+        if all(row.get(k) == v for k, v in match.items()):
+            return number(row.get(column))
+    return None
+
+
+def published_years(name: str) -> tuple[int, ...]:
+    """Every reporting year in one file, ascending."""
+    return tuple(sorted({year for _, year in _full_index(name)}))
+
+
+@cache
+def regions() -> dict[str, str]:
+    """Region code -> name, from the Regional rows of the DfE files ('E12000004' -> 'East
+    Midlands'; 'E13000001' -> 'Inner London')."""
+    found: dict[str, str] = {}
+    for name in FILES:
+        if name == "neighbours":
+            continue
+        for row in rows(name):
+            if row.get("geographic_level") == "Regional" and row.get("region_code"):
+                found.setdefault(row["region_code"].strip(), row.get("region_name", "").strip())
+    return dict(sorted(found.items()))
+
+
+def region_code(region_name: str) -> str | None:
+    """The DfE region code for a region's name, matched case- and spacing-insensitively
+    ('East Midlands' -> 'E12000004'). 'Inner London' and 'Outer London' have codes of their
+    own (E13000001, E13000002); 'London' is E12000007. None when no DfE file names the region."""
+    wanted = _region_key(region_name)
+    for code, name in regions().items():
+        if _region_key(name) == wanted:
+            return code
+    return None
+
+
+@cache
+def neighbour_model() -> dict[str, dict[str, str]]:
+    """The DfE statistical-neighbour model, one row per council keyed by old_la_code: la_name,
+    region_name, SN_1..SN_10 (neighbours' old_la_codes, closest first), SN_1P..SN_10P (how
+    close, in words)."""
+    return {
+        row["old_la_code"].strip(): {k: (v or "").strip() for k, v in row.items()}
+        for row in rows("neighbours")
+        if row.get("old_la_code", "").strip()
+    }
+
+
+@cache
+def council_name(area: str) -> str | None:
+    """A council's name from the neighbour model, or from the DfE files when it is not there."""
+    area = normalise_area(area)
+    model = neighbour_model().get(area)
+    if model and model.get("la_name"):
+        return model["la_name"]
+    for name in FILES:
+        if name in ("neighbours", "workforce"):
+            continue
+        for (key, _), found in _full_index(name).items():
+            if key == area and found[0].get("la_name"):
+                return found[0]["la_name"]
+    return None

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "themes"
-urlpatterns: list = []
+urlpatterns = [
+    path("themes/", views.index, name="index"),
+    path("themes/<str:key>/", views.detail, name="detail"),
+]

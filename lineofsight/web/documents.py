@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -50,6 +51,8 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
+    # Relative column widths (e.g. (3, 1, 1)); equal when empty.
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ def render_docx(report: Report) -> bytes:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, row, strict=True):
                     cell.text = str(text)
+            if block.widths:
+                total = sum(block.widths)
+                for column, share in zip(table.columns, block.widths, strict=True):
+                    width = Cm(16.0 * share / total)
+                    for cell in column.cells:
+                        cell.width = width
             doc.add_paragraph()
         elif isinstance(block, Image):
             doc.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
@@ -137,6 +146,23 @@ def render_docx(report: Report) -> bytes:
                 doc.add_paragraph("[Write here]")
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_zip(out.getvalue(), _when(report))
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """The same package with every entry dated `when`: python-docx stamps entries with the time
+    of saving, which would make two renders of the same report differ byte for byte."""
+    stamp = (when.year, when.month, when.day, 12, 0, 0)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(item.filename))
     return out.getvalue()
 
 
@@ -194,6 +220,7 @@ def render_pdf(report: Report) -> bytes:
                 line_height=4.5,
                 text_align="LEFT",
                 first_row_as_headings=True,
+                col_widths=block.widths or None,
             ) as table:
                 header = table.row()
                 for text in block.header:

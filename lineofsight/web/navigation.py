@@ -64,6 +64,13 @@ LINKS: tuple[Link, ...] = (
         "Actions raised by audits and other quality assurance, and whether they are done.",
         Capability.VIEW_INDICATORS,
     ),
+    Link(
+        "actions:board",
+        "Improvement actions by theme",
+        "Every action from every source under its practice theme: open, overdue, done, and "
+        "whether practice improved when it was checked again.",
+        Capability.VIEW_INDICATORS,
+    ),
     # --- end case-file audits and improvement actions ---
     # --- worklists, chronology and group supervision (worklists/supervision apps) ---
     Link(
@@ -94,10 +101,58 @@ LINKS: tuple[Link, ...] = (
     ),
     # --- end worklists, chronology and group supervision ---
     # --- indicators, improvement board and committee report (indicators app) ---
+    Link(
+        "indicators:board",
+        "Improvement board",
+        "Each indicator's figure and monthly trend, against the council's targets and against "
+        "England, the region and similar councils.",
+        Capability.VIEW_INDICATORS,
+    ),
+    Link(
+        "indicators:targets",
+        "Indicator targets",
+        "Set the council's target for each indicator, and how far short of it is amber.",
+        Capability.SET_INDICATOR_TARGETS,
+    ),
+    Link(
+        "indicators:reports",
+        "Committee reports",
+        "Quality of practice reports for committees, as Word and PDF: the figures, and what we "
+        "know, how we know and what we will do next.",
+        Capability.VIEW_INDICATORS,
+    ),
     # --- end indicators ---
     # --- practice weeks (practiceweeks app) ---
+    # Practice weeks are read by those who read quality assurance reports (team managers for
+    # their own teams' visits); quality assurance leads plan them.
+    Link(
+        "practiceweeks:weeks",
+        "Practice weeks",
+        "Senior managers observe practice in teams outside their own service: the timetable, "
+        "observations, themes across teams, and the report.",
+        Capability.VIEW_AUDIT_REPORTS,
+    ),
     # --- end practice weeks ---
     # --- feedback and triangulation (feedback/themes apps) ---
+    Link(
+        "feedback:list",
+        "Feedback from children and families",
+        "Compliments, complaints and comments, what we did about them, and one-time links "
+        "for children and families to tell us what they think.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "feedback:you_said_we_did",
+        "You said, we did",
+        "Feedback people agreed to share, and what changed because of it, by theme.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "themes:index",
+        "Practice themes",
+        "Audits, practice weeks, feedback, indicators and actions side by side for each theme.",
+        Capability.VIEW_INDICATORS,
+    ),
     # --- end feedback and triangulation ---
     Link(
         "intake:imports",

@@ -15,6 +15,7 @@ from lineofsight.accounts.demo import DEMO_PASSWORD, DemoTeam, demo_council_crea
 from lineofsight.casework import store
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import RunStatus
+from lineofsight.web.demo_records import demo_records_create
 
 
 def _home_team(structure: dict) -> tuple[str, str]:
@@ -104,3 +105,5 @@ class Command(BaseCommand):
             state = "created" if created else "already there"
             self.stdout.write(f"  {user.get_role_display():<24} {user.email:<32} ({state})")
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}   [DEMO ONLY]")
+        for line in demo_records_create():
+            self.stdout.write(f"  made {line}")

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lineofsight.accounts.models import Team
+from lineofsight.themes import vocabulary
+
+from .models import Channel, FromWhom, Kind, LinkFor, Rating
+
+DATE_HELP = "For example, 27/03/2026"
+RECORDABLE_CHANNELS = [c for c in Channel.choices if c[0] != Channel.ONE_TIME_LINK]
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return obj.name
+
+
+def _theme_fields() -> tuple[forms.MultipleChoiceField, forms.CharField]:
+    return (
+        forms.MultipleChoiceField(
+            label="Themes",
+            required=False,
+            choices=vocabulary.choices,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Select the practice themes the feedback is about.",
+        ),
+        forms.CharField(
+            label="Other themes (optional)",
+            required=False,
+            max_length=300,
+            help_text="Separate themes with commas.",
+        ),
+    )
+
+
+class ThemesMixin:
+    def chosen_themes(self) -> list[str]:
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        return list(data.get("themes") or []) + vocabulary.parse_tags(data.get("other_themes", ""))
+
+
+class FeedbackForm(ThemesMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of feedback is it?",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of feedback it is"},
+    )
+    from_whom = forms.ChoiceField(
+        label="Who gave it?",
+        choices=FromWhom.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who gave the feedback"},
+    )
+    received_on = forms.DateField(
+        label="Date received",
+        help_text=DATE_HELP,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date received",
+            "invalid": "Enter the date received as a real date",
+        },
+    )
+    channel = forms.ChoiceField(
+        label="How did it reach us?",
+        choices=[("", "Select how")] + RECORDABLE_CHANNELS,
+        error_messages={"required": "Select how the feedback reached us"},
+    )
+    team = TeamChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        empty_label="Select a team",
+        error_messages={"required": "Select the team the feedback is about"},
+    )
+    text = forms.CharField(
+        label="What they said",
+        widget=forms.Textarea,
+        max_length=4000,
+        help_text="In their words where you can. Do not write a child's name.",
+        error_messages={"required": "Enter what they said"},
+    )
+    consent_to_share = forms.BooleanField(
+        label="They agreed that their words may be shared, for example quoted in a report",
+        required=False,
+    )
+    person_id = forms.CharField(
+        label="Person ID of the child it is about (optional)",
+        required=False,
+        max_length=48,
+        help_text="The child's ID in the case management system, when it is about one child.",
+    )
+    themes, other_themes = _theme_fields()
+
+    def __init__(self, *args, teams: QuerySet[Team], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date received must be today or in the past")
+        return day
+
+
+class RespondForm(ThemesMixin, forms.Form):
+    response = forms.CharField(
+        label="What we did",
+        widget=forms.Textarea,
+        max_length=4000,
+        help_text="What changed, or what we did, because of this feedback.",
+        error_messages={"required": "Enter what we did in response"},
+    )
+    responded_on = forms.DateField(
+        label="When we did it",
+        help_text=DATE_HELP,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter when we did it",
+            "invalid": "Enter when we did it as a real date",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    themes, other_themes = _theme_fields()
+
+    def clean_responded_on(self):
+        day = self.cleaned_data["responded_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the past")
+        return day
+
+
+class LinkForm(forms.Form):
+    team = TeamChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        empty_label="Select a team",
+        error_messages={"required": "Select the team the feedback will be about"},
+    )
+    for_whom = forms.ChoiceField(
+        label="Who is the link for?",
+        choices=LinkFor.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who the link is for"},
+    )
+
+    def __init__(self, *args, teams: QuerySet[Team], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class FilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any")] + Kind.choices)
+    from_whom = forms.ChoiceField(
+        label="Who gave it", required=False, choices=[("", "Anyone")] + FromWhom.choices
+    )
+    team = TeamChoiceField(
+        label="Team", required=False, queryset=Team.objects.none(), empty_label="Any team"
+    )
+    theme = forms.ChoiceField(label="Theme", required=False, choices=[("", "Any theme")])
+    responded = forms.ChoiceField(
+        label="Response",
+        required=False,
+        choices=[("", "Any"), ("no", "Not yet responded to"), ("yes", "Responded to")],
+    )
+
+    def __init__(self, *args, teams: QuerySet[Team], themes: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["theme"].choices = [("", "Any theme")] + [
+            (k, vocabulary.label(k)) for k in themes
+        ]
+
+
+class PublicFeedbackForm(forms.Form):
+    """The child-friendly page: a feeling, two optional boxes, and whether we may share."""
+
+    rating = forms.ChoiceField(
+        label="How do you feel about the help you get from us?",
+        required=False,
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose happy, okay or not happy"},
+    )
+    went_well = forms.CharField(
+        label="What went well?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "What went well must be 1,000 characters or fewer"},
+    )
+    could_be_better = forms.CharField(
+        label="What could be better?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "What could be better must be 1,000 characters or fewer"},
+    )
+    share = forms.BooleanField(
+        label="Yes, you can share what I wrote. You will not say who wrote it.",
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (
+            data.get("rating")
+            or data.get("went_well", "").strip()
+            or data.get("could_be_better", "").strip()
+        ):
+            raise forms.ValidationError("Choose how you feel, or write something in a box")
+        return data

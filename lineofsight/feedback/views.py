@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import AccessPurpose
+from lineofsight.accounts.services import access_log_record
+from lineofsight.history.services import history_for
+from lineofsight.themes import vocabulary
+
+from . import selectors, services
+from .forms import FeedbackForm, FilterForm, LinkForm, PublicFeedbackForm, RespondForm
+
+_HISTORY_LABELS = {
+    "feedback_record": "Recorded",
+    "feedback_link_submit": "Received through a one-time link",
+    "feedback_respond": "Response saved",
+}
+
+
+def _themes(keys: list[str]) -> list[tuple[str, str]]:
+    return [(k, vocabulary.label(k)) for k in keys]
+
+
+@require_GET
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    teams = selectors.teams_for_recording(request.user)
+    form = FilterForm(
+        request.GET or None, teams=teams, themes=selectors.themes_in_use(request.user)
+    )
+    filters = selectors.FeedbackFilter()
+    if form.is_valid():
+        team = form.cleaned_data["team"]
+        filters = selectors.FeedbackFilter(
+            kind=form.cleaned_data["kind"],
+            from_whom=form.cleaned_data["from_whom"],
+            team_id=team.pk if team else None,
+            theme=form.cleaned_data["theme"],
+            responded=form.cleaned_data["responded"],
+        )
+    items = selectors.feedback_list(request.user, filters)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_manage": policy.can(request.user, policy.Capability.MANAGE_FEEDBACK),
+        },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    teams = selectors.teams_for_recording(request.user)
+    form = FeedbackForm(
+        request.POST or None,
+        teams=teams,
+        initial={"received_on": timezone.localdate()},
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.feedback_record(
+                actor=request.user,
+                kind=data["kind"],
+                from_whom=data["from_whom"],
+                received_on=data["received_on"],
+                team=data["team"],
+                text=data["text"],
+                channel=data["channel"],
+                themes=form.chosen_themes(),
+                consent_to_share=data["consent_to_share"],
+                person_id=data["person_id"],
+            )
+        except services.FeedbackError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Feedback {item.reference} has been recorded.")
+            return redirect("feedback:detail", pk=item.pk)
+    has_errors = bool(error or form.errors)
+    return render(
+        request,
+        "feedback/form.html",
+        {"form": form, "error": error, "has_errors": has_errors},
+        status=400 if has_errors else 200,
+    )
+
+
+def _raise_action_url(item) -> str:
+    try:
+        base = reverse("actions:raise")
+    except NoReverseMatch:
+        return ""
+    query = {"source_type": "feedback", "source_id": item.pk, "team": item.team_id}
+    return f"{base}?{urlencode(query)}"
+
+
+@require_GET
+def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_feedback_for_user(request.user, pk)
+    if item.person_id:
+        access_log_record(
+            user=request.user,
+            person_id=item.person_id,
+            purpose=AccessPurpose.CASEWORK,
+            path=request.get_full_path(),
+        )
+    may_raise = policy.can(request.user, policy.Capability.RAISE_ACTIONS)
+    return render(
+        request,
+        "feedback/detail.html",
+        {
+            "item": item,
+            "themes": _themes(item.themes or []),
+            "may_respond": selectors.can_respond(request.user, item),
+            "raise_action_url": _raise_action_url(item) if may_raise else "",
+            "history": [
+                (event, _HISTORY_LABELS.get(event.action, event.action))
+                for event in history_for(item).order_by("at")[:50]
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_feedback_for_user(request.user, pk)
+    if not selectors.can_respond(request.user, item):
+        raise PermissionDenied("Your role may not respond to feedback.")
+    vocabulary_keys = {k for k, _ in vocabulary.choices()}
+    initial = {
+        "response": item.response,
+        "responded_on": item.responded_on or timezone.localdate(),
+        "version": item.version,
+        "themes": [k for k in item.themes if k in vocabulary_keys],
+        "other_themes": ", ".join(k for k in item.themes if k not in vocabulary_keys),
+    }
+    form = RespondForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feedback_respond(
+                actor=request.user,
+                feedback=item,
+                expected_version=data["version"],
+                response=data["response"],
+                responded_on=data["responded_on"],
+                themes=form.chosen_themes(),
+            )
+        except services.FeedbackChangedMeanwhile as exc:
+            error = str(exc)
+            item = exc.current
+            # Show the newer response; the user's own words stay in the box.
+            posted = request.POST.copy()
+            posted["version"] = str(item.version)
+            form = RespondForm(posted, initial=initial)
+            form.is_valid()
+        except services.FeedbackError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "The response has been saved.")
+            return redirect("feedback:detail", pk=item.pk)
+    if item.person_id:
+        access_log_record(
+            user=request.user,
+            person_id=item.person_id,
+            purpose=AccessPurpose.CASEWORK,
+            path=request.get_full_path(),
+        )
+    has_errors = bool(error or form.errors)
+    return render(
+        request,
+        "feedback/respond.html",
+        {"item": item, "form": form, "error": error, "has_errors": has_errors},
+        status=400 if has_errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    teams = selectors.teams_for_recording(request.user)
+    form = LinkForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        created = services.feedback_link_create(
+            actor=request.user,
+            team=form.cleaned_data["team"],
+            for_whom=form.cleaned_data["for_whom"],
+        )
+        # The token is shown here once and nowhere else: only its hash is kept.
+        return render(
+            request,
+            "feedback/link_created.html",
+            {
+                "url": request.build_absolute_uri(created.path),
+                "link": created.link,
+            },
+        )
+    return render(
+        request,
+        "feedback/link_form.html",
+        {"form": form, "days": settings.FEEDBACK_LINK_DAYS},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def you_said_we_did(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    return render(
+        request,
+        "feedback/you_said_we_did.html",
+        {"groups": selectors.you_said_we_did(request.user)},
+    )
+
+
+# -- the public page, reached by a one-time link without signing in --------------------------
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client chose to send.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    # One page, one status, for a link that is unknown, used or expired: never say which.
+    return render(request, "feedback/public_unavailable.html", status=404)
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def public(request: HttpRequest, token: str) -> HttpResponse:
+    ip = _client_ip(request)
+    if services.link_is_throttled(ip_address=ip):
+        return render(request, "feedback/public_throttled.html", status=429)
+    try:
+        services.usable_link(token)
+    except services.LinkUnavailable:
+        services.link_attempt_record(ip_address=ip)
+        return _unavailable(request)
+    form = PublicFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feedback_link_submit(
+                token=token,
+                rating=data["rating"],
+                went_well=data["went_well"],
+                could_be_better=data["could_be_better"],
+                consent_to_share=data["share"],
+            )
+        except services.LinkUnavailable:
+            services.link_attempt_record(ip_address=ip)
+            return _unavailable(request)
+        except services.FeedbackError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("feedback:thanks")
+    return render(
+        request,
+        "feedback/public_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "feedback/public_thanks.html")

@@ -1,0 +1,973 @@
+"""The committee report: a "Quality of practice" report for a year, as DOCX and PDF.
+
+`figures(report)` gathers every figure once (the detail page previews them); `build_report`
+turns them and the author's three sections into `lineofsight.web.documents` blocks, which
+`render_docx` and `render_pdf` write.
+
+Reproducible: everything comes from the report's snapshot, and from the practice records
+(audits, moderation, group supervision, improvement actions) as they stood when that snapshot
+was imported (`cut-off`). Records written later, and later changes of status, are not counted;
+the document is dated with the snapshot's as-at date, not the day it is produced. So the same
+report produced twice from the same snapshot gives the same figures (and the same PDF bytes).
+
+Only aggregates are shown, with the board's small-number rule (`presentation.py`): a count of 1
+to 4 reads "fewer than 5"; a percentage, rate or average is withheld when its numerator or
+denominator is 1 to 4. A figure the data cannot give says "No data" and why, never 0%.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from lineofsight.actions.models import CLOSED_STATUSES, ImprovementAction, SourceType, Status
+from lineofsight.audits import statistics
+from lineofsight.audits.grades import GOOD_OR_BETTER, GRADES_BEST_FIRST
+from lineofsight.audits.models import Answer, Audit, AuditVersion, Moderation
+from lineofsight.casework import store
+from lineofsight.casework.models import Snapshot
+from lineofsight.supervision import followup
+from lineofsight.supervision.models import Session, SessionCase
+from lineofsight.timeliness import flags as drift_flags
+from lineofsight.web import charts, documents
+from lineofsight.web.documents import (
+    AuthorSection,
+    Bullets,
+    Heading,
+    Image,
+    Paragraph,
+    Table,
+)
+from lineofsight.worklists.flags import flag as flag_label
+
+from . import catalogue, engine, presentation
+from .models import CommitteeReport
+from .types import Comparison, IndicatorValue, Source, Unit
+
+log = logging.getLogger(__name__)
+
+# Indicators drawn as run charts, month by month (those the catalogue has, in this order).
+KEY_INDICATORS = (
+    "assessment_45wd_pct",
+    "rereferral_12m_pct",
+    "cp_second_plan_pct",
+    "cla_3plus_placements_pct",
+    "cp_visits_in_time_pct",
+)
+KEY_CHARTS = 4
+TOP_THEMES = 5
+
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "what_we_know",
+        "What we know about the quality of practice",
+        "What the figures, audits and group supervision below say about practice with children "
+        "and families: where it is strong, where it is not yet good enough, and what has changed "
+        "since the committee last heard.",
+    ),
+    (
+        "how_we_know",
+        "How we know",
+        "Where this comes from and how far it can be trusted: the casework data, case-file "
+        "audits and their moderation, group supervision, and what children, families and "
+        "practitioners have told us.",
+    ),
+    (
+        "what_next",
+        "What we will do next",
+        "What will be done, by whom and by when, and how the committee will be able to tell "
+        "that it has made a difference for children.",
+    ),
+)
+
+
+def day(value: datetime.date) -> str:
+    """A date as people read it: 1 April 2025."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def period_start(period_end: datetime.date) -> datetime.date:
+    following = period_end + datetime.timedelta(days=1)
+    return following.replace(year=following.year - 1)
+
+
+def period_text(period_end: datetime.date) -> str:
+    return f"{day(period_start(period_end))} to {day(period_end)}"
+
+
+def published_year(year: int) -> str:
+    """The DfE's reporting year ending 31 March `year`, as "2024 to 2025"."""
+    return f"{year - 1} to {year}"
+
+
+def shown(count: int) -> str:
+    return presentation.FEWER_THAN_5 if presentation.is_small(count) else f"{count:,}"
+
+
+def share_text(numerator: int, denominator: int) -> str:
+    """A percentage, withheld by the board's rule; "No data" when there is nothing to divide."""
+    if denominator == 0:
+        return "No data"
+    shown_figure = presentation.figure(
+        unit=Unit.PERCENT,
+        value=100 * numerator / denominator,
+        numerator=numerator,
+        denominator=denominator,
+    )
+    return shown_figure.text
+
+
+def chart_count(count: int) -> float | None:
+    """A count for a chart: None (no bar) where the table says "fewer than 5"."""
+    return None if presentation.is_small(count) else float(count)
+
+
+# -- the figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    id: str
+    title: str
+    value: str
+    fraction: str  # "numerator / denominator", or "" for counts and hidden figures
+    england: str
+    region: str
+    neighbours: str
+    published: str  # the latest published year compared with
+    no_data_reason: str = ""
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    value: float | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    id: str
+    title: str
+    unit: Unit
+    points: tuple[TrendPoint, ...]
+    benchmark: float | None
+    benchmark_text: str
+
+    @property
+    def has_values(self) -> bool:
+        return any(p.value is not None for p in self.points)
+
+    @property
+    def unit_label(self) -> str:
+        return presentation.unit_text(self.unit)
+
+
+@dataclass
+class IndicatorFigures:
+    lines: list[IndicatorLine] = field(default_factory=list)
+    trends: list[Trend] = field(default_factory=list)
+    unavailable: str = ""  # why no indicator could be computed at all
+    comparisons_note: str = ""
+
+    @property
+    def missing(self) -> list[IndicatorLine]:
+        return [line for line in self.lines if line.no_data_reason]
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    question: str
+    section: str
+    concerns: str
+    share: str
+
+
+@dataclass
+class AuditFigures:
+    completed: int = 0
+    grades: list[tuple[str, str, float | None]] = field(default_factory=list)  # label, text, bar
+    good_or_better: str = "No data"
+    programmes: list[str] = field(default_factory=list)
+    moderated: int = 0
+    exact_agreement: str = "No data"
+    kappa: str = "No data"
+    themes: list[ThemeLine] = field(default_factory=list)
+
+    @property
+    def completed_text(self) -> str:
+        return shown(self.completed)
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    id: str
+    title: str
+    count: str
+    bar: float | None
+    not_checked: str = ""  # why the data could not show this flag
+
+
+@dataclass
+class DriftFigures:
+    available: bool = False
+    reason: str = ""
+    open_children: str = ""
+    flagged_children: str = ""
+    flagged_share: str = ""
+    lines: list[FlagLine] = field(default_factory=list)
+
+    @property
+    def checked(self) -> list[FlagLine]:
+        return [line for line in self.lines if not line.not_checked]
+
+    @property
+    def unchecked(self) -> list[FlagLine]:
+        return [line for line in self.lines if line.not_checked]
+
+
+@dataclass
+class SupervisionFigures:
+    sessions: int = 0
+    teams: int = 0
+    cases: int = 0
+    children: int = 0
+    with_flags: int = 0
+    judged: int = 0
+    cleared: int = 0
+    too_recent: int = 0
+    actions: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    not_done: int = 0
+    open_overdue: int = 0
+    open_not_due: int = 0
+
+    @property
+    def cleared_share(self) -> str:
+        return share_text(self.cleared, self.judged)
+
+    @property
+    def on_time_share(self) -> str:
+        return share_text(self.done_on_time, self.actions - self.open_not_due)
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    source: str
+    raised: str
+    open: str
+    overdue: str
+    done: str
+
+
+@dataclass
+class ActionFigures:
+    lines: list[ActionLine] = field(default_factory=list)
+    total: ActionLine | None = None
+
+
+@dataclass
+class ReportFigures:
+    report: CommitteeReport
+    snapshot: Snapshot
+    period_start: datetime.date
+    period_end: datetime.date
+    cutoff: datetime.datetime
+    indicators: IndicatorFigures
+    audits: AuditFigures
+    drift: DriftFigures
+    supervision: SupervisionFigures
+    actions: ActionFigures
+    definitions: list = field(default_factory=list)  # the catalogue's Indicators in the table
+
+    @property
+    def period(self) -> str:
+        return period_text(self.period_end)
+
+    @property
+    def snapshot_line(self) -> str:
+        return snapshot_line(self.snapshot)
+
+    @property
+    def cutoff_line(self) -> str:
+        local = timezone.localtime(self.cutoff)
+        return (
+            "Audits, moderation, group supervision and improvement actions are counted as "
+            f"they stood when that snapshot was imported ({local:%H:%M} on {day(local.date())}): "
+            "later records and later changes are left out, so this report gives the same "
+            "figures each time it is produced."
+        )
+
+
+def snapshot_line(snapshot: Snapshot) -> str:
+    imported = timezone.localtime(snapshot.created_at).date()
+    return (
+        f"Produced from the casework snapshot of {day(snapshot.as_at)} "
+        f"(imported {day(imported)}, snapshot id {snapshot.pk})."
+    )
+
+
+def _bounds(
+    start: datetime.date, end: datetime.date, cutoff: datetime.datetime
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as aware datetimes [from, to), never later than the cut-off."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz)
+    return since, min(until, cutoff + datetime.timedelta(microseconds=1))
+
+
+def _value_text(value: float | None, unit: Unit) -> str:
+    return "–" if value is None else presentation.format_number(value, unit)
+
+
+def indicator_figures(snapshot: Snapshot, period_end: datetime.date) -> IndicatorFigures:
+    found = IndicatorFigures()
+    try:
+        values = engine.compute(snapshot=snapshot, period_end=period_end)
+    except (store.SnapshotFileMissing, OSError, duckdb.Error) as exc:
+        log.warning("Indicators could not be computed for snapshot %s", snapshot.pk, exc_info=True)
+        found.unavailable = (
+            f"No data: the indicators could not be computed from this snapshot ({exc})."
+            if not isinstance(exc, store.SnapshotFileMissing)
+            else "No data: the snapshot's file is no longer kept, so its indicators cannot be "
+            "computed again."
+        )
+        return found
+    try:
+        published: dict[str, Comparison] = _comparisons(period_end.year)
+    except (ValueError, LookupError, OSError) as exc:
+        published = {}
+        found.comparisons_note = f"Published comparisons are not available: {exc}"
+    snapshot_values = [v for v in values if v.indicator.source is Source.SNAPSHOT]
+    for iv in snapshot_values:
+        found.lines.append(_line(iv, published.get(iv.indicator.id)))
+    found.trends = _trends(snapshot, period_end, snapshot_values, published)
+    return found
+
+
+def _comparisons(year: int) -> dict[str, Comparison]:
+    from .comparators import comparisons
+
+    return comparisons(year=year)
+
+
+def _published_unit(indicator) -> Unit:
+    """The unit the published figure is in: a count on the board may be published as a rate
+    per 10,000 children."""
+    from lineofsight.publishedstats import measures
+
+    try:
+        return Unit(measures.measure(indicator.dfe_measure).unit)
+    except (KeyError, ValueError, TypeError):
+        return indicator.unit
+
+
+def _line(iv: IndicatorValue, comparison: Comparison | None) -> IndicatorLine:
+    ind = iv.indicator
+    shown_figure = presentation.figure_of(iv)
+    fraction = ""
+    if ind.unit is not Unit.COUNT and shown_figure.numerator and shown_figure.denominator:
+        fraction = f"{shown_figure.numerator} / {shown_figure.denominator}"
+    unit = _published_unit(ind) if comparison else ind.unit
+    # Said when the published figure is in another unit (a rate where the council counts).
+    suffix = " per 10,000" if unit is Unit.PER_10K and ind.unit is not Unit.PER_10K else ""
+
+    def compared(value: float | None) -> str:
+        return "–" if value is None else _value_text(value, unit) + suffix
+
+    return IndicatorLine(
+        id=ind.id,
+        title=ind.title,
+        value=shown_figure.text,
+        fraction=fraction,
+        england=compared(comparison.england.value if comparison.england else None)
+        if comparison
+        else "–",
+        region=compared(comparison.region.value if comparison.region else None)
+        if comparison
+        else "–",
+        neighbours=compared(comparison.neighbour_average) if comparison else "–",
+        published=published_year(comparison.latest_year) if comparison else "Not published",
+        no_data_reason=shown_figure.no_data_reason if shown_figure.no_data else "",
+    )
+
+
+def _trends(
+    snapshot: Snapshot,
+    period_end: datetime.date,
+    values: list[IndicatorValue],
+    published: dict[str, Comparison],
+) -> list[Trend]:
+    with_data = {v.indicator.id for v in values if presentation.figure_of(v).shown}
+    wanted = [i for i in KEY_INDICATORS if i in with_data][:KEY_CHARTS]
+    if not wanted:
+        return []
+    series = engine.trend(snapshot=snapshot, period_end=period_end, months=12, ids=wanted)
+    trends = []
+    for indicator_id in wanted:
+        monthly = series.get(indicator_id) or []
+        if not monthly:
+            continue
+        ind = monthly[0].indicator
+        comparison = published.get(indicator_id)
+        england = comparison.england.value if comparison and comparison.england else None
+        if comparison is None or _published_unit(ind) is not ind.unit:
+            england = None  # a benchmark in another unit would mislead on the same axis
+        points = tuple(
+            TrendPoint(f"{p.period_end:%b %Y}", p.value, p.text)
+            for p in presentation.chart_points(monthly)
+        )
+        trends.append(
+            Trend(
+                id=indicator_id,
+                title=ind.title,
+                unit=ind.unit,
+                points=points,
+                benchmark=england,
+                benchmark_text=(
+                    f"England, {published_year(comparison.latest_year)}: "
+                    f"{presentation.format_number(england, ind.unit)}"
+                    if england is not None and comparison
+                    else ""
+                ),
+            )
+        )
+    return trends
+
+
+def audit_figures(
+    start: datetime.date, end: datetime.date, cutoff: datetime.datetime
+) -> AuditFigures:
+    """Audits first submitted in the period, graded as they stood at the cut-off: the agreed
+    grade where moderation had agreed one by then, otherwise the latest submitted version's."""
+    since, until = _bounds(start, end, cutoff)
+    audits = list(
+        Audit.objects.filter(first_submitted_at__gte=since, first_submitted_at__lt=until)
+        .order_by("pk")
+        .values_list("pk", "programme__name")
+    )
+    found = AuditFigures(completed=len(audits))
+    found.programmes = sorted({name for _, name in audits})
+    ids = [pk for pk, _ in audits]
+    latest: dict[int, tuple[int, int | None]] = {}  # audit -> (version id, grade)
+    for version_id, audit_id, grade in (
+        AuditVersion.objects.filter(
+            audit_id__in=ids, submitted_at__isnull=False, submitted_at__lte=cutoff
+        )
+        .order_by("audit_id", "number")
+        .values_list("pk", "audit_id", "overall_grade")
+    ):
+        latest[audit_id] = (version_id, grade)
+    grades = {audit_id: grade for audit_id, (_, grade) in latest.items()}
+    for audit_id, agreed in Moderation.objects.filter(
+        audit_id__in=ids, agreed_grade__isnull=False, agreed_at__lte=cutoff
+    ).values_list("audit_id", "agreed_grade"):
+        grades[audit_id] = agreed
+    graded = [g for g in grades.values() if g is not None]
+    counts = Counter(graded)
+    values = [counts.get(g, 0) for g in GRADES_BEST_FIRST]
+    hidden = statistics.suppress_row(values)
+    found.grades = [
+        (g.label, presentation.FEWER_THAN_5 if h else f"{v:,}", None if h else float(v))
+        for g, v, h in zip(GRADES_BEST_FIRST, values, hidden, strict=True)
+    ]
+    good = sum(counts.get(g, 0) for g in GOOD_OR_BETTER)
+    found.good_or_better = share_text(good, len(graded))
+
+    pairs = list(
+        Moderation.objects.filter(
+            audit_id__in=ids, moderator_grade__isnull=False, graded_at__lte=cutoff
+        ).values_list("auditor_grade", "moderator_grade")
+    )
+    found.moderated = len(pairs)
+    if pairs:
+        result = statistics.agreement(pairs, [g.value for g in GRADES_BEST_FIRST], "linear")
+        if result.n < statistics.SUPPRESS_BELOW:
+            found.exact_agreement = found.kappa = presentation.SUPPRESSED
+        else:
+            agreed = result.same
+            found.exact_agreement = share_text(agreed, result.n)
+            found.kappa = "not defined" if result.kappa is None else f"{result.kappa:.2f}"
+    found.themes = _themes([version_id for version_id, _ in latest.values()])
+    return found
+
+
+def _themes(version_ids: list[int]) -> list[ThemeLine]:
+    """The questions most often answered with a concern, across every tool used."""
+    if not version_ids:
+        return []
+    rows = (
+        Answer.objects.filter(version_id__in=version_ids)
+        .values(
+            "question_id",
+            "question__text",
+            "question__section__title",
+            "value",
+            "version__audit__programme__tool_version__answer_scale",
+        )
+        .annotate(n=Count("id"))
+    )
+    answered: Counter = Counter()
+    concerns: Counter = Counter()
+    for row in rows:
+        scale = row["version__audit__programme__tool_version__answer_scale"] or []
+        concern_values = {a["value"] for a in scale if a.get("concern")}
+        excluded = {a["value"] for a in scale if a.get("not_applicable")} | {""}
+        if row["value"] in excluded:
+            continue
+        key = (row["question__section__title"], row["question__text"])
+        answered[key] += row["n"]
+        if row["value"] in concern_values:
+            concerns[key] += row["n"]
+    ranked = sorted(
+        (key for key in answered if concerns[key] > 0),
+        key=lambda k: (-concerns[k], -concerns[k] / answered[k], k),
+    )
+    return [
+        ThemeLine(
+            question=question,
+            section=section,
+            concerns=shown(concerns[(section, question)]),
+            share=share_text(concerns[(section, question)], answered[(section, question)]),
+        )
+        for section, question in ranked[:TOP_THEMES]
+    ]
+
+
+def drift_figures(snapshot: Snapshot) -> DriftFigures:
+    found = DriftFigures()
+    try:
+        with store.connect(snapshot) as con:
+            tables = {
+                r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            }
+            if "drift_flags" not in tables or "open_cases" not in tables:
+                found.reason = (
+                    "No data: this snapshot has no drift flags (it was written before they "
+                    "were computed)."
+                )
+                return found
+            counts = dict(
+                con.execute("SELECT flag, count(*) FROM drift_flags GROUP BY flag").fetchall()
+            )
+            (open_children,) = con.execute(
+                "SELECT count(DISTINCT person_id) FROM open_cases"
+            ).fetchone()
+            (flagged,) = con.execute("SELECT count(DISTINCT person_id) FROM drift_flags").fetchone()
+            coverage: dict[str, str] = {}
+            if "_drift_flag_coverage" in tables:
+                coverage = {
+                    flag: reason or "The data could not show it."
+                    for flag, reason in con.execute(
+                        "SELECT flag, reason FROM _drift_flag_coverage WHERE NOT checked"
+                    ).fetchall()
+                }
+    except (store.SnapshotFileMissing, OSError, duckdb.Error) as exc:
+        found.reason = (
+            "No data: the snapshot's file is no longer kept."
+            if isinstance(exc, store.SnapshotFileMissing)
+            else f"No data: the snapshot could not be read ({exc})."
+        )
+        return found
+    found.available = True
+    found.open_children = shown(int(open_children))
+    found.flagged_children = shown(int(flagged))
+    found.flagged_share = share_text(int(flagged), int(open_children))
+    known = [f.id for f in drift_flags.FLAGS]
+    for flag_id in [*known, *sorted(set(counts) - set(known))]:
+        titles = {f.id: f.title for f in drift_flags.FLAGS}
+        title = titles.get(flag_id) or flag_label(flag_id).label
+        if flag_id in coverage:
+            found.lines.append(FlagLine(flag_id, title, "Not checked", None, coverage[flag_id]))
+            continue
+        n = int(counts.get(flag_id, 0))
+        found.lines.append(FlagLine(flag_id, title, shown(n), chart_count(n)))
+    return found
+
+
+def _base_as_at(case: SessionCase) -> datetime.date:
+    snap = case.flags_snapshot or case.session.snapshot
+    return snap.as_at if snap is not None else case.session.held_on
+
+
+def supervision_figures(
+    start: datetime.date, end: datetime.date, cutoff: datetime.datetime, snapshot: Snapshot
+) -> SupervisionFigures:
+    """Sessions held in the period; whether the flags that brought each case cleared within
+    three months, in the snapshots up to this report's (never later ones)."""
+    cases = list(
+        SessionCase.objects.filter(
+            session__held_on__gte=start,
+            session__held_on__lte=end,
+            session__created_at__lte=cutoff,
+            nominated_at__lte=cutoff,
+        )
+        .select_related("session__snapshot", "flags_snapshot")
+        .order_by("pk")
+    )
+    sessions = Session.objects.filter(held_on__gte=start, held_on__lte=end, created_at__lte=cutoff)
+    found = SupervisionFigures(
+        sessions=sessions.count(),
+        teams=sessions.values("team_id").distinct().count(),
+        cases=len(cases),
+        children=len({c.person_id for c in cases}),
+    )
+    flagged = [c for c in cases if c.frozen_flags]
+    found.with_flags = len(flagged)
+    if flagged:
+        earliest = min(_base_as_at(c) for c in flagged)
+        later = [s for s in followup.snapshots_after(earliest) if s.as_at <= snapshot.as_at]
+        observations = followup.observe(later, [c.person_id for c in flagged])
+        for c in flagged:
+            result = followup.outcome(
+                c.person_id, c.frozen_flag_ids, _base_as_at(c), c.session.held_on, observations
+            )
+            if result.judgeable:
+                found.judged += 1
+                found.cleared += int(result.cleared_in_window)
+            else:
+                found.too_recent += 1
+    today = timezone.localtime(cutoff).date()
+    for status, due, closed_at in ImprovementAction.objects.filter(
+        source_type=SourceType.SUPERVISION,
+        source_id__in=[str(c.pk) for c in cases],
+        created_at__lte=cutoff,
+    ).values_list("status", "due_date", "closed_at"):
+        found.actions += 1
+        closed = status in CLOSED_STATUSES and closed_at is not None and closed_at <= cutoff
+        if closed and status == Status.DONE:
+            if timezone.localtime(closed_at).date() <= due:
+                found.done_on_time += 1
+            else:
+                found.done_late += 1
+        elif closed:
+            found.not_done += 1
+        elif due < today:
+            found.open_overdue += 1
+        else:
+            found.open_not_due += 1
+    return found
+
+
+def action_figures(
+    start: datetime.date, end: datetime.date, cutoff: datetime.datetime
+) -> ActionFigures:
+    """Improvement actions by source: raised in the period, open and overdue at the cut-off,
+    done in the period (as their status stood at the cut-off)."""
+    since, until = _bounds(start, end, cutoff)
+    today = timezone.localtime(cutoff).date()
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for source, status, due, created, closed_at in ImprovementAction.objects.filter(
+        created_at__lte=cutoff
+    ).values_list("source_type", "status", "due_date", "created_at", "closed_at"):
+        counts = tally[source]
+        if since <= created < until:
+            counts[0] += 1
+        closed = status in CLOSED_STATUSES and closed_at is not None and closed_at <= cutoff
+        if not closed:
+            counts[1] += 1
+            if due < today:
+                counts[2] += 1
+        elif status == Status.DONE and since <= closed_at < until:
+            counts[3] += 1
+    labels = dict(SourceType.choices)
+
+    def line(label: str, counts: list[int]) -> ActionLine:
+        return ActionLine(label, *(shown(n) for n in counts))
+
+    found = ActionFigures()
+    for source in sorted(tally, key=lambda s: labels.get(s, s)):
+        found.lines.append(line(labels.get(source, source), tally[source]))
+    if tally:
+        totals = [sum(c[i] for c in tally.values()) for i in range(4)]
+        found.total = line("All actions", totals)
+    return found
+
+
+def figures(report: CommitteeReport) -> ReportFigures:
+    snapshot = report.snapshot
+    start, end = period_start(report.period_end), report.period_end
+    cutoff = snapshot.created_at
+    definitions = [i for i in catalogue.catalogue() if i.source is Source.SNAPSHOT]
+    return ReportFigures(
+        report=report,
+        snapshot=snapshot,
+        period_start=start,
+        period_end=end,
+        cutoff=cutoff,
+        indicators=indicator_figures(snapshot, end),
+        audits=audit_figures(start, end, cutoff),
+        drift=drift_figures(snapshot),
+        supervision=supervision_figures(start, end, cutoff, snapshot),
+        actions=action_figures(start, end, cutoff),
+        definitions=definitions,
+    )
+
+
+# -- the document -------------------------------------------------------------------------------
+
+
+def build_report(committee_report: CommitteeReport) -> documents.Report:
+    f = figures(committee_report)
+    council = settings.COUNCIL_NAME
+    doc = documents.Report(
+        title=committee_report.title,
+        subtitle=f"{council}. Quality of practice, {f.period}.",
+        produced_at=f.snapshot.as_at,
+    )
+    doc.add(
+        Paragraph(f.snapshot_line, bold=True),
+        Paragraph(f.cutoff_line),
+        Paragraph(presentation.SUPPRESSION_NOTE),
+    )
+    for key, title, prompt in SECTIONS:
+        doc.add(AuthorSection(title, prompt, getattr(committee_report, key) or ""))
+    _indicator_blocks(doc, f)
+    _audit_blocks(doc, f)
+    _drift_blocks(doc, f)
+    _supervision_blocks(doc, f)
+    _action_blocks(doc, f)
+    _definition_blocks(doc, f)
+    return doc
+
+
+def _indicator_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    ind = f.indicators
+    doc.add(Heading("Indicators"))
+    if ind.unavailable:
+        doc.add(Paragraph(ind.unavailable))
+        return
+    doc.add(
+        Paragraph(
+            f"Each figure is for the year to {day(f.period_end)}, or on that date, computed "
+            "from the snapshot. England, the region and the average of the council's ten "
+            "statistical neighbours are the latest figures the Department for Education "
+            "published for that year or before it. Definitions are in the appendix."
+        )
+    )
+    if ind.comparisons_note:
+        doc.add(Paragraph(ind.comparisons_note))
+    doc.add(
+        Table(
+            (
+                "Indicator",
+                "Value",
+                "Numerator / denominator",
+                "England",
+                "Region",
+                "Neighbour average",
+                "Latest published year",
+            ),
+            tuple(
+                (
+                    line.title,
+                    line.value,
+                    line.fraction or "–",
+                    line.england,
+                    line.region,
+                    line.neighbours,
+                    line.published,
+                )
+                for line in ind.lines
+            ),
+            caption=f"Indicators, {f.period}",
+            widths=(3.2, 1.4, 1.8, 1.1, 1.1, 1.2, 1.4),
+        )
+    )
+    if ind.missing:
+        doc.add(Paragraph("Why some figures show no data:", bold=True))
+        doc.add(Bullets(tuple(f"{line.title}: {line.no_data_reason}" for line in ind.missing)))
+    for trend in ind.trends:
+        doc.add(Heading(trend.title, level=2))
+        if not trend.has_values:
+            doc.add(Paragraph("No monthly figures can be shown for this indicator."))
+            continue
+        benchmark = (
+            f", with {trend.benchmark_text} as a dashed line" if trend.benchmark_text else ""
+        )
+        doc.add(
+            Image(
+                charts.run_chart_png(
+                    [(p.label, p.value) for p in trend.points],
+                    title=trend.title,
+                    unit_label=trend.unit_label,
+                    benchmark=trend.benchmark,
+                    benchmark_label="England",
+                ),
+                alt=(
+                    f"Run chart: {trend.title}, month by month, {trend.points[0].label} to "
+                    f"{trend.points[-1].label}{benchmark}. The values follow."
+                ),
+            ),
+            Paragraph(
+                "Month by month: " + "; ".join(f"{p.label}: {p.text}" for p in trend.points) + "."
+            ),
+        )
+
+
+def _audit_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    a = f.audits
+    doc.add(Heading("Case-file audits"))
+    if not a.completed:
+        doc.add(Paragraph(f"No case-file audits were completed from {f.period}."))
+        return
+    programmes = ", ".join(a.programmes)
+    doc.add(
+        Paragraph(
+            f"Audits completed in the period: {a.completed_text}, in "
+            f"{shown(len(a.programmes))} programme{'s' if len(a.programmes) != 1 else ''} "
+            f"({programmes}). Graded good or better: {a.good_or_better}."
+        ),
+        Table(
+            ("Grade", "Audits"),
+            tuple((label, text) for label, text, _ in a.grades),
+            caption="Audits by grade (the agreed grade where moderation agreed one)",
+            widths=(3, 1),
+        ),
+    )
+    if any(bar is not None for *_, bar in a.grades):
+        doc.add(
+            Image(
+                charts.bar_chart_png(
+                    [(label, bar) for label, _, bar in a.grades],
+                    title="Audits by grade",
+                    unit_label="Number of audits",
+                ),
+                alt="Bar chart of audits by grade; the figures are in the table above.",
+            )
+        )
+    doc.add(
+        Paragraph(
+            f"Moderation: {shown(a.moderated)} audits moderated blind. Exact agreement between "
+            f"auditor and moderator: {a.exact_agreement}; weighted kappa: {a.kappa}."
+        )
+    )
+    if a.themes:
+        doc.add(
+            Table(
+                ("Question", "Section", "Answered with a concern", "Share of answers"),
+                tuple((t.question, t.section, t.concerns, t.share) for t in a.themes),
+                caption="The questions most often answered with a concern",
+                widths=(3.5, 2, 1.3, 1.2),
+            )
+        )
+
+
+def _drift_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    d = f.drift
+    doc.add(Heading("Drift and delay"))
+    if not d.available:
+        doc.add(Paragraph(d.reason))
+        return
+    doc.add(
+        Paragraph(
+            f"On {day(f.snapshot.as_at)}, {d.open_children} children had an open case; "
+            f"{d.flagged_children} of them ({d.flagged_share}) had at least one sign of drift or "
+            "delay. A child can have more than one."
+        ),
+        Table(
+            ("Sign of drift or delay", "Children"),
+            tuple((line.title, line.count) for line in d.lines),
+            caption=f"Children with each sign of drift or delay on {day(f.snapshot.as_at)}",
+            widths=(4, 1),
+        ),
+    )
+    if d.unchecked:
+        doc.add(Paragraph("Not checked, because the data could not show them:", bold=True))
+        doc.add(Bullets(tuple(f"{line.title}: {line.not_checked}" for line in d.unchecked)))
+    bars = [(line.title, line.bar) for line in d.checked]
+    if any(bar is not None for _, bar in bars):
+        doc.add(
+            Image(
+                charts.bar_chart_png(
+                    bars, title="Signs of drift and delay", unit_label="Number of children"
+                ),
+                alt="Bar chart of children with each sign of drift or delay; the figures are in "
+                "the table above.",
+            )
+        )
+
+
+def _supervision_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    s = f.supervision
+    doc.add(Heading("Group reflective supervision"))
+    if not s.sessions:
+        doc.add(Paragraph(f"No group supervision sessions were recorded from {f.period}."))
+        return
+    doc.add(
+        Table(
+            ("Measure", "Figure"),
+            (
+                ("Sessions held", shown(s.sessions)),
+                ("Teams that held sessions", shown(s.teams)),
+                ("Cases discussed", shown(s.cases)),
+                ("Children discussed", shown(s.children)),
+                ("Cases brought with signs of drift", shown(s.with_flags)),
+                (
+                    "Signs of drift cleared within three months",
+                    f"{s.cleared_share} ({shown(s.cleared)} of {shown(s.judged)} cases)"
+                    if s.judged
+                    else "No data: no case's three months are over yet",
+                ),
+                ("Cases whose three months are not over yet", shown(s.too_recent)),
+                ("Actions agreed", shown(s.actions)),
+                ("Actions done on time", f"{shown(s.done_on_time)} ({s.on_time_share})"),
+                ("Actions done late", shown(s.done_late)),
+                ("Actions not done", shown(s.not_done)),
+                ("Actions open and overdue", shown(s.open_overdue)),
+            ),
+            caption=f"Group reflective supervision, {f.period}",
+            widths=(3, 2),
+        )
+    )
+
+
+def _action_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    a = f.actions
+    doc.add(Heading("Improvement actions"))
+    if a.total is None:
+        doc.add(Paragraph("No improvement actions had been raised."))
+        return
+    rows = [*a.lines, a.total]
+    doc.add(
+        Table(
+            (
+                "Raised from",
+                "Raised in the period",
+                "Open",
+                "Of which overdue",
+                "Done in the period",
+            ),
+            tuple((r.source, r.raised, r.open, r.overdue, r.done) for r in rows),
+            caption="Improvement actions; open and overdue as at the cut-off",
+            widths=(2.5, 1.3, 1, 1.2, 1.3),
+        )
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _definition_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    doc.add(Heading("Appendix: indicator definitions"))
+    for ind in f.definitions:
+        parts = [_sentence(ind.description), f"Counted: {ind.period.value}."]
+        if ind.numerator:
+            parts.append(_sentence(f"Numerator: {ind.numerator}"))
+        if ind.denominator:
+            parts.append(_sentence(f"Denominator: {ind.denominator}"))
+        parts.append(_sentence(presentation.polarity_text(ind.polarity)))
+        if ind.definition_source:
+            parts.append(_sentence(f"Source of the definition: {ind.definition_source}"))
+        doc.add(Paragraph(ind.title, bold=True), Paragraph(" ".join(p for p in parts if p)))

@@ -1,0 +1,185 @@
+"""Committee report pages: the list, starting a report, writing its three sections with a
+preview of its figures, and downloading it as Word or PDF.
+
+Anyone who may see the indicators may read and download reports (they hold only aggregates, the
+same for every reader); writing needs WRITE_COMMITTEE_REPORTS.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import User
+from lineofsight.casework import store
+from lineofsight.history.services import history_for
+from lineofsight.web import documents
+
+from . import report, report_services
+from .models import CommitteeReport
+from .report_forms import ReportCreateForm, ReportTextForm
+
+_FIELD_LABELS = {
+    "title": "Title",
+    "period_end": "Year",
+    "snapshot_id": "Snapshot",
+    **{key: title for key, title, _ in report.SECTIONS},
+}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def get_report_for_user(user: User, pk: int) -> CommitteeReport:
+    """The report, for anyone who may see the indicators (403 otherwise); 404 if there is none."""
+    policy.require(user, policy.Capability.VIEW_INDICATORS)
+    try:
+        return CommitteeReport.objects.select_related("snapshot", "created_by", "updated_by").get(
+            pk=pk
+        )
+    except CommitteeReport.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_INDICATORS)
+    reports = CommitteeReport.objects.select_related("snapshot", "updated_by")
+    return render(
+        request,
+        "indicators/report_list.html",
+        {
+            "reports": [(r, report.period_text(r.period_end)) for r in reports],
+            "may_write": policy.can(request.user, policy.Capability.WRITE_COMMITTEE_REPORTS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    snapshot = store.current_snapshot()
+    if snapshot is None:
+        return render(request, "indicators/report_create.html", {"snapshot": None})
+    ends = report_services.period_end_choices(snapshot)
+    form = ReportCreateForm(
+        request.POST or None,
+        period_ends=ends,
+        initial={
+            "title": f"Quality of practice, {ends[0].year - 1} to {ends[0].year}",
+            "period_end": ends[0].isoformat(),
+        },
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = report_services.report_create(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                period_end=form.cleaned_data["period_end"],
+                snapshot=snapshot,
+            )
+        except report_services.ReportError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Report started. Write its three sections below.")
+            return redirect("indicators:report_detail", pk=made.pk)
+    return render(
+        request,
+        "indicators/report_create.html",
+        {
+            "snapshot": snapshot,
+            "snapshot_line": report.snapshot_line(snapshot),
+            "form": form,
+            "error": error,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_report_for_user(request.user, pk)
+    may_write = policy.can(request.user, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    initial = {
+        "title": item.title,
+        "what_we_know": item.what_we_know,
+        "how_we_know": item.how_we_know,
+        "what_next": item.what_next,
+        "version": item.version,
+    }
+    form = ReportTextForm(initial=initial)
+    error, current = "", None
+    if request.method == "POST":
+        policy.require(request.user, policy.Capability.WRITE_COMMITTEE_REPORTS)
+        form = ReportTextForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report_services.report_update_text(
+                    actor=request.user,
+                    report=item,
+                    expected_version=data["version"],
+                    title=data["title"],
+                    what_we_know=data["what_we_know"],
+                    how_we_know=data["how_we_know"],
+                    what_next=data["what_next"],
+                )
+            except report_services.ReportChangedMeanwhile as exc:
+                error, current = str(exc), exc.current
+                # The next save is over what the other person saved, now that it is shown.
+                form = ReportTextForm({**request.POST.dict(), "version": current.version})
+                form.is_valid()
+            except report_services.ReportError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, "Your text has been saved.")
+                return redirect("indicators:report_detail", pk=item.pk)
+    sections = [
+        (form[key], getattr(current, key) if current else "") for key, _, _ in report.SECTIONS
+    ]
+    return render(
+        request,
+        "indicators/report_detail.html",
+        {
+            "item": item,
+            "form": form,
+            "sections": sections,
+            "error": error,
+            "current": current,
+            "has_errors": bool(error or form.errors),
+            "may_write": may_write,
+            "figures": report.figures(item),
+            "history": [
+                (event, ", ".join(_FIELD_LABELS.get(k, k) for k in event.changes))
+                for event in history_for(item)[:20]
+            ],
+        },
+    )
+
+
+def _filename(item: CommitteeReport, extension: str) -> str:
+    name = slugify(item.title)[:60] or "committee-report"
+    return f"{name}-{item.period_end:%Y-%m-%d}-report-{item.pk}.{extension}"
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_report_for_user(request.user, pk)
+    data = documents.render_docx(report.build_report(item))
+    return _download(data, DOCX_TYPE, _filename(item, "docx"))
+
+
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_report_for_user(request.user, pk)
+    data = documents.render_pdf(report.build_report(item))
+    return _download(data, "application/pdf", _filename(item, "pdf"))

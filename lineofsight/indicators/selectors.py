@@ -1,0 +1,570 @@
+"""Reads for the improvement board pages, scoped by the requesting user.
+
+Everyone who may see indicators sees council-wide figures. The service and team filters offer
+only what the user may see (`policy.visible_teams`); a team or service outside that scope is
+answered with 404. The children behind a figure are limited to the teams the user may see.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.urls import reverse
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import Service, Team, User
+from lineofsight.casework import store
+from lineofsight.casework.models import Snapshot
+
+from . import catalogue as cat
+from . import engine
+from .models import IndicatorTarget
+from .presentation import (
+    ChartPoint,
+    Figure,
+    Rag,
+    chart_points,
+    figure_of,
+    format_number,
+    rag,
+)
+from .types import Comparison, Indicator, IndicatorValue, Polarity, Source, Unit
+
+BOARD_MONTHS = 12
+DETAIL_MONTHS = 24
+PERIOD_MONTHS_BACK = 24  # month ends offered in the period filter
+YEAR_ENDS_BACK = 5  # and this many earlier 31 Marches
+
+
+def counts_of(indicator: Indicator) -> str:
+    """What the rows behind a figure are: "children", "workers" or "actions"."""
+    try:
+        return cat.spec(indicator.id).counts
+    except (AttributeError, KeyError):
+        return "actions" if indicator.id == "actions_overdue" else "children"
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_choices(snapshot: Snapshot) -> list[date]:
+    """Month ends up to the snapshot's as-at date (the last two years), and earlier 31 Marches;
+    newest first."""
+    as_at = snapshot.as_at
+    year, month = as_at.year, as_at.month
+    if month_end(year, month) > as_at:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    ends: set[date] = set()
+    for _ in range(PERIOD_MONTHS_BACK):
+        ends.add(month_end(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    latest_march = engine.default_period_end(snapshot)
+    for back in range(YEAR_ENDS_BACK + 1):
+        ends.add(date(latest_march.year - back, 3, 31))
+    return sorted((d for d in ends if d <= as_at), reverse=True)
+
+
+def filter_teams(user: User) -> list[Team]:
+    """The teams the user may filter by."""
+    return list(policy.visible_teams(user).order_by("service__name", "name"))
+
+
+def filter_services(user: User, teams: list[Team] | None = None) -> list[Service]:
+    """Services the user may filter by: those whose every team the user may see (a service's
+    figure is all its teams, so a team manager is offered their team, not the service)."""
+    teams = filter_teams(user) if teams is None else teams
+    visible = {t.pk for t in teams}
+    services = {t.service_id: t.service for t in teams}
+    members: dict[int, set[int]] = {}
+    for service_id, team_id in Team.objects.filter(service_id__in=services).values_list(
+        "service_id", "pk"
+    ):
+        members.setdefault(service_id, set()).add(team_id)
+    return [
+        service
+        for service in sorted(services.values(), key=lambda s: s.name)
+        if members.get(service.pk, set()) <= visible
+    ]
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404("No such team or service") from None
+
+
+@dataclass(frozen=True)
+class Filters:
+    period_end: date
+    team: Team | None = None
+    service: Service | None = None
+    periods: tuple[date, ...] = ()
+    teams: tuple[Team, ...] = ()
+    services: tuple[Service, ...] = ()
+    service_team_ids: tuple[int, ...] = ()
+
+    @property
+    def team_ids(self) -> list[int] | None:
+        """Teams to compute for: None for the whole council."""
+        if self.team is not None:
+            return [self.team.pk]
+        if self.service is not None:
+            return list(self.service_team_ids)
+        return None
+
+    @property
+    def area(self) -> str:
+        if self.team is not None:
+            return f"{self.team.name} team"
+        if self.service is not None:
+            return f"{self.service.name} service"
+        return "The whole council"
+
+    def query(self, **extra: str) -> str:
+        params = {"period": self.period_end.isoformat()}
+        if self.service is not None:
+            params["service"] = str(self.service.pk)
+        if self.team is not None:
+            params["team"] = str(self.team.pk)
+        params.update(extra)
+        return urlencode(params)
+
+
+def parse_filters(user: User, params: Mapping[str, str], snapshot: Snapshot | None) -> Filters:
+    """The filters in a request's query string, checked against the user's scope: a team or
+    service the user may not see is a 404; an unknown period falls back to the default."""
+    teams = filter_teams(user)
+    services = filter_services(user, teams)
+    team_id, service_id = _int(params.get("team")), _int(params.get("service"))
+    team = service = None
+    if team_id is not None:
+        team = next((t for t in teams if t.pk == team_id), None)
+        if team is None:
+            raise Http404("No such team")
+    if service_id is not None and team is None:
+        service = next((s for s in services if s.pk == service_id), None)
+        if service is None:
+            raise Http404("No such service")
+    if snapshot is None:
+        periods: list[date] = []
+        period_end = date.today()
+    else:
+        periods = period_choices(snapshot)
+        period_end = engine.default_period_end(snapshot)
+        try:
+            asked = date.fromisoformat((params.get("period") or "").strip())
+        except ValueError:
+            asked = None
+        if asked in periods:
+            period_end = asked
+    return Filters(
+        period_end=period_end,
+        team=team,
+        service=service,
+        periods=tuple(periods),
+        teams=tuple(teams),
+        services=tuple(services),
+        service_team_ids=tuple(t.pk for t in teams if service and t.service_id == service.pk),
+    )
+
+
+# -- targets -------------------------------------------------------------------------------------
+
+
+def targets_by_indicator() -> dict[str, IndicatorTarget]:
+    return {t.indicator_id: t for t in IndicatorTarget.objects.select_related("updated_by")}
+
+
+def get_indicator(indicator_id: str) -> Indicator:
+    """The indicator, or 404 for an id the catalogue does not have."""
+    try:
+        return cat.get(indicator_id)
+    except KeyError:
+        raise Http404("No such indicator") from None
+
+
+def may_have_target(indicator: Indicator) -> bool:
+    return indicator.polarity is not Polarity.NEITHER
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    indicator: Indicator
+    target: IndicatorTarget | None
+    target_text: str
+    margin_text: str
+
+
+def target_lines() -> list[TargetLine]:
+    targets = targets_by_indicator()
+    lines = []
+    for indicator in cat.catalogue():
+        t = targets.get(indicator.id)
+        lines.append(
+            TargetLine(
+                indicator=indicator,
+                target=t,
+                target_text=format_number(t.target, indicator.unit) if t else "",
+                margin_text=format_number(t.amber_margin, indicator.unit) if t else "",
+            )
+        )
+    return lines
+
+
+# -- comparisons ---------------------------------------------------------------------------------
+
+
+def all_comparisons() -> dict[str, Comparison]:
+    from .comparators import comparisons
+
+    return comparisons()
+
+
+def _published_unit(indicator: Indicator) -> Unit:
+    """The unit the published figure is in (a count on the board may be published as a rate
+    per 10,000 children)."""
+    from lineofsight.publishedstats import measures
+
+    try:
+        return Unit(measures.measure(indicator.dfe_measure).unit)
+    except (KeyError, ValueError, TypeError):
+        return indicator.unit
+
+
+@dataclass(frozen=True)
+class ComparatorLine:
+    label: str
+    area: str
+    value_text: str  # "" when not published
+    year: int | None
+
+
+TREND_LABELS = {
+    "council": "The council (published)",
+    "england": "England",
+    "region": "Region",
+    "neighbour_average": "Similar councils (average)",
+    "neighbours": "Similar councils (average)",
+}
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    comparison: Comparison
+    england: str
+    region: str
+    neighbour_average: str
+    council: str
+    lines: list[ComparatorLine] = field(default_factory=list)
+    neighbours: list[ComparatorLine] = field(default_factory=list)
+    trend_years: list[int] = field(default_factory=list)
+    trend_rows: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def comparison_view(indicator: Indicator, comparison: Comparison | None) -> ComparisonView | None:
+    if comparison is None:
+        return None
+    unit = _published_unit(indicator)
+
+    def fmt(value: float | None) -> str:
+        return format_number(value, unit) if value is not None else ""
+
+    def line(label: str, fig) -> ComparatorLine:
+        if fig is None:
+            return ComparatorLine(label, "", "", None)
+        return ComparatorLine(label, fig.area, fmt(fig.value), fig.year)
+
+    lines = [
+        line("The council (published)", comparison.council),
+        line("England", comparison.england),
+        line("Region", comparison.region),
+    ]
+    neighbours = [line("Statistical neighbour", n) for n in comparison.neighbours]
+    years = sorted({y for series in comparison.trend.values() for y, _ in series})
+    rows = []
+    for key, series in comparison.trend.items():
+        by_year = dict(series)
+        label = TREND_LABELS.get(key, key.replace("_", " ").capitalize())
+        if key == "region" and comparison.region is not None:
+            label = f"Region: {comparison.region.area}"
+        rows.append((label, [fmt(by_year.get(y)) for y in years]))
+    return ComparisonView(
+        comparison=comparison,
+        england=fmt(comparison.england.value) if comparison.england else "",
+        region=fmt(comparison.region.value) if comparison.region else "",
+        neighbour_average=fmt(comparison.neighbour_average),
+        council=fmt(comparison.council.value) if comparison.council else "",
+        lines=lines,
+        neighbours=neighbours,
+        trend_years=years,
+        trend_rows=rows,
+    )
+
+
+# -- the board and one indicator -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    value: IndicatorValue
+    figure: Figure
+    points: list[ChartPoint]
+    target: IndicatorTarget | None
+    target_text: str
+    rag: Rag | None
+    comparison: ComparisonView | None
+    behind_url: str  # the children (or actions) behind the figure; "" when none
+    behind_label: str
+    detail_url: str  # the indicator's own page, with the same filters
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-{self.indicator.id.replace('_', '-')}"
+
+
+def _behind(indicator: Indicator, filters: Filters) -> tuple[str, str]:
+    counts = counts_of(indicator)
+    if counts == "actions":
+        return reverse("actions:list"), "The improvement actions"
+    url = reverse("indicators:children", kwargs={"indicator_id": indicator.id})
+    return f"{url}?{filters.query()}", f"The {counts} behind this figure"
+
+
+def _row(
+    value: IndicatorValue,
+    series: list[IndicatorValue],
+    targets: dict[str, IndicatorTarget],
+    comparisons: dict[str, Comparison],
+    filters: Filters,
+) -> IndicatorRow:
+    indicator = value.indicator
+    shown = figure_of(value)
+    target = targets.get(indicator.id) if may_have_target(indicator) else None
+    behind_url, behind_label = _behind(indicator, filters)
+    return IndicatorRow(
+        indicator=indicator,
+        value=value,
+        figure=shown,
+        points=chart_points(series or [value]),
+        target=target,
+        target_text=format_number(target.target, indicator.unit) if target else "",
+        rag=rag(
+            value=shown.value,
+            target=target.target if target else None,
+            amber_margin=target.amber_margin if target else 0,
+            polarity=indicator.polarity,
+        ),
+        comparison=comparison_view(indicator, comparisons.get(indicator.id)),
+        behind_url=behind_url,
+        behind_label=behind_label,
+        detail_url=reverse("indicators:detail", kwargs={"indicator_id": indicator.id})
+        + f"?{filters.query()}",
+    )
+
+
+@dataclass(frozen=True)
+class Board:
+    snapshot: Snapshot | None
+    filters: Filters
+    rows: list[IndicatorRow]
+
+    @property
+    def rag_counts(self) -> dict[str, int]:
+        counts = {r.value: 0 for r in Rag}
+        for row in self.rows:
+            if row.rag is not None:
+                counts[row.rag.value] += 1
+        return counts
+
+
+def board(user: User, params: Mapping[str, str]) -> Board:
+    policy.require(user, policy.Capability.VIEW_INDICATORS)
+    snapshot = store.current_snapshot()
+    filters = parse_filters(user, params, snapshot)
+    if snapshot is None:
+        return Board(None, filters, [])
+    # The trend's last month is the period itself, so one call gives both.
+    series = engine.trend(
+        snapshot=snapshot,
+        period_end=filters.period_end,
+        months=BOARD_MONTHS,
+        team_ids=filters.team_ids,
+    )
+    if all(s and s[-1].period_end == filters.period_end for s in series.values()):
+        values = [s[-1] for s in series.values()]
+    else:
+        values = engine.compute(
+            snapshot=snapshot, period_end=filters.period_end, team_ids=filters.team_ids
+        )
+    targets = targets_by_indicator()
+    comparisons = all_comparisons()
+    rows = [_row(v, series.get(v.indicator.id, []), targets, comparisons, filters) for v in values]
+    return Board(snapshot, filters, rows)
+
+
+@dataclass(frozen=True)
+class Detail:
+    indicator: Indicator
+    snapshot: Snapshot | None
+    filters: Filters
+    row: IndicatorRow | None  # None when nothing is imported yet
+    comparison: ComparisonView | None
+    target: IndicatorTarget | None
+    target_text: str
+    margin_text: str
+    may_have_target: bool
+
+
+def indicator_detail(user: User, indicator_id: str, params: Mapping[str, str]) -> Detail:
+    policy.require(user, policy.Capability.VIEW_INDICATORS)
+    indicator = get_indicator(indicator_id)
+    snapshot = store.current_snapshot()
+    filters = parse_filters(user, params, snapshot)
+    targets = targets_by_indicator()
+    comparisons = all_comparisons()
+    row = None
+    if snapshot is not None:
+        series = engine.trend(
+            snapshot=snapshot,
+            period_end=filters.period_end,
+            months=DETAIL_MONTHS,
+            team_ids=filters.team_ids,
+            ids=[indicator.id],
+        ).get(indicator.id, [])
+        if series and series[-1].period_end == filters.period_end:
+            value = series[-1]
+        else:
+            value = engine.compute(
+                snapshot=snapshot,
+                period_end=filters.period_end,
+                team_ids=filters.team_ids,
+                ids=[indicator.id],
+            )[0]
+        row = _row(value, series, targets, comparisons, filters)
+    target = targets.get(indicator.id) if may_have_target(indicator) else None
+    return Detail(
+        indicator=indicator,
+        snapshot=snapshot,
+        filters=filters,
+        row=row,
+        comparison=comparison_view(indicator, comparisons.get(indicator.id)),
+        target=target,
+        target_text=format_number(target.target, indicator.unit) if target else "",
+        margin_text=format_number(target.amber_margin, indicator.unit) if target else "",
+        may_have_target=may_have_target(indicator),
+    )
+
+
+# -- the children behind a figure ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Child:
+    person_id: str
+    name: str
+    counted_in: str
+    team: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChildrenList:
+    indicator: Indicator
+    snapshot: Snapshot | None
+    filters: Filters
+    children: list[Child]
+    limited_to_scope: bool  # the user sees only their own teams' children
+    counts: str = "children"  # or "workers": the rows are workers, not children
+
+    @property
+    def about_children(self) -> bool:
+        return self.counts == "children"
+
+    @property
+    def numerator_count(self) -> int:
+        return sum(1 for c in self.children if c.counted_in == "numerator")
+
+    @property
+    def person_count(self) -> int:
+        return len({c.person_id for c in self.children})
+
+
+_NAMES_SQL = {
+    False: "SELECT pers_person_id, trim(concat_ws(' ', pers_forename, pers_surname)) "
+    "FROM ssd_person WHERE pers_person_id IN (SELECT unnest(?))",
+    True: "SELECT prof_professional_id, prof_professional_name "
+    "FROM ssd_professionals WHERE prof_professional_id IN (SELECT unnest(?))",
+}
+
+
+def _names(snapshot: Snapshot, person_ids: set[str], *, workers: bool) -> dict[str, str]:
+    """Children's (or workers') names from the snapshot, by id."""
+    if not person_ids:
+        return {}
+    try:
+        with store.connect(snapshot) as con:
+            rows = con.execute(_NAMES_SQL[workers], [sorted(person_ids)]).fetchall()
+    except Exception:  # noqa: BLE001 - a name is a courtesy; the id is what identifies
+        return {}
+    return {str(pid): name or "" for pid, name in rows}
+
+
+def children_behind(user: User, indicator_id: str, params: Mapping[str, str]) -> ChildrenList:
+    """The children behind an indicator's figure for the filters, limited to the teams the user
+    may see. Not suppressed: these are children in the user's own scope."""
+    policy.require(user, policy.Capability.VIEW_INDICATORS)
+    policy.require(user, policy.Capability.VIEW_CASEWORK)
+    indicator = get_indicator(indicator_id)
+    counts = counts_of(indicator)
+    if counts == "actions":
+        raise Http404("This indicator counts improvement actions, not children")
+    snapshot = store.current_snapshot()
+    filters = parse_filters(user, params, snapshot)
+    everything = policy.scope_for(user) is policy.Scope.EVERYTHING
+    visible = {t.pk: t for t in filters.teams}
+    if snapshot is None:
+        return ChildrenList(indicator, None, filters, [], not everything, counts)
+    team_ids = filters.team_ids
+    if team_ids is None and not everything:
+        team_ids = sorted(visible)
+    rows = engine.children_behind(
+        snapshot=snapshot,
+        indicator_id=indicator.id,
+        period_end=filters.period_end,
+        team_ids=team_ids,
+    )
+    if not everything:
+        rows = [r for r in rows if r.team_id in visible]
+    elif team_ids is not None:
+        rows = [r for r in rows if r.team_id in set(team_ids)]
+    names = _names(snapshot, {r.person_id for r in rows}, workers=counts == "workers")
+    children = [
+        Child(
+            person_id=r.person_id,
+            name=names.get(r.person_id, ""),
+            counted_in=r.counted_in,
+            team=visible[r.team_id].name if r.team_id in visible else "Not known",
+            detail=r.detail,
+        )
+        for r in rows
+    ]
+    children.sort(key=lambda c: (c.counted_in != "numerator", c.team, c.person_id))
+    return ChildrenList(indicator, snapshot, filters, children, not everything, counts)
+
+
+def is_records_indicator(indicator: Indicator) -> bool:
+    return indicator.source is Source.RECORDS

@@ -1,0 +1,257 @@
+"""The improvement board: every indicator with its trend, comparators and target; one indicator in
+full; the children behind a figure; and the council's targets."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import AccessPurpose
+from lineofsight.accounts.services import access_log_record, access_log_record_many
+from lineofsight.web.spreadsheet import safe_text
+
+from . import selectors, services
+from .forms import TargetForm
+from .presentation import SUPPRESSION_NOTE, polarity_text, unit_text
+
+CHILDREN_PAGE_SIZE = 100
+
+
+def _filter_context(filters: selectors.Filters) -> dict:
+    return {
+        "filters": filters,
+        "query": filters.query(),
+        "suppression_note": SUPPRESSION_NOTE,
+    }
+
+
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    found = selectors.board(request.user, request.GET)
+    return render(
+        request,
+        "indicators/board.html",
+        {
+            "board": found,
+            "snapshot": found.snapshot,
+            "can_set_targets": policy.can(request.user, policy.Capability.SET_INDICATOR_TARGETS),
+            **_filter_context(found.filters),
+        },
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    found = selectors.indicator_detail(request.user, indicator_id, request.GET)
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "detail": found,
+            "indicator": found.indicator,
+            "row": found.row,
+            "snapshot": found.snapshot,
+            "polarity_text": polarity_text(found.indicator.polarity),
+            "unit_text": unit_text(found.indicator.unit),
+            "can_set_targets": policy.can(request.user, policy.Capability.SET_INDICATOR_TARGETS),
+            **_filter_context(found.filters),
+        },
+    )
+
+
+def _log_children_view(
+    request: HttpRequest, listing: selectors.ChildrenList, shown: Iterable[str]
+) -> None:
+    """An entry for the list itself (naming the indicator, so the log says why these children
+    were seen together) and one for every child shown, so a search of the access log by child
+    finds this view; each child's record is logged again when opened."""
+    if listing.snapshot is None or not listing.about_children:
+        return
+    access_log_record(
+        user=request.user,
+        person_id=f"list:{listing.indicator.id}"[:48],
+        purpose=AccessPurpose.PERFORMANCE,
+        path=request.get_full_path(),
+    )
+    access_log_record_many(
+        user=request.user,
+        person_ids=shown,
+        purpose=AccessPurpose.PERFORMANCE,
+        path=request.get_full_path(),
+    )
+
+
+@require_GET
+def children(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    listing = selectors.children_behind(request.user, indicator_id, request.GET)
+    page = Paginator(listing.children, CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_children_view(request, listing, (c.person_id for c in page.object_list))
+    return render(
+        request,
+        "indicators/children.html",
+        {
+            "listing": listing,
+            "indicator": listing.indicator,
+            "page": page,
+            **_filter_context(listing.filters),
+        },
+    )
+
+
+_csv_cell = safe_text
+
+
+@require_GET
+def children_export(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    listing = selectors.children_behind(request.user, indicator_id, request.GET)
+    _log_children_view(request, listing, (c.person_id for c in listing.children))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{listing.indicator.id}-{listing.filters.period_end:%Y-%m-%d}"
+    response["Content-Disposition"] = f'attachment; filename="children-behind-{name}.csv"'
+    out = csv.writer(response)
+    out.writerow(
+        [
+            "indicator_id",
+            "period_end",
+            "area",
+            "person_id",
+            "name",
+            "counted_in",
+            "team",
+            "detail",
+            "snapshot_as_at",
+        ]
+    )
+    as_at = listing.snapshot.as_at.isoformat() if listing.snapshot else ""
+    for child in listing.children:
+        out.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    listing.indicator.id,
+                    listing.filters.period_end.isoformat(),
+                    listing.filters.area,
+                    child.person_id,
+                    child.name,
+                    child.counted_in,
+                    child.team,
+                    child.detail,
+                    as_at,
+                )
+            ]
+        )
+    return response
+
+
+@require_GET
+def targets(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_INDICATORS)
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "lines": selectors.target_lines(),
+            "can_set_targets": policy.can(request.user, policy.Capability.SET_INDICATOR_TARGETS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    policy.require(request.user, policy.Capability.SET_INDICATOR_TARGETS)
+    indicator = selectors.get_indicator(indicator_id)
+    current = selectors.targets_by_indicator().get(indicator.id)
+    version = current.version if current else 0
+    initial = {"version": version}
+    if current is not None:
+        initial |= {
+            "target": current.target,
+            "amber_margin": current.amber_margin,
+            "note": current.note,
+        }
+    else:
+        initial["amber_margin"] = 0
+    form = TargetForm(initial=initial, indicator=indicator)
+    conflict: services.TargetChangedMeanwhile | None = None
+    error = ""
+    status = 200
+    allowed = selectors.may_have_target(indicator)
+    if request.method == "POST" and allowed:
+        if "remove" in request.POST:
+            try:
+                services.target_remove(
+                    actor=request.user,
+                    indicator_id=indicator.id,
+                    expected_version=int(request.POST.get("version") or 0),
+                )
+            except services.TargetChangedMeanwhile as exc:
+                conflict, status = exc, 409
+                form = TargetForm(
+                    {**request.POST.dict(), "version": exc.current.version if exc.current else 0},
+                    indicator=indicator,
+                )
+            except ValueError:
+                status = 400
+                error = "The form was out of date. Open it again and retry."
+            else:
+                messages.success(request, f"The target for {indicator.title} has been removed.")
+                return redirect("indicators:targets")
+        else:
+            form = TargetForm(request.POST, indicator=indicator)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.target_set(
+                        actor=request.user,
+                        indicator_id=indicator.id,
+                        target=data["target"],
+                        amber_margin=data["amber_margin"],
+                        note=data["note"],
+                        expected_version=data["version"],
+                    )
+                except services.TargetChangedMeanwhile as exc:
+                    conflict, status = exc, 409
+                    # Keep their figures; the next save goes over what is there now, once they
+                    # have compared the two.
+                    form = TargetForm(
+                        {
+                            **request.POST.dict(),
+                            "version": exc.current.version if exc.current else 0,
+                        },
+                        indicator=indicator,
+                    )
+                    form.is_valid()
+                except services.TargetError as exc:
+                    error, status = str(exc), 400
+                else:
+                    messages.success(request, f"The target for {indicator.title} is saved.")
+                    return redirect("indicators:targets")
+            else:
+                status = 400
+    elif request.method == "POST":
+        status = 400
+        error = (
+            f"{indicator.title} is a volume to watch, not a target to beat, so it has no target."
+        )
+    return render(
+        request,
+        "indicators/target_edit.html",
+        {
+            "indicator": indicator,
+            "form": form,
+            "current": current,
+            "conflict": conflict,
+            "error": error,
+            "allowed": allowed,
+            "polarity_text": polarity_text(indicator.polarity),
+            "unit_text": unit_text(indicator.unit),
+        },
+        status=status,
+    )

@@ -1,0 +1,343 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lineofsight.accounts.models import Service, Team, User
+from lineofsight.themes import vocabulary
+
+from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind
+from .services import FINDING_FIELDS
+
+DATE_HINT = "For example, 27/03/2026"
+
+
+class UKDateField(forms.DateField):
+    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    default_error_messages = {"invalid": "Enter a real date, for example 27/03/2026"}
+
+
+class TimeOfDayField(forms.TimeField):
+    input_formats = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    default_error_messages = {"invalid": "Enter a time on the 24-hour clock, for example 09:30"}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        service = f", {obj.service}" if obj.service_id else ""
+        return f"{obj.full_name} ({obj.get_role_display()}{service})"
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.name} ({obj.service})"
+
+
+class TeamsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.name} ({obj.service})"
+
+
+def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+class WeekForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example, Practice week, spring 2026",
+        error_messages={"required": "Enter the title of the practice week"},
+    )
+    starts_on = UKDateField(
+        label="First day",
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the first day of the week"},
+    )
+    ends_on = UKDateField(
+        label="Last day",
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the last day of the week"},
+    )
+    purpose = forms.CharField(
+        label="Purpose and focus",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Why the week is held and what the assessors should look at. It opens the "
+        "report.",
+    )
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Services in scope",
+        help_text="Every team of a service you tick is in scope. Tick none, and no teams, for "
+        "every team.",
+    )
+    teams = TeamsField(
+        queryset=Team.objects.select_related("service"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Other teams in scope",
+    )
+    reflection = forms.CharField(
+        label="Reflection on the process",
+        required=False,
+        widget=forms.Textarea,
+        help_text="After the analysis session: how the week went and what to do differently "
+        "next time. It goes into the report.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The last day must be the same as or after the first day")
+        return data
+
+
+class VisitForm(forms.Form):
+    assessor = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Assessor",
+        empty_label="Choose the assessor",
+        help_text="A service manager, senior leader or quality assurance lead, visiting a team "
+        "outside their own service.",
+        error_messages={"required": "Choose the assessor"},
+    )
+    team = TeamChoiceField(
+        queryset=Team.objects.none(),
+        label="Team to visit",
+        empty_label="Choose the team",
+        error_messages={"required": "Choose the team to visit"},
+    )
+    day = UKDateField(
+        label="Date of the visit",
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the date of the visit"},
+    )
+    time = TimeOfDayField(
+        label="Time the visit starts",
+        help_text="On the 24-hour clock, for example 09:30",
+        error_messages={"required": "Enter the time the visit starts"},
+    )
+    local_contact = forms.CharField(
+        label="Local contact",
+        max_length=300,
+        help_text="Who meets the assessor and how to reach them: a name and a phone number or "
+        "email address.",
+        error_messages={"required": "Enter the local contact"},
+    )
+    team_size = forms.IntegerField(
+        label="Size of the team",
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text="How many people work in the team.",
+        error_messages={"invalid": "Enter the size of the team as a whole number"},
+    )
+    team_context = forms.CharField(
+        label="The team's context",
+        required=False,
+        widget=forms.Textarea,
+        help_text="What the team does, its area, current pressures.",
+    )
+    team_structure = forms.CharField(
+        label="How the team is structured",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Managers, senior practitioners, social workers, newly qualified workers.",
+    )
+    briefing = forms.CharField(
+        label="Anything else the assessor should know in advance",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Where to go, what will be happening, the agreed focus of the visit.",
+    )
+    observes_family = forms.BooleanField(
+        label="The visit includes observing a home visit or a meeting with a family",
+        required=False,
+    )
+    family_activity = forms.CharField(
+        label="What will be observed",
+        required=False,
+        max_length=300,
+        help_text="For example, a home visit with a parent. Do not name the child. The family's "
+        "consent must be recorded before the visit.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, assessors: QuerySet[User], teams: QuerySet[Team], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors
+        self.fields["team"].queryset = teams
+
+    def starts_at(self) -> datetime.datetime:
+        return combine(self.cleaned_data["day"], self.cleaned_data["time"])
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.CharField(
+        label="Who gave consent",
+        max_length=200,
+        help_text="Their relationship to the child, for example the child's mother, or the "
+        "young person themselves.",
+        error_messages={"required": "Say who gave consent"},
+    )
+    method = forms.ChoiceField(
+        label="How consent was given",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how consent was given"},
+    )
+    given_on = UKDateField(
+        label="Date consent was given",
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the date consent was given"},
+    )
+    given_time = TimeOfDayField(
+        label="Time consent was given",
+        help_text="On the 24-hour clock, for example 14:00",
+        error_messages={"required": "Enter the time consent was given"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example, what the family agreed to, or where the signed form is kept.",
+    )
+
+    def given_at(self) -> datetime.datetime:
+        return combine(self.cleaned_data["given_on"], self.cleaned_data["given_time"])
+
+
+ITEM_HINT = "One per line. Use initials or a role, never a child's name."
+
+
+class ObservationForm(forms.Form):
+    case_examples = forms.CharField(
+        label="Case examples",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Examples of work with a child or family that show practice well. Leave a "
+        "blank line between examples. Use initials or a role, never a child's name.",
+    )
+    children_said = forms.CharField(
+        label="What children and young people said",
+        required=False,
+        widget=forms.Textarea,
+        help_text="When you spoke to them directly. Leave a blank line between people.",
+    )
+    parents_carers_said = forms.CharField(
+        label="What parents and carers said",
+        required=False,
+        widget=forms.Textarea,
+        help_text="When you spoke to them directly. Leave a blank line between people.",
+    )
+    family_meeting_observed = forms.BooleanField(
+        label="I observed a home visit or a meeting with the family",
+        required=False,
+    )
+    family_meeting_notes = forms.CharField(
+        label="What you observed of the family meeting",
+        required=False,
+        widget=forms.Textarea,
+    )
+    names_checked = forms.BooleanField(
+        label="I have checked these words: none of them is a child's name",
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for heading, kind, name in FINDING_FIELDS:
+            label = "Strengths" if kind == Kind.STRENGTH else "Areas for development"
+            if heading == Heading.GOOD_PRACTICE:
+                label = (
+                    "Good or innovative practice seen"
+                    if kind == Kind.STRENGTH
+                    else "What could be developed or shared further"
+                )
+            self.fields[name] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea, help_text=ITEM_HINT
+            )
+
+    def sections(self) -> list[dict]:
+        """[{heading, label, prompt, fields: [BoundField, BoundField]}] in heading order."""
+        out = []
+        for heading in Heading:
+            out.append(
+                {
+                    "heading": heading.value,
+                    "label": heading.label,
+                    "prompt": HEADING_PROMPTS[heading],
+                    "fields": [self[name] for h, _, name in FINDING_FIELDS if h == heading.value],
+                }
+            )
+        return out
+
+    def texts(self) -> dict[str, str]:
+        """Every free-text field, for the check for names."""
+        data = self.cleaned_data
+        names = [n for _, _, n in FINDING_FIELDS]
+        names += ["case_examples", "children_said", "parents_carers_said", "family_meeting_notes"]
+        return {n: data.get(n) or "" for n in names}
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the observation needs to change",
+        widget=forms.Textarea,
+        help_text="The assessor and anyone reading its history will see this.",
+        error_messages={"required": "Say why the observation needs to change"},
+    )
+
+
+class TagForm(forms.Form):
+    """For each finding, the suggested themes (checkboxes) and free tags (comma-separated)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, findings: list[Finding], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.findings = findings
+        suggested = {t.key for t in vocabulary.themes()}
+        for f in findings:
+            self.fields[f"t{f.pk}"] = forms.MultipleChoiceField(
+                label="Suggested themes",
+                choices=vocabulary.choices(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[k for k in f.themes if k in suggested],
+            )
+            self.fields[f"f{f.pk}"] = forms.CharField(
+                label="Other themes",
+                required=False,
+                max_length=500,
+                help_text="Separate themes with commas.",
+                initial=", ".join(vocabulary.label(k) for k in f.themes if k not in suggested),
+            )
+
+    def rows(self) -> list[dict]:
+        return [
+            {"finding": f, "suggested": self[f"t{f.pk}"], "free": self[f"f{f.pk}"]}
+            for f in self.findings
+        ]
+
+    def tags(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for f in self.findings:
+            keys = list(self.cleaned_data.get(f"t{f.pk}") or [])
+            keys += vocabulary.parse_tags(self.cleaned_data.get(f"f{f.pk}") or "")
+            out[f.pk] = keys
+        return out

@@ -1,0 +1,409 @@
+"""Triangulation: what every source says about one practice theme, scoped to the user.
+
+Sources: case-file audit answers to the questions linked to the theme; practice-week
+observations; feedback from children and families; the indicators linked to the theme; and the
+improvement actions tagged with it. Sources whose app is not installed (or not yet built) are left
+out with a note rather than failing the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connection, transaction
+from django.urls import NoReverseMatch, reverse
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import User
+from lineofsight.feedback import selectors as feedback_selectors
+
+from . import vocabulary
+from .evidence import Evidence, Leaning
+
+log = logging.getLogger(__name__)
+
+KEY_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def may_view(user: User) -> bool:
+    """Leaders, managers, quality assurance and analysts: whoever reads indicators."""
+    return policy.can(user, policy.Capability.VIEW_INDICATORS) or policy.can(
+        user, policy.Capability.MANAGE_PRACTICE_WEEKS
+    )
+
+
+def require_view(user: User) -> None:
+    if not may_view(user):
+        policy.require(user, policy.Capability.VIEW_INDICATORS)
+
+
+# -- audits ------------------------------------------------------------------------------------
+
+
+def _norm(part: str) -> str:
+    """Audit tool paths are compared ignoring the difference between '_' and '-'."""
+    return part.strip().lower().replace("_", "-")
+
+
+def covers_question(theme: vocabulary.Theme, tool: str, section: str, question: str) -> bool:
+    if theme.covers_question(tool, section, question):
+        return True
+    t, s, q = _norm(tool), _norm(section), _norm(question)
+    paths = {t, f"{t}.{s}", f"{t}.{s}.{q}"}
+    return any(_norm(p) in paths for p in theme.audit_questions)
+
+
+@dataclass
+class AuditLink:
+    reference: str
+    url: str
+    team_name: str
+
+
+@dataclass
+class AuditQuestionRow:
+    tool: str
+    section: str
+    question: str
+    yes: int = 0
+    partly: int = 0
+    no: int = 0
+    not_applicable: int = 0
+    concerning: list[AuditLink] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return self.yes + self.partly + self.no
+
+
+def _bucket(value: str, scale: list[dict]) -> str:
+    item = next((a for a in scale if a.get("value") == value), None)
+    if item is not None and item.get("concern"):
+        return "no"
+    if item is not None and item.get("not_applicable"):
+        return "not_applicable"
+    if value == "yes" or (scale and scale[0].get("value") == value):
+        return "yes"
+    return "partly"
+
+
+def _audits_counted(user: User):
+    """The audits whose answers are counted for this user: everything for roles that see all,
+    otherwise the audits of the teams they can see (as in audit programme reports)."""
+    from lineofsight.audits.models import Audit
+    from lineofsight.audits.selectors import sees_all
+
+    audits = Audit.objects.all()
+    if sees_all(user) or policy.scope_for(user) is policy.Scope.EVERYTHING:
+        return audits
+    return audits.filter(team__in=policy.visible_teams(user))
+
+
+def _answer_rows(user: User) -> list[dict]:
+    from django.db.models import Count
+
+    from lineofsight.audits.models import Answer
+
+    return list(
+        Answer.objects.filter(
+            version__is_current_submission=True,
+            version__audit__in=_audits_counted(user),
+        )
+        .exclude(value="")
+        .values(
+            "question_id",
+            "question__key",
+            "question__text",
+            "question__section__key",
+            "question__section__title",
+            "question__section__tool_version__tool__key",
+            "question__section__tool_version__tool__name",
+            "question__section__tool_version__answer_scale",
+            "value",
+        )
+        .annotate(n=Count("id"))
+    )
+
+
+def _row_path(row: dict) -> tuple[str, str, str]:
+    return (
+        row["question__section__tool_version__tool__key"],
+        row["question__section__key"],
+        row["question__key"],
+    )
+
+
+def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow]:
+    """Per audit question linked to the theme: how many submitted audits answered yes, partly,
+    no (or not applicable), and links to the audits the user may open with a concerning answer."""
+    from lineofsight.audits.models import Answer
+    from lineofsight.audits.selectors import audits_visible_to
+
+    if not theme.audit_questions:
+        return []
+    rows: dict[tuple[str, str, str], AuditQuestionRow] = {}
+    concern_ids: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
+    for row in _answer_rows(user):
+        path = _row_path(row)
+        if not covers_question(theme, *path):
+            continue
+        item = rows.setdefault(
+            path,
+            AuditQuestionRow(
+                tool=row["question__section__tool_version__tool__name"],
+                section=row["question__section__title"],
+                question=row["question__text"],
+            ),
+        )
+        scale = row["question__section__tool_version__answer_scale"] or []
+        bucket = _bucket(row["value"], scale)
+        setattr(item, bucket, getattr(item, bucket) + row["n"])
+        if bucket == "no":
+            concern_ids[path].append((row["question_id"], row["value"]))
+    if concern_ids:
+        visible = audits_visible_to(user)
+        for path, pairs in concern_ids.items():
+            answers = (
+                Answer.objects.filter(
+                    version__is_current_submission=True,
+                    version__audit__in=visible,
+                    question_id__in={q for q, _ in pairs},
+                    value__in={v for _, v in pairs},
+                )
+                .select_related("version__audit__team")
+                .order_by("-version__audit__last_submitted_at")[:20]
+            )
+            for answer in answers:
+                audit = answer.version.audit
+                rows[path].concerning.append(
+                    AuditLink(
+                        reference=audit.reference,
+                        url=reverse("audits:audit_detail", kwargs={"pk": audit.pk}),
+                        team_name=audit.team.name if audit.team else "",
+                    )
+                )
+    return sorted(rows.values(), key=lambda r: (-r.no, -r.partly, r.tool, r.section, r.question))
+
+
+def audit_answer_counts(user: User) -> dict[str, int]:
+    """For the index: how many audit answers bear on each vocabulary theme."""
+    counts: Counter = Counter()
+    themes = vocabulary.themes()
+    for row in _answer_rows(user):
+        path = _row_path(row)
+        scale = row["question__section__tool_version__answer_scale"] or []
+        if _bucket(row["value"], scale) == "not_applicable":
+            continue
+        for theme in themes:
+            if theme.audit_questions and covers_question(theme, *path):
+                counts[theme.key] += row["n"]
+    return dict(counts)
+
+
+# -- practice weeks ----------------------------------------------------------------------------
+
+
+def practice_week_evidence(user: User, key: str) -> list[Evidence] | None:
+    """Observations from practice weeks; None when the practice weeks app offers none yet."""
+    try:
+        from lineofsight.practiceweeks.selectors import observations_for_theme
+    except ImportError:
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the page's queries intact
+            return list(observations_for_theme(user, key))
+    except DatabaseError:
+        log.exception("Practice week observations could not be read for theme %s", key)
+        return None
+
+
+# -- indicators --------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    id: str
+    title: str
+    value_text: str
+    url: str
+    period_end: object = None
+
+
+def _indicator_url(indicator_id: str) -> str:
+    try:
+        return reverse("indicators:detail", args=[indicator_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _linked_indicators(key: str) -> list:
+    try:
+        from lineofsight.indicators.catalogue import catalogue
+    except ImportError:
+        return []
+    theme_ids = set(vocabulary.get(key).indicators)
+    return [i for i in catalogue() if key in (i.themes or ()) or i.id in theme_ids]
+
+
+def _value_text(value) -> str:
+    if value is None or not value.has_data:
+        return (value.no_data_reason if value is not None else "") or "No value"
+    unit = str(value.indicator.unit)
+    number = value.value
+    if unit == "percent":
+        return f"{number:.1f}%"
+    if unit == "count":
+        return f"{number:,.0f}"
+    return f"{number:,.1f}"
+
+
+def indicator_evidence(user: User, key: str) -> list[IndicatorRow] | None:
+    """The indicators linked to the theme with their current value (None: no catalogue)."""
+    try:
+        from lineofsight.indicators import engine
+    except ImportError:
+        return None
+    indicators = _linked_indicators(key)
+    values: dict[str, object] = {}
+    period_end = None
+    if indicators:
+        from lineofsight.casework.store import current_snapshot
+
+        snapshot = current_snapshot()
+        if snapshot is not None:
+            try:
+                period_end = engine.default_period_end(snapshot)
+                for v in engine.compute(
+                    snapshot=snapshot, period_end=period_end, ids=[i.id for i in indicators]
+                ):
+                    values[v.indicator.id] = v
+            except Exception:  # noqa: BLE001 - one failing source must not hide the others
+                log.exception("Indicators could not be computed for theme %s", key)
+    return [
+        IndicatorRow(
+            id=i.id,
+            title=i.title,
+            value_text=_value_text(values.get(i.id)) if values else "No current casework data",
+            url=_indicator_url(i.id),
+            period_end=period_end,
+        )
+        for i in indicators
+    ]
+
+
+# -- improvement actions -----------------------------------------------------------------------
+
+
+def _actions_with_theme(user: User, key: str | None = None) -> list:
+    from lineofsight.actions.models import ImprovementAction
+    from lineofsight.actions.selectors import actions_visible_to
+
+    if "themes" not in {f.name for f in ImprovementAction._meta.get_fields()}:
+        return []
+    actions = actions_visible_to(user).order_by("due_date", "id")
+    if key is not None and connection.features.supports_json_field_contains:
+        actions = actions.filter(themes__contains=[key])
+    return [a for a in actions if key is None or key in (a.themes or [])]
+
+
+def action_evidence(user: User, key: str) -> list[Evidence]:
+    from lineofsight.actions.models import CLOSED_STATUSES, RecheckResult
+
+    out = []
+    for action in _actions_with_theme(user, key):
+        if action.recheck_result == RecheckResult.IMPROVED:
+            leaning = Leaning.STRENGTH
+        elif action.status not in CLOSED_STATUSES:
+            leaning = Leaning.CONCERN
+        else:
+            leaning = Leaning.NEUTRAL
+        out.append(
+            Evidence(
+                source="Action",
+                title=f"Action {action.pk}: {action.get_status_display().lower()}",
+                url=reverse("actions:detail", kwargs={"pk": action.pk}),
+                date=action.due_date,
+                team_name=action.team.name if action.team else "",
+                summary=action.action,
+                leaning=leaning,
+            )
+        )
+    return out
+
+
+# -- the pages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Triangulation:
+    theme: vocabulary.Theme
+    audits: list[AuditQuestionRow]
+    practice_weeks: list[Evidence] | None
+    feedback: list[Evidence]
+    indicators: list[IndicatorRow] | None
+    actions: list[Evidence]
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(
+            self.audits or self.practice_weeks or self.feedback or self.indicators or self.actions
+        )
+
+
+def triangulation(user: User, key: str) -> Triangulation | None:
+    """Everything about one theme the user may see; None when the key is neither in the
+    vocabulary nor used as a tag on anything the user can see."""
+    if not KEY_PATTERN.fullmatch(key or ""):
+        return None
+    theme = vocabulary.get(key)
+    result = Triangulation(
+        theme=theme,
+        audits=audit_evidence(user, theme),
+        practice_weeks=practice_week_evidence(user, key),
+        feedback=feedback_selectors.feedback_for_theme(user, key),
+        indicators=indicator_evidence(user, key),
+        actions=action_evidence(user, key),
+    )
+    if not theme.suggested and not result.has_evidence:
+        return None
+    return result
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme: vocabulary.Theme
+    audit_answers: int
+    practice_weeks: int | None
+    feedback: int
+    indicators: int
+    actions: int
+
+
+def theme_index(user: User) -> tuple[list[ThemeSummary], list[ThemeSummary]]:
+    """Every vocabulary theme with counts of evidence by source, and the free tags in use."""
+    audit_counts = audit_answer_counts(user)
+    feedback_counts = feedback_selectors.theme_counts(user)
+    action_counts: Counter = Counter()
+    for action in _actions_with_theme(user):
+        action_counts.update(set(action.themes or []))
+    vocab_keys = [t.key for t in vocabulary.themes()]
+    free = sorted((set(feedback_counts) | set(action_counts)) - set(vocab_keys))
+
+    def summary(theme: vocabulary.Theme) -> ThemeSummary:
+        observed = practice_week_evidence(user, theme.key)
+        return ThemeSummary(
+            theme=theme,
+            audit_answers=audit_counts.get(theme.key, 0),
+            practice_weeks=None if observed is None else len(observed),
+            feedback=feedback_counts.get(theme.key, 0),
+            indicators=len(_linked_indicators(theme.key)),
+            actions=action_counts.get(theme.key, 0),
+        )
+
+    return (
+        [summary(t) for t in vocabulary.themes()],
+        [summary(vocabulary.get(k)) for k in free if KEY_PATTERN.fullmatch(k)],
+    )

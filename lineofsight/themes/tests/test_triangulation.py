@@ -1,0 +1,181 @@
+"""The practice themes index and the triangulation page for one theme."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lineofsight.audits.grades import Grade
+from lineofsight.audits.tests import factories
+from lineofsight.feedback import services as feedback_services
+from lineofsight.feedback.models import Channel, FromWhom, Kind
+from lineofsight.themes import selectors, vocabulary
+
+pytestmark = pytest.mark.django_db
+
+
+def _audit(council, *, person_id: str, team: str, answer: str):
+    programme = factories.programme(council["users"]["qa_lead"])
+    audit = factories.audit(
+        programme,
+        person_id=person_id,
+        team=council["teams"][team],
+        auditor=council["users"]["qa_lead"],
+    )
+    factories.submit(audit, council["users"]["qa_lead"], answer=answer, grade=Grade.GOOD)
+    audit.refresh_from_db()
+    return audit
+
+
+def _feedback(council, *, team="east", themes=("voice-of-the-child",), consent=True):
+    return feedback_services.feedback_record(
+        actor=council["users"]["team_manager"],
+        kind=Kind.COMPLAINT,
+        from_whom=FromWhom.CHILD,
+        received_on=timezone.localdate(),
+        team=council["teams"][team],
+        text="Nobody asked me what I wanted before the meeting.",
+        channel=Channel.IN_PERSON,
+        themes=list(themes),
+        consent_to_share=consent,
+    )
+
+
+def test_audit_paths_match_ignoring_underscores_and_hyphens():
+    theme = vocabulary.get("voice-of-the-child")
+    assert selectors.covers_question(theme, "golden-threads", "childs-voice", "seen")
+    assert selectors.covers_question(theme, "recording", "journey", "wishes-feelings")
+    assert not selectors.covers_question(theme, "recording", "journey", "journey-visible")
+
+
+def test_detail_brings_audits_and_feedback_together(council, client_for):
+    concerning = _audit(council, person_id="W101", team="west", answer="no")
+    _audit(council, person_id="W102", team="west", answer="yes")
+    care = _audit(council, person_id="C103", team="cic", answer="no")
+    item = _feedback(council, consent=False)
+
+    response = client_for("qa_lead").get(
+        reverse("themes:detail", kwargs={"key": "voice-of-the-child"})
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "The voice of the child" in text
+    assert reverse("audits:audit_detail", kwargs={"pk": concerning.pk}) in text
+    assert reverse("feedback:detail", kwargs={"pk": item.pk}) in text
+    assert "(not shared: no consent)" in text
+    assert item.text not in text
+
+    t = selectors.triangulation(council["users"]["qa_lead"], "voice-of-the-child")
+    # Every linked question was answered by all three audits: one "yes", two "no".
+    assert t.audits and all((r.yes, r.partly, r.no) == (1, 0, 2) for r in t.audits)
+    for row in t.audits:
+        assert {a.reference for a in row.concerning} == {concerning.reference, care.reference}
+
+
+def test_counts_and_links_are_scoped(council):
+    west = _audit(council, person_id="W201", team="west", answer="no")
+    care = _audit(council, person_id="C202", team="cic", answer="no")
+    _feedback(council, team="east")
+    _feedback(council, team="cic")
+    manager = council["users"]["service_manager"]  # Safeguarding: East and West
+    t = selectors.triangulation(manager, "voice-of-the-child")
+    refs = {a.reference for row in t.audits for a in row.concerning}
+    assert west.reference in refs and care.reference not in refs
+    assert all(row.no == 1 for row in t.audits)
+    assert len(t.feedback) == 1 and t.feedback[0].team_name == "East"
+
+
+def test_index_counts_by_source(council, client_for):
+    _audit(council, person_id="W301", team="west", answer="no")
+    _feedback(council, themes=("voice-of-the-child", "keeping-promises"))
+    themes, free = selectors.theme_index(council["users"]["qa_lead"])
+    voice = next(s for s in themes if s.theme.key == "voice-of-the-child")
+    assert voice.feedback == 1
+    assert voice.audit_answers > 0
+    assert voice.indicators >= 2  # from the vocabulary's list
+    assert [s.theme.key for s in free] == ["keeping-promises"]
+    response = client_for("senior_leader").get(reverse("themes:index"))
+    assert response.status_code == 200
+    for theme in vocabulary.themes():
+        assert reverse("themes:detail", kwargs={"key": theme.key}) in response.text
+    assert "Keeping promises" in response.text
+
+
+def test_free_tag_in_use_has_a_page_and_unknown_keys_are_404(council, client_for):
+    _feedback(council, themes=("keeping-promises",))
+    client = client_for("qa_lead")
+    assert (
+        client.get(reverse("themes:detail", kwargs={"key": "keeping-promises"})).status_code == 200
+    )
+    assert client.get(reverse("themes:detail", kwargs={"key": "no-such-theme"})).status_code == 404
+    assert client.get(reverse("themes:detail", kwargs={"key": "Not_A_Key"})).status_code == 404
+
+
+def test_a_free_tag_outside_scope_is_404(council, client_for):
+    _feedback(council, team="cic", themes=("keeping-promises",))
+    url = reverse("themes:detail", kwargs={"key": "keeping-promises"})
+    assert client_for("team_manager").get(url).status_code == 404
+    assert client_for("qa_lead").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["practitioner", "administrator"])
+def test_practitioners_and_administrators_get_403(council, client_for, role):
+    client = client_for(role)
+    assert client.get(reverse("themes:index")).status_code == 403
+    url = reverse("themes:detail", kwargs={"key": "voice-of-the-child"})
+    assert client.get(url).status_code == 403
+
+
+def test_actions_tagged_with_the_theme_are_shown_within_scope(council, client_for):
+    import datetime
+
+    from lineofsight.actions import services as action_services
+    from lineofsight.actions.models import ImprovementAction
+
+    if "themes" not in {f.name for f in ImprovementAction._meta.get_fields()}:
+        pytest.skip("improvement actions have no themes yet")
+    item = _feedback(council)
+    qa = council["users"]["qa_lead"]
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    east = action_services.action_create(
+        actor=qa,
+        source_type="feedback",
+        source_id=item.pk,
+        issue="Children are not asked before meetings.",
+        action="Visit every child before their review.",
+        owner=council["users"]["team_manager"],
+        due_date=due,
+        team=council["teams"]["east"],
+        themes=["voice-of-the-child"],
+    )
+    care = action_services.action_create(
+        actor=qa,
+        source_type="feedback",
+        source_id=item.pk,
+        issue="Same in the care team.",
+        action="Ask children in care before reviews.",
+        owner=qa,
+        due_date=due,
+        team=council["teams"]["cic"],
+        themes=["voice-of-the-child"],
+    )
+    untagged = action_services.action_create(
+        actor=qa,
+        source_type="feedback",
+        source_id=item.pk,
+        issue="Something else.",
+        action="Unrelated.",
+        owner=qa,
+        due_date=due,
+        team=council["teams"]["east"],
+    )
+    urls = {
+        e.url
+        for e in selectors.action_evidence(council["users"]["team_manager"], "voice-of-the-child")
+    }
+    assert reverse("actions:detail", kwargs={"pk": east.pk}) in urls
+    assert reverse("actions:detail", kwargs={"pk": care.pk}) not in urls
+    assert reverse("actions:detail", kwargs={"pk": untagged.pk}) not in urls
+    page = client_for("qa_lead").get(reverse("themes:detail", kwargs={"key": "voice-of-the-child"}))
+    assert reverse("actions:detail", kwargs={"pk": care.pk}) in page.text

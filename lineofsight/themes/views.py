@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from lineofsight.accounts import policy
+
+from . import selectors
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    selectors.require_view(request.user)
+    themes, free_tags = selectors.theme_index(request.user)
+    return render(
+        request,
+        "themes/index.html",
+        {
+            "themes": themes,
+            "free_tags": free_tags,
+            "sees_everything": policy.scope_for(request.user) is policy.Scope.EVERYTHING,
+        },
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    selectors.require_view(request.user)
+    found = selectors.triangulation(request.user, key)
+    if found is None:
+        raise Http404("No such theme")
+    return render(
+        request,
+        "themes/detail.html",
+        {
+            "t": found,
+            "sees_everything": policy.scope_for(request.user) is policy.Scope.EVERYTHING,
+        },
+    )

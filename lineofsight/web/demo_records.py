@@ -1,0 +1,189 @@
+"""Practice records for the demonstration council (DEMO ONLY: invented, never real people).
+
+After `demo_data` has imported casework and made the demo users, this adds what users of a real
+council would have written by then, so every page opens with something to look at: a practice
+week with observations, feedback from children and families, improvement actions raised from
+them, the council's indicator targets and a draft committee report. Everything goes through the
+services, as a user's work would. Running it again adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from lineofsight.accounts.models import Role, Team, User
+from lineofsight.actions import services as action_services
+from lineofsight.actions.models import ImprovementAction, Priority, SourceType
+from lineofsight.casework import store
+from lineofsight.feedback import services as feedback_services
+from lineofsight.feedback.models import Channel, Feedback, FromWhom, Kind
+from lineofsight.indicators import report_services
+from lineofsight.indicators import services as indicator_services
+from lineofsight.indicators.models import CommitteeReport, IndicatorTarget
+from lineofsight.practiceweeks.demo import DEMO_TITLE, make_demo_week
+from lineofsight.practiceweeks.models import PracticeWeek
+
+# (indicator, target, amber margin): what a council's improvement board might have agreed.
+TARGETS: tuple[tuple[str, float, float], ...] = (
+    ("rereferral_12m_pct", 20.0, 2.0),
+    ("assessment_45wd_pct", 85.0, 5.0),
+    ("cp_visits_in_time_pct", 90.0, 5.0),
+    ("cp_reviews_in_time_pct", 95.0, 5.0),
+    ("cp_second_plan_pct", 20.0, 3.0),
+    ("cla_3plus_placements_pct", 10.0, 1.0),
+    ("cla_visits_in_time_pct", 90.0, 5.0),
+    ("caseload_mean", 16.0, 2.0),
+    ("agency_worker_pct", 15.0, 3.0),
+)
+
+# (kind, from whom, days before the as-at date, text, themes, consent, response)
+FEEDBACK: tuple[tuple[str, str, int, str, tuple[str, ...], bool, str], ...] = (
+    (
+        Kind.COMPLIMENT,
+        FromWhom.CHILD,
+        20,
+        "My social worker listens to me and came to my football match.",
+        ("voice-of-the-child",),
+        True,
+        "",
+    ),
+    (
+        Kind.COMPLAINT,
+        FromWhom.PARENT,
+        45,
+        "I had three different social workers this year and had to tell my story every time.",
+        ("workforce-and-wellbeing", "parent-carer-experience"),
+        True,
+        "We have kept the same worker with your family since March and introduce any new "
+        "worker in a joint visit.",
+    ),
+    (
+        Kind.COMMENT,
+        FromWhom.CARER,
+        60,
+        "Review meetings are easier now that the plan is written in plain words.",
+        ("planning", "recording"),
+        True,
+        "",
+    ),
+    (
+        Kind.COMPLAINT,
+        FromWhom.PARTNER,
+        75,
+        "The school was not told about the outcome of the strategy discussion for two weeks.",
+        ("multi-agency-working",),
+        False,
+        "",
+    ),
+    (
+        Kind.COMPLIMENT,
+        FromWhom.PARENT,
+        90,
+        "The family group conference helped us make our own plan.",
+        ("parent-carer-experience", "good-and-innovative-practice"),
+        True,
+        "",
+    ),
+)
+
+
+def _user(role: str) -> User | None:
+    return User.objects.filter(role=role, is_active=True, email__endswith="@demo.invalid").first()
+
+
+@transaction.atomic
+def demo_records_create() -> list[str]:
+    """Add the demonstration practice records; returns a line for each thing made."""
+    made: list[str] = []
+    snapshot = store.current_snapshot()
+    qa, analyst = _user(Role.QA_LEAD), _user(Role.ANALYST)
+    manager = _user(Role.TEAM_MANAGER)
+    if qa is None or analyst is None or manager is None or snapshot is None:
+        return made
+    home = manager.memberships.select_related("team").first()
+    team: Team | None = home.team if home else None
+
+    for indicator_id, target, margin in TARGETS:
+        if not IndicatorTarget.objects.filter(indicator_id=indicator_id).exists():
+            indicator_services.target_set(
+                actor=analyst,
+                indicator_id=indicator_id,
+                target=target,
+                amber_margin=margin,
+                note="Agreed at the improvement board (demonstration)",
+                expected_version=0,
+            )
+            made.append(f"indicator target for {indicator_id}")
+
+    new_week = not PracticeWeek.objects.filter(title=DEMO_TITLE).exists()
+    week = make_demo_week(actor=qa)
+    if new_week:
+        made.append(f"practice week {week.title!r}")
+
+    if team is not None and not Feedback.objects.filter(team=team).exists():
+        for kind, who, days_ago, text, themes, consent, response in FEEDBACK:
+            item = feedback_services.feedback_record(
+                actor=manager,
+                kind=kind,
+                from_whom=who,
+                received_on=snapshot.as_at - datetime.timedelta(days=days_ago),
+                team=team,
+                text=text,
+                channel=Channel.IN_PERSON,
+                themes=themes,
+                consent_to_share=consent,
+            )
+            if response:
+                feedback_services.feedback_respond(
+                    actor=manager,
+                    feedback=item,
+                    expected_version=item.version,
+                    response=response,
+                    responded_on=snapshot.as_at - datetime.timedelta(days=days_ago - 10),
+                )
+        made.append(f"{len(FEEDBACK)} pieces of feedback for {team.name}")
+
+    if not ImprovementAction.objects.filter(source_type=SourceType.PRACTICE_WEEK).exists():
+        today = datetime.date.today()
+        for issue, action, theme, due_in_days in (
+            (
+                "Children's views are not always written in their own words",
+                "Team meeting on recording direct work; re-check at the next focused practice day",
+                "voice-of-the-child",
+                -7,
+            ),
+            (
+                "Plans are not always reviewed when a child's situation changes",
+                "Managers check plan review dates in supervision each month",
+                "planning",
+                30,
+            ),
+        ):
+            action_services.action_create(
+                actor=qa,
+                source_type=SourceType.PRACTICE_WEEK,
+                source_id=week.pk,
+                issue=issue,
+                action=action,
+                owner=manager,
+                due_date=today + datetime.timedelta(days=due_in_days),
+                priority=Priority.HIGH,
+                risk_if_not_done="Children's experience is lost from their records",
+                team=team,
+                themes=[theme],
+            )
+        made.append("2 improvement actions from the practice week")
+
+    if not CommitteeReport.objects.exists():
+        choices = report_services.period_end_choices(snapshot)
+        if choices:
+            report_services.report_create(
+                actor=qa,
+                title="Quality of practice (demonstration draft)",
+                period_end=choices[0],
+                snapshot=snapshot,
+            )
+            made.append("a draft committee report")
+    return made

@@ -1,0 +1,97 @@
+"""An improvement action from an indicator, in a real browser with axe-core on every page: the
+quality assurance lead raises it, finds it on the indicator's action plan and on the board of
+actions by theme, and records a re-check."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from lineofsight.actions.models import ImprovementAction
+
+from .conftest import axe_violations, format_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as, council):
+    sign_in_as("qa_lead")
+    due = timezone.localdate() + datetime.timedelta(days=21)
+
+    # The raise page, reached from the indicator with its source in the query string.
+    page.goto("/actions/new/?source_type=indicator&source_id=referrals")
+    assert page.get_by_role("heading", level=1).inner_text() == "Raise an improvement action"
+    _accessible(page)
+
+    # A mistake first: the error summary must be accessible too.
+    page.get_by_role("button", name="Raise the action").click()
+    assert "There is a problem" in page.inner_text(".govuk-error-summary")
+    _accessible(page)
+
+    page.get_by_label("Issue identified").fill("Re-referrals within a year are rising")
+    page.get_by_label("Action to be taken").fill("Review closures with a second manager")
+    page.get_by_label("Anticipated risk if not completed").fill("Families come back in crisis")
+    page.get_by_role("group", name="Priority").get_by_label("High").check()
+    page.get_by_label("Proposed date for completion").fill(due.isoformat())
+    page.get_by_label("Team the action is about").select_option(label="East")
+    page.get_by_label("Who is responsible for completing it").select_option(
+        label="Team manager Person (Team manager)"
+    )
+    page.get_by_role("group", name="Practice themes").get_by_label("Quality of assessment").check()
+    page.get_by_label("Other themes").fill("Front door")
+    page.get_by_role("button", name="Raise the action").click()
+
+    action = ImprovementAction.objects.get()
+    assert action.themes == ["assessment-quality", "front-door"]
+    assert page.get_by_role("heading", level=1).inner_text() == f"Improvement action {action.pk}"
+    _accessible(page)
+
+    # Its plan: the seed's six columns, under its main theme.
+    page.get_by_role("link", name="See the action plan").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Action plan: Indicator")
+    table = page.locator("table").first
+    for column in (
+        "Issue identified",
+        "Action to be taken",
+        "Anticipated risk if not completed",
+        "Priority",
+        "Proposed date for completion",
+        "Responsibility for completion",
+    ):
+        assert column in table.inner_text()
+    assert "Review closures with a second manager" in table.inner_text()
+    assert page.get_by_role("heading", name="Quality of assessment").is_visible()
+    _accessible(page)
+
+    # The board: counted under both its themes.
+    page.get_by_role("link", name="All actions by theme").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Improvement actions by theme"
+    summary = page.locator("table").first
+    row = summary.locator("tr", has_text="Quality of assessment")
+    assert row.locator("td").all_inner_texts() == ["1", "0", "0", "0"]
+    assert summary.locator("tr", has_text="Front door").locator("td").first.inner_text() == "1"
+    _accessible(page)
+    page.get_by_label("Status").select_option(label="Overdue")
+    page.get_by_role("button", name="Show actions").click()
+    assert "No actions match." in page.inner_text("main")
+    _accessible(page)
+
+    # Later, a re-check by a focused practice day.
+    page.goto(f"/actions/{action.pk}/")
+    page.get_by_role("group", name="How was practice looked at again?").get_by_label(
+        "Focused practice day"
+    ).check()
+    page.get_by_role("group", name="Has practice changed?").get_by_label(
+        "Practice has improved"
+    ).check()
+    page.get_by_label("What the re-check found").fill("Closures now have a second look")
+    page.get_by_role("button", name="Record the re-check").click()
+    assert "by focused practice day" in page.inner_text("main")
+    _accessible(page)

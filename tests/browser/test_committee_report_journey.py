@@ -1,0 +1,67 @@
+"""A quality assurance lead's committee report in a real browser: start it, write its three
+sections, download it as Word; axe-core on every page on the way."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from lineofsight.indicators.models import CommitteeReport
+from lineofsight.indicators.report_views import DOCX_TYPE
+from lineofsight.worklists.tests.snapshots import east_snapshot
+
+from .conftest import axe_violations, format_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, council):
+    east_snapshot()
+    sign_in_as("qa_lead")
+
+    page.goto(reverse("indicators:reports"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Committee reports"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Start a new report").click()
+    page.wait_for_url("**/reports/committee/new/")
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Quality of practice for the committee")
+    page.get_by_label("Year the report covers").select_option("2024-03-31")
+    page.get_by_role("button", name="Start the report").click()
+    page.wait_for_url("**/reports/committee/*/")
+    assert "Report started" in page.inner_text("main")
+    assert "Produced from the casework snapshot of 28 June 2024" in page.inner_text("main")
+    assert_accessible(page)
+
+    page.get_by_label("What we know about the quality of practice").fill(
+        "Most children are seen on time."
+    )
+    page.get_by_label("How we know").fill("Audits and the casework data.")
+    page.get_by_label("What we will do next").fill("Review plans open nine months.")
+    page.get_by_role("button", name="Save the text").click()
+    page.wait_for_url("**/reports/committee/*/")
+    assert "Your text has been saved" in page.inner_text("main")
+    assert_accessible(page)
+    item = CommitteeReport.objects.get()
+    assert item.how_we_know == "Audits and the casework data." and item.version == 2
+
+    # Download the Word document with the browser's own session.
+    response = page.request.get(reverse("indicators:report_docx", kwargs={"pk": item.pk}))
+    assert response.status == 200
+    assert response.headers["content-type"] == DOCX_TYPE
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.body())).paragraphs)
+    assert "Review plans open nine months." in text
+
+    page.goto(reverse("indicators:reports"))
+    assert "Quality of practice for the committee" in page.inner_text("main")
+    assert_accessible(page)
