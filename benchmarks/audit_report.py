@@ -25,24 +25,14 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from inprocess import setup_django  # noqa: E402  (benchmarks/ is not a package)
+
 TARGET_SECONDS = 1.0
-
-
-def _setup_django(data_dir: Path) -> None:
-    os.environ["LINEOFSIGHT_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lineofsight.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _populate(n_audits: int, seed: int):
@@ -224,7 +214,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="los-audit-report-"))
     try:
-        _setup_django(work / "var")
+        setup_django(work / "var")
         import io
 
         from django.core.management import call_command

@@ -21,34 +21,16 @@ one window query (no cohorts, no exclusions, nothing written), and our time as a
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from inprocess import import_synthetic, setup_django  # noqa: E402  (benchmarks/ is not a package)
+
 TARGET_SECONDS = 1.0
-
-
-def _setup_django(data_dir: Path) -> None:
-    os.environ["LINEOFSIGHT_DATA_DIR"] = str(data_dir)
-    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lineofsight.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def _step(what: str, fn) -> None:
-    started = time.perf_counter()
-    print(f"- {what} ...", flush=True)
-    fn()
-    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _people(snapshot):
@@ -105,29 +87,13 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="los-audit-sample-"))
     try:
-        _setup_django(work / "var")
-        from django.core.management import call_command
+        setup_django(work / "var")
         from django.utils import timezone
 
         from lineofsight.audits import casefiles, services
         from lineofsight.audits.models import AuditToolVersion, SampleMode
-        from lineofsight.casework import store
 
-        quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
-        _step("migrating", lambda: call_command("migrate", verbosity=0, **quiet))
-        extract = args.extract
-        if extract is None:
-            extract = work / "extract"
-            _step(
-                f"making a synthetic extract for LA {args.la}",
-                lambda: call_command(
-                    "synthesize", la=args.la, scale=1.0, seed=1, out=extract, no_annex_a=True,
-                    verbosity=0, **quiet,
-                ),
-            )  # fmt: skip
-        ssd = extract / "ssd" if (extract / "ssd").is_dir() else extract
-        _step("importing it", lambda: call_command("import", "ssd", str(ssd), **quiet))
-        snapshot = store.current_snapshot()
+        snapshot = import_synthetic(work, args.la, args.extract)
         services.audit_tools_load()
         qa, teams, pool = _people(snapshot)
         cases, source = casefiles.open_cases(snapshot)

@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,10 +56,11 @@ def structure_of(extract: Path) -> dict:
     return json.loads(structure.read_text()) if structure.is_file() else {}
 
 
-def load(folder: Path, memory_limit: str, spill: Path):
-    """An in-memory connection holding the SSD tables the step reads, typed as a snapshot types
-    them, attached as `snap`; and the tables found. (Case notes, contacts and the other tables
-    the step never reads are left out: they would only take memory.)"""
+def load(folder: Path, memory_limit: str, spill: Path, tables: Collection[str] | None = None):
+    """An in-memory connection holding the extract's SSD tables, typed as a snapshot types them,
+    attached as `snap`; and the tables found. By default only the tables the timeliness step
+    reads: case notes, contacts and the others would only take memory. `tables` chooses others.
+    """
     import duckdb
 
     from lineofsight.casework import rules as casework_rules
@@ -72,9 +74,7 @@ def load(folder: Path, memory_limit: str, spill: Path):
     provided: set[str] = set()
     for name, table in schema.tables().items():
         path = folder / f"{name}.csv"
-        if name not in READS:
-            continue
-        if not path.is_file():
+        if name not in (READS if tables is None else tables) or not path.is_file():
             continue
         provided.add(name)
         header = con.execute(

@@ -37,44 +37,6 @@ COUNCIL_TARGET_SECONDS = 3.0
 SKIPPED = {"case_notes", "ssd_contacts"}
 
 
-def load(folder: Path, memory_limit: str, spill: Path):
-    """An in-memory connection holding the extract's tables, typed as a snapshot types them,
-    in the default schema (as in a snapshot file); and the tables found."""
-    import duckdb
-
-    from lineofsight.casework import rules as casework_rules
-    from lineofsight.casework import schema, writer
-    from lineofsight.casework.writer import quote
-
-    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(spill)})
-    con.execute("ATTACH ':memory:' AS snap")
-    writer.create_tables(con, "snap")
-    provided: set[str] = set()
-    for name, table in schema.tables().items():
-        path = folder / f"{name}.csv"
-        if name in SKIPPED or not path.is_file():
-            continue
-        provided.add(name)
-        header = con.execute(
-            "SELECT * FROM read_csv(?, header = true, all_varchar = true) LIMIT 0", [str(path)]
-        ).description
-        present = {c[0] for c in header}
-        columns, values = [], []
-        for f in table.fields:
-            if f.name not in present:
-                continue
-            value = f"TRY_CAST(nullif(trim({quote(f.name)}), '') AS {f.sql_type})"
-            if (name, f.name) in casework_rules.UPPER_CASED_FIELDS:
-                value = f"upper({value})"
-            columns.append(quote(f.name))
-            values.append(value)
-        con.execute(
-            f"INSERT INTO snap.{quote(name)} ({', '.join(columns)}) SELECT {', '.join(values)} "
-            f"FROM read_csv({writer._literal(str(path))}, header = true, all_varchar = true)"
-        )
-    return con, provided
-
-
 def derive(con, as_at: datetime.date, provided: set[str]) -> None:
     from lineofsight.timeliness import derive as timeliness
     from lineofsight.timeliness import rules
@@ -133,7 +95,7 @@ def time_peer(con, year: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from drift_rules import _django, latest_event, ssd_folder, structure_of, synthesise
+    from drift_rules import _django, latest_event, load, ssd_folder, structure_of, synthesise
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     source = parser.add_mutually_exclusive_group()
@@ -164,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             if not (folder / "ssd_person.csv").is_file():
                 parser.error(f"{folder} holds no ssd_person.csv")
             started = time.perf_counter()
-            con, provided = load(folder, args.memory_limit, Path(scratch) / "spill")
+            from lineofsight.casework import schema
+
+            wanted = set(schema.tables()) - SKIPPED
+            con, provided = load(folder, args.memory_limit, Path(scratch) / "spill", wanted)
             structure = structure_of(extract)
             given = structure.get("as_at")
             as_at = (

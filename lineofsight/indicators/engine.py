@@ -217,6 +217,12 @@ def _long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+TEAM_RATE_REASON = (
+    "A rate per 10,000 children is for the whole council: the number of children living in a "
+    "team's patch is not known."
+)
+
+
 def value_from(
     indicator: Indicator,
     *,
@@ -495,78 +501,42 @@ def _values(
         stored = {row[0]: row for row in payload.get(ind.id, [])}
         series = []
         for e in ends:
-            row = stored.get(e.isoformat())
-            if e > snapshot.as_at:
-                series.append(
-                    value_from(
-                        ind,
-                        period_end=e,
-                        numerator=None,
-                        denominator=None,
-                        reason=after,
-                        team_id=team_id,
-                    )
+
+            def no_data(reason: str, e: date = e, ind: Indicator = ind) -> IndicatorValue:
+                return value_from(
+                    ind,
+                    period_end=e,
+                    numerator=None,
+                    denominator=None,
+                    reason=reason,
+                    team_id=team_id,
                 )
+
+            if e > snapshot.as_at:
+                series.append(no_data(after))
                 continue
             if keys == ():
-                series.append(
-                    value_from(
-                        ind,
-                        period_end=e,
-                        numerator=None,
-                        denominator=None,
-                        reason=unlinked,
-                        team_id=team_id,
-                    )
-                )
+                series.append(no_data(unlinked))
                 continue
+            row = stored.get(e.isoformat())
             assert row is not None
             _, num, den, _rows, reason = row
             if reason:
-                series.append(
-                    value_from(
-                        ind,
-                        period_end=e,
-                        numerator=None,
-                        denominator=None,
-                        reason=str(reason),
-                        team_id=team_id,
-                    )
-                )
+                series.append(no_data(str(reason)))
                 continue
             if ind.unit is Unit.PER_10K:
-                population = child_population(e)
-                if population is None:
-                    series.append(
-                        value_from(
-                            ind,
-                            period_end=e,
-                            numerator=None,
-                            denominator=None,
-                            reason=(
-                                "There is no ONS estimate of the number of children for council "
-                                f"code {settings.COUNCIL_CODE}."
-                            ),
-                            team_id=team_id,
-                        )
-                    )
-                    continue
                 if keys is not None:
+                    series.append(no_data(TEAM_RATE_REASON))
+                    continue
+                den = child_population(e)
+                if den is None:
                     series.append(
-                        value_from(
-                            ind,
-                            period_end=e,
-                            numerator=None,
-                            denominator=None,
-                            reason=(
-                                "A rate per 10,000 children is for the whole council: the "
-                                "number of children living in a team's patch is not known."
-                            ),
-                            team_id=team_id,
+                        no_data(
+                            "There is no ONS estimate of the number of children for council "
+                            f"code {settings.COUNCIL_CODE}."
                         )
                     )
                     continue
-                den = population
             series.append(
                 value_from(
                     ind,

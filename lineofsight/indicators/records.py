@@ -35,27 +35,13 @@ def _bounds(period_end: date) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def _audits(period_end: date, team_ids: Sequence[int] | None):
-    from lineofsight.audits.models import Audit
-
-    start, end = _bounds(period_end)
-    qs = Audit.objects.filter(first_submitted_at__gte=start, first_submitted_at__lt=end).filter(
-        Q(final_grade__isnull=False) | Q(overall_grade__isnull=False)
-    )
-    if team_ids is not None:
-        qs = qs.filter(team_id__in=list(team_ids))
-    return qs
+    """Graded audits first submitted in the 12 months to `period_end`."""
+    return _audits_between(period_end, period_end, team_ids)
 
 
 def _moderations(period_end: date, team_ids: Sequence[int] | None):
-    from lineofsight.audits.models import Moderation
-
-    start, end = _bounds(period_end)
-    qs = Moderation.objects.filter(
-        graded_at__gte=start, graded_at__lt=end, moderator_grade__isnull=False
-    )
-    if team_ids is not None:
-        qs = qs.filter(audit__team_id__in=list(team_ids))
-    return qs
+    """Moderations graded in the 12 months to `period_end`."""
+    return _moderations_between(period_end, period_end, team_ids)
 
 
 def _grade(audit) -> int | None:
@@ -131,6 +117,7 @@ def _counts_by_end(
 
 
 def _audits_between(first: date, last: date, team_ids: Sequence[int] | None):
+    """Graded audits first submitted in any of the 12-month periods ending `first` to `last`."""
     from lineofsight.audits.models import Audit
 
     start, _ = _bounds(first)

@@ -8,26 +8,15 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Service, Team, User
 from lineofsight.themes import vocabulary
+from lineofsight.web.fields import DATE_HINT, PersonChoiceField, TimeOfDayField, UKDateField
 
 from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind
 from .services import FINDING_FIELDS
 
-DATE_HINT = "For example, 27/03/2026"
 
+class AssessorChoiceField(PersonChoiceField):
+    """Names each assessor's service too: a visit must be to a team outside it."""
 
-class UKDateField(forms.DateField):
-    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-    default_error_messages = {"invalid": "Enter a real date, for example 27/03/2026"}
-
-
-class TimeOfDayField(forms.TimeField):
-    input_formats = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]
-    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-    default_error_messages = {"invalid": "Enter a time on the 24-hour clock, for example 09:30"}
-
-
-class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         service = f", {obj.service}" if obj.service_id else ""
         return f"{obj.full_name} ({obj.get_role_display()}{service})"
@@ -102,7 +91,7 @@ class WeekForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    assessor = PersonChoiceField(
+    assessor = AssessorChoiceField(
         queryset=User.objects.none(),
         label="Assessor",
         empty_label="Choose the assessor",

@@ -4,21 +4,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from lineofsight.accounts.models import Team, User
+from lineofsight.web.fields import DATE_HINT, PersonChoiceField, UKDateField
 
 from .models import REFLECTION_FIELDS, SessionCase
-
-DATE_HINT = "For example, 27/03/2025"
-
-
-class UKDateField(forms.DateField):
-    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-    default_error_messages = {"invalid": "Enter a real date, for example 27/03/2025"}
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.full_name} ({obj.get_role_display()})"
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):

@@ -151,16 +151,5 @@ def run_chart_svg(
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
 
 
-@register.simple_tag
-def run_chart(
-    points: list[ChartPoint],
-    *,
-    chart_id: str,
-    title: str,
-    unit: str = Unit.COUNT,
-    size: str = "small",
-    target: float | None = None,
-) -> str:
-    return run_chart_svg(
-        points, chart_id=chart_id, title=title, unit=unit, size=size, target=target
-    )
+# {% run_chart points chart_id=... title=... %} in templates.
+register.simple_tag(run_chart_svg, name="run_chart")
