@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lineofsight.indicators",
     "lineofsight.practiceweeks",
     "lineofsight.feedback",
+    "lineofsight.concerns",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Pages and downloads (children's records) are never cached: Cache-Control: no-store.
+    "lineofsight.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -205,6 +208,33 @@ PRACTICE_WEEK_LOW_SHARE = float(env("LINEOFSIGHT_PRACTICE_WEEK_LOW_SHARE", "0.25
 FEEDBACK_LINK_DAYS = env_int("LINEOFSIGHT_FEEDBACK_LINK_DAYS", 14)
 FEEDBACK_LINK_MAX_FAILURES = env_int("LINEOFSIGHT_FEEDBACK_LINK_MAX_FAILURES", 10)
 FEEDBACK_LINK_WINDOW_MINUTES = env_int("LINEOFSIGHT_FEEDBACK_LINK_WINDOW_MINUTES", 10)
+# --- safeguarding concerns (concerns app) ---
+# Hours, counted on working days only, to respond to a safeguarding concern before it is escalated
+# to the next manager up (an audit programme's own "hours to respond" applies to its audits).
+CONCERN_RESPONSE_HOURS = env_int("LINEOFSIGHT_CONCERN_RESPONSE_HOURS", 24)
+# The address of the service as its users reach it, for the links in emails.
+SITE_URL = env("LINEOFSIGHT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Email: written to the console (the server's log) unless LINEOFSIGHT_EMAIL_BACKEND is "smtp".
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = env("LINEOFSIGHT_EMAIL_BACKEND", "console").strip()
+if _email_backend not in _EMAIL_BACKENDS and "." not in _email_backend:
+    raise ValueError(
+        f"LINEOFSIGHT_EMAIL_BACKEND must be console, smtp or a backend's dotted path, "
+        f"not {_email_backend!r}"
+    )
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_HOST = env("LINEOFSIGHT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LINEOFSIGHT_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("LINEOFSIGHT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("LINEOFSIGHT_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LINEOFSIGHT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("LINEOFSIGHT_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("LINEOFSIGHT_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env("LINEOFSIGHT_EMAIL_FROM", "Line of Sight <line-of-sight@localhost>")
+# --- end safeguarding concerns ---
 
 SNAPSHOT_DIR = VAR_DIR / "snapshots"
 SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
@@ -212,6 +242,11 @@ SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
 INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
 INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024
 INTAKE_UNZIPPED_MAX_BYTES = env_int("LINEOFSIGHT_UNZIPPED_MAX_MB", 8192) * 1024 * 1024
+# The import quality gate (intake.gate): the largest fall in a table's rows, in percent; and how
+# far an indicator's latest value may move, in percent of its value and (at least) in its unit.
+INTAKE_MAX_ROW_FALL_PCT = env_int("LINEOFSIGHT_IMPORT_MAX_ROW_FALL", 20)
+INTAKE_MAX_FIGURE_CHANGE_PCT = env_int("LINEOFSIGHT_IMPORT_MAX_FIGURE_CHANGE", 25)
+INTAKE_MIN_FIGURE_CHANGE = env_int("LINEOFSIGHT_IMPORT_MIN_FIGURE_CHANGE", 5)
 # Uploads of children's data wait under the data directory, never in the shared /tmp.
 FILE_UPLOAD_TEMP_DIR = VAR_DIR / "tmp"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)

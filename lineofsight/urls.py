@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("lineofsight.indicators.urls")),  # indicators, board, committee report
     path("", include("lineofsight.practiceweeks.urls")),  # practice weeks
     path("", include("lineofsight.feedback.urls")),  # feedback from children and families
+    path("", include("lineofsight.concerns.urls")),  # safeguarding concerns
     path("admin/", admin.site.urls),
 ]
 

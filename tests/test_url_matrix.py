@@ -1,4 +1,11 @@
-"""Every URL, as each role and as nobody: the status the policy says it should give."""
+"""Every URL, as each role and as nobody: the status the policy says it should give, and every
+child the response names is in the access log.
+
+The access-log check covers the whole class, found rather than listed: for every URL and every
+role, each child's person ID that appears in the page or CSV (children of the current snapshot
+and of every practice record that names a child) must have an access log entry for that user,
+written by that request; a URL marked `child_record=True` must write at least one.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +87,48 @@ def test_no_stale_expectations():
     assert not stale, f"entries for URLs that no longer exist: {stale}"
 
 
+TEXT_TYPES = ("text/html", "text/csv")
+# The access log lists the IDs of children others viewed: reading it is auditing those views,
+# not viewing the children's records (and logging it would log itself without end).
+NOT_A_VIEW_OF_A_CHILD = {"accounts:access_log", "accounts:access_log_export"}
+# Text that looks like a test child's ID but is not one.
+NOT_A_CHILD = {("indicators:detail", "C1"): "the DfE's table C1, named as a source"}
+
+
+def known_person_ids() -> set[str]:
+    """Person IDs the test data holds: the current snapshot's children and every practice record
+    that names one."""
+    from django.apps import apps
+
+    from lineofsight.casework import store
+
+    ids: set[str] = set()
+    for model in apps.get_models():
+        if any(f.name == "person_id" for f in model._meta.get_fields()):
+            ids |= set(model.objects.exclude(person_id="").values_list("person_id", flat=True))
+    snapshot = store.current_snapshot()
+    if snapshot is not None:
+        con = store.connect(snapshot)
+        try:
+            ids |= {r[0] for r in con.execute("SELECT pers_person_id FROM ssd_person").fetchall()}
+        finally:
+            con.close()
+    return {str(i) for i in ids if i and len(str(i)) >= 2}
+
+
+def children_named(name: str, response) -> set[str]:
+    """The known children a text response names (nothing for other content types)."""
+    if response.get("Content-Type", "").split(";")[0] not in TEXT_TYPES:
+        return set()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    return {
+        p
+        for p in known_person_ids()
+        if (name, p) not in NOT_A_CHILD and re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)
+    }
+
+
 def _cases():
     for name, route in sorted(all_url_names().items()):
         for viewer in VIEWERS:
@@ -95,7 +144,7 @@ def test_url_as_role(name, route, viewer, client_for, council):
     else:
         kwargs = exp.kwargs(council) if exp.kwargs else {}
     url = reverse(name, kwargs=kwargs)
-    logged_before = AccessLogEntry.objects.count()
+    logged_before = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     response = client_for(viewer).get(url)
 
@@ -106,5 +155,13 @@ def test_url_as_role(name, route, viewer, client_for, council):
     if viewer is NOBODY and expected == 302:
         location = response["Location"]
         assert location.startswith(SIGN_IN) or location.startswith("/admin/login/"), location
-    if exp.child_record and expected == 200:
-        assert AccessLogEntry.objects.count() > logged_before, "child view was not logged"
+    if viewer is NOBODY or expected != 200:
+        return
+    logged = AccessLogEntry.objects.filter(id__gt=logged_before, user=council["users"][viewer])
+    if exp.child_record:
+        assert logged.exists(), f"{url} as {viewer}: child view was not logged"
+        assert all(e.path for e in logged), "an entry should say on which page"
+    if name.startswith("admin:") or name in NOT_A_VIEW_OF_A_CHILD:
+        return  # the admin shows no casework
+    missing = children_named(name, response) - set(logged.values_list("person_id", flat=True))
+    assert not missing, f"{url} as {viewer} names {sorted(missing)} without logging them"

@@ -63,6 +63,32 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+# --- separation of duties: role approvals (accounts app) ---
+# Senior leaders decide requests for roles that see children's records; administrators, who
+# make the requests, follow them. Everyone else gets 403.
+def _pending_grant(council: dict) -> dict:
+    from lineofsight.accounts.services import user_create
+
+    newcomer = user_create(
+        actor=council["users"][Role.ADMINISTRATOR],
+        email="newcomer@example.org",
+        full_name="New Worker",
+        role=Role.PRACTITIONER,
+        password=None,
+    )
+    return {"pk": newcomer.role_grants.get().pk}
+
+
+_GRANT_ROLES = (Role.SENIOR_LEADER, Role.ADMINISTRATOR)
+EXPECTED.update(
+    {
+        "accounts:role_grants": expect(200, only=_GRANT_ROLES),
+        "accounts:role_grant_detail": expect(200, only=_GRANT_ROLES, kwargs=_pending_grant),
+    }
+)
+# --- end separation of duties ---
+
+
 # --- imports (intake) ---
 def _failed_import(council: dict) -> dict:
     """A real import that failed validation, so its page and report have something to show."""
@@ -97,6 +123,9 @@ EXPECTED.update(
         "intake:snapshots": expect(200, only=_ANALYST),
         # Making a snapshot current is a POST; a GET is refused before anything else.
         "intake:snapshot_make_current": expect(405, kwargs=_snapshot),
+        # Publishing or discarding an import after review is a POST too.
+        "intake:import_publish": expect(405, kwargs=_failed_import),
+        "intake:import_discard": expect(405, kwargs=_failed_import),
     }
 )
 
@@ -160,20 +189,13 @@ EXPECTED.update(
             **_NOT_VISIBLE,
         ),
         "audits:audit_action_add": expect(
-            200, kwargs=_audit_matrix.submitted_audit, practitioner=403, **_NOT_VISIBLE
-        ),
-        "audits:concern_raise": expect(
             200,
             kwargs=_audit_matrix.submitted_audit,
-            child_record=True,
             practitioner=403,
-            service_manager=403,
+            child_record=True,
             **_NOT_VISIBLE,
         ),
         "audits:audit_reassign": expect(200, only=_QA, kwargs=_audit_matrix.draft_audit),
-        "audits:concern_detail": expect(
-            200, kwargs=_audit_matrix.concern, child_record=True, **_NOT_VISIBLE
-        ),
         "audits:moderation_detail": expect(
             404, kwargs=_audit_matrix.moderation, child_record=True, qa_lead=200
         ),
@@ -185,6 +207,51 @@ EXPECTED.update(
     }
 )
 # --- end case-file audits and improvement actions ---
+
+
+# --- safeguarding concerns (concerns app) ---
+# A concern raised by the East team manager, as auditor, from the audit of a West file (see the
+# audits block above): the raiser, the Safeguarding service manager, quality assurance leads and
+# senior leaders see it; the practitioner, who neither raised it nor manages West, and analysts
+# get 404; administrators see no child's record (404). Raising from the audit is for its auditor
+# and quality assurance leads; others who can see the audit get 403, the rest 404.
+def _concern_source(council: dict) -> dict:
+    return {"source_type": "audit", "source_id": _audit_matrix.submitted_audit(council)["pk"]}
+
+
+def _concern(council: dict) -> dict:
+    from lineofsight.concerns import services as concern_services
+
+    concern = concern_services.concern_raise(
+        actor=council["users"][Role.TEAM_MANAGER],
+        **_concern_source(council),
+        description="Unexplained injury.",
+    )
+    return {"pk": concern.pk}
+
+
+EXPECTED.update(
+    {
+        "concerns:list": expect(200, administrator=403),
+        "concerns:detail": expect(
+            200,
+            kwargs=_concern,
+            child_record=True,
+            practitioner=404,
+            analyst=404,
+            administrator=404,
+        ),
+        "concerns:raise": expect(
+            200,
+            kwargs=_concern_source,
+            child_record=True,
+            practitioner=403,
+            service_manager=403,
+            **_NOT_VISIBLE,
+        ),
+    }
+)
+# --- end safeguarding concerns ---
 
 
 # --- timeliness: timescale rules and closure days (administrators only) ---
@@ -279,8 +346,10 @@ EXPECTED.update(
         "worklists:index": expect(200, only=CASEWORK, practitioner=302, kwargs=_east_data),
         "worklists:mine": expect(200, only=CASEWORK, kwargs=_east_data),
         "worklists:service": expect(200, only=COMPARERS, kwargs=_east_data),
-        "worklists:team": expect(200, only=CASEWORK, kwargs=_east_team),
-        "worklists:team_export": expect(200, only=CASEWORK, kwargs=_east_team, html=False),
+        "worklists:team": expect(200, only=CASEWORK, kwargs=_east_team, child_record=True),
+        "worklists:team_export": expect(
+            200, only=CASEWORK, kwargs=_east_team, html=False, child_record=True
+        ),
         "worklists:chronology": expect(
             200, only=CASEWORK, practitioner=404, kwargs=_east_child, child_record=True
         ),
@@ -288,12 +357,16 @@ EXPECTED.update(
         "supervision:session_create": expect(200, only=SUPERVISION_LEADS),
         "supervision:nominate": expect(405),  # a POST from the worklist; GET is refused
         "supervision:evaluation": expect(200, only=COMPARERS, kwargs=_east_data),
-        "supervision:session": expect(200, only=CASEWORK, practitioner=404, kwargs=_session_kwargs),
+        "supervision:session": expect(
+            200, only=CASEWORK, practitioner=404, kwargs=_session_kwargs, child_record=True
+        ),
         "supervision:attendees": expect(200, only=SUPERVISION_LEADS, kwargs=_session_kwargs),
         "supervision:case": expect(
             200, only=CASEWORK, practitioner=404, kwargs=_case_kwargs, child_record=True
         ),
-        "supervision:action_create": expect(200, only=SUPERVISION_LEADS, kwargs=_case_kwargs),
+        "supervision:action_create": expect(
+            200, only=SUPERVISION_LEADS, kwargs=_case_kwargs, child_record=True
+        ),
         "supervision:case_remove": expect(405, kwargs=_case_kwargs),  # POST only
     }
 )
@@ -352,16 +425,11 @@ EXPECTED.update(
 # --- end indicators ---
 
 # --- committee report (indicators app, report pages) ---
-# Readers: every role that sees the indicators (Capability.VIEW_INDICATORS); writers: quality
-# assurance leads, senior leaders and analysts (Capability.WRITE_COMMITTEE_REPORTS). The report
-# is made from the East council's snapshot (lineofsight/worklists/tests/snapshots.py).
-_REPORT_READERS = (
-    Role.TEAM_MANAGER,
-    Role.SERVICE_MANAGER,
-    Role.QA_LEAD,
-    Role.SENIOR_LEADER,
-    Role.ANALYST,
-)
+# Readers: roles that see the indicators and everything (the figures are council-wide; team and
+# service managers get 403, issue 11); writers: quality assurance leads, senior leaders and
+# analysts (Capability.WRITE_COMMITTEE_REPORTS). The report is made from the East council's
+# snapshot (lineofsight/worklists/tests/snapshots.py).
+_REPORT_READERS = (Role.QA_LEAD, Role.SENIOR_LEADER, Role.ANALYST)
 _REPORT_WRITERS = (Role.QA_LEAD, Role.SENIOR_LEADER, Role.ANALYST)
 
 

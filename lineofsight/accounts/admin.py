@@ -7,7 +7,7 @@ rest of the product. Other roles get 403 from the admin; anonymous users go to t
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
@@ -17,8 +17,13 @@ from django.urls import reverse
 
 from lineofsight.history.services import capture
 
-from . import services
-from .models import AccessLogEntry, Membership, Service, Team, User
+from . import policy, services
+from .models import TEAM_CASE_SYSTEM_ID_TAKEN, AccessLogEntry, Membership, Service, Team, User
+
+AWAITING_APPROVAL_MESSAGE = (
+    "{name} has been given the role {role}, which sees children's records. A senior leader must "
+    "approve it before {name} sees any child: the request is on the Role approvals page."
+)
 
 
 def _admin_login(request: HttpRequest, extra_context=None):
@@ -74,17 +79,24 @@ class MembershipInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserForm
-    list_display = ("full_name", "email", "role", "is_active", "last_login")
+    list_display = ("full_name", "email", "role", "role_approval", "is_active", "last_login")
     list_filter = ("role", "is_active", "service")
     search_fields = ("full_name", "email", "professional_id")
     ordering = ("full_name",)
     inlines = [MembershipInline]
+
+    @admin.display(description="Access to children's records")
+    def role_approval(self, obj: User) -> str:
+        if not policy.needs_approval(obj.role):
+            return "Not part of this role"
+        return "Approved" if policy.role_approved(obj) else "Awaiting a senior leader's approval"
 
     def save_model(self, request, obj, form, change):
         password = form.cleaned_data.get("new_password") or None
         if change:
             before = capture(User.objects.get(pk=obj.pk), services.USER_FIELDS)
             services.user_update(actor=request.user, user=obj, before=before, password=password)
+            obj.refresh_from_db(fields=["approved_role"])
         else:
             created = services.user_create(
                 actor=request.user,
@@ -97,6 +109,13 @@ class UserAdmin(admin.ModelAdmin):
             )
             obj.pk = created.pk
             obj._state = created._state
+            obj.approved_role = created.approved_role
+        if policy.needs_approval(obj.role) and not policy.role_approved(obj):
+            self.message_user(
+                request,
+                AWAITING_APPROVAL_MESSAGE.format(name=obj.full_name, role=obj.get_role_display()),
+                messages.WARNING,
+            )
 
     def save_formset(self, request, form, formset, change):
         # The admin's own log reads these; the change history is written by the services.
@@ -140,8 +159,24 @@ class ServiceAdmin(admin.ModelAdmin):
         return False
 
 
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ("name", "service", "case_system_id")
+
+    def clean_case_system_id(self):
+        value = (self.cleaned_data.get("case_system_id") or "").strip()
+        if (
+            value
+            and Team.objects.filter(case_system_id=value).exclude(pk=self.instance.pk).exists()
+        ):
+            raise forms.ValidationError(TEAM_CASE_SYSTEM_ID_TAKEN)
+        return value
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    form = TeamForm
     list_display = ("name", "service", "case_system_id")
     list_filter = ("service",)
     search_fields = ("name", "case_system_id")

@@ -13,7 +13,7 @@ from django.db import transaction
 from lineofsight.history.services import capture
 
 from . import services
-from .models import Role, Service, Team, User
+from .models import Role, RoleGrantStatus, Service, Team, User
 
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - published demo credential, refused in production
 DEMO_EMAIL_DOMAIN = "demo.invalid"
@@ -126,5 +126,12 @@ def demo_council_create(
             ),
             teams=[team] if team else [],
         )
+        # Separation of duties holds in the demo too: the role is requested like any other, and
+        # the set-up approves it, saying so in the change history and on the access log page.
+        for grant in user.role_grants.filter(status=RoleGrantStatus.PENDING):
+            services.role_grant_approve_from_server(
+                grant=grant, reason=services.DEMONSTRATION_REASON
+            )
+        user.refresh_from_db()
         results.append((user, True))
     return results

@@ -1,5 +1,7 @@
 from django import forms
 
+from lineofsight.web.fields import FilterMessagesMixin, TextField, UKDateField
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
@@ -19,20 +21,18 @@ class SignInForm(forms.Form):
     )
 
 
-class AccessLogFilterForm(forms.Form):
-    user = forms.CharField(label="User (name or email)", required=False, max_length=254)
-    person_id = forms.CharField(label="Child's person ID", required=False, max_length=48)
-    date_from = forms.DateField(
+class AccessLogFilterForm(FilterMessagesMixin, forms.Form):
+    user = TextField(label="User (name or email)", required=False, max_length=254)
+    person_id = TextField(label="Child's person ID", required=False, max_length=48)
+    date_from = UKDateField(
         label="From date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the from date as a real date, like 2026-03-31"},
+        error_messages={"invalid": "Enter the from date as a real date, like 31/03/2026"},
     )
-    date_to = forms.DateField(
+    date_to = UKDateField(
         label="To date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the to date as a real date, like 2026-03-31"},
+        error_messages={"invalid": "Enter the to date as a real date, like 31/03/2026"},
     )
 
     def clean(self):
@@ -41,3 +41,20 @@ class AccessLogFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", "The to date must be the same as or after the from date")
         return cleaned
+
+
+class RoleGrantDecisionForm(forms.Form):
+    """A senior leader's decision on a request for a role that sees children's records."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve: they will see children's records"), ("refuse", "Refuse")],
+        error_messages={"required": "Select whether you approve or refuse this request"},
+    )
+    reason = TextField(
+        label="Your reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It is kept in the change history and shown on the access log page.",
+        error_messages={"required": "Enter your reason for this decision"},
+    )

@@ -30,17 +30,36 @@ class Service(models.Model):
         return self.name
 
 
+TEAM_CASE_SYSTEM_ID_TAKEN = (
+    "Another team already has this case-system id. Each team's id in the case management "
+    "system must be different"
+)
+
+
 class Team(models.Model):
     name = models.CharField(max_length=120)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
     # The team's id in the case management system (ssd_department.dept_team_id), so casework
     # rows in a snapshot can be matched to the team that holds them.
-    case_system_id = models.CharField(max_length=48, blank=True, db_index=True)
+    # Unique when given: two teams with one id would each claim the other's children.
+    case_system_id = models.CharField(
+        "Case-system id",
+        max_length=48,
+        blank=True,
+        db_index=True,
+        help_text="The team's id in the case management system. No two teams may share one.",
+    )
 
     class Meta:
         ordering = ["service__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "name"], name="team_name_unique_in_service")
+            models.UniqueConstraint(fields=["service", "name"], name="team_name_unique_in_service"),
+            models.UniqueConstraint(
+                fields=["case_system_id"],
+                condition=~models.Q(case_system_id=""),
+                name="team_case_system_id_unique",
+                violation_error_message=TEAM_CASE_SYSTEM_ID_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,8 +70,15 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        """The low-level constructor, for fixtures and the shell: its role counts as approved.
+
+        Everything in the product (the admin site, `accounts.services.user_create`, the demo
+        commands) creates people through the services instead, where a role that sees children's
+        records waits for a senior leader's approval (`RoleGrant`).
+        """
         if not email:
             raise ValueError("An email address is required")
+        fields.setdefault("approved_role", fields.get("role", ""))
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -78,6 +104,10 @@ class User(AbstractBaseUser):
     # The person's id in the case management system (ssd_professionals.prof_professional_id):
     # a practitioner's caseload is the children allocated to this id.
     professional_id = models.CharField(max_length=48, blank=True, db_index=True)
+    # The role a senior leader approved (RoleGrant). A role that sees children's records counts
+    # only while it equals `role`: changing the role, by any route, withdraws access until the
+    # new role is approved. Written only by the role grant services.
+    approved_role = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -167,3 +197,54 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.person_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    # Replaced by a later request, or the person's role was changed again before a decision.
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RoleGrant(models.Model):
+    """A request to give someone a role that sees children's records, and a senior leader's
+    decision on it. Separation of duties: administrators request, senior leaders decide."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a request made by a command run on the server.",
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a decision made by a command run on the server.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="role_grant_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{Role(self.role).label} for {self.user.full_name} <{self.user.email}>"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from .models import Role, Team, User
@@ -47,6 +47,10 @@ class Capability(StrEnum):
     MANAGE_FEEDBACK = "manage_feedback"
     # --- improvement actions: raise an action from any source, see the board of all actions ---
     RAISE_ACTIONS = "raise_actions"
+    # --- separation of duties: senior leaders approve roles that see children's records ---
+    APPROVE_ROLE_GRANTS = "approve_role_grants"
+    # --- safeguarding concerns: record the response to a concern raised by someone else ---
+    RESPOND_TO_CONCERNS = "respond_to_concerns"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -134,6 +138,18 @@ ROLE_CAPABILITIES[Role.SENIOR_LEADER] = ROLE_CAPABILITIES[Role.SENIOR_LEADER] | 
     Capability.RAISE_ACTIONS
 }
 # --- end practice weeks and feedback ---
+# --- separation of duties (accounts app) ---
+# Administrators ask for a role that sees children's records (MANAGE_USERS); a senior leader
+# approves or refuses it. Neither can complete a grant alone.
+ROLE_CAPABILITIES[Role.SENIOR_LEADER] = ROLE_CAPABILITIES[Role.SENIOR_LEADER] | {
+    Capability.APPROVE_ROLE_GRANTS
+}
+# --- end separation of duties ---
+# --- safeguarding concerns (concerns app) ---
+# Managers and leaders answer safeguarding concerns in their scope (never one they raised).
+for _role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD, Role.SENIOR_LEADER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Capability.RESPOND_TO_CONCERNS}
+# --- end safeguarding concerns ---
 assert set(ROLE_CAPABILITIES) == set(Role.values) == set(ROLE_SCOPE)
 assert all(Capability.VIEW_CASEWORK in ROLE_CAPABILITIES[r] for r in _CASEWORK_ROLES)
 
@@ -144,6 +160,7 @@ class RoleDescription:
     label: str
     scope: Scope
     summary: str
+    awaiting_approval: bool = False
 
 
 ROLE_SUMMARIES: dict[str, str] = {
@@ -163,7 +180,32 @@ ROLE_SUMMARIES: dict[str, str] = {
 }
 
 
+AWAITING_APPROVAL_SUMMARY = (
+    "Your access to children's records is awaiting approval by a senior leader. Until it is "
+    "approved you see no child's record. Your administrator can tell you more."
+)
+
+
+def needs_approval(role: str) -> bool:
+    """A role that sees children's records is given only with a senior leader's approval."""
+    return Capability.VIEW_CASEWORK in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def role_approved(user: User) -> bool:
+    """False for a user whose role sees children's records and has not been approved."""
+    return not needs_approval(user.role) or getattr(user, "approved_role", "") == user.role
+
+
+def with_approved_roles(people: QuerySet[User]) -> QuerySet[User]:
+    """Only people whose role counts: anyone offered a child's matter to act on must see it."""
+    casework_roles = [role for role in ROLE_CAPABILITIES if needs_approval(role)]
+    return people.filter(~Q(role__in=casework_roles) | Q(approved_role=F("role")))
+
+
 def scope_for(user: User) -> Scope:
+    # Until a senior leader approves the role, the user sees what an administrator sees: no child.
+    if not role_approved(user):
+        return Scope.CONFIGURATION
     return ROLE_SCOPE[user.role]
 
 
@@ -171,6 +213,7 @@ def can(user: User, capability: Capability) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
+        and role_approved(user)
         and capability in ROLE_CAPABILITIES.get(user.role, frozenset())
     )
 
@@ -178,15 +221,19 @@ def can(user: User, capability: Capability) -> bool:
 def require(user: User, capability: Capability) -> None:
     """403 for a signed-in user whose role may not take this action."""
     if not can(user, capability):
+        if user.is_authenticated and not role_approved(user):
+            raise PermissionDenied(AWAITING_APPROVAL_SUMMARY)
         raise PermissionDenied(f"Your role may not {capability.value.replace('_', ' ')}.")
 
 
 def describe(user: User) -> RoleDescription:
+    awaiting = not role_approved(user)
     return RoleDescription(
         role=user.role,
         label=Role(user.role).label,
         scope=scope_for(user),
-        summary=ROLE_SUMMARIES[user.role],
+        summary=AWAITING_APPROVAL_SUMMARY if awaiting else ROLE_SUMMARIES[user.role],
+        awaiting_approval=awaiting,
     )
 
 

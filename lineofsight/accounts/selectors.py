@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lineofsight.history.models import ChangeEvent
 
 from . import policy
-from .models import AccessLogEntry, User
+from .models import AccessLogEntry, RoleGrant, RoleGrantStatus, User
 
 
 @dataclass(frozen=True)
@@ -33,3 +36,78 @@ def access_log_for_user(requester: User, filters: AccessLogFilter) -> QuerySet[A
     if filters.date_to:
         entries = entries.filter(at__date__lte=filters.date_to)
     return entries.order_by("-at", "-id")
+
+
+# --- separation of duties: requests for roles that see children's records ---
+
+GRANT_ACTIONS = {
+    "role_grant_request": "Requested",
+    "role_grant_approve": "Approved",
+    "role_grant_refuse": "Refused",
+    "role_grant_withdraw": "Withdrawn",
+}
+
+
+def role_grants_for_user(requester: User) -> QuerySet[RoleGrant]:
+    """Every request, newest first: senior leaders decide them, administrators follow them."""
+    if not (
+        policy.can(requester, policy.Capability.APPROVE_ROLE_GRANTS)
+        or policy.can(requester, policy.Capability.MANAGE_USERS)
+    ):
+        policy.require(requester, policy.Capability.APPROVE_ROLE_GRANTS)
+    return RoleGrant.objects.select_related("user", "requested_by", "decided_by").order_by(
+        "-requested_at", "-id"
+    )
+
+
+def get_role_grant_for_user(requester: User, pk: int) -> RoleGrant:
+    try:
+        return role_grants_for_user(requester).get(pk=pk)
+    except RoleGrant.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+def pending_role_grant_count(requester: User) -> int:
+    if not policy.can(requester, policy.Capability.APPROVE_ROLE_GRANTS):
+        return 0
+    return RoleGrant.objects.filter(status=RoleGrantStatus.PENDING).count()
+
+
+@dataclass(frozen=True)
+class RoleGrantEvent:
+    at: datetime.datetime
+    event: str
+    actor: str  # who made the change; "the server" for a command
+    about: str  # the role and the person
+    reason: str
+
+
+def role_grant_events(requester: User, filters: AccessLogFilter, limit: int = 100):
+    """Requests, approvals, refusals and withdrawals of roles, from the change history, for the
+    access log page. `filters.user` matches the person or whoever acted; dates as for views."""
+    policy.require(requester, policy.Capability.VIEW_ACCESS_LOG)
+    events = ChangeEvent.objects.filter(
+        object_type=RoleGrant._meta.label_lower, action__in=GRANT_ACTIONS
+    ).select_related("actor")
+    if filters.user:
+        events = events.filter(
+            Q(object_repr__icontains=filters.user)
+            | Q(actor__email__icontains=filters.user)
+            | Q(actor__full_name__icontains=filters.user)
+        )
+    if filters.date_from:
+        events = events.filter(at__date__gte=filters.date_from)
+    if filters.date_to:
+        events = events.filter(at__date__lte=filters.date_to)
+    events = list(events.order_by("-at", "-id")[: limit + 1])
+    rows = [
+        RoleGrantEvent(
+            at=e.at,
+            event=GRANT_ACTIONS[e.action],
+            actor=e.actor.full_name if e.actor else "The server (a command)",
+            about=e.object_repr,
+            reason=str((e.changes.get("reason") or [None, ""])[1] or ""),
+        )
+        for e in events[:limit]
+    ]
+    return rows, len(events) > limit

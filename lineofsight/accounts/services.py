@@ -9,21 +9,26 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.history.services import capture, record_change
 
 from .models import (
+    TEAM_CASE_SYSTEM_ID_TAKEN,
     AccessLogEntry,
     AccessPurpose,
     Membership,
     Role,
+    RoleGrant,
+    RoleGrantStatus,
     Service,
     SignInAttempt,
     Team,
     User,
 )
+from .policy import Capability, can, needs_approval
 
 USER_FIELDS = ("email", "full_name", "role", "is_active", "service_id", "professional_id")
 TEAM_FIELDS = ("name", "service_id", "case_system_id")
@@ -51,8 +56,11 @@ def user_create(
         role=role,
         service=service,
         professional_id=professional_id,
+        approved_role="",  # a role that sees children waits for a senior leader (below)
     )
     record_change(actor=actor, action="user_create", obj=user, before=capture(None, USER_FIELDS))
+    if needs_approval(role):
+        _role_grant_open(actor=actor, user=user, role=role, reason="")
     for team in teams:
         membership_add(actor=actor, user=user, team=team)
     return user
@@ -62,15 +70,29 @@ def user_create(
 def user_update(
     *, actor: User | None, user: User, before: dict, password: str | None = None
 ) -> User:
-    """Save a user whose fields the caller has already set; `before` is capture() from earlier."""
+    """Save a user whose fields the caller has already set; `before` is capture() from earlier.
+
+    A new role that sees children's records is not given here: it becomes a request that a
+    senior leader approves (`role_grant_request`); until then the person sees no child.
+    """
     update_fields = [f for f in USER_FIELDS if before.get(f) != capture(user, [f])[f]]
     user.email = User.objects.normalize_email(user.email).lower()
     if password:
         user.set_password(password)
         update_fields.append("password")
+    role_changed = "role" in update_fields
+    if role_changed:
+        # Whatever was approved before was approved for the old role.
+        user.approved_role = ""
+        update_fields.append("approved_role")
     if update_fields:
         user.save(update_fields=update_fields)
     record_change(actor=actor, action="user_update", obj=user, before=before)
+    if role_changed:
+        if needs_approval(user.role):
+            _role_grant_open(actor=actor, user=user, role=user.role, reason="")
+        else:
+            _role_grants_withdraw(actor=actor, user=user, reason="The person's role was changed")
     if password:
         record_change(
             actor=actor,
@@ -96,6 +118,12 @@ def service_save(*, actor: User | None, service: Service, before: dict) -> Servi
 
 @transaction.atomic
 def team_save(*, actor: User | None, team: Team, before: dict) -> Team:
+    team.case_system_id = (team.case_system_id or "").strip()
+    if (
+        team.case_system_id
+        and Team.objects.filter(case_system_id=team.case_system_id).exclude(pk=team.pk).exists()
+    ):
+        raise ValidationError({"case_system_id": TEAM_CASE_SYSTEM_ID_TAKEN})
     team.save()
     record_change(
         actor=actor,
@@ -177,3 +205,120 @@ def access_log_record_many(
     ]
     AccessLogEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)
+
+
+# --- separation of duties: roles that see children's records -----------------------------------
+
+GRANT_FIELDS = ("user", "role", "requested_by", "status", "decided_by", "decided_at", "reason")
+DEMONSTRATION_REASON = (
+    "Demonstration account: approved by the demonstration set-up command, never in production"
+)
+
+
+def _role_grants_withdraw(*, actor: User | None, user: User, reason: str) -> None:
+    for grant in RoleGrant.objects.select_for_update().filter(
+        user=user, status=RoleGrantStatus.PENDING
+    ):
+        before = capture(grant, GRANT_FIELDS)
+        grant.status = RoleGrantStatus.WITHDRAWN
+        grant.decided_at = timezone.now()
+        grant.reason = reason
+        grant.save(update_fields=["status", "decided_at", "reason"])
+        record_change(actor=actor, action="role_grant_withdraw", obj=grant, before=before)
+
+
+@transaction.atomic
+def role_grant_request(*, actor: User | None, user: User, role: str, reason: str = "") -> RoleGrant:
+    """Ask for `user` to hold `role`, a role that sees children's records.
+
+    The user's role becomes `role` at once, but it counts only when a senior leader approves it:
+    until then they see no child. An earlier request still waiting is withdrawn. `actor` is the
+    administrator asking (None: a command run on the server).
+    """
+    if actor is not None and not can(actor, Capability.MANAGE_USERS):
+        raise PermissionDenied("Only administrators may ask for a role to be given.")
+    return _role_grant_open(actor=actor, user=user, role=role, reason=reason)
+
+
+def _role_grant_open(*, actor: User | None, user: User, role: str, reason: str) -> RoleGrant:
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}"})
+    if not needs_approval(role):
+        raise ValidationError({"role": f"The role {Role(role).label} needs no approval."})
+    _role_grants_withdraw(actor=actor, user=user, reason="Replaced by a later request")
+    if user.role != role or user.approved_role:
+        user_before = capture(user, ("role",))
+        user.role, user.approved_role = role, ""
+        user.save(update_fields=["role", "approved_role"])
+        record_change(actor=actor, action="user_update", obj=user, before=user_before)
+    grant = RoleGrant.objects.create(
+        user=user, role=role, requested_by=actor, reason=reason.strip()[:1000]
+    )
+    record_change(
+        actor=actor, action="role_grant_request", obj=grant, before=capture(None, GRANT_FIELDS)
+    )
+    return grant
+
+
+def _decide(*, actor: User | None, grant: RoleGrant, status: str, reason: str) -> RoleGrant:
+    grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    reason = (reason or "").strip()
+    if actor is not None:
+        # A request about oneself is refused first: a pending request has already taken away
+        # the person's own approval, so this is also the clearer message.
+        if actor.pk == grant.user_id:
+            raise PermissionDenied(
+                "You cannot decide a request about your own role: another senior leader must."
+            )
+        if not can(actor, Capability.APPROVE_ROLE_GRANTS):
+            raise PermissionDenied("Only a senior leader may approve or refuse a role.")
+        if actor.pk == grant.requested_by_id:
+            raise PermissionDenied("You cannot decide a request you made yourself.")
+    if grant.status != RoleGrantStatus.PENDING:
+        raise ValidationError(
+            f"This request has already been decided: {grant.get_status_display().lower()}."
+        )
+    if grant.user.role != grant.role:
+        raise ValidationError("The person's role has changed since this request was made.")
+    if not reason:
+        verb = "approving" if status == RoleGrantStatus.APPROVED else "refusing"
+        raise ValidationError({"reason": f"Enter your reason for {verb} this request"})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "The reason must be 1,000 characters or fewer"})
+    before = capture(grant, GRANT_FIELDS)
+    grant.status = status
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.reason = reason
+    grant.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    action = "role_grant_approve" if status == RoleGrantStatus.APPROVED else "role_grant_refuse"
+    record_change(actor=actor, action=action, obj=grant, before=before)
+    if status == RoleGrantStatus.APPROVED:
+        user = grant.user
+        user.approved_role = grant.role
+        user.save(update_fields=["approved_role"])
+    return grant
+
+
+@transaction.atomic
+def role_grant_approve(*, actor: User, grant: RoleGrant, reason: str) -> RoleGrant:
+    """A senior leader (not the person themselves) approves: the role now counts."""
+    if actor is None:
+        raise PermissionDenied("A role is approved by a senior leader.")
+    return _decide(actor=actor, grant=grant, status=RoleGrantStatus.APPROVED, reason=reason)
+
+
+@transaction.atomic
+def role_grant_refuse(*, actor: User, grant: RoleGrant, reason: str) -> RoleGrant:
+    """A senior leader refuses: the person keeps the role's name but sees no child."""
+    if actor is None:
+        raise PermissionDenied("A role is refused by a senior leader.")
+    return _decide(actor=actor, grant=grant, status=RoleGrantStatus.REFUSED, reason=reason)
+
+
+@transaction.atomic
+def role_grant_approve_from_server(*, grant: RoleGrant, reason: str) -> RoleGrant:
+    """Approval by someone with access to the server, who runs a command: used to give a new
+    council its first senior leader, and by the demonstration set-up. Recorded with no actor
+    and the reason given."""
+    return _decide(actor=None, grant=grant, status=RoleGrantStatus.APPROVED, reason=reason)

@@ -3,10 +3,17 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
@@ -15,8 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lineofsight.web.spreadsheet import safe_cell
 
 from . import policy, services
-from .forms import AccessLogFilterForm, SignInForm
-from .selectors import AccessLogFilter, access_log_for_user
+from .forms import AccessLogFilterForm, RoleGrantDecisionForm, SignInForm
+from .models import RoleGrantStatus
+from .selectors import (
+    AccessLogFilter,
+    access_log_for_user,
+    get_role_grant_for_user,
+    role_grant_events,
+    role_grants_for_user,
+)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 SIGN_IN_THROTTLED = (
@@ -94,13 +108,28 @@ def access_log(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_ACCESS_LOG)
     form, filters = _access_log_filters(request)
     entries = access_log_for_user(request.user, filters)
+    refused = form.is_bound and not form.is_valid()  # a bad filter shows no log, not all of it
+    if refused:
+        entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # Roles that see children's records: who asked, who approved or refused (not about a child,
+    # so a search by child leaves them out).
+    grant_events, more_grant_events = ([], False)
+    if not filters.person_id and not refused:
+        grant_events, more_grant_events = role_grant_events(request.user, filters)
     return render(
         request,
         "accounts/access_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "grant_events": grant_events,
+            "more_grant_events": more_grant_events,
+        },
+        status=400 if refused else 200,
     )
 
 
@@ -110,9 +139,15 @@ class _Echo:
 
 
 @require_GET
-def access_log_export(request: HttpRequest) -> StreamingHttpResponse:
+def access_log_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     policy.require(request.user, policy.Capability.VIEW_ACCESS_LOG)
-    _form, filters = _access_log_filters(request)
+    form, filters = _access_log_filters(request)
+    if form.is_bound and not form.is_valid():
+        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(
+            f"The filter is not valid: {problems}. Nothing was exported.",
+            content_type="text/plain; charset=utf-8",
+        )
     entries = access_log_for_user(request.user, filters)
     writer = csv.writer(_Echo())
 
@@ -137,3 +172,75 @@ def access_log_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
     return response
+
+
+@require_GET
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """Requests for roles that see children's records: senior leaders decide, administrators
+    follow them."""
+    grants = role_grants_for_user(request.user)
+    pending = list(grants.filter(status=RoleGrantStatus.PENDING))
+    decided = Paginator(grants.exclude(status=RoleGrantStatus.PENDING), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/role_grants.html",
+        {
+            "pending": pending,
+            "page": decided,
+            "may_decide": policy.can(request.user, policy.Capability.APPROVE_ROLE_GRANTS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def role_grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_role_grant_for_user(request.user, pk)
+    may_decide = policy.can(request.user, policy.Capability.APPROVE_ROLE_GRANTS)
+    own = grant.user_id == request.user.pk
+    form = RoleGrantDecisionForm(request.POST or None)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        policy.require(request.user, policy.Capability.APPROVE_ROLE_GRANTS)
+        if form.is_valid():
+            decide = (
+                services.role_grant_approve
+                if form.cleaned_data["decision"] == "approve"
+                else services.role_grant_refuse
+            )
+            try:
+                decided = decide(
+                    actor=request.user, grant=grant, reason=form.cleaned_data["reason"]
+                )
+            except PermissionDenied as exc:
+                error, status = str(exc), 403
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    error = " ".join(exc.messages)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"{decided.get_status_display()}: {decided.get_role_display()} for "
+                    f"{decided.user.full_name}.",
+                )
+                return redirect("accounts:role_grants")
+        else:
+            status = 400
+    return render(
+        request,
+        "accounts/role_grant_detail.html",
+        {
+            "grant": grant,
+            "form": form,
+            "error": error,
+            "may_decide": may_decide and not own and grant.status == RoleGrantStatus.PENDING,
+            "own": own,
+        },
+        status=status,
+    )

@@ -8,46 +8,49 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
 from lineofsight.themes import vocabulary
+from lineofsight.web.fields import (
+    DATE_HINT,
+    FilterMessagesMixin,
+    TextField,
+    UKDateField,
+    uk_date_field,
+)
 
 from .models import Priority, RecheckMethod, RecheckResult, SourceType, Status
 
-DATE_HELP = "For example, 27/03/2026"
+DATE_HELP = DATE_HINT
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date",
-        },
-    )
+def date_field(label: str, *, required: bool = True, help_text: str = DATE_HELP) -> UKDateField:
+    """A date typed the UK way (lineofsight.web.fields), with messages that name it."""
+    return uk_date_field(label, required=required, help_text=help_text)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
+    allocated: frozenset[int] = frozenset()  # the child's allocated workers, said so
+
     def label_from_instance(self, obj: User) -> str:
+        if obj.pk in self.allocated:
+            return f"{obj.full_name} ({obj.get_role_display()}, the child's allocated worker)"
         return f"{obj.full_name} ({obj.get_role_display()})"
 
 
 class ActionForm(forms.Form):
     """A new improvement action. The caller passes the people who may own it."""
 
-    issue = forms.CharField(
+    issue = TextField(
         label="Issue identified",
         widget=forms.Textarea,
         max_length=4000,
         error_messages={"required": "Enter the issue identified"},
     )
-    action = forms.CharField(
+    action = TextField(
         label="Action to be taken",
         widget=forms.Textarea,
         max_length=4000,
         error_messages={"required": "Enter the action to be taken"},
     )
-    risk_if_not_done = forms.CharField(
+    risk_if_not_done = TextField(
         label="Anticipated risk if not completed",
         widget=forms.Textarea,
         max_length=4000,
@@ -67,9 +70,15 @@ class ActionForm(forms.Form):
     )
     due_date = date_field("Proposed date for completion", help_text=DATE_HELP)
 
-    def __init__(self, *args, owners: QuerySet[User], **kwargs) -> None:
+    def __init__(
+        self, *args, owners: QuerySet[User], allocated: frozenset[int] = frozenset(), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.fields["owner"].allocated = allocated
+        self.fields["owner"].error_messages["invalid_choice"] = (
+            "Choose someone who may see the child's record, or the team's work"
+        )
 
     def clean_due_date(self) -> datetime.date:
         due = self.cleaned_data["due_date"]
@@ -85,7 +94,7 @@ class StatusForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the status"},
     )
-    note = forms.CharField(
+    note = TextField(
         label="What has been done",
         help_text="Needed when you close an action, or reopen a closed one.",
         widget=forms.Textarea,
@@ -95,7 +104,7 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label="Progress note",
         widget=forms.Textarea,
         max_length=4000,
@@ -117,20 +126,28 @@ class RecheckForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether practice has changed"},
     )
-    notes = forms.CharField(
+    notes = TextField(
         label="What the re-check found",
         widget=forms.Textarea,
         max_length=4000,
         error_messages={"required": "Say what the re-check found"},
     )
     next_recheck_date = date_field(
-        "Date to look again", required=False, help_text="Leave empty if no further check is needed."
+        "Date to look again",
+        required=False,
+        help_text="Leave empty if no further check is needed. For example, 27/06/2026",
     )
 
     def clean_rechecked_on(self) -> datetime.date:
         day = self.cleaned_data["rechecked_on"] or timezone.localdate()
         if day > timezone.localdate():
             raise forms.ValidationError("The date of the re-check must be today or earlier")
+        return day
+
+    def clean_next_recheck_date(self) -> datetime.date | None:
+        day = self.cleaned_data["next_recheck_date"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("The date to look again must be today or later")
         return day
 
 
@@ -143,7 +160,7 @@ class ThemeFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select every theme the action bears on. The first is its main theme.",
     )
-    other_themes = forms.CharField(
+    other_themes = TextField(
         label="Other themes",
         required=False,
         max_length=500,
@@ -235,14 +252,14 @@ STATE_CHOICES = (
 )
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(FilterMessagesMixin, forms.Form):
     state = forms.ChoiceField(label="Status", choices=STATE_CHOICES, required=False)
     source_type = forms.ChoiceField(
         label="Raised by", choices=[("", "Any source"), *SourceType.choices], required=False
     )
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(FilterMessagesMixin, forms.Form):
     source_type = forms.ChoiceField(
         label="Raised by", choices=[("", "Any source"), *SourceType.choices], required=False
     )

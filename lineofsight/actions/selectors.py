@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Role, Team, User
 from lineofsight.themes import vocabulary
+from lineofsight.worklists import selectors as worklist_selectors
 
 from .models import (
     CLOSED_STATUSES,
@@ -38,6 +39,10 @@ def actions_visible_to(user: User) -> QuerySet[ImprovementAction]:
     scope = policy.scope_for(user)
     if scope is policy.Scope.EVERYTHING:
         return actions.all()
+    if scope is policy.Scope.CONFIGURATION:
+        # Administrators, and anyone whose role awaits a senior leader's approval, see no child:
+        # not even through an action they own or raised.
+        return actions.none()
     mine = Q(owner=user) | Q(created_by=user)
     if scope in _area_scopes():
         mine |= Q(team__in=policy.visible_teams(user))
@@ -150,7 +155,7 @@ def owner_choices(teams: QuerySet[Team] | list[Team]) -> QuerySet[User]:
         memberships__team_id__in=team_ids,
     )
     return (
-        User.objects.filter(is_active=True)
+        policy.with_approved_roles(User.objects.filter(is_active=True))
         .filter(pk__in=User.objects.filter(people).values("pk"))
         .order_by("full_name", "pk")
     )
@@ -158,6 +163,60 @@ def owner_choices(teams: QuerySet[Team] | list[Team]) -> QuerySet[User]:
 
 def may_see_team(person: User, team: Team) -> bool:
     return owner_choices([team]).filter(pk=person.pk).exists()
+
+
+@dataclass(frozen=True)
+class Owners:
+    """People who may own an action, as offered: the child's allocated workers first."""
+
+    people: QuerySet[User]
+    allocated: frozenset[int]  # pks of the child's allocated workers among them
+    by_child: bool = False  # chosen by who may see the child (not by team)
+
+
+def owners_for_child(
+    person_id: str, *, teams: list[Team], worker_ids: tuple[str, ...] = ()
+) -> Owners:
+    """Who may own an action about one child: the active people who may see the child's record
+    in the current snapshot (the policy's scope rules, through worklists.casework_scope). The
+    child's allocated worker comes first, then those closest to the child's work: the members of
+    the child's team, its service's managers, then everyone else who sees every team, each by
+    name. For a child with no open case in the snapshot (a closed case that was audited, say):
+    the people who may see `teams`' work, with `worker_ids` (the worker the source records)
+    first. Without a child: the people who may see `teams`' work, in the same order."""
+    allocation = worklist_selectors.child_allocation(person_id) if person_id else None
+    if allocation is not None and allocation.found:
+        teams = list(Team.objects.filter(case_system_id__in=allocation.team_ids))
+        candidates = owner_choices(teams) | User.objects.filter(
+            is_active=True, professional_id__in=allocation.worker_ids
+        )
+        pks = [
+            u.pk
+            for u in candidates.distinct()
+            if worklist_selectors.scope_covers(worklist_selectors.casework_scope(u), allocation)
+        ]
+        workers = allocation.worker_ids
+    else:
+        pks = list(owner_choices(teams).values_list("pk", flat=True))
+        workers = frozenset(w for w in worker_ids if w)
+        # The worker the source records (an audited case's worker) holds the case: offered too.
+        pks += [
+            u.pk
+            for u in User.objects.filter(is_active=True, professional_id__in=workers)
+            if not worklist_selectors.casework_scope(u).nothing
+        ]
+    members = User.objects.filter(memberships__team__in=teams).values("pk")
+    people = policy.with_approved_roles(User.objects.filter(pk__in=pks)).annotate(
+        closeness=Case(
+            When(professional_id__in=workers, then=0),
+            When(pk__in=members, then=1),
+            When(service_id__in={t.service_id for t in teams}, then=2),
+            default=3,
+        )
+    )
+    people = people.order_by("closeness", "full_name", "pk")
+    allocated = frozenset(u.pk for u in people if u.closeness == 0)
+    return Owners(people, allocated, by_child=allocation is not None and allocation.found)
 
 
 # -- action plan for one source -----------------------------------------------------------------

@@ -11,9 +11,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from lineofsight.accounts import policy
 from lineofsight.accounts.models import Team, User
 from lineofsight.history.services import capture, record_change
 from lineofsight.themes.vocabulary import normalise_tag
+from lineofsight.worklists import selectors as worklist_selectors
 
 from .models import (
     CLOSED_STATUSES,
@@ -49,6 +51,22 @@ class ActionError(ValueError):
     """A change that is not allowed whoever asks; the message says why, for the user."""
 
 
+TEXT_LIMIT = 4000  # as the forms say ("You can enter up to 4,000 characters")
+
+
+def _within_limit(**texts: str) -> None:
+    for what, text in texts.items():
+        if len(text.strip()) > TEXT_LIMIT:
+            label = what.replace("_", " ").capitalize()
+            raise ActionError(f"{label} must be {TEXT_LIMIT:,} characters or fewer.")
+
+
+def _not_past(day: datetime.date | None, what: str) -> None:
+    """A date still to come (a due date, a date to look again) cannot have passed already."""
+    if day is not None and day < timezone.localdate():
+        raise ActionError(f"The {what} must be today or later.")
+
+
 def _theme_keys(themes: list[str] | tuple[str, ...] | None) -> list[str]:
     """Stored theme keys: vocabulary keys where the text matches one, free tags otherwise."""
     keys: list[str] = []
@@ -59,6 +77,23 @@ def _theme_keys(themes: list[str] | tuple[str, ...] | None) -> list[str]:
     if len(keys) > MAX_THEMES:
         raise ActionError(f"Tag an action with at most {MAX_THEMES} themes.")
     return keys
+
+
+def _owner_may_act(owner: User, *, person_id: str, team: Team | None) -> None:
+    """The owner of an action about a child must be able to see that child's record."""
+    if not policy.role_approved(owner) or policy.scope_for(owner) is policy.Scope.CONFIGURATION:
+        raise ActionError(
+            f"{owner.full_name} cannot see children's records, so cannot own an action."
+        )
+    if not person_id:
+        return  # an action on a team's practice may be owned across services (practice weeks)
+    allocation = worklist_selectors.child_allocation(person_id)
+    if not allocation.found:
+        return  # a closed case: no one's current scope covers it; the form offers its worker
+    if not worklist_selectors.scope_covers(worklist_selectors.casework_scope(owner), allocation):
+        raise ActionError(
+            f"{owner.full_name} cannot see this child's record, so cannot own this action."
+        )
 
 
 @transaction.atomic
@@ -86,6 +121,10 @@ def action_create(
         raise ActionError("An action needs the issue identified and the action to be taken.")
     if not owner.is_active:
         raise ActionError(f"{owner.full_name} can no longer sign in, so cannot own an action.")
+    _owner_may_act(owner, person_id=person_id.strip(), team=team)
+    _not_past(due_date, "proposed date for completion")
+    _not_past(recheck_date, "date to look again")
+    _within_limit(issue=issue, action=action, risk_if_not_done=risk_if_not_done)
     theme_keys = _theme_keys(themes)
     item = ImprovementAction.objects.create(
         source_type=source_type,
@@ -137,6 +176,7 @@ def action_update_status(
 def action_add_note(*, actor: User, action: ImprovementAction, text: str) -> ActionNote:
     if not text.strip():
         raise ActionError("Enter the progress note.")
+    _within_limit(progress_note=text)
     note = ActionNote.objects.create(action=action, author=actor, text=text.strip())
     record_change(
         actor=actor,
@@ -155,6 +195,9 @@ def action_reassign(
     if not owner.is_active:
         raise ActionError(f"{owner.full_name} can no longer sign in, so cannot own an action.")
     locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    _owner_may_act(owner, person_id=locked.person_id, team=locked.team)
+    if due_date != locked.due_date:  # an overdue action keeps its date until it is changed
+        _not_past(due_date, "proposed date for completion")
     before = capture(locked, ("owner_id", "due_date"))
     locked.owner, locked.due_date = owner, due_date
     locked.save(update_fields=["owner", "due_date"])
@@ -202,12 +245,14 @@ def action_record_recheck(
         raise ActionError(f"Unknown way of re-checking: {method!r}")
     if not notes.strip():
         raise ActionError("Say what the re-check found.")
+    _within_limit(what_the_re_check_found=notes)
     today = timezone.localdate()
     rechecked_on = rechecked_on or today
     if rechecked_on > today:
         raise ActionError("The date of the re-check cannot be in the future.")
     if next_recheck_date is not None and next_recheck_date <= rechecked_on:
         raise ActionError("The date to look again must be after the date of this re-check.")
+    _not_past(next_recheck_date, "date to look again")
     locked = ImprovementAction.objects.select_for_update().get(pk=action.pk)
     fields = (
         "recheck_result",

@@ -19,6 +19,7 @@ from lineofsight.accounts.services import access_log_record
 from lineofsight.history.services import history_for
 from lineofsight.themes import vocabulary
 from lineofsight.web.spreadsheet import safe_cell
+from lineofsight.worklists.selectors import CHILD_NOT_IN_SCOPE, may_see_child
 
 from . import selectors, services, sources
 from .forms import (
@@ -56,6 +57,7 @@ _HISTORY_LABELS = {
 def mine(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     actions = list(selectors.my_open_actions(request.user))
+    _log_listed(request, actions)
     today = timezone.localdate()
     overdue = [a for a in actions if a.due_date < today]
     return render(
@@ -76,7 +78,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
             source_type=form.cleaned_data["source_type"],
         )
     actions = selectors.action_list(request.user, filters)
+    refused = form.is_bound and not form.is_valid()  # a bad filter shows no list, not all of it
+    if refused:
+        actions = actions.none()
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    _log_listed(request, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,6 +97,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
                 selectors.actions_visible_to(request.user), timezone.localdate()
             ),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -228,6 +235,16 @@ def _log_children(request: HttpRequest, source_type: str, person_ids: set[str]) 
         )
 
 
+def _log_listed(request: HttpRequest, actions) -> None:
+    """A list of actions names each action's child: each is a view of that child's record."""
+    by_source: dict[str, set[str]] = {}
+    for action in actions:
+        if action.person_id:
+            by_source.setdefault(action.source_type, set()).add(action.person_id)
+    for source_type, person_ids in by_source.items():
+        _log_children(request, source_type, person_ids)
+
+
 # -- raise an action from any source -----------------------------------------------------------
 
 
@@ -267,14 +284,21 @@ def raise_action(request: HttpRequest) -> HttpResponse:
         else None
     )
     person_id = source.person_id or request.GET.get("person_id", "").strip()[:48]
+    if person_id and not source.person_id and not may_see_child(request.user, person_id):
+        return _raise_refused(request, f"{CHILD_NOT_IN_SCOPE}.")
+    if person_id:
+        _log_children(request, source_type, {person_id})
     theme_keys = vocabulary.parse_tags(request.GET.get("theme", ""))
     if not theme_keys and source_type == SourceType.INDICATOR:
         theme_keys = [t.key for t in vocabulary.themes_for_indicator(source_id)]
 
-    owners = selectors.owner_choices([fixed_team] if fixed_team else list(teams))
+    owners = selectors.owners_for_child(
+        person_id, teams=[fixed_team] if fixed_team else list(teams)
+    )
     form = RaiseActionForm(
         request.POST or None,
-        owners=owners,
+        owners=owners.people,
+        allocated=owners.allocated,
         teams=None if fixed_team else teams,
         initial={
             "priority": "medium",
@@ -286,7 +310,11 @@ def raise_action(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         team = fixed_team or data.get("team")
-        if team is not None and not selectors.may_see_team(data["owner"], team):
+        if (
+            team is not None
+            and not owners.by_child
+            and not selectors.may_see_team(data["owner"], team)
+        ):
             form.add_error(
                 "owner",
                 f"{data['owner'].full_name} cannot see {team.name}'s work: choose someone who can",
@@ -468,7 +496,8 @@ def board(request: HttpRequest) -> HttpResponse:
             status=form.cleaned_data["status"],
         )
     today = timezone.localdate()
-    rows = selectors.board(request.user, filters, today)
+    refused = form.is_bound and not form.is_valid()  # a bad filter shows no board, not all of it
+    rows = [] if refused else selectors.board(request.user, filters, today)
     return render(
         request,
         "actions/board.html",
@@ -478,5 +507,5 @@ def board(request: HttpRequest) -> HttpResponse:
             "listed": [row for row in rows if row.actions],
             "today": today,
         },
-        status=200,
+        status=400 if refused else 200,
     )

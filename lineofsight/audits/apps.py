@@ -5,3 +5,17 @@ class AuditsConfig(AppConfig):
     name = "lineofsight.audits"
     label = "audits"
     verbose_name = "Case-file audits"
+
+    def ready(self) -> None:
+        # Safeguarding concerns can be raised from an audit (lineofsight/concerns/sources.py).
+        from lineofsight.concerns import sources
+
+        from .concern_source import SOURCE_TYPE, resolve_audit
+
+        sources.register(SOURCE_TYPE, "Case-file audit", resolve_audit)
+        # What needs the user's attention from audits and actions, on the home page.
+        from lineofsight.web import panels
+
+        from .selectors import home_panels
+
+        panels.register(home_panels)

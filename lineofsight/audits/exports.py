@@ -1,8 +1,10 @@
 """The programme report as files: CSV (the grade tables), XLSX (every table, one sheet each)
 and DOCX (a summary a council can edit before it goes to a board).
 
-Exports hold counts and shares only, with the same suppression as the page: no child's person
-id leaves in them.
+Exports hold counts and shares only, with the same suppression as the page (the one rule in
+`lineofsight.web.figures`): no child's person id leaves in them. In CSV and XLSX a figure that
+can be shown is a number (a numeric cell in Excel, not text); a count of 1 to 4 is the text
+"fewer than 5" and a withheld share "suppressed: fewer than 5".
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from lineofsight.web import figures
 from lineofsight.web.spreadsheet import safe_cell
 
 from .grades import Cohort
-from .reports import GradeRow, ProgrammeReport
+from .reports import GradeRow, ProgrammeReport, share_of
 
 _safe = safe_cell
 
@@ -38,15 +41,16 @@ def _grade_table(report: ProgrammeReport) -> tuple[list[str], list[list[object]]
 
     def add(breakdown: str, row: GradeRow) -> None:
         ci = row.interval
+        withheld = figures.SUPPRESSED if row.n else ""
         rows.append(
             [
                 breakdown,
                 row.label,
-                row.n_text,
-                *[c.text for c in row.cells],
-                "" if row.share is None else round(row.share, 4),
-                "" if ci is None else round(ci[0], 4),
-                "" if ci is None else round(ci[1], 4),
+                row.n_cell,
+                *[c.cell for c in row.cells],
+                withheld if row.share is None else round(row.share, 4),
+                withheld if ci is None else round(ci[0], 4),
+                withheld if ci is None else round(ci[1], 4),
             ]
         )
 
@@ -58,6 +62,14 @@ def _grade_table(report: ProgrammeReport) -> tuple[list[str], list[list[object]]
     for row in report.by_month:
         add("month", row)
     return header, rows
+
+
+def _share_cell(numerator: int, denominator: int) -> float | str | None:
+    """A share for a spreadsheet: a number, the withheld text, or empty when nothing to divide."""
+    if not denominator:
+        return None
+    share = share_of(numerator, denominator)
+    return figures.SUPPRESSED if share is None else round(share, 4)
 
 
 def report_csv(report: ProgrammeReport) -> str:
@@ -97,13 +109,9 @@ def report_xlsx(report: ProgrammeReport) -> bytes:
             ["Sample seed", p.seed if p.seed is not None else "not drawn"],
             ["Snapshot as at", f"{p.snapshot.as_at:%d/%m/%Y}" if p.snapshot else ""],
             ["Snapshot content hash", p.snapshot_content_hash],
-            ["Audits in the programme", report.total],
-            ["Submitted", report.submitted],
-            ["In progress", report.in_progress],
-            ["Not started", report.not_started],
-            ["Overdue", report.overdue],
+            *[[label, cell] for label, cell in report.progress_cells],
             ["Report produced", f"{timezone.localtime(report.generated_at):%d/%m/%Y %H:%M}"],
-            ["Small numbers", "Counts from 1 to 4 are shown as 'fewer than 5'."],
+            ["Small numbers", figures.SUPPRESSION_NOTE],
         ],
     )
     header, rows = _grade_table(report)
@@ -114,12 +122,12 @@ def report_xlsx(report: ProgrammeReport) -> bytes:
         ["month", "audits", "good_or_better_share", "part_of_a_shift"],
         [
             [
-                p.label,
-                "fewer than 5" if p.share is None and p.n else p.n,
-                "" if p.share is None else round(p.share, 4),
-                "yes" if p.in_shift else "",
+                pt.label,
+                pt.n_cell,
+                _share_cell(pt.good, pt.n),
+                "yes" if pt.in_shift else "",
             ]
-            for p in report.run_chart.points
+            for pt in report.run_chart.points
         ],
     )
     _sheet(
@@ -127,7 +135,14 @@ def report_xlsx(report: ProgrammeReport) -> bytes:
         "Themes",
         ["question", "section", "answered", "answered_no", "share_no", "ci95"],
         [
-            [t.question, t.section, t.answered, t.concerns_text, t.share_text, t.interval_text]
+            [
+                t.question,
+                t.section,
+                t.answered_cell,
+                t.concerns_cell,
+                _share_cell(t.concerns, t.answered),
+                t.interval_text,
+            ]
             for t in report.themes
         ],
     )
@@ -135,63 +150,49 @@ def report_xlsx(report: ProgrammeReport) -> bytes:
         wb,
         "Impact",
         ["judgement of impact on the child", "audits"],
-        [[label, cell.text] for label, cell in report.impact],
+        [[label, cell.cell] for label, cell in report.impact],
     )
     _sheet(
         wb,
         "Actions",
         ["team", "open", "overdue", "done"],
-        [[a.team, a.open, a.overdue, a.done] for a in report.actions],
+        [[a.team, *a.cells] for a in report.actions],
     )
     ag = report.agreement
     _sheet(
         wb,
         "Agreement",
-        ["group", "name", "pairs", "exact_agreement", f"kappa_{ag.weights}", "higher", "lower"],
         [
-            [
-                "all",
-                ag.overall.label,
-                ag.overall.result.n,
-                ag.overall.exact_text,
-                ag.overall.kappa_text,
-                ag.overall.result.higher,
-                ag.overall.result.lower,
-            ],
-            *[
-                [
-                    "auditor",
-                    r.label,
-                    r.result.n,
-                    r.exact_text,
-                    r.kappa_text,
-                    r.result.higher,
-                    r.result.lower,
-                ]
-                for r in ag.by_auditor
-            ],
-            *[
-                [
-                    "team",
-                    r.label,
-                    r.result.n,
-                    r.exact_text,
-                    r.kappa_text,
-                    r.result.higher,
-                    r.result.lower,
-                ]
-                for r in ag.by_team
-            ],
+            "group",
+            "name",
+            "pairs",
+            "higher",
+            "same",
+            "lower",
+            "exact_agreement",
+            f"kappa_{ag.weights}",
         ],
+        [
+            [group, r.label, *r.cells(), r.exact_cell, r.kappa_cell]
+            for group, rows in (
+                ("all", [ag.overall]),
+                ("auditor", ag.by_auditor),
+                ("team", ag.by_team),
+            )
+            for r in rows
+        ],
+    )
+    _sheet(
+        wb,
+        "Agreement table",
+        ["auditor's grade", *[f"moderator: {label}" for label in report.grade_labels]],
+        [[label, *row] for label, row in zip(report.grade_labels, ag.table_cells, strict=True)],
     )
     _sheet(
         wb,
         "Auditor tendency",
         ["auditor", "quarter", "pairs", "higher", "same", "lower", "mean_difference"],
-        [
-            [t.auditor, t.period, t.n, t.higher, t.same, t.lower, round(t.mean_difference, 2)]
-            for t in ag.tendency
-        ],
+        [[t.auditor, t.period, *t.cells, t.mean_difference_cell] for t in ag.tendency],
     )
     out = io.BytesIO()
     wb.save(out)
@@ -227,11 +228,7 @@ def report_docx(report: ProgrammeReport) -> bytes:
         f"using {p.tool_version}. Produced {timezone.localtime(report.generated_at):%d/%m/%Y}."
     )
     doc.add_heading("Progress", level=1)
-    doc.add_paragraph(
-        f"{report.total} files in the programme: {report.submitted} audits submitted, "
-        f"{report.in_progress} in progress, {report.not_started} not started; "
-        f"{report.overdue} overdue."
-    )
+    doc.add_paragraph("; ".join(f"{label}: {text}" for label, text in report.progress_text) + ".")
     doc.add_heading("How the sample was drawn", level=1)
     if p.drawn_at:
         cohorts = ", ".join(Cohort(c).label for c in p.cohorts)
@@ -247,8 +244,8 @@ def report_docx(report: ProgrammeReport) -> bytes:
     header = ["Group", "Audits", *report.grade_labels, "Good or better", "95% interval"]
     doc.add_heading("Grades", level=1)
     doc.add_paragraph(
-        "Final grades (after moderation where it took place). Counts from 1 to 4 are shown as "
-        "'fewer than 5'; shares are given with Wilson 95% confidence intervals."
+        "Final grades (after moderation where it took place). Shares are given with Wilson 95% "
+        f"confidence intervals. {figures.SUPPRESSION_NOTE}"
     )
     _docx_table(doc, header, _grade_rows([report.overall]))
     doc.add_heading("By team", level=2)
@@ -259,14 +256,7 @@ def report_docx(report: ProgrammeReport) -> bytes:
     _docx_table(
         doc,
         ["Month", "Audits", "Good or better"],
-        [
-            [
-                pt.label,
-                "fewer than 5" if pt.share is None and pt.n else pt.n,
-                "–" if pt.share is None else f"{pt.share:.0%}",
-            ]
-            for pt in report.run_chart.points
-        ],
+        [[pt.label, pt.n_text, pt.share_text] for pt in report.run_chart.points],
     )
     if report.run_chart.median is not None:
         doc.add_paragraph(
@@ -285,7 +275,7 @@ def report_docx(report: ProgrammeReport) -> bytes:
         doc,
         ["Question", "Section", "Answered", "No", "Share", "95% interval"],
         [
-            [t.question, t.section, t.answered, t.concerns_text, t.share_text, t.interval_text]
+            [t.question, t.section, t.answered_text, t.concerns_text, t.share_text, t.interval_text]
             for t in report.themes
         ],
     )
@@ -293,19 +283,19 @@ def report_docx(report: ProgrammeReport) -> bytes:
     _docx_table(
         doc,
         ["Team", "Open", "Overdue", "Done"],
-        [[a.team, a.open, a.overdue, a.done] for a in report.actions],
+        [[a.team, *a.texts] for a in report.actions],
     )
     ag = report.agreement
     doc.add_heading("Moderation", level=1)
     doc.add_paragraph(
-        f"{ag.overall.result.n} audits moderated blind. Exact agreement {ag.overall.exact_text}; "
-        f"weighted kappa ({ag.weights} weights) {ag.overall.kappa_text}. Figures for fewer than "
-        "5 moderated audits are not reported."
+        f"Audits moderated blind: {ag.overall.n_text}. Exact agreement {ag.overall.exact_text}; "
+        f"weighted kappa ({ag.weights} weights) {ag.overall.kappa_text}. A share or kappa worked "
+        "out from 1 to 4 moderated audits is not reported."
     )
     _docx_table(
         doc,
         ["Team", "Moderated", "Exact agreement", "Weighted kappa"],
-        [[r.label, r.result.n, r.exact_text, r.kappa_text] for r in ag.by_team],
+        [[r.label, r.n_text, r.exact_text, r.kappa_text] for r in ag.by_team],
     )
     out = io.BytesIO()
     doc.save(out)

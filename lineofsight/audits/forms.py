@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from lineofsight.accounts.models import Role, Team, User
 from lineofsight.actions.forms import date_field
+from lineofsight.web.fields import FilterMessagesMixin, TextField
 
 from .grades import GRADES_BEST_FIRST, Cohort, Impact
 from .models import Agreement, AuditToolVersion, SampleMode, ToolQuestion, ToolSection
@@ -34,7 +35,7 @@ def _grade_field(label: str, required: bool = False, message: str = "") -> forms
 
 
 def _text(label: str, required: bool = False, message: str = "", **kwargs) -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=label,
         required=required,
         widget=forms.Textarea,
@@ -55,7 +56,7 @@ class TeamsField(forms.ModelMultipleChoiceField):
 
 
 class ProgrammeForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         label="Name of the programme",
         max_length=200,
         help_text="For example, Quarterly case-file audit, April to June 2026",
@@ -109,16 +110,14 @@ class ProgrammeForm(forms.Form):
         initial=12,
         help_text="0 to include them.",
     )
-    excluded_person_ids = forms.CharField(
+    excluded_person_ids = TextField(
         label="Other children to leave out (person IDs)",
         required=False,
         widget=forms.Textarea,
         help_text="One per line, or separated by commas. For example, children in a current "
         "practice review.",
     )
-    exclusion_reason = forms.CharField(
-        label="Why they are left out", required=False, max_length=300
-    )
+    exclusion_reason = TextField(label="Why they are left out", required=False, max_length=300)
     auditor_roles = forms.MultipleChoiceField(
         label="Who audits",
         choices=AUDITOR_ROLE_CHOICES,
@@ -180,7 +179,7 @@ class SampleForm(forms.Form):
 
 
 class AddFileForm(forms.Form):
-    person_id = forms.CharField(
+    person_id = TextField(
         label="Child's person ID",
         max_length=48,
         error_messages={"required": "Enter the child's person ID"},
@@ -233,7 +232,7 @@ class AuditForm(forms.Form):
     """The whole audit on one page. Nothing is pre-filled: every answer and grade starts empty
     (a new version after a change starts from what was submitted before)."""
 
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = TextField(widget=forms.HiddenInput)
 
     def __init__(self, *args, tool: AuditToolVersion, structure: list[ToolSection], **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,27 +344,6 @@ class RespondForm(forms.Form):
     will_do = _text("What you will do", max_length=5000)
 
 
-class ConcernForm(forms.Form):
-    description = _text(
-        "What is the concern?",
-        required=True,
-        message="Describe the safeguarding concern",
-        help_text="Say what you found, where in the record, and why the child may be at "
-        "immediate risk.",
-        max_length=5000,
-    )
-
-
-class ConcernResponseForm(forms.Form):
-    response = _text(
-        "What has been done",
-        required=True,
-        message="Say what has been done in response to the concern",
-        help_text="The decision made, the action taken to keep the child safe, and by whom.",
-        max_length=5000,
-    )
-
-
 class ModerationRateForm(forms.Form):
     rate = forms.IntegerField(
         label="Moderation rate (percent of submitted audits)",
@@ -414,7 +392,7 @@ class ModerationAgreeForm(forms.Form):
     )
 
 
-class AgreementFilterForm(forms.Form):
+class AgreementFilterForm(FilterMessagesMixin, forms.Form):
     weights = forms.ChoiceField(
         label="Kappa weights",
         choices=[("linear", "Linear (default)"), ("quadratic", "Quadratic")],

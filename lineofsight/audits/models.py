@@ -396,7 +396,9 @@ class PractitionerResponse(models.Model):
 
 
 class SafeguardingConcern(models.Model):
-    """An immediate safeguarding concern found during an audit: escalated at once, answered."""
+    """Superseded: safeguarding concerns now live in lineofsight/concerns (from any source). The
+    rows here were copied there by concerns migration 0002; nothing reads or writes this model
+    any more, and a later audits migration can drop it."""
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="concerns")
     raised_by = models.ForeignKey(

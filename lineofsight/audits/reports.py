@@ -1,9 +1,12 @@
 """The programme report and the agreement report: figures computed once, shown many ways
 (HTML, CSV, XLSX, DOCX). Reads only; scoped by the caller through `selectors.report_audits`.
 
-Counts from 1 to 4 are suppressed wherever a table is by team, cohort or month ("fewer than
-5"), with one more cell hidden when a single hidden cell could be worked out from the total;
-shares and confidence intervals are not shown for groups of fewer than 5 audits.
+Every figure goes through the one small-number rule (`lineofsight.web.figures`): a count of 1
+to 4 reads "fewer than 5" (in a grade table one more cell is hidden when a single hidden cell
+could be worked out from the total); a share, its confidence interval, an agreement or an
+average is withheld when the number above or below the line is 1 to 4. Each figure has a `..._text`
+for pages and documents and a `..._cell` for spreadsheets (a number where it can be shown, so
+Excel stores numbers, not text).
 """
 
 from __future__ import annotations
@@ -18,12 +21,35 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from lineofsight.actions.models import OPEN_STATUSES, ImprovementAction, SourceType
+from lineofsight.web import figures
 
 from . import statistics
 from .grades import GOOD_OR_BETTER, GRADES_BEST_FIRST, Cohort, Grade, Impact
 from .models import Answer, Audit, AuditProgramme, AuditStatus, Moderation, ToolQuestion
 
 # -- grade distributions -----------------------------------------------------------------------
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def share_of(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator, or None when there is nothing to divide or it is withheld."""
+    if not denominator or figures.share_withheld(numerator, denominator):
+        return None
+    return numerator / denominator
+
+
+def _share_text(numerator: int, denominator: int) -> str:
+    return figures.share_text(numerator, denominator, decimals=0)
+
+
+def _interval_text(numerator: int, denominator: int) -> str:
+    if share_of(numerator, denominator) is None:
+        return "–"
+    ci = statistics.wilson_interval(numerator, denominator)
+    return "–" if ci is None else f"{ci[0]:.0%} to {ci[1]:.0%}"
 
 
 @dataclass(frozen=True)
@@ -33,7 +59,12 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return statistics.SUPPRESSED if self.hidden else str(self.count)
+        return figures.FEWER_THAN_5 if self.hidden else figures.count_text(self.count)
+
+    @property
+    def cell(self) -> int | str:
+        """For a spreadsheet: the number, or the text when it is hidden."""
+        return figures.FEWER_THAN_5 if self.hidden else figures.count_cell(self.count)
 
 
 @dataclass(frozen=True)
@@ -49,24 +80,29 @@ class GradeRow:
 
     @property
     def n_text(self) -> str:
-        return statistics.shown(self.n)
+        return figures.count_text(self.n)
+
+    @property
+    def n_cell(self) -> int | str:
+        return figures.count_cell(self.n)
 
     @property
     def share(self) -> float | None:
-        return None if self.too_small or not self.n else self.good_or_better / self.n
+        return share_of(self.good_or_better, self.n)
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        return None if self.too_small else statistics.wilson_interval(self.good_or_better, self.n)
+        if self.share is None:
+            return None
+        return statistics.wilson_interval(self.good_or_better, self.n)
 
     @property
     def share_text(self) -> str:
-        return "–" if self.share is None else f"{self.share:.0%}"
+        return _share_text(self.good_or_better, self.n)
 
     @property
     def interval_text(self) -> str:
-        ci = self.interval
-        return "–" if ci is None else f"{ci[0]:.0%} to {ci[1]:.0%}"
+        return _interval_text(self.good_or_better, self.n)
 
 
 def grade_row(label: str, grades: Iterable[int]) -> GradeRow:
@@ -101,12 +137,25 @@ def _grouped(rows: Sequence[tuple[str, int]], order: Sequence[str] | None = None
 class RunPoint:
     month: datetime.date
     n: int
-    share: float | None  # None: fewer than 5 audits that month, not plotted
+    share: float | None  # None: withheld (1 to 4 audits, or 1 to 4 Good or better), not plotted
     in_shift: bool = False
+    good: int = 0
 
     @property
     def label(self) -> str:
         return f"{self.month:%b %Y}"
+
+    @property
+    def n_text(self) -> str:
+        return figures.count_text(self.n)
+
+    @property
+    def n_cell(self) -> int | str:
+        return figures.count_cell(self.n)
+
+    @property
+    def share_text(self) -> str:
+        return _share_text(self.good, self.n)
 
 
 @dataclass(frozen=True)
@@ -163,7 +212,8 @@ def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.
 
 
 def run_chart_data(rows: Sequence[tuple[datetime.date, int]]) -> RunChartData:
-    """Share graded Good or better, month by month, for months with 5 or more audits."""
+    """Share graded Good or better, month by month, where the small-number rule lets it be
+    shown (5 or more audits, and not 1 to 4 of them Good or better)."""
     by_month: dict[datetime.date, list[int]] = defaultdict(list)
     for month, grade in rows:
         by_month[month].append(grade)
@@ -171,16 +221,18 @@ def run_chart_data(rows: Sequence[tuple[datetime.date, int]]) -> RunChartData:
         return RunChartData((), None, False)
     months = _months_between(min(by_month), max(by_month))
     shares: list[float | None] = []
+    goods: list[int] = []
     for m in months:
         grades = by_month.get(m, [])
-        if len(grades) < statistics.SUPPRESS_BELOW:
-            shares.append(None)
-        else:
-            shares.append(sum(1 for g in grades if g in GOOD_OR_BETTER) / len(grades))
+        good = sum(1 for g in grades if g in GOOD_OR_BETTER)
+        goods.append(good)
+        shares.append(
+            None if len(grades) < statistics.SUPPRESS_BELOW else share_of(good, len(grades))
+        )
     chart = statistics.run_chart(shares)
     points = tuple(
-        RunPoint(m, len(by_month.get(m, [])), s, i in chart.shift_points)
-        for i, (m, s) in enumerate(zip(months, shares, strict=True))
+        RunPoint(m, len(by_month.get(m, [])), s, i in chart.shift_points, good)
+        for i, (m, s, good) in enumerate(zip(months, shares, goods, strict=True))
     )
     return RunChartData(points, chart.median, bool(chart.shift_points))
 
@@ -197,24 +249,31 @@ class Theme:
 
     @property
     def share(self) -> float | None:
-        return self.concerns / self.answered if self.answered else None
+        return share_of(self.concerns, self.answered)
+
+    @property
+    def answered_text(self) -> str:
+        return figures.count_text(self.answered)
+
+    @property
+    def answered_cell(self) -> int | str:
+        return figures.count_cell(self.answered)
 
     @property
     def concerns_text(self) -> str:
-        return statistics.shown(self.concerns)
+        return figures.count_text(self.concerns)
+
+    @property
+    def concerns_cell(self) -> int | str:
+        return figures.count_cell(self.concerns)
 
     @property
     def share_text(self) -> str:
-        if self.share is None or self.answered < statistics.SUPPRESS_BELOW:
-            return "–"
-        return f"{self.share:.0%}"
+        return _share_text(self.concerns, self.answered)
 
     @property
     def interval_text(self) -> str:
-        if self.answered < statistics.SUPPRESS_BELOW or statistics.is_suppressed(self.concerns):
-            return "–"
-        ci = statistics.wilson_interval(self.concerns, self.answered)
-        return "–" if ci is None else f"{ci[0]:.0%} to {ci[1]:.0%}"
+        return _interval_text(self.concerns, self.answered)
 
 
 def themes(audits: QuerySet[Audit], programme: AuditProgramme, limit: int = 10) -> list[Theme]:
@@ -244,7 +303,7 @@ def themes(audits: QuerySet[Audit], programme: AuditProgramme, limit: int = 10) 
         for q in answered
         if concerns[q] > 0
     ]
-    found.sort(key=lambda t: (-t.concerns, -(t.share or 0), t.section, t.question))
+    found.sort(key=lambda t: (-t.concerns, -(t.concerns / t.answered), t.section, t.question))
     return found[:limit]
 
 
@@ -257,6 +316,14 @@ class ActionRow:
     open: int
     overdue: int
     done: int
+
+    @property
+    def texts(self) -> tuple[str, str, str]:
+        return tuple(figures.count_text(n) for n in (self.open, self.overdue, self.done))
+
+    @property
+    def cells(self) -> list[int | str]:
+        return [figures.count_cell(n) for n in (self.open, self.overdue, self.done)]
 
 
 def audit_actions(audits: QuerySet[Audit], today: datetime.date) -> list[ActionRow]:
@@ -290,15 +357,50 @@ class AgreementRow:
 
     @property
     def exact_text(self) -> str:
-        if not self.reportable or self.result.exact is None:
+        if not self.result.n:
             return "–"
-        return f"{self.result.exact:.0%}"
+        return _share_text(self.result.same, self.result.n)
+
+    @property
+    def exact_cell(self) -> float | str | None:
+        if not self.result.n:
+            return None
+        share = share_of(self.result.same, self.result.n)
+        return figures.SUPPRESSED if share is None else round(share, 4)
 
     @property
     def kappa_text(self) -> str:
-        if not self.reportable:
+        if not self.result.n:
             return "–"
+        if not self.reportable:
+            return figures.SUPPRESSED
         return "not defined" if self.result.kappa is None else f"{self.result.kappa:.2f}"
+
+    @property
+    def kappa_cell(self) -> float | str | None:
+        if self.reportable and self.result.kappa is not None:
+            return round(self.result.kappa, 4)
+        return self.kappa_text if self.result.n else None
+
+    @property
+    def n_text(self) -> str:
+        return figures.count_text(self.result.n)
+
+    @property
+    def higher_text(self) -> str:
+        return figures.count_text(self.result.higher)
+
+    @property
+    def same_text(self) -> str:
+        return figures.count_text(self.result.same)
+
+    @property
+    def lower_text(self) -> str:
+        return figures.count_text(self.result.lower)
+
+    def cells(self) -> list[int | str]:
+        r = self.result
+        return [figures.count_cell(n) for n in (r.n, r.higher, r.same, r.lower)]
 
 
 @dataclass(frozen=True)
@@ -312,7 +414,29 @@ class TendencyRow:
     mean_difference: float
 
     @property
+    def texts(self) -> tuple[str, str, str, str]:
+        return tuple(figures.count_text(n) for n in (self.n, self.higher, self.same, self.lower))
+
+    @property
+    def cells(self) -> list[int | str]:
+        return [figures.count_cell(n) for n in (self.n, self.higher, self.same, self.lower)]
+
+    @property
+    def mean_difference_text(self) -> str:
+        if figures.is_small(self.n):
+            return figures.SUPPRESSED
+        return f"{self.mean_difference:.2f}"
+
+    @property
+    def mean_difference_cell(self) -> float | str:
+        if figures.is_small(self.n):
+            return figures.SUPPRESSED
+        return round(self.mean_difference, 2)
+
+    @property
     def direction(self) -> str:
+        if figures.is_small(self.n):
+            return "Too few moderated audits to say"
         if self.mean_difference > 0.25:
             return "Grades higher than moderators"
         if self.mean_difference < -0.25:
@@ -328,6 +452,14 @@ class AgreementReport:
     by_team: list[AgreementRow]
     tendency: list[TendencyRow]
     table: list[list[int]]  # auditor grade (rows) x moderator grade (columns), best first
+
+    @property
+    def table_text(self) -> list[list[str]]:
+        return [[figures.count_text(n) for n in row] for row in self.table]
+
+    @property
+    def table_cells(self) -> list[list[int | str]]:
+        return [[figures.count_cell(n) for n in row] for row in self.table]
 
 
 CATEGORIES = [g.value for g in GRADES_BEST_FIRST]
@@ -413,6 +545,24 @@ class ProgrammeReport:
     @property
     def overall_rows(self) -> list[GradeRow]:
         return [self.overall]
+
+    @property
+    def progress(self) -> list[tuple[str, int]]:
+        return [
+            ("Files in the programme", self.total),
+            ("Submitted", self.submitted),
+            ("In progress", self.in_progress),
+            ("Not started", self.not_started),
+            ("Overdue", self.overdue),
+        ]
+
+    @property
+    def progress_text(self) -> list[tuple[str, str]]:
+        return [(label, figures.count_text(n)) for label, n in self.progress]
+
+    @property
+    def progress_cells(self) -> list[tuple[str, int | str]]:
+        return [(label, figures.count_cell(n)) for label, n in self.progress]
 
 
 def programme_report(

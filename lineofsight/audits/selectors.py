@@ -4,11 +4,13 @@ Who sees an audit:
 - its auditor, and its moderator;
 - the practitioner who holds the case (by professional id), once it has been submitted;
 - team and service managers, for files in their teams;
-- whoever was sent a safeguarding concern raised on it;
 - the quality assurance lead: every audit.
 Anyone else gets 404. Only the auditor and the quality assurance lead see a draft's content;
 others see the latest submitted version. A moderator who has not yet graded never sees the
-auditor's grades, on any page.
+auditor's grades or answers, on any page, list, report or export, nor are they counted in the
+figures that moderator sees: the one rule is `answers_hidden_from` (used by `grades_hidden_for`,
+`version_content_for`, `audits_counted_for` and, outside this app, by themes and the indicators'
+list of children behind the audit figures).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from django.utils import timezone
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Role, User
 from lineofsight.actions import selectors as action_selectors
+from lineofsight.web.panels import Panel, PanelItem
 
 from .grades import grade_label
 from .models import (
@@ -36,7 +39,6 @@ from .models import (
     Moderation,
     ModerationStatus,
     PractitionerResponse,
-    SafeguardingConcern,
     SectionGrade,
     ToolQuestion,
     ToolSection,
@@ -93,6 +95,24 @@ def programmes_for(user: User) -> QuerySet[AuditProgramme]:
     )
 
 
+def programme_rows_for(user: User) -> QuerySet[AuditProgramme]:
+    """Programmes with how many files, submitted and overdue audits each has, counting only
+    the audits in this user's scope (their teams' for team and service managers)."""
+    scope = Q()
+    if not (sees_all(user) or policy.scope_for(user) is policy.Scope.EVERYTHING):
+        scope = Q(audits__team__in=policy.visible_teams(user))
+    return programmes_for(user).annotate(
+        files=Count("audits", filter=scope),
+        submitted=Count("audits", filter=scope & Q(audits__status=AuditStatus.SUBMITTED)),
+        overdue=Count(
+            "audits",
+            filter=scope
+            & Q(audits__due_date__lt=timezone.localdate())
+            & ~Q(audits__status=AuditStatus.SUBMITTED),
+        ),
+    )
+
+
 def get_programme_for_user(user: User, pk: int) -> AuditProgramme:
     try:
         return programmes_for(user).get(pk=pk)
@@ -101,11 +121,44 @@ def get_programme_for_user(user: User, pk: int) -> AuditProgramme:
 
 
 def report_audits(user: User, programme: AuditProgramme) -> QuerySet[Audit]:
-    """The audits a programme report counts for this user: all, or their teams' only."""
-    audits = Audit.objects.filter(programme=programme)
-    if sees_all(user) or policy.scope_for(user) is policy.Scope.EVERYTHING:
-        return audits
-    return audits.filter(team__in=policy.visible_teams(user))
+    """The audits a programme report counts for this user: all, or their teams' only, never
+    those whose grades are hidden from them (see `answers_hidden_from`)."""
+    return audits_counted_for(user).filter(programme=programme)
+
+
+# -- blind moderation: the one rule ------------------------------------------------------------
+
+
+def answers_hidden_from(user: User) -> QuerySet[Audit]:
+    """The audits whose auditor's grades and answers this user may not see yet: those they
+    moderate and have not yet graded themselves. Every page, list, report, export and count
+    that shows or counts an auditor's grades or answers leaves these out (or hides them) for
+    this user; once the moderator submits their own grade, the audit drops out of this set."""
+    if not getattr(user, "is_authenticated", False):
+        return Audit.objects.none()
+    return Audit.objects.filter(
+        moderation__moderator=user, moderation__status=ModerationStatus.AWAITING
+    )
+
+
+def audits_counted_for(user: User) -> QuerySet[Audit]:
+    """The audits whose grades and answers count in the figures this user sees (programme
+    reports and their downloads): every audit for roles that see everything, otherwise
+    the audits of the teams they can see; never the audits hidden from them while they
+    moderate blind."""
+    audits = Audit.objects.all()
+    if not (
+        getattr(user, "is_authenticated", False)
+        and (sees_all(user) or policy.scope_for(user) is policy.Scope.EVERYTHING)
+    ):
+        audits = audits.filter(team__in=policy.visible_teams(user))
+    return audits.exclude(pk__in=answers_hidden_from(user).values("pk"))
+
+
+def audits_with_answers_visible_to(user: User) -> QuerySet[Audit]:
+    """The audits this user may open whose auditor's answers they may also read: for lists
+    that link to audits by what was answered (e.g. a theme's concerning answers)."""
+    return audits_visible_to(user).exclude(pk__in=answers_hidden_from(user).values("pk"))
 
 
 # -- audits ------------------------------------------------------------------------------------
@@ -119,7 +172,7 @@ def audits_visible_to(user: User) -> QuerySet[Audit]:
         return audits.all()
     if policy.scope_for(user) is policy.Scope.CONFIGURATION:
         return audits.none()
-    mine = Q(auditor=user) | Q(moderation__moderator=user) | Q(concerns__notified=user)
+    mine = Q(auditor=user) | Q(moderation__moderator=user)
     if user.professional_id:
         mine |= Q(worker_id=user.professional_id, first_submitted_at__isnull=False)
     if _is_manager(user):
@@ -141,11 +194,19 @@ def is_auditor(user: User, audit: Audit) -> bool:
 
 
 def can_edit(user: User, audit: Audit) -> bool:
-    return audit.status != AuditStatus.SUBMITTED and (is_auditor(user, audit) or sees_all(user))
+    return (
+        audit.status != AuditStatus.SUBMITTED
+        and (is_auditor(user, audit) or sees_all(user))
+        and not grades_hidden_for(user, audit)
+    )
 
 
 def can_reopen(user: User, audit: Audit) -> bool:
-    return audit.status == AuditStatus.SUBMITTED and (is_auditor(user, audit) or sees_all(user))
+    return (
+        audit.status == AuditStatus.SUBMITTED
+        and (is_auditor(user, audit) or sees_all(user))
+        and not grades_hidden_for(user, audit)
+    )
 
 
 def _moderation(audit: Audit) -> Moderation | None:
@@ -173,9 +234,9 @@ def can_add_action(user: User, audit: Audit) -> bool:
 
 
 def grades_hidden_for(user: User, audit: Audit) -> bool:
-    """True while this user is the audit's moderator and has not submitted their own grade."""
-    moderation = _moderation(audit)
-    return moderation is not None and moderation.moderator_id == user.pk and moderation.is_blind
+    """True while this user is the audit's moderator and has not submitted their own grade:
+    the auditor's grades, answers, evidence and reasons are hidden from them on every page."""
+    return answers_hidden_from(user).filter(pk=audit.pk).exists()
 
 
 def shown_version(user: User, audit: Audit) -> AuditVersion | None:
@@ -234,6 +295,17 @@ def version_content(version: AuditVersion) -> list[SectionRow]:
     return rows
 
 
+def version_content_for(user: User, version: AuditVersion) -> list[SectionRow]:
+    """`version_content` as this user may see it: the questions only, without the auditor's
+    answers, evidence or grades, while the auditor's work is hidden from them."""
+    rows = version_content(version)
+    if grades_hidden_for(user, version.audit):
+        for row in rows:
+            row.grade = None
+            row.questions = [QuestionRow(q.question, None) for q in row.questions]
+    return rows
+
+
 def practitioner_response(audit: Audit) -> PractitionerResponse | None:
     return PractitionerResponse.objects.filter(audit=audit).select_related("practitioner").first()
 
@@ -246,27 +318,6 @@ def can_respond(user: User, audit: Audit) -> bool:
     if response is not None:
         return response.practitioner_id == user.pk
     return bool(user.professional_id) and user.professional_id == audit.worker_id
-
-
-def concerns_for(audit: Audit) -> QuerySet[SafeguardingConcern]:
-    return audit.concerns.select_related("raised_by", "responded_by").prefetch_related("notified")
-
-
-def get_concern_for_user(user: User, pk: int) -> SafeguardingConcern:
-    concern = (
-        SafeguardingConcern.objects.select_related("audit", "raised_by", "responded_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if concern is None:
-        raise Http404("No such concern")
-    if not audits_visible_to(user).filter(pk=concern.audit_id).exists():
-        raise Http404("No such concern")
-    return concern
-
-
-def can_respond_to_concern(user: User, concern: SafeguardingConcern) -> bool:
-    return concern.is_open and (sees_all(user) or concern.notified.filter(pk=user.pk).exists())
 
 
 # -- moderation --------------------------------------------------------------------------------
@@ -345,25 +396,6 @@ def audit_work(user: User, area_limit: int = 200) -> AuditWork:
 # -- the home page -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PanelItem:
-    text: str
-    url: str
-    detail: str = ""
-    tag: str = ""
-    tag_class: str = ""
-
-
-@dataclass(frozen=True)
-class HomePanel:
-    key: str
-    title: str
-    items: tuple[PanelItem, ...]
-    more_url: str = ""
-    more_text: str = ""
-    summary: str = ""
-
-
 PANEL_ITEMS = 5
 
 
@@ -375,38 +407,15 @@ def _due(day: datetime.date | None, today: datetime.date) -> tuple[str, str, str
     return f"Due {day:%d/%m/%Y}", "", ""
 
 
-def home_panels(user: User) -> list[HomePanel]:
+def home_panels(user: User) -> list[Panel]:
     """What needs this user's attention from audits and actions, for the home page. Empty
     panels are left out, so the list is empty for someone with nothing to do."""
     if not user.is_authenticated or policy.scope_for(user) is policy.Scope.CONFIGURATION:
         return []
     today = timezone.localdate()
-    now = timezone.now()
-    panels: list[HomePanel] = []
+    panels: list[Panel] = []
 
-    concerns = list(
-        SafeguardingConcern.objects.filter(notified=user, responded_at__isnull=True)
-        .select_related("audit")
-        .order_by("respond_by")[: PANEL_ITEMS + 1]
-    )
-    if concerns:
-        panels.append(
-            HomePanel(
-                key="concerns",
-                title="Safeguarding concerns for your response",
-                items=tuple(
-                    PanelItem(
-                        text=f"Child {c.audit.person_id}",
-                        url=reverse("audits:concern_detail", kwargs={"pk": c.pk}),
-                        detail=f"Respond by {timezone.localtime(c.respond_by):%H:%M on %d/%m/%Y}",
-                        tag="Overdue" if c.respond_by < now else "Immediate",
-                        tag_class="govuk-tag--red",
-                    )
-                    for c in concerns[:PANEL_ITEMS]
-                ),
-            )
-        )
-
+    # Safeguarding concerns have their own panel (lineofsight/concerns, web.panels).
     to_do = list(
         Audit.objects.filter(auditor=user)
         .exclude(status=AuditStatus.SUBMITTED)
@@ -431,7 +440,7 @@ def home_panels(user: User) -> list[HomePanel]:
                 )
             )
         panels.append(
-            HomePanel(
+            Panel(
                 key="audits",
                 title="Audits allocated to you",
                 items=tuple(items),
@@ -449,7 +458,7 @@ def home_panels(user: User) -> list[HomePanel]:
     )
     if moderations:
         panels.append(
-            HomePanel(
+            Panel(
                 key="moderation",
                 title="Audits to moderate",
                 items=tuple(
@@ -472,7 +481,7 @@ def home_panels(user: User) -> list[HomePanel]:
     )
     if responses:
         panels.append(
-            HomePanel(
+            Panel(
                 key="responses",
                 title="Audits of your cases: your view is invited",
                 items=tuple(
@@ -495,7 +504,7 @@ def home_panels(user: User) -> list[HomePanel]:
         count = overdue_audits.count()
         if count:
             panels.append(
-                HomePanel(
+                Panel(
                     key="overdue_audits",
                     title="Overdue audits" + ("" if sees_all(user) else " in your area"),
                     items=(),
@@ -521,7 +530,7 @@ def home_panels(user: User) -> list[HomePanel]:
                 )
             )
         panels.append(
-            HomePanel(
+            Panel(
                 key="actions",
                 title="Your improvement actions",
                 items=tuple(items),
@@ -535,9 +544,8 @@ def home_panels(user: User) -> list[HomePanel]:
 
 def auditor_choices(audit: Audit) -> QuerySet[User]:
     """People the QA lead could give this audit to (eligibility is checked on saving)."""
-    return User.objects.filter(is_active=True, role__in=audit.programme.auditor_roles).exclude(
-        role=Role.ADMINISTRATOR
-    )
+    people = User.objects.filter(is_active=True, role__in=audit.programme.auditor_roles)
+    return policy.with_approved_roles(people).exclude(role=Role.ADMINISTRATOR)
 
 
 def grade_text(value: int | None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from lineofsight.accounts import policy
@@ -43,7 +43,6 @@ from .models import (
     ModerationStatus,
     PractitionerResponse,
     ProgrammeStatus,
-    SafeguardingConcern,
     SampleMode,
     SectionGrade,
     Selection,
@@ -319,7 +318,7 @@ def _sample_rule(programme: AuditProgramme, team_ids: set[str] | None) -> sampli
 def _workers(roles: list[str], loads: Counter) -> list[sampling.Worker]:
     """Everyone in the pool, with the teams whose files they may not take."""
     users = (
-        User.objects.filter(is_active=True, role__in=roles)
+        policy.with_approved_roles(User.objects.filter(is_active=True, role__in=roles))
         .exclude(role=Role.ADMINISTRATOR)
         .prefetch_related("memberships")
         .order_by("pk")
@@ -925,69 +924,7 @@ def practitioner_respond(
     return response
 
 
-# -- safeguarding ------------------------------------------------------------------------------
-
-
-def concern_recipients(audit: Audit) -> list[User]:
-    """The file's team managers and its service's managers; QA leads if there are none."""
-    people: list[User] = []
-    if audit.team_id is not None:
-        people = list(
-            User.objects.filter(
-                Q(is_active=True)
-                & (
-                    Q(role=Role.TEAM_MANAGER, memberships__team_id=audit.team_id)
-                    | Q(role=Role.SERVICE_MANAGER, service_id=audit.team.service_id)
-                )
-            )
-            .distinct()
-            .order_by("pk")
-        )
-    if not people:
-        people = list(User.objects.filter(is_active=True, role=Role.QA_LEAD).order_by("pk"))
-    return people
-
-
-@transaction.atomic
-def concern_raise(*, actor: User, audit: Audit, description: str) -> SafeguardingConcern:
-    if not description.strip():
-        raise AuditError("Describe the safeguarding concern.")
-    now = timezone.now()
-    concern = SafeguardingConcern.objects.create(
-        audit=audit,
-        raised_by=actor,
-        raised_at=now,
-        description=description.strip(),
-        respond_by=now + datetime.timedelta(hours=audit.programme.safeguarding_response_hours),
-    )
-    recipients = concern_recipients(audit)
-    concern.notified.set(recipients)
-    record_change(
-        actor=actor,
-        action="audit_concern_raise",
-        obj=concern,
-        before={"description": None, "notified": None},
-        after={"description": concern.description, "notified": [u.full_name for u in recipients]},
-    )
-    return concern
-
-
-@transaction.atomic
-def concern_respond(
-    *, actor: User, concern: SafeguardingConcern, response: str
-) -> SafeguardingConcern:
-    if not response.strip():
-        raise AuditError("Say what has been done in response to the concern.")
-    locked = SafeguardingConcern.objects.select_for_update().get(pk=concern.pk)
-    if locked.responded_at is not None:
-        raise AuditError(f"{locked.responded_by.full_name} has already responded to this concern.")
-    before = capture(locked, ("response", "responded_at"))
-    locked.response = response.strip()
-    locked.responded_by = actor
-    locked.responded_at = timezone.now()
-    locked.save(update_fields=["response", "responded_by", "responded_at"])
-    record_change(actor=actor, action="audit_concern_respond", obj=locked, before=before)
-    return locked
+# Safeguarding concerns are raised and answered in lineofsight/concerns (concern_source.py).
 
 
 # -- actions -----------------------------------------------------------------------------------

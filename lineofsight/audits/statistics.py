@@ -16,9 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
+from lineofsight.web import figures
+
 Z_95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
-SUPPRESS_BELOW = 5
-SUPPRESSED = "fewer than 5"
+# The one small-number rule lives in lineofsight.web.figures; these names are kept for callers.
+SUPPRESS_BELOW = figures.SMALL_MAX + 1
+SUPPRESSED = figures.FEWER_THAN_5
 
 
 # -- agreement ---------------------------------------------------------------------------------
@@ -128,11 +131,11 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
 
 def is_suppressed(count: int) -> bool:
     """Counts from 1 to 4 are not shown: small enough to identify a child or a worker."""
-    return 0 < count < SUPPRESS_BELOW
+    return figures.is_small(count)
 
 
 def shown(count: int) -> str:
-    return SUPPRESSED if is_suppressed(count) else str(count)
+    return figures.count_text(count)
 
 
 def suppress_row(counts: Sequence[int]) -> list[bool]:

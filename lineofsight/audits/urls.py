@@ -40,8 +40,6 @@ urlpatterns = [
     path("audits/<int:pk>/reopen/", views.audit_reopen, name="audit_reopen"),
     path("audits/<int:pk>/respond/", views.audit_respond, name="audit_respond"),
     path("audits/<int:pk>/actions/new/", views.audit_action_add, name="audit_action_add"),
-    path("audits/<int:pk>/concern/", views.concern_raise, name="concern_raise"),
     path("audits/<int:pk>/reassign/", views.audit_reassign, name="audit_reassign"),
-    path("audits/concerns/<int:pk>/", views.concern_detail, name="concern_detail"),
     path("audits/moderation/<int:pk>/", views.moderation_detail, name="moderation_detail"),
 ]

@@ -3,28 +3,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import AccessPurpose, Role, User
-from lineofsight.accounts.services import access_log_record
+from lineofsight.accounts.models import AccessPurpose, Role
+from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.actions import selectors as action_selectors
 from lineofsight.actions.forms import ActionForm
 from lineofsight.actions.models import SourceType
 from lineofsight.casework import store
+from lineofsight.concerns import selectors as concern_selectors
 from lineofsight.history.services import history_for
 
 from . import casefiles, exports, reports, selectors, services
+from .concern_source import SOURCE_TYPE as CONCERN_SOURCE
 from .forms import (
     AddFileForm,
     AgreementFilterForm,
     AuditForm,
-    ConcernForm,
-    ConcernResponseForm,
     ModerationAgreeForm,
     ModerationDrawForm,
     ModerationGradeForm,
@@ -50,6 +49,16 @@ def _log_child(request: HttpRequest, audit: Audit) -> None:
     )
 
 
+def _log_children(request: HttpRequest, audits) -> None:
+    """A list naming children (by person ID): each is a view of that child's record."""
+    access_log_record_many(
+        user=request.user,
+        person_ids=(a.person_id for a in audits),
+        purpose=AccessPurpose.AUDIT,
+        path=request.get_full_path(),
+    )
+
+
 def _context_for(audit: Audit) -> casefiles.ChildContext:
     return casefiles.child_context(audit.person_id)
 
@@ -61,6 +70,17 @@ def _context_for(audit: Audit) -> casefiles.ChildContext:
 def my_audits(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     work = selectors.audit_work(request.user)
+    _log_children(
+        request,
+        [
+            *work.to_do,
+            *work.submitted,
+            *(m.audit for m in work.moderations),
+            *(r.audit for r in work.responses),
+            *work.my_cases,
+            *work.area,
+        ],
+    )
     return render(
         request,
         "audits/my_audits.html",
@@ -104,15 +124,7 @@ def _descriptor_list(descriptors: dict) -> list[tuple[str, str]]:
 
 @require_GET
 def programmes(request: HttpRequest) -> HttpResponse:
-    rows = selectors.programmes_for(request.user).annotate(
-        files=Count("audits"),
-        submitted=Count("audits", filter=Q(audits__status=AuditStatus.SUBMITTED)),
-        overdue=Count(
-            "audits",
-            filter=Q(audits__due_date__lt=timezone.localdate())
-            & ~Q(audits__status=AuditStatus.SUBMITTED),
-        ),
-    )
+    rows = selectors.programme_rows_for(request.user)
     return render(
         request,
         "audits/programmes.html",
@@ -170,6 +182,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("id")
     )
     page = Paginator(audits, 100).get_page(request.GET.get("page"))
+    _log_children(request, page.object_list)
     return render(
         request,
         "audits/programme_detail.html",
@@ -278,6 +291,7 @@ def programme_moderation(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AuditError as exc:
             error = str(exc)
     moderations = selectors.programme_moderations(programme)
+    hidden = set(selectors.answers_hidden_from(request.user).values_list("pk", flat=True))
     has_errors = bool(error or rate_form.errors or draw_form.errors)
     return render(
         request,
@@ -289,6 +303,7 @@ def programme_moderation(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "has_errors": has_errors,
             "moderations": moderations,
+            "hidden_audits": hidden,
             "draws": programme.moderation_draws.select_related("drawn_by"),
             "agreement": reports.agreement_report(moderations),
             "grade_labels": [g.label for g in GRADES_BEST_FIRST],
@@ -310,7 +325,14 @@ def programme_report(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.sees_all(request.user)
         or policy.scope_for(request.user) is policy.Scope.EVERYTHING
     )
-    return render(request, "audits/programme_report.html", {"report": report, "scoped": scoped})
+    blind_left_out = (
+        selectors.answers_hidden_from(request.user).filter(programme=report.programme).exists()
+    )
+    return render(
+        request,
+        "audits/programme_report.html",
+        {"report": report, "scoped": scoped, "blind_left_out": blind_left_out},
+    )
 
 
 def _download(content: bytes | str, content_type: str, name: str) -> HttpResponse:
@@ -363,6 +385,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
         request,
         "audits/agreement.html",
         {"form": form, "agreement": report, "grade_labels": [g.label for g in GRADES_BEST_FIRST]},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
@@ -387,15 +410,19 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "audit": audit,
             "version": version,
-            "content": selectors.version_content(version) if version else [],
+            "content": selectors.version_content_for(user, version) if version else [],
             "answer_labels": _answer_labels(audit),
             "hide_grades": hide_grades,
             "versions": selectors.audit_versions(audit),
-            "history": history_for(version)[:30] if version else [],
+            # The change history and what others made of the audit carry its grades and
+            # answers: none of it is shown to a moderator grading blind.
+            "history": history_for(version)[:30] if version and not hide_grades else [],
             "context": _context_for(audit),
-            "response": selectors.practitioner_response(audit),
-            "concerns": selectors.concerns_for(audit),
-            "actions": action_selectors.actions_for_source(user, SourceType.AUDIT, audit.pk),
+            "response": None if hide_grades else selectors.practitioner_response(audit),
+            "concerns": concern_selectors.for_source(user, CONCERN_SOURCE, audit.pk),
+            "actions": []
+            if hide_grades
+            else action_selectors.actions_for_source(user, SourceType.AUDIT, audit.pk),
             "moderation": moderation,
             "show_moderation": moderation is not None
             and (selectors.sees_all(user) or moderation.moderator_id == user.pk),
@@ -553,16 +580,17 @@ def audit_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     audit = selectors.get_audit_for_user(request.user, pk)
     version = selectors.get_version_for_user(request.user, audit, number)
     _log_child(request, audit)
+    hide_grades = selectors.grades_hidden_for(request.user, audit)
     return render(
         request,
         "audits/audit_version.html",
         {
             "audit": audit,
             "version": version,
-            "content": selectors.version_content(version),
+            "content": selectors.version_content_for(request.user, version),
             "answer_labels": _answer_labels(audit),
-            "hide_grades": selectors.grades_hidden_for(request.user, audit),
-            "history": history_for(version)[:50],
+            "hide_grades": hide_grades,
+            "history": [] if hide_grades else history_for(version)[:50],
         },
     )
 
@@ -629,25 +657,20 @@ def audit_respond(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "error": error,
             "version": version,
-            "content": selectors.version_content(version) if version else [],
+            "content": selectors.version_content_for(request.user, version) if version else [],
             "answer_labels": _answer_labels(audit),
+            "hide_grades": selectors.grades_hidden_for(request.user, audit),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _action_owners(audit: Audit):
-    people = Q(role=Role.QA_LEAD) | Q(pk=audit.auditor_id)
-    if audit.team_id:
-        people |= Q(memberships__team_id=audit.team_id)
-        people |= Q(role=Role.SERVICE_MANAGER, service_id=audit.team.service_id)
-    if audit.worker_id:
-        people |= Q(professional_id=audit.worker_id)
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(role=Role.ADMINISTRATOR)
-        .filter(pk__in=User.objects.filter(people).values("pk"))
-        .order_by("full_name")
+def _action_owners(audit: Audit) -> action_selectors.Owners:
+    """People who may see the audited child, the allocated worker first (actions.selectors)."""
+    return action_selectors.owners_for_child(
+        audit.person_id,
+        teams=[audit.team] if audit.team_id else [],
+        worker_ids=(audit.worker_id,) if audit.worker_id else (),
     )
 
 
@@ -656,7 +679,9 @@ def audit_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     audit = selectors.get_audit_for_user(request.user, pk)
     if not selectors.can_add_action(request.user, audit):
         raise PermissionDenied("You may not raise actions on this audit.")
-    form = ActionForm(request.POST or None, owners=_action_owners(audit))
+    _log_child(request, audit)
+    owners = _action_owners(audit)
+    form = ActionForm(request.POST or None, owners=owners.people, allocated=owners.allocated)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -672,77 +697,6 @@ def audit_action_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "audits/audit_action_add.html",
         {"audit": audit, "form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = selectors.get_audit_for_user(request.user, pk)
-    if not selectors.can_raise_concern(request.user, audit):
-        raise PermissionDenied("Only the auditor, moderator or quality assurance lead may do this.")
-    _log_child(request, audit)
-    form = ConcernForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = services.concern_raise(
-                actor=request.user, audit=audit, description=form.cleaned_data["description"]
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            names = ", ".join(u.full_name for u in concern.notified.all())
-            messages.success(
-                request,
-                f"The concern has been sent to {names}, to respond by "
-                f"{timezone.localtime(concern.respond_by):%H:%M on %d/%m/%Y}.",
-            )
-            return redirect("audits:concern_detail", pk=concern.pk)
-    return render(
-        request,
-        "audits/concern_raise.html",
-        {
-            "audit": audit,
-            "form": form,
-            "error": error,
-            "recipients": services.concern_recipients(audit),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.get_concern_for_user(request.user, pk)
-    may_respond = selectors.can_respond_to_concern(request.user, concern)
-    form = ConcernResponseForm(request.POST or None)
-    error = ""
-    if request.method == "POST":
-        if not may_respond:
-            raise PermissionDenied("You may not respond to this concern.")
-        if form.is_valid():
-            try:
-                services.concern_respond(
-                    actor=request.user, concern=concern, response=form.cleaned_data["response"]
-                )
-            except services.AuditError as exc:
-                error = str(exc)
-            else:
-                messages.success(request, "Your response has been recorded.")
-                return redirect("audits:concern_detail", pk=concern.pk)
-    _log_child(request, concern.audit)
-    return render(
-        request,
-        "audits/concern_detail.html",
-        {
-            "concern": concern,
-            "audit": concern.audit,
-            "form": form,
-            "error": error,
-            "may_respond": may_respond,
-            "now": timezone.now(),
-        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -816,7 +770,7 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
     _log_child(request, audit)
     version = AuditVersion.objects.get(audit=audit, number=moderation.audited_version)
-    content = selectors.version_content(version)
+    content = selectors.version_content_for(user, version)
     mod_grades = {int(k): v for k, v in (moderation.moderator_section_grades or {}).items()}
     comparison = [
         (row.section, row.grade.grade if row.grade else None, mod_grades.get(row.section.pk))
@@ -833,7 +787,7 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "content": content,
             "answer_labels": _answer_labels(audit),
             "blind": blind,
-            "hide_grades": blind,
+            "hide_grades": selectors.grades_hidden_for(user, audit),
             "is_moderator": is_moderator,
             "grade_form": grade_form,
             "agree_form": agree_form,

@@ -29,12 +29,27 @@ class Snapshot(models.Model):
     row_counts = models.JSONField(default=dict)
     # The tables the source did provide, so a page can say "no data" rather than show 0.
     provided_tables = models.JSONField(default=list)
+    # {table: fields the source can fill} for a source that cannot fill every field of a table
+    # it provides (Annex A); a table not named here has every field (an SSD extract).
+    source_fields = models.JSONField(default=dict, blank=True)
     # SHA-256 over every table's name, columns and rows: equal for equal content.
     content_hash = models.CharField(max_length=64)
     duckdb_version = models.CharField(max_length=32, blank=True)
     is_current = models.BooleanField(default=False)
     # Set when retention deleted the file; the row stays so import history still makes sense.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # When, and by whom, the snapshot was first made current. Empty while an import that the
+    # quality gate stopped waits for review ("staged": never current, seen by no other page),
+    # and for one discarded at review (its removed_at is then set).
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when published from the command line.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -49,6 +64,10 @@ class Snapshot(models.Model):
                 condition=Q(is_current=False) | Q(removed_at__isnull=True),
                 name="casework_snapshot_current_not_removed",
             ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(published_at__isnull=False),
+                name="casework_snapshot_current_is_published",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,6 +80,15 @@ class Snapshot(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_staged(self) -> bool:
+        """Waiting for an analyst to publish or discard it; never current."""
+        return self.published_at is None and self.removed_at is None
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.published_at is None and self.removed_at is not None
 
     @property
     def total_rows(self) -> int:

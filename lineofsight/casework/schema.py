@@ -2,6 +2,17 @@
 
 Field names, types and keys come from the SSD specification files in `ssd_spec/`. The overlay
 below fixes what the specification leaves implicit, and adds `case_notes`, which the SSD lacks.
+
+What "required" means:
+- a table: only `ssd_person` must be in every extract (casework.rules.REQUIRED_TABLES); any other
+  table may be absent as a whole, and pages then say there is no data for it;
+- a column: the SSD fixes each table's columns, and the SSD's own extract scripts write every one
+  of them, empty where a case system does not record it. So a table that is provided must have
+  every column of its definition (`Table.required_columns`): a missing column means the extract
+  was cut or built wrongly, and its figures (e.g. referrals without `cine_referral_date`) would
+  be silently wrong;
+- a value: `Field.required` (keys, and what the specification marks required, less
+  `_OPTIONAL_OVERLAY`) may not be empty.
 """
 
 from __future__ import annotations
@@ -107,6 +118,11 @@ class Table:
     @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Columns a provided table must have in its header (every one; see the module doc)."""
+        return self.field_names
 
 
 _CASE_NOTES = Table(

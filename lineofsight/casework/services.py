@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _SWITCH_FIELDS = ("is_current",)
 _CREATE_FIELDS = ("file_name", "source_kind", "as_at", "content_hash", "is_current")
+_PUBLISH_FIELDS = ("published_at", "published_by")
 
 
 class SnapshotUnavailable(ValueError):
@@ -42,8 +43,12 @@ def snapshot_register(
     content_hash: str,
     duckdb_version: str = "",
     created_at: datetime.datetime | None = None,
+    publish: bool = True,
+    source_fields: Mapping[str, Sequence[str]] | None = None,
 ) -> Snapshot:
-    """Record a snapshot file that has been written in full, and make it the current one.
+    """Record a snapshot file that has been written in full, and publish it (make it the
+    current one). With publish=False it is staged instead: kept, never current, until an
+    analyst publishes or discards it (snapshot_publish, snapshot_discard).
 
     Call it inside the caller's transaction together with the rename that publishes the file, so
     the registry never names a file that is not there.
@@ -59,6 +64,7 @@ def snapshot_register(
             content_hash=content_hash,
             duckdb_version=duckdb_version,
             is_current=False,
+            source_fields={t: sorted(f) for t, f in (source_fields or {}).items()},
         )
         record_change(
             actor=actor,
@@ -66,7 +72,43 @@ def snapshot_register(
             obj=snapshot,
             before=capture(None, _CREATE_FIELDS),
         )
-        return snapshot_make_current(actor=actor, snapshot=snapshot)
+        if not publish:
+            return snapshot
+        return snapshot_publish(actor=actor, snapshot=snapshot)
+
+
+def snapshot_publish(*, actor: User | None, snapshot: Snapshot) -> Snapshot:
+    """Publish a staged snapshot: record who and when, and make it current."""
+    with transaction.atomic():
+        target = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        if target.removed_at is not None:
+            raise SnapshotUnavailable(f"{target} was discarded or its file removed.")
+        if target.published_at is None:
+            before = capture(target, _PUBLISH_FIELDS)
+            target.published_at = timezone.now()
+            target.published_by = actor if getattr(actor, "pk", None) else None
+            target.save(update_fields=["published_at", "published_by"])
+            record_change(actor=actor, action="snapshot_publish", obj=target, before=before)
+        current = snapshot_make_current(actor=actor, snapshot=target)
+    snapshot.published_at, snapshot.published_by_id = target.published_at, target.published_by_id
+    snapshot.is_current = True
+    return current
+
+
+def snapshot_discard(*, actor: User | None, snapshot: Snapshot) -> Snapshot:
+    """Discard a staged snapshot: it will never be current, and its file is deleted."""
+    with transaction.atomic():
+        target = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        if not target.is_staged:
+            raise SnapshotUnavailable(f"{target} is not waiting for review.")
+        before = capture(target, ("removed_at",))
+        target.removed_at = timezone.now()
+        target.save(update_fields=["removed_at"])
+        record_change(actor=actor, action="snapshot_discard", obj=target, before=before)
+        path = target.path
+        transaction.on_commit(lambda: _delete_files([path]))
+    snapshot.removed_at = target.removed_at
+    return target
 
 
 def snapshot_make_current(*, actor: User | None, snapshot: Snapshot) -> Snapshot:
@@ -79,6 +121,10 @@ def snapshot_make_current(*, actor: User | None, snapshot: Snapshot) -> Snapshot
             raise SnapshotUnavailable(f"{target} can no longer be used: its file was removed.")
         if not target.path.exists():
             raise SnapshotUnavailable(f"{target} can no longer be used: its file is missing.")
+        if target.published_at is None:
+            raise SnapshotUnavailable(
+                f"{target} has not been published: publish it from its import's page."
+            )
         if target.is_current:
             return target
         # Under READ COMMITTED a switch that committed while this one waited for a lock is
@@ -114,6 +160,8 @@ def snapshot_prune(*, actor: User | None = None, keep: int | None = None) -> lis
             .order_by("-created_at", "-id")
         )
         now = timezone.now()
+        # A staged snapshot waits for review: it is neither counted nor removed.
+        live = [s for s in live if not s.is_staged]
         for snapshot in live[keep:]:
             if snapshot.is_current:
                 continue

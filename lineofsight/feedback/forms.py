@@ -4,12 +4,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lineofsight.accounts.models import Team
+from lineofsight.accounts.models import Team, User
 from lineofsight.themes import vocabulary
+from lineofsight.web.fields import FilterMessagesMixin, TextField, uk_date_field
+from lineofsight.worklists.selectors import CHILD_NOT_IN_SCOPE, may_see_child
 
 from .models import Channel, FromWhom, Kind, LinkFor, Rating
 
-DATE_HELP = "For example, 27/03/2026"
 RECORDABLE_CHANNELS = [c for c in Channel.choices if c[0] != Channel.ONE_TIME_LINK]
 
 
@@ -27,7 +28,7 @@ def _theme_fields() -> tuple[forms.MultipleChoiceField, forms.CharField]:
             widget=forms.CheckboxSelectMultiple,
             help_text="Select the practice themes the feedback is about.",
         ),
-        forms.CharField(
+        TextField(
             label="Other themes (optional)",
             required=False,
             max_length=300,
@@ -55,15 +56,7 @@ class FeedbackForm(ThemesMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who gave the feedback"},
     )
-    received_on = forms.DateField(
-        label="Date received",
-        help_text=DATE_HELP,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date received",
-            "invalid": "Enter the date received as a real date",
-        },
-    )
+    received_on = uk_date_field("Date received")
     channel = forms.ChoiceField(
         label="How did it reach us?",
         choices=[("", "Select how")] + RECORDABLE_CHANNELS,
@@ -75,7 +68,7 @@ class FeedbackForm(ThemesMixin, forms.Form):
         empty_label="Select a team",
         error_messages={"required": "Select the team the feedback is about"},
     )
-    text = forms.CharField(
+    text = TextField(
         label="What they said",
         widget=forms.Textarea,
         max_length=4000,
@@ -86,7 +79,7 @@ class FeedbackForm(ThemesMixin, forms.Form):
         label="They agreed that their words may be shared, for example quoted in a report",
         required=False,
     )
-    person_id = forms.CharField(
+    person_id = TextField(
         label="Person ID of the child it is about (optional)",
         required=False,
         max_length=48,
@@ -94,9 +87,18 @@ class FeedbackForm(ThemesMixin, forms.Form):
     )
     themes, other_themes = _theme_fields()
 
-    def __init__(self, *args, teams: QuerySet[Team], **kwargs) -> None:
+    def __init__(self, *args, teams: QuerySet[Team], user: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.user = user
+
+    def clean_person_id(self) -> str:
+        """A child the person recording may see; otherwise the same words whether or not the
+        id belongs to a child elsewhere."""
+        person_id = self.cleaned_data["person_id"].strip()
+        if person_id and (self.user is None or not may_see_child(self.user, person_id)):
+            raise forms.ValidationError(CHILD_NOT_IN_SCOPE)
+        return person_id
 
     def clean_received_on(self):
         day = self.cleaned_data["received_on"]
@@ -106,20 +108,18 @@ class FeedbackForm(ThemesMixin, forms.Form):
 
 
 class RespondForm(ThemesMixin, forms.Form):
-    response = forms.CharField(
+    response = TextField(
         label="What we did",
         widget=forms.Textarea,
         max_length=4000,
         help_text="What changed, or what we did, because of this feedback.",
         error_messages={"required": "Enter what we did in response"},
     )
-    responded_on = forms.DateField(
-        label="When we did it",
-        help_text=DATE_HELP,
-        widget=forms.DateInput(attrs={"type": "date"}),
+    responded_on = uk_date_field(
+        "When we did it",
         error_messages={
             "required": "Enter when we did it",
-            "invalid": "Enter when we did it as a real date",
+            "invalid": "Enter when we did it as a real date, for example 27/03/2026",
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -151,7 +151,7 @@ class LinkForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class FilterForm(forms.Form):
+class FilterForm(FilterMessagesMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any")] + Kind.choices)
     from_whom = forms.ChoiceField(
         label="Who gave it", required=False, choices=[("", "Anyone")] + FromWhom.choices
@@ -184,14 +184,14 @@ class PublicFeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose happy, okay or not happy"},
     )
-    went_well = forms.CharField(
+    went_well = TextField(
         label="What went well?",
         required=False,
         max_length=1000,
         widget=forms.Textarea,
         error_messages={"max_length": "What went well must be 1,000 characters or fewer"},
     )
-    could_be_better = forms.CharField(
+    could_be_better = TextField(
         label="What could be better?",
         required=False,
         max_length=1000,

@@ -53,6 +53,8 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
             responded=form.cleaned_data["responded"],
         )
     items = selectors.feedback_list(request.user, filters)
+    if form.is_bound and not form.is_valid():  # a bad filter shows no list, not all of it
+        items = []
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,6 +78,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(
         request.POST or None,
         teams=teams,
+        user=request.user,
         initial={"received_on": timezone.localdate()},
     )
     error = ""

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from lineofsight.web.fields import TextField
+
 from .types import Indicator, Unit
 
 
@@ -24,7 +26,7 @@ class TargetForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
-    note = forms.CharField(
+    note = TextField(
         label="Note (optional)",
         required=False,
         max_length=300,

@@ -15,16 +15,19 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .types import IndicatorValue, Polarity, Unit
-
-SMALL_MIN, SMALL_MAX = 1, 4
-FEWER_THAN_5 = "fewer than 5"
-SUPPRESSED = "suppressed: fewer than 5"
-SUPPRESSION_NOTE = (
-    "To protect children's privacy, a count of 1 to 4 is shown as \u201cfewer than 5\u201d, "
-    "and a percentage, rate or average is not shown when the number of children it is "
-    "worked out from (above or below the line) is 1 to 4."
+from lineofsight.web.figures import (  # noqa: F401  (re-exported: the one suppression path)
+    FEWER_THAN_5,
+    SMALL_MAX,
+    SMALL_MIN,
+    SUPPRESSED,
+    SUPPRESSION_NOTE,
+    count_cell,
+    count_text,
+    is_small,
+    share_text,
 )
+
+from .types import IndicatorValue, Polarity, Unit
 
 
 class Rag(StrEnum):
@@ -40,11 +43,6 @@ class Rag(StrEnum):
     def tag_colour(self) -> str:
         """The GOV.UK tag modifier (govuk-tag--...)."""
         return {"green": "green", "amber": "yellow", "red": "red"}[self.value]
-
-
-def is_small(number: float | None) -> bool:
-    """A count of 1 to 4 (the numbers that are suppressed)."""
-    return number is not None and SMALL_MIN <= number <= SMALL_MAX
 
 
 def format_number(value: float | None, unit: Unit | str) -> str:

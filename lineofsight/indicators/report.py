@@ -37,6 +37,7 @@ from lineofsight.supervision import followup
 from lineofsight.supervision.models import Session, SessionCase
 from lineofsight.timeliness import flags as drift_flags
 from lineofsight.web import charts, documents
+from lineofsight.web import figures as figures_rule
 from lineofsight.web.documents import (
     AuthorSection,
     Bullets,
@@ -47,7 +48,7 @@ from lineofsight.web.documents import (
 )
 from lineofsight.worklists.flags import flag as flag_label
 
-from . import catalogue, engine, presentation
+from . import catalogue, coverage, engine, presentation
 from .models import CommitteeReport
 from .types import Comparison, IndicatorValue, Source, Unit
 
@@ -108,20 +109,14 @@ def published_year(year: int) -> str:
 
 
 def shown(count: int) -> str:
-    return presentation.FEWER_THAN_5 if presentation.is_small(count) else f"{count:,}"
+    """A count through the one small-number rule (`lineofsight.web.figures`)."""
+    return figures_rule.count_text(count)
 
 
 def share_text(numerator: int, denominator: int) -> str:
-    """A percentage, withheld by the board's rule; "No data" when there is nothing to divide."""
-    if denominator == 0:
-        return "No data"
-    shown_figure = presentation.figure(
-        unit=Unit.PERCENT,
-        value=100 * numerator / denominator,
-        numerator=numerator,
-        denominator=denominator,
-    )
-    return shown_figure.text
+    """A percentage, withheld by the one small-number rule; "No data" when there is nothing to
+    divide."""
+    return figures_rule.share_text(numerator, denominator)
 
 
 def chart_count(count: int) -> float | None:
@@ -176,6 +171,8 @@ class IndicatorFigures:
     trends: list[Trend] = field(default_factory=list)
     unavailable: str = ""  # why no indicator could be computed at all
     comparisons_note: str = ""
+    # (title, why) for each figure the snapshot's source cannot support (indicators.coverage)
+    unsupported: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def missing(self) -> list[IndicatorLine]:
@@ -204,6 +201,10 @@ class AuditFigures:
     @property
     def completed_text(self) -> str:
         return shown(self.completed)
+
+    @property
+    def moderated_text(self) -> str:
+        return shown(self.moderated)
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,11 @@ class SupervisionFigures:
     @property
     def cleared_share(self) -> str:
         return share_text(self.cleared, self.judged)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Every count as the report shows it (small numbers suppressed)."""
+        return {name: shown(getattr(self, name)) for name in self.__dataclass_fields__}
 
     @property
     def on_time_share(self) -> str:
@@ -351,6 +357,7 @@ def indicator_figures(snapshot: Snapshot, period_end: datetime.date) -> Indicato
     for iv in snapshot_values:
         found.lines.append(_line(iv, published.get(iv.indicator.id)))
     found.trends = _trends(snapshot, period_end, snapshot_values, published)
+    found.unsupported = [(u.indicator.title, u.reason) for u in coverage.unsupported(snapshot)]
     return found
 
 
@@ -786,6 +793,9 @@ def _indicator_blocks(doc: documents.Report, f: ReportFigures) -> None:
     if ind.missing:
         doc.add(Paragraph("Why some figures show no data:", bold=True))
         doc.add(Bullets(tuple(f"{line.title}: {line.no_data_reason}" for line in ind.missing)))
+    if ind.unsupported:
+        doc.add(Paragraph(coverage.LEAD, bold=True))
+        doc.add(Bullets(tuple(f"{title}: {why}" for title, why in ind.unsupported)))
     for trend in ind.trends:
         doc.add(Heading(trend.title, level=2))
         if not trend.has_values:
@@ -824,7 +834,7 @@ def _audit_blocks(doc: documents.Report, f: ReportFigures) -> None:
     doc.add(
         Paragraph(
             f"Audits completed in the period: {a.completed_text}, in "
-            f"{shown(len(a.programmes))} programme{'s' if len(a.programmes) != 1 else ''} "
+            f"{shown(len(a.programmes))} programmes "  # 1 reads "fewer than 5 programmes"
             f"({programmes}). Graded good or better: {a.good_or_better}."
         ),
         Table(

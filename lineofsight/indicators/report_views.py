@@ -1,13 +1,16 @@
 """Committee report pages: the list, starting a report, writing its three sections with a
 preview of its figures, and downloading it as Word or PDF.
 
-Anyone who may see the indicators may read and download reports (they hold only aggregates, the
-same for every reader); writing needs WRITE_COMMITTEE_REPORTS.
+A report's figures cover the whole council, so only roles that see everything and may see the
+indicators (quality assurance leads, senior leaders, analysts) read and download reports; team
+and service managers, whose scope is their own team or service, get 403 (issue 11). Writing needs
+WRITE_COMMITTEE_REPORTS.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -32,9 +35,26 @@ _FIELD_LABELS = {
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def get_report_for_user(user: User, pk: int) -> CommitteeReport:
-    """The report, for anyone who may see the indicators (403 otherwise); 404 if there is none."""
+def may_read(user: User) -> bool:
+    """Committee reports are council-wide: for roles that see the indicators and everything."""
+    return (
+        policy.can(user, policy.Capability.VIEW_INDICATORS)
+        and policy.scope_for(user) is policy.Scope.EVERYTHING
+    )
+
+
+def require_read(user: User) -> None:
     policy.require(user, policy.Capability.VIEW_INDICATORS)
+    if not may_read(user):
+        raise PermissionDenied(
+            "Committee reports cover the whole council. They are for quality assurance leads, "
+            "senior leaders and analysts."
+        )
+
+
+def get_report_for_user(user: User, pk: int) -> CommitteeReport:
+    """The report, for roles that may read reports (403 otherwise); 404 if there is none."""
+    require_read(user)
     try:
         return CommitteeReport.objects.select_related("snapshot", "created_by", "updated_by").get(
             pk=pk
@@ -45,7 +65,7 @@ def get_report_for_user(user: User, pk: int) -> CommitteeReport:
 
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_INDICATORS)
+    require_read(request.user)
     reports = CommitteeReport.objects.select_related("snapshot", "updated_by")
     return render(
         request,

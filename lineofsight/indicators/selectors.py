@@ -1,8 +1,12 @@
 """Reads for the improvement board pages, scoped by the requesting user.
 
-Everyone who may see indicators sees council-wide figures. The service and team filters offer
-only what the user may see (`policy.visible_teams`); a team or service outside that scope is
-answered with 404. The children behind a figure are limited to the teams the user may see.
+Every figure is limited to the user's scope: roles that see everything see the whole council and
+may choose a service or team; a service manager's figures are their service's (with a choice of
+its teams), a team manager's their own team's (or teams'), never the council's. The service and
+team filters offer only what the user may see (`policy.visible_teams`); a team or service outside
+that scope is answered with 404. The children behind a figure are limited the same way. Published
+comparisons (England, region, similar councils) are whole-council figures: the council's own
+published figure is shown only to roles that see the council's figures.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import Service, Team, User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
+from lineofsight.web.figures import count_text
+from lineofsight.web.filters import BadFilter
 
 from . import catalogue as cat
 from . import engine
@@ -103,7 +109,9 @@ def _int(raw: str | None) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise Http404("No such team or service") from None
+        raise BadFilter(
+            ["Choose a team or service from the list: the page address names neither"]
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -115,15 +123,19 @@ class Filters:
     teams: tuple[Team, ...] = ()
     services: tuple[Service, ...] = ()
     service_team_ids: tuple[int, ...] = ()
+    whole_council: bool = False  # the user may see the council's figures (everything scope)
 
     @property
     def team_ids(self) -> list[int] | None:
-        """Teams to compute for: None for the whole council."""
+        """Teams to compute for: None for the whole council, which only a user who sees
+        everything gets; anyone else gets the teams they may see (never the council)."""
         if self.team is not None:
             return [self.team.pk]
         if self.service is not None:
             return list(self.service_team_ids)
-        return None
+        if self.whole_council:
+            return None
+        return [t.pk for t in self.teams]
 
     @property
     def area(self) -> str:
@@ -131,7 +143,16 @@ class Filters:
             return f"{self.team.name} team"
         if self.service is not None:
             return f"{self.service.name} service"
-        return "The whole council"
+        if self.whole_council:
+            return "The whole council"
+        if not self.teams:
+            return "No teams (you are not a member of any team)"
+        return "Your teams: " + ", ".join(t.name for t in self.teams)
+
+    @property
+    def council_level_comparisons(self) -> bool:
+        """The figures are a team's or service's, while published comparisons are councils'."""
+        return self.team_ids is not None
 
     def query(self, **extra: str) -> str:
         params = {"period": self.period_end.isoformat()}
@@ -145,7 +166,11 @@ class Filters:
 
 def parse_filters(user: User, params: Mapping[str, str], snapshot: Snapshot | None) -> Filters:
     """The filters in a request's query string, checked against the user's scope: a team or
-    service the user may not see is a 404; an unknown period falls back to the default."""
+    service the user may not see is a 404; a period not offered is a bad filter.
+
+    With no team or service asked for, a user who sees everything gets the whole council; a
+    service manager their service; a team manager their team (or all their teams)."""
+    whole_council = policy.scope_for(user) is policy.Scope.EVERYTHING
     teams = filter_teams(user)
     services = filter_services(user, teams)
     team_id, service_id = _int(params.get("team")), _int(params.get("service"))
@@ -158,18 +183,30 @@ def parse_filters(user: User, params: Mapping[str, str], snapshot: Snapshot | No
         service = next((s for s in services if s.pk == service_id), None)
         if service is None:
             raise Http404("No such service")
+    if team is None and service is None and not whole_council:
+        visible = {t.pk for t in teams}
+        mine = [s for s in services if {t.pk for t in teams if t.service_id == s.pk} == visible]
+        if mine:
+            service = mine[0]
+        elif len(teams) == 1:
+            team = teams[0]
     if snapshot is None:
         periods: list[date] = []
         period_end = date.today()
     else:
         periods = period_choices(snapshot)
         period_end = engine.default_period_end(snapshot)
+        raw_period = (params.get("period") or "").strip()
         try:
-            asked = date.fromisoformat((params.get("period") or "").strip())
+            asked = date.fromisoformat(raw_period) if raw_period else None
         except ValueError:
             asked = None
         if asked in periods:
             period_end = asked
+        elif raw_period:  # never the default period shown as if it were the one asked for
+            raise BadFilter(
+                ["Choose a period from the list: the period in the page address is not one"]
+            )
     return Filters(
         period_end=period_end,
         team=team,
@@ -178,6 +215,7 @@ def parse_filters(user: User, params: Mapping[str, str], snapshot: Snapshot | No
         teams=tuple(teams),
         services=tuple(services),
         service_team_ids=tuple(t.pk for t in teams if service and t.service_id == service.pk),
+        whole_council=whole_council,
     )
 
 
@@ -274,7 +312,11 @@ class ComparisonView:
     trend_rows: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def comparison_view(indicator: Indicator, comparison: Comparison | None) -> ComparisonView | None:
+def comparison_view(
+    indicator: Indicator, comparison: Comparison | None, *, council: bool = True
+) -> ComparisonView | None:
+    """The published figures, formatted. `council=False` leaves out the council's own published
+    figure (for a user whose figures are their team's or service's, not the council's)."""
     if comparison is None:
         return None
     unit = _published_unit(indicator)
@@ -291,11 +333,13 @@ def comparison_view(indicator: Indicator, comparison: Comparison | None) -> Comp
         line("The council (published)", comparison.council),
         line("England", comparison.england),
         line("Region", comparison.region),
-    ]
+    ][0 if council else 1 :]
     neighbours = [line("Statistical neighbour", n) for n in comparison.neighbours]
     years = sorted({y for series in comparison.trend.values() for y, _ in series})
     rows = []
     for key, series in comparison.trend.items():
+        if key == "council" and not council:
+            continue
         by_year = dict(series)
         label = TREND_LABELS.get(key, key.replace("_", " ").capitalize())
         if key == "region" and comparison.region is not None:
@@ -306,7 +350,7 @@ def comparison_view(indicator: Indicator, comparison: Comparison | None) -> Comp
         england=fmt(comparison.england.value) if comparison.england else "",
         region=fmt(comparison.region.value) if comparison.region else "",
         neighbour_average=fmt(comparison.neighbour_average),
-        council=fmt(comparison.council.value) if comparison.council else "",
+        council=fmt(comparison.council.value) if comparison.council and council else "",
         lines=lines,
         neighbours=neighbours,
         trend_years=years,
@@ -368,7 +412,9 @@ def _row(
             amber_margin=target.amber_margin if target else 0,
             polarity=indicator.polarity,
         ),
-        comparison=comparison_view(indicator, comparisons.get(indicator.id)),
+        comparison=comparison_view(
+            indicator, comparisons.get(indicator.id), council=filters.whole_council
+        ),
         behind_url=behind_url,
         behind_label=behind_label,
         detail_url=reverse("indicators:detail", kwargs={"indicator_id": indicator.id})
@@ -461,7 +507,9 @@ def indicator_detail(user: User, indicator_id: str, params: Mapping[str, str]) -
         snapshot=snapshot,
         filters=filters,
         row=row,
-        comparison=comparison_view(indicator, comparisons.get(indicator.id)),
+        comparison=comparison_view(
+            indicator, comparisons.get(indicator.id), council=filters.whole_council
+        ),
         target=target,
         target_text=format_number(target.target, indicator.unit) if target else "",
         margin_text=format_number(target.amber_margin, indicator.unit) if target else "",
@@ -501,6 +549,12 @@ class ChildrenList:
     @property
     def person_count(self) -> int:
         return len({c.person_id for c in self.children})
+
+    @property
+    def person_count_text(self) -> str:
+        """The count through the small-number rule: "Fewer than 5 children", "12 workers"."""
+        text = count_text(self.person_count)  # 1 is "fewer than 5", so the noun is plural
+        return f"{text[:1].upper()}{text[1:]} {'children' if self.about_children else 'workers'}"
 
 
 _NAMES_SQL = {
@@ -551,6 +605,12 @@ def children_behind(user: User, indicator_id: str, params: Mapping[str, str]) ->
         rows = [r for r in rows if r.team_id in visible]
     elif team_ids is not None:
         rows = [r for r in rows if r.team_id in set(team_ids)]
+    if indicator.source is Source.RECORDS and indicator.id.startswith(("audits_", "moderation_")):
+        # A row names the audit's grade: none for an audit this user is moderating blind.
+        from lineofsight.audits.selectors import answers_hidden_from
+
+        hidden = set(answers_hidden_from(user).values_list("person_id", flat=True))
+        rows = [r for r in rows if r.person_id not in hidden]
     names = _names(snapshot, {r.person_id for r in rows}, workers=counts == "workers")
     children = [
         Child(

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
+from lineofsight.web.filters import refuses_bad_filters
 from lineofsight.web.spreadsheet import safe_text
 
 from . import selectors, services
+from .coverage import unsupported
 from .forms import TargetForm
 from .presentation import SUPPRESSION_NOTE, polarity_text, unit_text
 
@@ -29,10 +31,18 @@ def _filter_context(filters: selectors.Filters) -> dict:
         "filters": filters,
         "query": filters.query(),
         "suppression_note": SUPPRESSION_NOTE,
+        "comparison_note": COMPARISON_NOTE,
     }
 
 
+COMPARISON_NOTE = (
+    "The published figures for England, the region and similar councils are for whole "
+    "councils, not for a team or service, so compare them with care."
+)
+
+
 @require_GET
+@refuses_bad_filters
 def board(request: HttpRequest) -> HttpResponse:
     found = selectors.board(request.user, request.GET)
     return render(
@@ -41,6 +51,7 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "board": found,
             "snapshot": found.snapshot,
+            "unsupported": [(u.indicator.title, u.reason) for u in unsupported(found.snapshot)],
             "can_set_targets": policy.can(request.user, policy.Capability.SET_INDICATOR_TARGETS),
             **_filter_context(found.filters),
         },
@@ -48,6 +59,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@refuses_bad_filters
 def detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     found = selectors.indicator_detail(request.user, indicator_id, request.GET)
     return render(
@@ -89,6 +101,7 @@ def _log_children_view(
 
 
 @require_GET
+@refuses_bad_filters
 def children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     listing = selectors.children_behind(request.user, indicator_id, request.GET)
     page = Paginator(listing.children, CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -109,6 +122,7 @@ _csv_cell = safe_text
 
 
 @require_GET
+@refuses_bad_filters
 def children_export(request: HttpRequest, indicator_id: str) -> HttpResponse:
     listing = selectors.children_behind(request.user, indicator_id, request.GET)
     _log_children_view(request, listing, (c.person_id for c in listing.children))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from lineofsight.web.fields import UKDateField
+
 from . import uploads
 
 
@@ -22,13 +24,12 @@ class UploadForm(forms.Form):
             "empty": "The selected file is empty",
         },
     )
-    as_at = forms.DateField(
+    as_at = UKDateField(
         label="As-at date (optional)",
         required=False,
-        help_text="The date the data describes, for example 2026-03-31. Leave it empty to use "
+        help_text="The date the data describes, for example 31/03/2026. Leave it empty to use "
         "the latest date on which something happened in the data.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the as-at date as a real date, like 2026-03-31"},
+        error_messages={"invalid": "Enter the as-at date as a real date, like 31/03/2026"},
     )
 
     def clean_file(self):

@@ -14,8 +14,12 @@ from lineofsight.casework.models import Snapshot, SourceKind
 
 class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
+    # The quality gate stopped it: its snapshot is staged until an analyst publishes or
+    # discards it (Imports page).
+    REVIEW = "review", "Ready to review"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    DISCARDED = "discarded", "Discarded"
 
 
 class Phase(models.TextChoices):
@@ -66,6 +70,21 @@ class ImportRun(models.Model):
         blank=True,
         related_name="import_runs",
     )
+    # The quality gate (intake.gate): the snapshot the import was compared with, and every
+    # change found ([gate.Change.as_dict()], those that stop the import marked "stops").
+    compared_with = models.ForeignKey(
+        Snapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    gate_changes = models.JSONField(default=list)
+    accepted_changes = models.BooleanField(
+        default=False,
+        help_text="True when the gate's changes were accepted (--accept-changes, or published "
+        "after review).",
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -77,6 +96,20 @@ class ImportRun(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status == RunStatus.RUNNING
+
+    @property
+    def is_ready_to_review(self) -> bool:
+        return self.status == RunStatus.REVIEW
+
+    @property
+    def changes(self) -> list:
+        from .gate import Change
+
+        return [Change.from_dict(c) for c in self.gate_changes]
+
+    @property
+    def stopping_changes(self) -> list:
+        return [c for c in self.changes if c.stops]
 
     @property
     def report_file(self) -> Path | None:

@@ -59,6 +59,9 @@ class ParsedExtract:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # {table: the fields the source can fill}, for a source that cannot fill them all (Annex A);
+    # a table not named here (or an empty dict) means every field of the table.
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

@@ -34,6 +34,19 @@ def import_running() -> ImportRun | None:
     return import_run_list().filter(status=RunStatus.RUNNING).first()
 
 
+def imports_in_review() -> list[ImportRun]:
+    """Imports the quality gate stopped, waiting for an analyst to publish or discard them."""
+    return list(import_run_list().filter(status=RunStatus.REVIEW))
+
+
+def import_runs_by_snapshot() -> dict[int, ImportRun]:
+    """The import that made each snapshot (a recomputed snapshot has none)."""
+    return {
+        run.snapshot_id: run
+        for run in import_run_list().filter(snapshot__isnull=False).order_by("started_at", "id")
+    }
+
+
 @dataclass(frozen=True)
 class ReportPage:
     problems: list[Problem]

@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,11 +34,12 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from lineofsight.casework import services as casework_services
-from lineofsight.casework import writer
+from lineofsight.casework import store, writer
 from lineofsight.casework.models import Snapshot, SourceKind
 from lineofsight.casework.store import snapshot_dir
+from lineofsight.history.services import capture, record_change
 
-from . import ssd, staging, uploads
+from . import gate, ssd, staging, uploads
 from .models import ImportFile, ImportRun, Phase, RunStatus
 from .pipeline import FileRecord, ImportJob
 from .problems import ParsedExtract, Problem, Severity
@@ -47,6 +49,19 @@ if TYPE_CHECKING:
     from lineofsight.accounts.models import User
 
 log = logging.getLogger(__name__)
+
+
+class GateMode(StrEnum):
+    """What an import does when the quality gate (intake.gate) finds changes that stop it."""
+
+    STOP = "stop"  # fail, naming each change (the command line without --accept-changes)
+    REVIEW = "review"  # wait, staged, for an analyst to publish or discard it (Imports page)
+    ACCEPT = "accept"  # publish anyway, keeping the changes on the run (--accept-changes)
+
+
+class ImportNotReviewable(ValueError):
+    """The import cannot be published or discarded; the message says why."""
+
 
 # (phase, done, total, label): what a command line progress bar needs.
 Progress = Callable[[str, int, int, str], None]
@@ -65,6 +80,7 @@ class Prepared:
     problems: list[Problem] = field(default_factory=list)
     label: str = ""  # how problems about the whole source name it
     fingerprint: list[Path] | None = None  # files to hash, when not the CSV files themselves
+    source_fields: dict[str, list[str]] = field(default_factory=dict)  # see ParsedExtract.fields
 
 
 # -- the run record ------------------------------------------------------------------------
@@ -123,7 +139,8 @@ def import_run_finish(
     with transaction.atomic():
         run.status = status
         run.phase = Phase.FINISHED
-        run.progress = 100 if status == RunStatus.SUCCEEDED else run.progress
+        done = status in (RunStatus.SUCCEEDED, RunStatus.REVIEW)
+        run.progress = 100 if done else run.progress
         run.finished_at = timezone.now()
         run.failure_message = failure_message
         if snapshot is not None:
@@ -166,6 +183,7 @@ def ssd_extract_import(
     os_user: str = "",
     progress: Progress | None = None,
     run: ImportRun | None = None,
+    gate_mode: GateMode | str = GateMode.STOP,
 ) -> ImportRun:
     """Import a folder holding one CSV file per SSD table."""
     directory = Path(directory)
@@ -182,7 +200,9 @@ def ssd_extract_import(
         listing = ssd.list_extract(directory)
         return Prepared(files=listing.files, problems=listing.problems, label=directory.name)
 
-    return _execute(run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress)
+    return _execute(
+        run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress, gate_mode=gate_mode
+    )
 
 
 def parsed_extract_import(
@@ -195,6 +215,7 @@ def parsed_extract_import(
     os_user: str = "",
     progress: Progress | None = None,
     run: ImportRun | None = None,
+    gate_mode: GateMode | str = GateMode.STOP,
 ) -> ImportRun:
     """Import rows a reader produced. `extract` may be a function that reads them, so that
     reading is timed as the run's read phase."""
@@ -226,9 +247,12 @@ def parsed_extract_import(
             problems=problems,
             label=label,
             fingerprint=[Path(p) for p in parsed.files if Path(p).is_file()],
+            source_fields=dict(parsed.fields),
         )
 
-    return _execute(run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress)
+    return _execute(
+        run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress, gate_mode=gate_mode
+    )
 
 
 def annex_a_import(
@@ -240,6 +264,7 @@ def annex_a_import(
     progress: Progress | None = None,
     run: ImportRun | None = None,
     source_name: str = "",
+    gate_mode: GateMode | str = GateMode.STOP,
 ) -> ImportRun:
     """Import an Ofsted Annex A workbook (.xlsx or .xls)."""
     path = Path(path)
@@ -276,6 +301,7 @@ def annex_a_import(
         os_user=os_user,
         progress=progress,
         run=run,
+        gate_mode=gate_mode,
     )
 
 
@@ -353,8 +379,12 @@ def uploaded_import_run(
                 uploads.extract_csvs(upload, folder)
             except uploads.UploadRejected as exc:
                 return import_run_finish(run=run, status=RunStatus.FAILED, failure_message=str(exc))
-            return ssd_extract_import(directory=folder, as_at=as_at, actor=actor, run=run)
-        return annex_a_import(path=upload, as_at=as_at, actor=actor, run=run)
+            return ssd_extract_import(
+                directory=folder, as_at=as_at, actor=actor, run=run, gate_mode=GateMode.REVIEW
+            )
+        return annex_a_import(
+            path=upload, as_at=as_at, actor=actor, run=run, gate_mode=GateMode.REVIEW
+        )
     finally:
         shutil.rmtree(upload.parent, ignore_errors=True)
 
@@ -377,6 +407,7 @@ def _execute(
     as_at: datetime.date | None,
     actor: User | None,
     progress: Progress | None,
+    gate_mode: GateMode | str = GateMode.STOP,
 ) -> ImportRun:
     import_runs_close_interrupted()
     try:
@@ -405,6 +436,13 @@ def _execute(
                 # Part of the write phase, shown apart so derived tables' cost can be seen.
                 run.phase_timings["post_load_steps"] = written.step_seconds
                 ImportRun.objects.filter(pk=run.pk).update(phase_timings=run.phase_timings)
+            stopping = _quality_gate(run=run, written=written, incoming=job.incoming)
+            if stopping and gate_mode == GateMode.STOP:
+                return import_run_finish(
+                    run=run, status=RunStatus.FAILED, failure_message=_gate_message(run, stopping)
+                )
+            publish = not stopping or gate_mode == GateMode.ACCEPT
+            run.accepted_changes = bool(stopping) and publish
             final = snapshot_dir() / writer.published_name(
                 source_kind=run.source_kind, created_at=written.created_at, token=run.token
             )
@@ -423,8 +461,16 @@ def _execute(
                         content_hash=written.content_hash,
                         duckdb_version=written.duckdb_version,
                         created_at=written.created_at,
+                        publish=publish,
+                        source_fields={
+                            t: f for t, f in prepared.source_fields.items() if t in written.provided
+                        },
                     )
-                    import_run_finish(run=run, status=RunStatus.SUCCEEDED, snapshot=snapshot)
+                    import_run_finish(
+                        run=run,
+                        status=RunStatus.SUCCEEDED if publish else RunStatus.REVIEW,
+                        snapshot=snapshot,
+                    )
             except BaseException:
                 writer.discard(final)
                 raise
@@ -437,6 +483,89 @@ def _execute(
         raise
     casework_services.snapshot_prune(actor=actor)
     return run
+
+
+def _quality_gate(*, run: ImportRun, written, incoming: Path) -> list[gate.Change]:
+    """Compare the written snapshot with the current one; keep every change on the run and
+    return those that stop the import. Nothing current: nothing to compare, nothing stops."""
+    current = store.current_snapshot()
+    if current is None:
+        return []
+    started = time.perf_counter()
+    changes = gate.compare_rows(
+        before_counts=current.row_counts,
+        before_provided=current.provided_tables,
+        after_counts=written.row_counts,
+        after_provided=list(written.provided),
+    )
+    if current.path.exists():
+        before = gate.figures_of(current.path, current.as_at, frozenset(current.provided_tables))
+        after = gate.figures_of(incoming, written.as_at, frozenset(written.provided))
+        changes += gate.compare_figures(before, after)
+    run.compared_with = current
+    run.gate_changes = [c.as_dict() for c in changes]
+    run.phase_timings["quality_gate"] = {"seconds": round(time.perf_counter() - started, 3)}
+    ImportRun.objects.filter(pk=run.pk).update(
+        compared_with=current, gate_changes=run.gate_changes, phase_timings=run.phase_timings
+    )
+    return [c for c in changes if c.stops]
+
+
+def _gate_message(run: ImportRun, stopping: list[gate.Change]) -> str:
+    lines = "; ".join(c.describe() for c in stopping)
+    return (
+        f"The quality gate stopped the import: compared with the current snapshot "
+        f"{run.compared_with_id}, {len(stopping)} change{'s' if len(stopping) != 1 else ''} "
+        f"{'is' if len(stopping) == 1 else 'are'} larger than allowed: {lines}. If the changes "
+        "are expected, import again with --accept-changes (or upload the file on the Imports "
+        "page and publish it after review)."
+    )[:4000]
+
+
+# -- review --------------------------------------------------------------------------------
+
+
+def import_run_publish(*, actor: User, run: ImportRun) -> ImportRun:
+    """Publish the snapshot of an import the quality gate stopped: it becomes current."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        _check_reviewable(locked)
+        current = store.current_snapshot()
+        if current is not None and current.pk != locked.compared_with_id:
+            raise ImportNotReviewable(
+                f"The current snapshot has changed since import {locked.pk} was checked (it was "
+                f"compared with snapshot {locked.compared_with_id}; snapshot {current.pk} is "
+                "current now). Discard it and import the file again."
+            )
+        before = capture(locked, ("status", "accepted_changes"))
+        casework_services.snapshot_publish(actor=actor, snapshot=locked.snapshot)
+        locked.status, locked.accepted_changes = RunStatus.SUCCEEDED, True
+        locked.save(update_fields=["status", "accepted_changes"])
+        record_change(actor=actor, action="import_run_publish", obj=locked, before=before)
+    casework_services.snapshot_prune(actor=actor)
+    run.refresh_from_db()
+    return run
+
+
+def import_run_discard(*, actor: User, run: ImportRun) -> ImportRun:
+    """Discard the snapshot of an import the quality gate stopped; nothing else changes."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        _check_reviewable(locked)
+        before = capture(locked, ("status",))
+        casework_services.snapshot_discard(actor=actor, snapshot=locked.snapshot)
+        locked.status = RunStatus.DISCARDED
+        locked.save(update_fields=["status"])
+        record_change(actor=actor, action="import_run_discard", obj=locked, before=before)
+    run.refresh_from_db()
+    return run
+
+
+def _check_reviewable(run: ImportRun) -> None:
+    if run.status != RunStatus.REVIEW or run.snapshot_id is None:
+        raise ImportNotReviewable(
+            f"Import {run.pk} is not waiting for review: it is {run.get_status_display().lower()}."
+        )
 
 
 @contextlib.contextmanager

@@ -141,16 +141,17 @@ def stage_csv(
                 field=written.strip(),
             )
 
-    missing_required = [f.name for f in table.fields if f.required and f.name not in position]
-    for name in missing_required:
-        problem(Severity.ERROR, "A required column is missing from the file.", row=1, field=name)
-    missing_optional = [f.name for f in table.fields if not f.required and f.name not in position]
-    if missing_optional:
-        problem(
-            Severity.WARNING,
-            "These columns are not in the file and were left empty: " + ", ".join(missing_optional),
-            row=1,
-        )
+    # Every column of the SSD table must be in the header (casework.schema explains why); a
+    # value may still be empty unless the field is required.
+    for name in table.required_columns:
+        if name not in position:
+            problem(
+                Severity.ERROR,
+                "A column the SSD requires is missing from the header. Add it (its values may be "
+                "empty where the case system does not record them).",
+                row=1,
+                field=name,
+            )
 
     if unusual_whitespace is None:
         unusual_whitespace = fingerprint(source.path).unusual_whitespace
@@ -184,7 +185,7 @@ def stage_csv(
             path = _with_lf_line_endings(source.path, scratch_dir / f"{table.name}.csv")
     (rejected,) = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()
     if rejected:
-        _log_rejects(con, staged, rejects, log)
+        _log_rejects(con, staged, rejects, log, header_columns=len(header))
     _create_view(con, staged, has_row_column=row_position is not None, rejects=bool(rejected))
     (rows,) = con.execute(f"SELECT count(*) FROM {staged.raw}").fetchone()
     return StagedTable(table=table.name, source=label, present=staged.present, rows=int(rows))
@@ -277,16 +278,30 @@ def _with_lf_line_endings(source: Path, target: Path) -> Path:
 
 
 def _log_rejects(
-    con: duckdb.DuckDBPyConnection, staged: StagedTable, rejects: str, log: ProblemLog
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedTable,
+    rejects: str,
+    log: ProblemLog,
+    *,
+    header_columns: int,
 ) -> None:
     cases = " ".join(
         f"WHEN {_literal(kind)} THEN {_literal(message)}"
         for kind, message in _REJECT_MESSAGES.items()
     )
+    # DuckDB records one reject per value beyond the header; the highest column_idx on a line
+    # is how many values the line has.
+    too_many = (
+        "'The line has more values than the header has columns: ' || values_found || "
+        f"' values, {header_columns} columns. The extra values would be lost.'"
+    )
     log.add_select(
         "SELECT 'error' AS severity, ? AS source, ? AS table_name, line AS row, '' AS field, "
-        f"csv_line AS value, CASE error_type::VARCHAR {cases} ELSE error_message END AS message "
+        "csv_line AS value, CASE WHEN error_type::VARCHAR = 'TOO MANY COLUMNS' "
+        f"AND values_found IS NOT NULL THEN {too_many} "
+        f"ELSE CASE error_type::VARCHAR {cases} ELSE error_message END END AS message "
         f"FROM (SELECT line, error_type, any_value(csv_line) AS csv_line, "
+        f"max(column_idx) AS values_found, "
         f"any_value(error_message) AS error_message FROM {rejects} GROUP BY ALL)",
         [staged.source, staged.table],
     )

@@ -50,6 +50,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             "extra_error_target": "id_file",
             "current": store.current_snapshot(),
             "running": selectors.import_running(),
+            "in_review": selectors.imports_in_review(),
             "runs": selectors.import_run_list()[:RECENT_RUNS],
         },
     )
@@ -82,6 +83,40 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+def import_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish an import the quality gate stopped: its snapshot becomes current."""
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    run = selectors.import_run_get(pk)
+    try:
+        run = services.import_run_publish(actor=request.user, run=run)
+    except (services.ImportNotReviewable, casework_services.SnapshotUnavailable) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Import {run.pk} is published: snapshot {run.snapshot_id}, as at "
+            f"{run.as_at:%d/%m/%Y}, is now current.",
+        )
+    return redirect("intake:import_detail", pk=run.pk)
+
+
+@require_POST
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Discard an import the quality gate stopped: nothing changes for anyone."""
+    policy.require(request.user, Capability.RUN_IMPORTS)
+    run = selectors.import_run_get(pk)
+    try:
+        run = services.import_run_discard(actor=request.user, run=run)
+    except (services.ImportNotReviewable, casework_services.SnapshotUnavailable) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Import {run.pk} is discarded. The current snapshot is unchanged."
+        )
+    return redirect("intake:import_detail", pk=run.pk)
+
+
 @require_GET
 def import_report(request: HttpRequest, pk: int) -> FileResponse:
     policy.require(request.user, Capability.RUN_IMPORTS)
@@ -101,15 +136,17 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 def snapshots(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Capability.RUN_IMPORTS)
     order = list(schema.tables())
+    runs = selectors.import_runs_by_snapshot()
     rows = [
         {
             "snapshot": snapshot,
+            "run": runs.get(snapshot.pk),
             "counts": [
                 (name, snapshot.row_counts.get(name, 0), snapshot.provided(name)) for name in order
             ],
             "provided": sum(1 for name in order if snapshot.provided(name)),
         }
-        for snapshot in casework_selectors.snapshot_list()
+        for snapshot in casework_selectors.snapshot_list().select_related("published_by")
     ]
     return render(request, "intake/snapshots.html", {"rows": rows, "table_count": len(order)})
 

@@ -6,6 +6,12 @@ observation; a theme is "seen" in a team when any finding of an observation of t
 tagged with it. How widely is said in words from the share of teams visited:
 at least PRACTICE_WEEK_HIGH_SHARE "in a high number of teams", below PRACTICE_WEEK_LOW_SHARE
 "in a small number of teams", otherwise "in some teams".
+
+Small numbers (issue 11): every count is shown through the one rule in `lineofsight.web.figures`
+(1 to 4 reads "fewer than 5"). A share, and so a comparison between weeks, is built on the teams
+visited: with fewer than MIN_TEAMS (5) teams visited in a week, the page and the report say how
+widely a theme was seen "cannot be said" and that the weeks "cannot be compared", rather than
+"seen more widely" or "less widely".
 Callers check the user may read the whole week (selectors.reads_whole_week).
 """
 
@@ -18,6 +24,8 @@ from django.conf import settings
 
 from lineofsight.accounts.models import Team
 from lineofsight.themes import vocabulary
+from lineofsight.web.figures import SMALL_MAX, count_text
+from lineofsight.web.figures import SUPPRESSION_NOTE as _NOTE
 
 from .models import Finding, Heading, Kind, Observation, ObservationStatus, PracticeWeek
 
@@ -25,6 +33,16 @@ HIGH = "in a high number of teams"
 SOME = "in some teams"
 SMALL = "in a small number of teams"
 NONE = "in no teams"
+# The fewest teams visited for a share or a comparison to be given: fewer than 5 is a small
+# number, and one team more or less would swing the share.
+MIN_TEAMS = SMALL_MAX + 1
+TOO_FEW = f"cannot be said: fewer than {MIN_TEAMS} teams were visited"
+SUPPRESSION_NOTE = (
+    _NOTE + f" A practice week's shares and comparisons need at least {MIN_TEAMS} teams visited."
+)
+CANNOT_COMPARE = (
+    f"Cannot be compared: fewer than {MIN_TEAMS} teams were visited in one of the weeks"
+)
 
 
 def thresholds() -> tuple[float, float]:
@@ -34,9 +52,12 @@ def thresholds() -> tuple[float, float]:
 
 
 def share_words(teams: int, visited: int) -> str:
-    """How widely something was seen, in words, from the share of the teams visited."""
+    """How widely something was seen, in words, from the share of the teams visited; TOO_FEW
+    when fewer than MIN_TEAMS teams were visited (the share would rest on too few)."""
     if teams <= 0 or visited <= 0:
         return NONE
+    if visited < MIN_TEAMS:
+        return TOO_FEW
     high, low = thresholds()
     share = teams / visited
     if share >= high:
@@ -61,6 +82,28 @@ class ThemeCount:
     def count(self) -> int:
         return len(self.teams)
 
+    # As pages and reports show them: every count through the small-number rule.
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count)
+
+    @property
+    def visited_text(self) -> str:
+        return count_text(self.visited)
+
+    @property
+    def strength_text(self) -> str:
+        return count_text(len(self.strength_teams))
+
+    @property
+    def area_text(self) -> str:
+        return count_text(len(self.area_teams))
+
+    @property
+    def seen_text(self) -> str:
+        """E.g. "fewer than 5 of 8 teams (in some teams)"."""
+        return f"{self.count_text} of {self.visited_text} teams ({self.words})"
+
     @property
     def words(self) -> str:
         return share_words(len(self.teams), self.visited)
@@ -75,15 +118,15 @@ class ThemeCount:
 
     @property
     def sentence(self) -> str:
-        """E.g. "Seen in 3 of 4 teams (in a high number of teams): as a strength in 2, as an
-        area for development in 1."""
+        """E.g. "Seen in 6 of 10 teams visited (in a high number of teams): as a strength in
+        fewer than 5, as an area for development in 5."""
         parts = []
         if self.strength_teams:
-            parts.append(f"as a strength in {len(self.strength_teams)}")
+            parts.append(f"as a strength in {self.strength_text}")
         if self.area_teams:
-            parts.append(f"as an area for development in {len(self.area_teams)}")
+            parts.append(f"as an area for development in {self.area_text}")
         return (
-            f"Seen in {self.count} of {self.visited} teams visited ({self.words}): "
+            f"Seen in {self.count_text} of {self.visited_text} teams visited ({self.words}): "
             f"{', '.join(parts)}."
         )
 
@@ -121,6 +164,27 @@ class WeekAnalysis:
     @property
     def untagged(self) -> int:
         return sum(1 for o in self.observations for f in o.findings.all() if not f.themes)
+
+    @property
+    def assessors(self) -> int:
+        return len({o.visit.assessor_id for o in self.observations})
+
+    @property
+    def comparable(self) -> bool:
+        """Whether enough teams were visited for shares and comparisons (MIN_TEAMS)."""
+        return self.visited >= MIN_TEAMS
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The week's counts as pages and reports show them (small numbers suppressed)."""
+        return {
+            "observations": count_text(len(self.observations)),
+            "visits": count_text(self.visits),
+            "visited": count_text(self.visited),
+            "drafts": count_text(self.drafts),
+            "untagged": count_text(self.untagged),
+            "assessors": count_text(self.assessors),
+        }
 
 
 def _counts(findings: list[Finding], visited: int, team_of: dict[int, Team]) -> list[ThemeCount]:
@@ -210,7 +274,13 @@ class ThemeChange:
     now: ThemeCount
 
     @property
+    def comparable(self) -> bool:
+        return self.then.visited >= MIN_TEAMS and self.now.visited >= MIN_TEAMS
+
+    @property
     def direction(self) -> str:
+        if not self.comparable:
+            return CANNOT_COMPARE
         then_share = self.then.count / self.then.visited if self.then.visited else 0
         now_share = self.now.count / self.now.visited if self.now.visited else 0
         if now_share > then_share:
@@ -224,9 +294,14 @@ class ThemeChange:
 class Comparison:
     previous: PracticeWeek
     previous_visited: int
+    comparable: bool  # both weeks visited at least MIN_TEAMS teams
     continuing: list[ThemeChange]
     new: list[ThemeCount]  # seen now, not then
     gone: list[ThemeCount]  # seen then, not now
+
+    @property
+    def previous_visited_text(self) -> str:
+        return count_text(self.previous_visited)
 
 
 def compare(current: WeekAnalysis, previous: WeekAnalysis) -> Comparison:
@@ -238,6 +313,7 @@ def compare(current: WeekAnalysis, previous: WeekAnalysis) -> Comparison:
     return Comparison(
         previous=previous.week,
         previous_visited=previous.visited,
+        comparable=current.comparable and previous.comparable,
         continuing=continuing,
         new=[c for k, c in now.items() if k not in then],
         gone=[c for k, c in then.items() if k not in now],

@@ -12,3 +12,10 @@ class PracticeWeeksConfig(AppConfig):
         from .sources import resolve_week
 
         sources.register("practice_week", resolve_week)
+
+        # Safeguarding concerns can be raised from an observation (lineofsight/concerns).
+        from lineofsight.concerns import sources as concern_sources
+
+        from .concern_source import SOURCE_TYPE, resolve_observation
+
+        concern_sources.register(SOURCE_TYPE, "Practice-week observation", resolve_observation)

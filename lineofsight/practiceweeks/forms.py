@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Service, Team, User
 from lineofsight.themes import vocabulary
-from lineofsight.web.fields import DATE_HINT, PersonChoiceField, TimeOfDayField, UKDateField
+from lineofsight.web.fields import (
+    DATE_HINT,
+    PersonChoiceField,
+    TextField,
+    TimeOfDayField,
+    UKDateField,
+)
 
 from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind
 from .services import FINDING_FIELDS
@@ -37,7 +43,7 @@ def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
 
 
 class WeekForm(forms.Form):
-    title = forms.CharField(
+    title = TextField(
         label="Title",
         max_length=200,
         help_text="For example, Practice week, spring 2026",
@@ -53,7 +59,7 @@ class WeekForm(forms.Form):
         help_text=DATE_HINT,
         error_messages={"required": "Enter the last day of the week"},
     )
-    purpose = forms.CharField(
+    purpose = TextField(
         label="Purpose and focus",
         required=False,
         widget=forms.Textarea,
@@ -74,7 +80,7 @@ class WeekForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Other teams in scope",
     )
-    reflection = forms.CharField(
+    reflection = TextField(
         label="Reflection on the process",
         required=False,
         widget=forms.Textarea,
@@ -115,7 +121,7 @@ class VisitForm(forms.Form):
         help_text="On the 24-hour clock, for example 09:30",
         error_messages={"required": "Enter the time the visit starts"},
     )
-    local_contact = forms.CharField(
+    local_contact = TextField(
         label="Local contact",
         max_length=300,
         help_text="Who meets the assessor and how to reach them: a name and a phone number or "
@@ -130,19 +136,19 @@ class VisitForm(forms.Form):
         help_text="How many people work in the team.",
         error_messages={"invalid": "Enter the size of the team as a whole number"},
     )
-    team_context = forms.CharField(
+    team_context = TextField(
         label="The team's context",
         required=False,
         widget=forms.Textarea,
         help_text="What the team does, its area, current pressures.",
     )
-    team_structure = forms.CharField(
+    team_structure = TextField(
         label="How the team is structured",
         required=False,
         widget=forms.Textarea,
         help_text="Managers, senior practitioners, social workers, newly qualified workers.",
     )
-    briefing = forms.CharField(
+    briefing = TextField(
         label="Anything else the assessor should know in advance",
         required=False,
         widget=forms.Textarea,
@@ -152,7 +158,7 @@ class VisitForm(forms.Form):
         label="The visit includes observing a home visit or a meeting with a family",
         required=False,
     )
-    family_activity = forms.CharField(
+    family_activity = TextField(
         label="What will be observed",
         required=False,
         max_length=300,
@@ -171,7 +177,7 @@ class VisitForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    given_by = forms.CharField(
+    given_by = TextField(
         label="Who gave consent",
         max_length=200,
         help_text="Their relationship to the child, for example the child's mother, or the "
@@ -194,7 +200,7 @@ class ConsentForm(forms.Form):
         help_text="On the 24-hour clock, for example 14:00",
         error_messages={"required": "Enter the time consent was given"},
     )
-    notes = forms.CharField(
+    notes = TextField(
         label="Notes (optional)",
         required=False,
         widget=forms.Textarea,
@@ -209,20 +215,20 @@ ITEM_HINT = "One per line. Use initials or a role, never a child's name."
 
 
 class ObservationForm(forms.Form):
-    case_examples = forms.CharField(
+    case_examples = TextField(
         label="Case examples",
         required=False,
         widget=forms.Textarea,
         help_text="Examples of work with a child or family that show practice well. Leave a "
         "blank line between examples. Use initials or a role, never a child's name.",
     )
-    children_said = forms.CharField(
+    children_said = TextField(
         label="What children and young people said",
         required=False,
         widget=forms.Textarea,
         help_text="When you spoke to them directly. Leave a blank line between people.",
     )
-    parents_carers_said = forms.CharField(
+    parents_carers_said = TextField(
         label="What parents and carers said",
         required=False,
         widget=forms.Textarea,
@@ -232,7 +238,7 @@ class ObservationForm(forms.Form):
         label="I observed a home visit or a meeting with the family",
         required=False,
     )
-    family_meeting_notes = forms.CharField(
+    family_meeting_notes = TextField(
         label="What you observed of the family meeting",
         required=False,
         widget=forms.Textarea,
@@ -253,7 +259,7 @@ class ObservationForm(forms.Form):
                     if kind == Kind.STRENGTH
                     else "What could be developed or shared further"
                 )
-            self.fields[name] = forms.CharField(
+            self.fields[name] = TextField(
                 label=label, required=False, widget=forms.Textarea, help_text=ITEM_HINT
             )
 
@@ -284,7 +290,7 @@ class VersionForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label="Why the observation needs to change",
         widget=forms.Textarea,
         help_text="The assessor and anyone reading its history will see this.",
@@ -309,7 +315,7 @@ class TagForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 initial=[k for k in f.themes if k in suggested],
             )
-            self.fields[f"f{f.pk}"] = forms.CharField(
+            self.fields[f"f{f.pk}"] = TextField(
                 label="Other themes",
                 required=False,
                 max_length=500,

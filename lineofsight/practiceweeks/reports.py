@@ -78,8 +78,8 @@ def week_report(
     )
 
     # -- purpose and process
-    assessors = sorted({o.visit.assessor.full_name for o in result.observations})
     services = sorted({t.service.name for t in result.teams})
+    n = result.texts  # every count through the one small-number rule
     report.add(Heading("Purpose and process"))
     report.add(
         Paragraph(
@@ -91,11 +91,10 @@ def week_report(
     )
     report.add(
         Paragraph(
-            f"{result.visits} visit{'s were' if result.visits != 1 else ' was'} planned. "
-            f"{len(result.observations)} observation"
-            f"{'s were' if len(result.observations) != 1 else ' was'} submitted by "
-            f"{len(assessors)} assessor{'s' if len(assessors) != 1 else ''}, covering "
-            f"{result.visited} team{'s' if result.visited != 1 else ''}"
+            # Every count reads 0, 5 or more, or "fewer than 5" (never 1): always the plural.
+            f"{n['visits'].capitalize()} visits were planned. "
+            f"{n['observations'].capitalize()} observations were submitted by "
+            f"{n['assessors']} assessors, covering {n['visited']} teams"
             f"{' in ' + ', '.join(services) if services else ''}. Each assessor recorded strengths "
             "and areas for development under four headings (leadership; the voice of the child; "
             "the parent and carer experience; good or innovative practice), case examples, and "
@@ -116,9 +115,11 @@ def week_report(
         Paragraph(
             f"A theme seen in {high:.0%} or more of the teams visited is described as seen "
             f"{week_analysis.HIGH}; in fewer than {low:.0%}, {week_analysis.SMALL}; otherwise "
-            f"{week_analysis.SOME}."
+            f"{week_analysis.SOME}. With fewer than {week_analysis.MIN_TEAMS} teams visited, how "
+            "widely a theme was seen cannot be said, and weeks cannot be compared."
         )
     )
+    report.add(Paragraph(week_analysis.SUPPRESSION_NOTE))
     by_heading = {h.heading: h for h in result.headings}
     for number, heading in enumerate(ObservationHeading, start=1):
         if heading == ObservationHeading.GOOD_PRACTICE:
@@ -195,10 +196,12 @@ def week_report(
         report.add(
             Paragraph(
                 f"The previous week was {comparison.previous.title} "
-                f"({week_dates(comparison.previous)}), when {comparison.previous_visited} teams "
-                f"were visited; this week {result.visited} were."
+                f"({week_dates(comparison.previous)}), when {comparison.previous_visited_text} "
+                f"teams were visited; this week {n['visited']} were."
             )
         )
+        if not comparison.comparable:
+            report.add(Paragraph(f"{week_analysis.CANNOT_COMPARE}."))
         if comparison.continuing:
             report.add(
                 Table(
@@ -206,8 +209,8 @@ def week_report(
                     rows=tuple(
                         (
                             c.label,
-                            f"{c.then.count} of {c.then.visited} teams ({c.then.words})",
-                            f"{c.now.count} of {c.now.visited} teams ({c.now.words})",
+                            c.then.seen_text,
+                            c.now.seen_text,
                             c.direction,
                         )
                         for c in comparison.continuing
@@ -225,7 +228,7 @@ def week_report(
         report.add(
             Bullets(
                 tuple(
-                    f"{c.label} (seen in {c.count} of {c.visited} teams last time)"
+                    f"{c.label} (seen in {c.count_text} of {c.visited_text} teams last time)"
                     for c in comparison.gone
                 )
             )

@@ -141,7 +141,8 @@ def get_visit_for_user(user: User, pk: int) -> Visit:
 
 
 def assessor_candidates() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=ASSESSOR_ROLES).order_by("full_name")
+    people = User.objects.filter(is_active=True, role__in=ASSESSOR_ROLES)
+    return policy.with_approved_roles(people).order_by("full_name")
 
 
 def can_record(user: User, visit: Visit) -> bool:
@@ -214,8 +215,12 @@ def findings_by_heading(observation: Observation) -> list[dict]:
 
 def observations_for_theme(user: User, theme_key: str) -> list[Evidence]:
     """Strengths and areas for development tagged with the theme, in submitted observations the
-    user may see, newest visit first."""
+    user may see, newest visit first. The themes page is limited to the user's scope, so a
+    service manager (who reads every week's observations on the practice week pages) gets only
+    the visits to teams in their own service here."""
     visible = observations_visible_to(user).filter(status=ObservationStatus.SUBMITTED)
+    if policy.scope_for(user) is not policy.Scope.EVERYTHING:
+        visible = visible.filter(visit__team__in=policy.visible_teams(user))
     findings = (
         Finding.objects.filter(observation__in=visible)
         .select_related("observation__visit__week", "observation__visit__team")

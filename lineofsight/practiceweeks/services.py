@@ -542,6 +542,12 @@ def observation_submit(
     _require_assessor(actor, observation.visit)
     if observation.is_locked:
         raise ObservationLocked("This observation has already been submitted.")
+    visit_day = timezone.localtime(observation.visit.starts_at).date()
+    if timezone.localdate() < visit_day:
+        raise PracticeWeekError(
+            f"The visit is on {visit_day:%d/%m/%Y}. An observation can be submitted from the day "
+            "of the visit: save it as a draft until then."
+        )
     if not observation.findings.exists():
         raise PracticeWeekError(
             "Write at least one strength or area for development before submitting."

@@ -716,6 +716,8 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "high_pct": f"{high:.0%}",
             "low_pct": f"{low:.0%}",
+            "min_teams": week_analysis.MIN_TEAMS,
+            "suppression_note": week_analysis.SUPPRESSION_NOTE,
             "action_plan_url": action_plan_url(week),
             "can_manage": selectors.may_manage(request.user),
         },

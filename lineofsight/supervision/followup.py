@@ -26,6 +26,7 @@ from django.utils import timezone
 from lineofsight.actions.models import ImprovementAction, SourceType, Status
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
+from lineofsight.web.figures import SMALL_MAX, share_withheld
 from lineofsight.worklists import casedata
 
 from .models import Session, SessionCase
@@ -33,7 +34,7 @@ from .models import Session, SessionCase
 log = logging.getLogger(__name__)
 
 WINDOW_MONTHS = 3
-SMALLEST_SHOWN = 5  # shares of fewer cases than this are not shown
+SMALLEST_SHOWN = SMALL_MAX + 1  # the small-number rule (lineofsight.web.figures)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -61,9 +62,9 @@ def snapshots_after(as_at: datetime.date) -> list[Snapshot]:
     """Snapshots as at a later date whose files are still there, one per date (the newest
     import of that date), in date order."""
     chosen: dict[datetime.date, Snapshot] = {}
-    for snap in Snapshot.objects.filter(as_at__gt=as_at, removed_at__isnull=True).order_by(
-        "as_at", "created_at", "id"
-    ):
+    for snap in Snapshot.objects.filter(
+        as_at__gt=as_at, removed_at__isnull=True, published_at__isnull=False
+    ).order_by("as_at", "created_at", "id"):
         chosen[snap.as_at] = snap
     return list(chosen.values())
 
@@ -226,7 +227,9 @@ class Share:
 
     @property
     def shown(self) -> bool:
-        return self.denominator >= SMALLEST_SHOWN
+        """The one small-number rule: no share when there is nothing to divide, or when either
+        count is 1 to 4 (`lineofsight.web.figures`)."""
+        return bool(self.denominator) and not share_withheld(self.numerator, self.denominator)
 
     @property
     def percent(self) -> int | None:
@@ -365,7 +368,11 @@ def evaluate(sessions: list[Session], today: datetime.date | None = None) -> Eva
 
     discussed_share, discussed_recent = share(discussed)
     compared_share, compared_recent = share(compared)
-    latest = Snapshot.objects.filter(removed_at__isnull=True).order_by("-as_at").first()
+    latest = (
+        Snapshot.objects.filter(removed_at__isnull=True, published_at__isnull=False)
+        .order_by("-as_at")
+        .first()
+    )
     return Evaluation(
         sessions=len(sessions),
         cases_discussed=len(cases),

@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
-from lineofsight.web.fields import DATE_HINT, PersonChoiceField, UKDateField
+from lineofsight.web.fields import (
+    DATE_HINT,
+    FilterMessagesMixin,
+    PersonChoiceField,
+    TextField,
+    UKDateField,
+)
 
 from .models import REFLECTION_FIELDS, SessionCase
+from .selectors import may_facilitate
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
@@ -29,13 +37,29 @@ class SessionForm(forms.Form):
         queryset=User.objects.none(),
         label="Facilitator",
         empty_label=None,
-        error_messages={"required": "Choose who facilitates the session"},
+        error_messages={
+            "required": "Choose who facilitates the session",
+            "invalid_choice": "Choose a manager of the team or a quality assurance lead to "
+            "facilitate the session",
+        },
     )
 
     def __init__(self, *args, teams: QuerySet[Team], people: QuerySet[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["facilitator"].queryset = people
+        self.fields["facilitator"].help_text = "A manager of the team, or a quality assurance lead."
+
+    def clean(self):
+        data = super().clean()
+        team, facilitator = data.get("team"), data.get("facilitator")
+        if team and facilitator and not may_facilitate(facilitator, team):
+            self.add_error(
+                "facilitator",
+                f"{facilitator.full_name} is not a manager of {team.name}: choose the team's "
+                "manager or a quality assurance lead",
+            )
+        return data
 
 
 class AttendeesForm(forms.Form):
@@ -63,46 +87,52 @@ class NominateForm(forms.Form):
     person_id = PersonIdsField(
         error_messages={"required": "Tick at least one child to bring to the session"}
     )
-    next = forms.CharField(required=False)
+    next = TextField(required=False)
 
 
 class CaseRecordForm(forms.Form):
-    through_the_eyes_of_the_child = forms.CharField(
+    through_the_eyes_of_the_child = TextField(
         label="Through the eyes of the child",
         help_text="What is a day like for the child? What would they say about what is "
         "happening to them, and about us?",
         widget=forms.Textarea,
         required=False,
     )
-    hypotheses = forms.CharField(
+    hypotheses = TextField(
         label="Hypotheses",
         help_text="What might be keeping the difficulty going? Note each idea the group had.",
         widget=forms.Textarea,
         required=False,
     )
-    working_well = forms.CharField(
-        label="What is working well", widget=forms.Textarea, required=False
-    )
-    worried_about = forms.CharField(
+    working_well = TextField(label="What is working well", widget=forms.Textarea, required=False)
+    worried_about = TextField(
         label="What we are worried about", widget=forms.Textarea, required=False
     )
-    needs_to_happen = forms.CharField(
-        label="What needs to happen", widget=forms.Textarea, required=False
-    )
-    decisions = forms.CharField(label="Decisions", widget=forms.Textarea, required=False)
+    needs_to_happen = TextField(label="What needs to happen", widget=forms.Textarea, required=False)
+    decisions = TextField(label="Decisions", widget=forms.Textarea, required=False)
     look_again_on = UKDateField(
         label="Date to look again at this case", help_text=DATE_HINT, required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def clean_look_again_on(self):
+        day = self.cleaned_data["look_again_on"]
+        if (
+            day is not None
+            and day < timezone.localdate()
+            and day != self.initial.get("look_again_on")
+        ):
+            raise forms.ValidationError("The date to look again must be today or later")
+        return day
+
 
 class ActionForm(forms.Form):
-    issue = forms.CharField(
+    issue = TextField(
         label="What is the concern",
         widget=forms.Textarea,
         error_messages={"required": "Enter the concern the action answers"},
     )
-    action = forms.CharField(
+    action = TextField(
         label="What will be done",
         widget=forms.Textarea,
         error_messages={"required": "Enter what will be done"},
@@ -117,14 +147,28 @@ class ActionForm(forms.Form):
         label="Due date", help_text=DATE_HINT, error_messages={"required": "Enter the due date"}
     )
 
-    def __init__(self, *args, people: QuerySet[User], **kwargs) -> None:
+    def __init__(
+        self, *args, people: QuerySet[User], allocated: frozenset[int] = frozenset(), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people
+        self.fields["owner"].label_from_instance = lambda u: (
+            f"{u.full_name} ({u.get_role_display()}"
+            + (", the child's allocated worker)" if u.pk in allocated else ")")
+        )
+
+    def clean_due_date(self):
+        day = self.cleaned_data["due_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or later")
+        return day
 
 
-class EvaluationFilterForm(forms.Form):
+class EvaluationFilterForm(FilterMessagesMixin, forms.Form):
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="All teams you can see"
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="All teams you can see",
     )
 
     def __init__(self, *args, teams: QuerySet[Team], **kwargs) -> None:

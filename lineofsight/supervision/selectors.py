@@ -92,11 +92,21 @@ def sessions_for_nomination(team: Team) -> list[Session]:
     )
 
 
-def people_who_may_facilitate() -> QuerySet[User]:
-    """Anyone who works with casework; administrators do not run supervision."""
+def people_who_may_facilitate(teams: QuerySet[Team] | list[Team] | None = None) -> QuerySet[User]:
+    """Who may facilitate a session of one of `teams`: a team manager of that team, or a
+    quality assurance lead (every team when `teams` is None)."""
+    managers = Q(role=Role.TEAM_MANAGER)
+    if teams is not None:
+        managers &= Q(memberships__team__in=teams)
     return (
-        User.objects.filter(is_active=True).exclude(role=Role.ADMINISTRATOR).order_by("full_name")
+        policy.with_approved_roles(User.objects.filter(is_active=True))
+        .filter(pk__in=User.objects.filter(managers | Q(role=Role.QA_LEAD)).values("pk"))
+        .order_by("full_name", "pk")
     )
+
+
+def may_facilitate(person: User, team: Team) -> bool:
+    return people_who_may_facilitate([team]).filter(pk=person.pk).exists()
 
 
 def possible_attendees(session: Session) -> QuerySet[User]:

@@ -70,6 +70,11 @@ def session_create(
     _require_lead(actor, team)
     if not facilitator.is_active:
         raise SupervisionError(f"{facilitator.full_name} can no longer sign in.")
+    if not selectors.may_facilitate(facilitator, team):
+        raise SupervisionError(
+            f"{facilitator.full_name} is not a manager of {team.name}: a session is facilitated "
+            "by the team's manager or a quality assurance lead."
+        )
     session = Session.objects.create(
         team=team,
         held_on=held_on,
@@ -222,6 +227,12 @@ def session_case_record(
     """Save the discussion of one case. Refused with CaseChangedMeanwhile if someone else
     saved it since `expected_version` was read, so neither person's words are lost silently."""
     _require_lead(actor, case.session.team)
+    if (
+        look_again_on is not None
+        and look_again_on < timezone.localdate()
+        and look_again_on != case.look_again_on
+    ):
+        raise SupervisionError("The date to look again must be today or later.")
     values = {
         "through_the_eyes_of_the_child": through_the_eyes_of_the_child.strip(),
         "hypotheses": hypotheses.strip(),

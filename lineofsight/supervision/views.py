@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
-from lineofsight.accounts.services import access_log_record
+from lineofsight.accounts.services import access_log_record, access_log_record_many
+from lineofsight.actions.selectors import owners_for_child
 
 from . import followup, selectors, services, summaries
 from .forms import (
@@ -52,7 +53,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionForm(
         request.POST or None,
         teams=teams,
-        people=selectors.people_who_may_facilitate(),
+        people=selectors.people_who_may_facilitate(teams),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -85,11 +86,19 @@ def session_create(request: HttpRequest) -> HttpResponse:
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     found = selectors.get_session_for_user(request.user, pk)
+    summary = summaries.session_summary(request.user, found)
+    # The session names each child brought to it: each is a view of that child's record.
+    access_log_record_many(
+        user=request.user,
+        person_ids=(line.case.person_id for line in summary.cases),
+        purpose=AccessPurpose.SUPERVISION,
+        path=request.path,
+    )
     return render(
         request,
         "supervision/session.html",
         {
-            "summary": summaries.session_summary(request.user, found),
+            "summary": summary,
             "can_lead": selectors.may_lead(request.user, found.team),
         },
     )
@@ -218,7 +227,14 @@ def case_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     found = selectors.get_session_case_for_user(request.user, pk)
     _require_lead_for(request, found.session.team)
-    form = ActionForm(request.POST or None, people=selectors.people_who_may_facilitate())
+    owners = owners_for_child(found.person_id, teams=[found.session.team])
+    form = ActionForm(request.POST or None, people=owners.people, allocated=owners.allocated)
+    access_log_record(
+        user=request.user,
+        person_id=found.person_id,
+        purpose=AccessPurpose.SUPERVISION,
+        path=request.path,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.session_case_action_create(actor=request.user, case=found, **form.cleaned_data)
@@ -255,7 +271,12 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     teams = policy.visible_teams(request.user)
     form = EvaluationFilterForm(request.GET or None, teams=teams)
     team = form.cleaned_data["team"] if form.is_valid() else None
-    chosen = list(selectors.session_list(request.user, team=team).select_related("snapshot"))
+    refused = form.is_bound and not form.is_valid()  # a bad filter shows no figures, not all
+    chosen = (
+        []
+        if refused
+        else list(selectors.session_list(request.user, team=team).select_related("snapshot"))
+    )
     return render(
         request,
         "supervision/evaluation.html",
@@ -266,4 +287,5 @@ def evaluation(request: HttpRequest) -> HttpResponse:
             "window_months": followup.WINDOW_MONTHS,
             "smallest": followup.SMALLEST_SHOWN,
         },
+        status=400 if refused else 200,
     )

@@ -4,6 +4,11 @@ Sources: case-file audit answers to the questions linked to the theme; practice-
 observations; feedback from children and families; the indicators linked to the theme; and the
 improvement actions tagged with it. Sources whose app is not installed (or not yet built) are left
 out with a note rather than failing the page.
+
+Scope: everything gathered here is limited to the teams the user may see (`scope_teams`): a team
+manager's own teams, a service manager's own service, everything for roles that see everything.
+Practitioners and administrators do not use the page (403). Every count and figure is shown
+through the one small-number rule (`lineofsight.web.figures`): 1 to 4 reads "fewer than 5".
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import User
+from lineofsight.accounts.models import Team, User
 from lineofsight.feedback import selectors as feedback_selectors
+from lineofsight.web import figures
 
 from . import vocabulary
 from .evidence import Evidence, Leaning
@@ -38,6 +44,18 @@ def may_view(user: User) -> bool:
 def require_view(user: User) -> None:
     if not may_view(user):
         policy.require(user, policy.Capability.VIEW_INDICATORS)
+
+
+def sees_everything(user: User) -> bool:
+    return policy.scope_for(user) is policy.Scope.EVERYTHING
+
+
+def scope_teams(user: User) -> list[Team] | None:
+    """The teams whose evidence this user's page gathers: None for roles that see everything
+    (the whole council, including records with no team), otherwise the teams in their scope."""
+    if sees_everything(user):
+        return None
+    return list(policy.visible_teams(user))
 
 
 # -- audits ------------------------------------------------------------------------------------
@@ -78,6 +96,22 @@ class AuditQuestionRow:
     def answered(self) -> int:
         return self.yes + self.partly + self.no
 
+    @property
+    def yes_text(self) -> str:
+        return figures.count_text(self.yes)
+
+    @property
+    def partly_text(self) -> str:
+        return figures.count_text(self.partly)
+
+    @property
+    def no_text(self) -> str:
+        return figures.count_text(self.no)
+
+    @property
+    def not_applicable_text(self) -> str:
+        return figures.count_text(self.not_applicable)
+
 
 def _bucket(value: str, scale: list[dict]) -> str:
     item = next((a for a in scale if a.get("value") == value), None)
@@ -91,15 +125,13 @@ def _bucket(value: str, scale: list[dict]) -> str:
 
 
 def _audits_counted(user: User):
-    """The audits whose answers are counted for this user: everything for roles that see all,
-    otherwise the audits of the teams they can see (as in audit programme reports)."""
-    from lineofsight.audits.models import Audit
-    from lineofsight.audits.selectors import sees_all
+    """The audits whose answers are counted for this user: everything for roles that see
+    everything, otherwise the audits of the teams in their scope; never an audit whose first
+    auditor's answers are hidden from the user while they moderate it blind. The rule is the
+    audits app's (`audits_counted_for`), shared with programme reports."""
+    from lineofsight.audits.selectors import audits_counted_for
 
-    audits = Audit.objects.all()
-    if sees_all(user) or policy.scope_for(user) is policy.Scope.EVERYTHING:
-        return audits
-    return audits.filter(team__in=policy.visible_teams(user))
+    return audits_counted_for(user)
 
 
 def _answer_rows(user: User) -> list[dict]:
@@ -140,7 +172,7 @@ def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow
     """Per audit question linked to the theme: how many submitted audits answered yes, partly,
     no (or not applicable), and links to the audits the user may open with a concerning answer."""
     from lineofsight.audits.models import Answer
-    from lineofsight.audits.selectors import audits_visible_to
+    from lineofsight.audits.selectors import audits_with_answers_visible_to
 
     if not theme.audit_questions:
         return []
@@ -164,7 +196,10 @@ def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow
         if bucket == "no":
             concern_ids[path].append((row["question_id"], row["value"]))
     if concern_ids:
-        visible = audits_visible_to(user)
+        # Audits the user may open, read the answers of, and that are in their scope.
+        visible = audits_with_answers_visible_to(user).filter(
+            pk__in=_audits_counted(user).values("pk")
+        )
         for path, pairs in concern_ids.items():
             answers = (
                 Answer.objects.filter(
@@ -230,6 +265,7 @@ class IndicatorRow:
     value_text: str
     url: str
     period_end: object = None
+    area: str = ""  # "whole council" or "the teams you can see"
 
 
 def _indicator_url(indicator_id: str) -> str:
@@ -249,27 +285,29 @@ def _linked_indicators(key: str) -> list:
 
 
 def _value_text(value) -> str:
+    """The indicator's value through the board's small-number rule (a count of 1 to 4 reads
+    "fewer than 5"; a share built on 1 to 4 children is withheld)."""
+    from lineofsight.indicators import presentation
+
     if value is None or not value.has_data:
         return (value.no_data_reason if value is not None else "") or "No value"
-    unit = str(value.indicator.unit)
-    number = value.value
-    if unit == "percent":
-        return f"{number:.1f}%"
-    if unit == "count":
-        return f"{number:,.0f}"
-    return f"{number:,.1f}"
+    return presentation.figure_of(value).text
 
 
 def indicator_evidence(user: User, key: str) -> list[IndicatorRow] | None:
-    """The indicators linked to the theme with their current value (None: no catalogue)."""
+    """The indicators linked to the theme with their current value for the user's scope: the
+    whole council for roles that see everything, otherwise the teams they can see (None: no
+    catalogue)."""
     try:
         from lineofsight.indicators import engine
     except ImportError:
         return None
     indicators = _linked_indicators(key)
+    teams = scope_teams(user)
+    area = "whole council" if teams is None else "the teams you can see"
     values: dict[str, object] = {}
     period_end = None
-    if indicators:
+    if indicators and (teams is None or teams):
         from lineofsight.casework.store import current_snapshot
 
         snapshot = current_snapshot()
@@ -277,18 +315,26 @@ def indicator_evidence(user: User, key: str) -> list[IndicatorRow] | None:
             try:
                 period_end = engine.default_period_end(snapshot)
                 for v in engine.compute(
-                    snapshot=snapshot, period_end=period_end, ids=[i.id for i in indicators]
+                    snapshot=snapshot,
+                    period_end=period_end,
+                    team_ids=None if teams is None else [t.pk for t in teams],
+                    ids=[i.id for i in indicators],
                 ):
                     values[v.indicator.id] = v
             except Exception:  # noqa: BLE001 - one failing source must not hide the others
                 log.exception("Indicators could not be computed for theme %s", key)
+    if teams is not None and not teams:
+        empty = "No data: you are not a member of any team"
+    else:
+        empty = "No current casework data"
     return [
         IndicatorRow(
             id=i.id,
             title=i.title,
-            value_text=_value_text(values.get(i.id)) if values else "No current casework data",
+            value_text=_value_text(values.get(i.id)) if values else empty,
             url=_indicator_url(i.id),
             period_end=period_end,
+            area=area,
         )
         for i in indicators
     ]
@@ -304,6 +350,9 @@ def _actions_with_theme(user: User, key: str | None = None) -> list:
     if "themes" not in {f.name for f in ImprovementAction._meta.get_fields()}:
         return []
     actions = actions_visible_to(user).order_by("due_date", "id")
+    teams = scope_teams(user)
+    if teams is not None:  # not actions of other teams the user happens to own or have raised
+        actions = actions.filter(team__in=teams)
     if key is not None and connection.features.supports_json_field_contains:
         actions = actions.filter(themes__contains=[key])
     return [a for a in actions if key is None or key in (a.themes or [])]
@@ -347,6 +396,21 @@ class Triangulation:
     actions: list[Evidence]
 
     @property
+    def counts(self) -> dict[str, str]:
+        """How many items each source gives, as the page shows them (small numbers suppressed)."""
+
+        def text(items) -> str:
+            return "" if items is None else figures.count_text(len(items))
+
+        return {
+            "audits": text(self.audits),
+            "practice_weeks": text(self.practice_weeks),
+            "feedback": text(self.feedback),
+            "indicators": text(self.indicators),
+            "actions": text(self.actions),
+        }
+
+    @property
     def has_evidence(self) -> bool:
         return bool(
             self.audits or self.practice_weeks or self.feedback or self.indicators or self.actions
@@ -380,6 +444,27 @@ class ThemeSummary:
     feedback: int
     indicators: int
     actions: int
+
+    # What the index shows: every count through the one small-number rule.
+    @property
+    def audit_answers_text(self) -> str:
+        return figures.count_text(self.audit_answers)
+
+    @property
+    def practice_weeks_text(self) -> str:
+        return "–" if self.practice_weeks is None else figures.count_text(self.practice_weeks)
+
+    @property
+    def feedback_text(self) -> str:
+        return figures.count_text(self.feedback)
+
+    @property
+    def indicators_text(self) -> str:
+        return figures.count_text(self.indicators)
+
+    @property
+    def actions_text(self) -> str:
+        return figures.count_text(self.actions)
 
 
 def theme_index(user: User) -> tuple[list[ThemeSummary], list[ThemeSummary]]:

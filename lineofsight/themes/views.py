@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from lineofsight.accounts import policy
+from lineofsight.web import figures
 
 from . import selectors
 
@@ -19,7 +19,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "themes": themes,
             "free_tags": free_tags,
-            "sees_everything": policy.scope_for(request.user) is policy.Scope.EVERYTHING,
+            "sees_everything": selectors.sees_everything(request.user),
+            "suppression_note": figures.SUPPRESSION_NOTE,
         },
     )
 
@@ -35,6 +36,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "themes/detail.html",
         {
             "t": found,
-            "sees_everything": policy.scope_for(request.user) is policy.Scope.EVERYTHING,
+            "sees_everything": selectors.sees_everything(request.user),
+            "suppression_note": figures.SUPPRESSION_NOTE,
         },
     )

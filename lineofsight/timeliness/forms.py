@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from lineofsight.web.fields import TextField, UKDateField
+
 from .rules import UNIT_WORDS, Rule
 
 
@@ -29,22 +31,20 @@ class TimescaleValueForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    description = forms.CharField(
+    description = TextField(
         label="Description",
         help_text="For example, Christmas closure",
         max_length=100,
         required=False,
     )
-    first_day = forms.DateField(
+    first_day = UKDateField(
         label="First day closed",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the first day as a real date, like 2026-12-29"},
+        error_messages={"invalid": "Enter the first day as a real date, like 29/12/2026"},
     )
-    last_day = forms.DateField(
+    last_day = UKDateField(
         label="Last day closed",
-        help_text="The same as the first day for a single day",
+        help_text="The same as the first day for a single day. For example, 31/12/2026",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the last day as a real date, like 2026-12-31"},
+        error_messages={"invalid": "Enter the last day as a real date, like 31/12/2026"},
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from lineofsight.casework import schema, writer
 from lineofsight.casework import services as casework_services
 from lineofsight.casework.models import Snapshot
+from lineofsight.casework.services import SnapshotUnavailable
 from lineofsight.casework.store import (
     NoCurrentSnapshot,
     SnapshotFileMissing,
@@ -43,6 +44,9 @@ def recompute(
         raise NoCurrentSnapshot("No casework data has been imported yet: nothing to recompute.")
     if source.is_removed or not source.path.exists():
         raise SnapshotFileMissing(f"The file for {source} is no longer available: {source.path}")
+    if source.published_at is None:
+        # A staged import has not passed review: recomputing must not publish it by the back door.
+        raise SnapshotUnavailable(f"{source} is waiting for review: publish it before recomputing.")
     run = intake_services.import_run_create(
         source_kind=source.source_kind,
         source_name=f"Recomputed from snapshot {source.pk}",
@@ -72,6 +76,7 @@ def recompute(
                     content_hash=digest,
                     duckdb_version=duckdb.__version__,
                     created_at=created_at,
+                    source_fields=source.source_fields,
                 )
                 intake_services.import_run_finish(run=run, status=RunStatus.SUCCEEDED, snapshot=new)
         except BaseException:

@@ -161,19 +161,22 @@ def demo_records_create() -> list[str]:
                 30,
             ),
         ):
-            action_services.action_create(
+            due = today + datetime.timedelta(days=due_in_days)
+            made_action = action_services.action_create(
                 actor=qa,
                 source_type=SourceType.PRACTICE_WEEK,
                 source_id=week.pk,
                 issue=issue,
                 action=action,
                 owner=manager,
-                due_date=today + datetime.timedelta(days=due_in_days),
+                due_date=max(due, today),
                 priority=Priority.HIGH,
                 risk_if_not_done="Children's experience is lost from their records",
                 team=team,
                 themes=[theme],
             )
+            # An overdue action: raised weeks ago, when its due date was still to come.
+            ImprovementAction.objects.filter(pk=made_action.pk).update(due_date=due)
         made.append("2 improvement actions from the practice week")
 
     if not CommitteeReport.objects.exists():

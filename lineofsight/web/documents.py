@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from docx.shared import Cm, Pt
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
+
+from lineofsight.web.fields import clean_text
 
 FONTS = Path(__file__).parent / "fonts"
 # fpdf2 subsets the embedded font with fontTools, which reports every step at INFO.
@@ -86,6 +88,35 @@ class Report:
         return self
 
 
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(v) for v in value)
+    return value
+
+
+def _clean_block(block: Block) -> Block:
+    """The block with control characters taken out of its text. Forms clean what is typed
+    (lineofsight.web.fields), but rows saved before that may still hold a bell or a vertical
+    tab from Word, and one of them must not make a report fail to download."""
+    changes = {
+        f.name: _clean(getattr(block, f.name))
+        for f in fields(block)
+        if isinstance(getattr(block, f.name), str | tuple)
+    }
+    return replace(block, **changes)
+
+
+def clean_report(report: Report) -> Report:
+    return Report(
+        title=clean_text(report.title),
+        subtitle=clean_text(report.subtitle),
+        produced_at=report.produced_at,
+        blocks=[_clean_block(b) for b in report.blocks],
+    )
+
+
 def _when(report: Report) -> datetime:
     day = report.produced_at or date(2000, 1, 1)
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
@@ -95,6 +126,7 @@ def _when(report: Report) -> datetime:
 
 
 def render_docx(report: Report) -> bytes:
+    report = clean_report(report)
     doc = DocxDocument()
     props = doc.core_properties
     props.title = report.title
@@ -191,6 +223,7 @@ def _para(pdf: _Pdf, text: str, *, size: float = 10, bold: bool = False, gap: fl
 
 
 def render_pdf(report: Report) -> bytes:
+    report = clean_report(report)
     pdf = _Pdf(report.title)
     pdf.set_title(report.title)
     pdf.set_author("Line of Sight")

@@ -1,7 +1,15 @@
-"""Form fields the product's forms share: dates typed the UK way, times on the 24-hour clock,
-and people named with their role."""
+"""Form fields the product's forms share: free text that is cleaned and limited, dates typed
+the UK way, times on the 24-hour clock, and people named with their role.
+
+Every text a person types goes through `TextField` (or `CleanTextMixin`): control characters
+pasted from Word or another program (a bell, a vertical tab...) are removed on input, in this one
+place, so that no stored text can break a Word, PDF or Excel download. Every text field has a
+limit, and the form says what it is ("You can enter up to 4,000 characters")."""
 
 from __future__ import annotations
+
+import datetime
+import re
 
 from django import forms
 
@@ -9,11 +17,104 @@ from lineofsight.accounts.models import User
 
 DATE_HINT = "For example, 27/03/2026"
 
+# Limits for free text. Long answers (an audit's evidence, a discussion) get the larger one.
+SHORT_TEXT = 300
+LONG_TEXT = 4000
+VERY_LONG_TEXT = 10_000
+
+# C0 control characters other than tab, line feed and carriage return, and DEL. A vertical tab
+# or form feed (Word's manual line and page breaks) becomes a line break; the rest are dropped.
+_BREAKS = re.compile(r"[\x0b\x0c]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """`value` without control characters (other than tab and line breaks)."""
+    if not value:
+        return value
+    return _CONTROLS.sub("", _BREAKS.sub("\n", value))
+
+
+def limit_hint(max_length: int) -> str:
+    return f"You can enter up to {max_length:,} characters"
+
+
+class CleanTextMixin:
+    """For a CharField: control characters removed before anything else looks at the text, and
+    a limit the person is told about."""
+
+    def __init__(self, *args, max_length: int | None = None, **kwargs) -> None:
+        super().__init__(*args, max_length=max_length or LONG_TEXT, **kwargs)  # type: ignore[call-arg]
+        if "max_length" not in (kwargs.get("error_messages") or {}):
+            label = _sentence(str(kwargs.get("label") or "This"))
+            self.error_messages["max_length"] = (
+                f"{label} must be {self.max_length:,} characters or fewer"  # type: ignore[attr-defined]
+            )
+
+    def to_python(self, value: object) -> str:
+        if isinstance(value, str):
+            value = clean_text(value)
+        return super().to_python(value)  # type: ignore[misc]
+
+    @property
+    def limit_hint(self) -> str:
+        return limit_hint(self.max_length)  # type: ignore[attr-defined]
+
+
+def _sentence(label: str) -> str:
+    label = label.strip().rstrip("?:").strip() or "The text"
+    return label[0].upper() + label[1:]
+
+
+class TextField(CleanTextMixin, forms.CharField):
+    """Any free text: one line by default, `widget=forms.Textarea` for more."""
+
 
 class UKDateField(forms.DateField):
-    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+    """A date typed the UK way (27/03/2026). Shown back exactly as typed when it is not a date,
+    and as 27/03/2026 when it comes from the record."""
+
+    input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
     widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
     default_error_messages = {"invalid": "Enter a real date, for example 27/03/2026"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: object) -> datetime.date | None:
+        if isinstance(value, str):
+            value = clean_text(value).strip()
+        return super().to_python(value)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return value
+
+
+def uk_date_field(
+    label: str, *, required: bool = True, help_text: str = DATE_HINT, **kwargs
+) -> UKDateField:
+    """A UKDateField whose messages name the date: "Enter the due date"."""
+    noun = label[0].lower() + label[1:]
+    messages = {
+        "required": f"Enter the {noun}",
+        "invalid": f"Enter the {noun} as a real date, for example 27/03/2026",
+    }
+    messages.update(kwargs.pop("error_messages", {}))
+    return UKDateField(
+        label=label, required=required, help_text=help_text, error_messages=messages, **kwargs
+    )
+
+
+def not_in_past(day: datetime.date | None, what: str) -> None:
+    """Refuse a date to come (a due date, a date to look again) that has already passed.
+    Raises forms.ValidationError; services have their own check that says the same."""
+    from django.utils import timezone
+
+    if day is not None and day < timezone.localdate():
+        raise forms.ValidationError(f"The {what} must be today or in the future")
 
 
 class TimeOfDayField(forms.TimeField):
@@ -25,3 +126,19 @@ class TimeOfDayField(forms.TimeField):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.get_role_display()})"
+
+
+class FilterMessagesMixin:
+    """For a form of filters on a list page (read from the query string): a value that is not
+    one of the choices says which filter and what to do, in plain words. The page then shows
+    the error (status 400) and no list, never the whole list as if there were no filter."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if hasattr(field, "choices"):
+                label = str(field.label or "an option").lower()
+                field.error_messages["invalid_choice"] = (
+                    f"Choose {label} from the list: the value in the page address is not one"
+                )
+                field.error_messages["invalid_pk_value"] = field.error_messages["invalid_choice"]

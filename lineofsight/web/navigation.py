@@ -72,6 +72,15 @@ LINKS: tuple[Link, ...] = (
         Capability.VIEW_INDICATORS,
     ),
     # --- end case-file audits and improvement actions ---
+    # --- safeguarding concerns (concerns app) ---
+    Link(
+        "concerns:list",
+        "Safeguarding concerns",
+        "Immediate safeguarding concerns from audits and practice weeks: who must respond, by "
+        "when, and the responses.",
+        Capability.VIEW_CASEWORK,
+    ),
+    # --- end safeguarding concerns ---
     # --- worklists, chronology and group supervision (worklists/supervision apps) ---
     Link(
         "worklists:index",
@@ -119,7 +128,8 @@ LINKS: tuple[Link, ...] = (
         "Committee reports",
         "Quality of practice reports for committees, as Word and PDF: the figures, and what we "
         "know, how we know and what we will do next.",
-        Capability.VIEW_INDICATORS,
+        # Council-wide figures: read by the roles that see everything, who are those that write.
+        Capability.WRITE_COMMITTEE_REPORTS,
     ),
     # --- end indicators ---
     # --- practice weeks (practiceweeks app) ---
@@ -173,6 +183,20 @@ LINKS: tuple[Link, ...] = (
         "See who viewed which child's record, when and why, and export it.",
         Capability.VIEW_ACCESS_LOG,
     ),
+    # --- separation of duties (accounts app) ---
+    Link(
+        "accounts:role_grants",
+        "Role approvals",
+        "Approve or refuse each request to give someone a role that sees children's records.",
+        Capability.APPROVE_ROLE_GRANTS,
+    ),
+    Link(
+        "accounts:role_grants",
+        "Role approvals",
+        "Requests for roles that see children's records, and what senior leaders decided.",
+        Capability.MANAGE_USERS,
+    ),
+    # --- end separation of duties ---
     Link(
         "admin:index",
         "People, teams and configuration",

@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lineofsight.accounts import policy
-from lineofsight.audits.selectors import home_panels as audit_home_panels
+from lineofsight.accounts.selectors import pending_role_grant_count
 
+from . import panels
 from .navigation import home_links
 
 
@@ -21,7 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "role": policy.describe(request.user),
             "links": home_links(request.user),
-            "audit_panels": audit_home_panels(request.user),
+            # Panels registered by the apps, in the order their apps are installed.
+            "panels": panels.for_user(request.user),
+            "pending_role_grants": pending_role_grant_count(request.user),
         },
     )
 

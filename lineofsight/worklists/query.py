@@ -1,19 +1,25 @@
 """What a worklist request asks for (filters and sort order), read from query parameters.
 
-Unknown values are kept as they are: a filter on a flag or worker that is not there simply
-matches no child, and an unknown sort column falls back to the default.
+A value that cannot be a flag id, or a cohort, sort column or order the product does not know,
+is refused (BadFilter: the page says so, with status 400) rather than ignored. A worker that is
+not there simply matches no child (workers come and go between snapshots).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from lineofsight.web.filters import BadFilter
+
 from .casedata import CaseRow
+from .flags import COHORTS, FLAGS
 
 ANY_FLAG = "any"
+_FLAG_ID = re.compile(r"[a-z0-9_]{1,64}")
 UNALLOCATED = "none"
 
 SORT_COLUMNS: dict[str, str] = {
@@ -37,7 +43,28 @@ class WorklistQuery:
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> WorklistQuery:
+        problems = []
+        flag_id = params.get("flag", "").strip()
+        # A flag the product does not describe may still come from a council's own rules
+        # (timeliness), so an id of the right shape is kept: it matches its children or none.
+        if (
+            flag_id
+            and flag_id != ANY_FLAG
+            and not (flag_id in FLAGS or _FLAG_ID.fullmatch(flag_id))
+        ):
+            problems.append("Choose a flag from the list: the flag in the page address is not one")
+        cohort = params.get("cohort", "").strip()
+        if cohort and cohort not in COHORTS:
+            problems.append(
+                "Choose a cohort from the list: the cohort in the page address is not one"
+            )
         sort = params.get("sort", DEFAULT_SORT)
+        if sort not in SORT_COLUMNS:
+            problems.append("Sort by one of the columns: the page address names no column")
+        if params.get("order", "asc") not in ("asc", "desc"):
+            problems.append("Sort in ascending or descending order")
+        if problems:
+            raise BadFilter(problems)
         return cls(
             flag=params.get("flag", "").strip()[:64],
             worker=params.get("worker", "").strip()[:64],

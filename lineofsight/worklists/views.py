@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from lineofsight.accounts import policy
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.supervision import selectors as supervision
+from lineofsight.web.filters import refuses_bad_filters
 from lineofsight.web.spreadsheet import safe_text
 
 from . import selectors
@@ -44,6 +45,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _worklist_page(request: HttpRequest, worklist: selectors.Worklist, **extra) -> dict:
     page = Paginator(worklist.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each child named on this page is a view of that child's record (as in the CSV).
+    access_log_record_many(
+        user=request.user, person_ids=(r.person_id for r in page.object_list), path=request.path
+    )
     return {
         "worklist": worklist,
         "page": page,
@@ -54,6 +59,7 @@ def _worklist_page(request: HttpRequest, worklist: selectors.Worklist, **extra) 
 
 
 @require_GET
+@refuses_bad_filters
 def team(request: HttpRequest, team_id: int) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     the_team = policy.get_team_for_user(request.user, team_id)
@@ -77,6 +83,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @require_GET
+@refuses_bad_filters
 def mine(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     query = WorklistQuery.parse(request.GET)
@@ -91,6 +98,7 @@ _csv_cell = safe_text
 
 
 @require_GET
+@refuses_bad_filters
 def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     the_team = policy.get_team_for_user(request.user, team_id)

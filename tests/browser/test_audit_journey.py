@@ -98,7 +98,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_label("Action to be taken").fill("Update the genogram with the family.")
     page.get_by_label("Medium").check()
     page.get_by_label("Who will complete it").select_option(
-        label="Practitioner Person (Practitioner)"
+        label="Practitioner Person (Practitioner, the child's allocated worker)"
     )
     page.get_by_label("Proposed date for completion").fill("2030-01-31")
     page.get_by_role("button", name="Raise the action").click()

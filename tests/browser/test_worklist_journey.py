@@ -59,7 +59,10 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
     page.get_by_role("link", name="Chronology of child E2").click()
     page.wait_for_url("**/children/E2/")
     assert page.get_by_role("heading", level=1).inner_text() == "Ben Brook"
-    assert AccessLogEntry.objects.filter(person_id="E2").count() == 1
+    chronology = reverse("worklists:chronology", kwargs={"person_id": "E2"})
+    assert AccessLogEntry.objects.filter(person_id="E2", path=chronology).count() == 1
+    # The worklist that named Ben is logged too.
+    assert AccessLogEntry.objects.filter(person_id="E2").exclude(path=chronology).exists()
     assert_accessible(page)
     page.go_back()
 
@@ -81,7 +84,8 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
     page.get_by_label("What we are worried about").fill("No one has finished the assessment.")
     page.get_by_label("What needs to happen").fill("Finish the assessment this month.")
     page.get_by_label("Decisions", exact=True).fill("Manager to authorise by the 20th.")
-    page.get_by_label("Date to look again at this case").fill("01/08/2024")
+    look_again = datetime.date.today() + datetime.timedelta(days=30)  # it must be still to come
+    page.get_by_label("Date to look again at this case").fill(look_again.strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Save the discussion").click()
     page.wait_for_url("**/supervision/cases/*/")
     assert "The discussion of this case is saved" in page.inner_text("main")

@@ -58,13 +58,21 @@ def test_search_by_user_and_dates(client_for, entries):
     assert [e.purpose for e in older.context["page"]] == [AccessPurpose.AUDIT]
 
 
-def test_bad_dates_are_explained_and_nothing_is_filtered(client_for, entries):
-    response = client_for("qa_lead").get(
+def test_bad_dates_are_explained_and_nothing_is_listed(client_for, entries):
+    # A filter that cannot be used is an error (400), never the whole log as if unfiltered.
+    client = client_for("qa_lead")
+    response = client.get(
         reverse("accounts:access_log"), {"date_from": "2026-05-10", "date_to": "2026-05-01"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The to date must be the same as or after the from date" in response.text
-    assert response.context["page"].paginator.count == 3
+    assert response.context["page"].paginator.count == 0
+    not_a_date = client.get(reverse("accounts:access_log"), {"date_from": "31/02/2026"})
+    assert not_a_date.status_code == 400
+    assert "Enter the from date as a real date" in not_a_date.text
+    assert 'value="31/02/2026"' in not_a_date.text  # shown back as typed
+    export = client.get(reverse("accounts:access_log_export"), {"date_from": "31/02/2026"})
+    assert export.status_code == 400 and b"Nothing was exported" in export.content
 
 
 def test_csv_export_uses_the_same_filters(client_for, entries):

@@ -28,9 +28,15 @@ def _action(council, **fields) -> ImprovementAction:
         "person_id": "C-1",
         "team": council["teams"]["east"],
     }
-
     values.update(fields)
-    return services.action_create(**values)
+    # A due date cannot be entered in the past: an overdue action is one whose day has passed.
+    due = values["due_date"]
+    values["due_date"] = max(due, timezone.localdate())
+    item = services.action_create(**values)
+    if due != item.due_date:
+        ImprovementAction.objects.filter(pk=item.pk).update(due_date=due)
+        item.refresh_from_db()
+    return item
 
 
 def test_an_action_from_any_source_is_recorded_with_history(council):
@@ -104,11 +110,16 @@ def test_my_actions_lists_open_and_overdue_and_the_detail_page_logs_the_child(cl
     _action(council, action="On time one")
     client = client_for("practitioner")
     page = client.get(reverse("actions:mine"))
-    assert "1 is overdue" in page.text and "Late one" in page.text and "On time one" in page.text
+    assert "Overdue: fewer than 5." in page.text
+    assert "Late one" in page.text and "On time one" in page.text
     action = ImprovementAction.objects.get(action="Late one")
     detail = client.get(reverse("actions:detail", args=[action.pk]))
     assert detail.status_code == 200 and "Overdue" in detail.text
-    entry = AccessLogEntry.objects.get(person_id="C-1")
+    # Both the list and the detail page name the child, so each view is logged.
+    assert AccessLogEntry.objects.filter(person_id="C-1", path=reverse("actions:mine")).exists()
+    entry = AccessLogEntry.objects.get(
+        person_id="C-1", path=reverse("actions:detail", args=[action.pk])
+    )
     assert entry.purpose == "supervision"
 
 

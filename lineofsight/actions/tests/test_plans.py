@@ -61,7 +61,14 @@ def _action(council, **fields) -> ImprovementAction:
         "team": council["teams"]["east"],
     }
     values.update(fields)
-    return services.action_create(**values)
+    # A due date cannot be entered in the past: an overdue action is one whose day has passed.
+    due = values["due_date"]
+    values["due_date"] = max(due, timezone.localdate())
+    item = services.action_create(**values)
+    if due != item.due_date:
+        ImprovementAction.objects.filter(pk=item.pk).update(due_date=due)
+        item.refresh_from_db()
+    return item
 
 
 # -- sources ----------------------------------------------------------------------------------
@@ -302,7 +309,7 @@ def test_the_plan_shows_the_six_columns_grouped_by_main_theme(client_for, counci
         assert f'class="govuk-table__header">{column}</th>' in text
     assert "Action plan: Indicator: " in text
     assert 'href="/indicators/referrals/"' in text  # the indicator's own page
-    assert "Another indicator" not in text and "3 actions you can see" in text
+    assert "Another indicator" not in text and "Fewer than 5 actions you can see" in text
     # Vocabulary order: parents' experience comes before assessment quality, then no theme.
     assert (
         text.index("Parents&#x27; and carers&#x27; experience</h2>")
@@ -517,3 +524,50 @@ def test_an_overdue_action_from_any_source_is_on_its_owners_home_page(
     assert f"Late {source_type} action" in owner_home.text and "Overdue" in owner_home.text
     for other in ("team_manager", "qa_lead", "senior_leader"):
         assert f"Late {source_type} action" not in client_for(other).get(reverse("web:home")).text
+
+
+# -- small numbers (issue 11) -------------------------------------------------------------------
+
+NUMERIC_CELL = r'<td class="govuk-table__cell govuk-table__cell--numeric">\s*([^<]*?)\s*</td>'
+
+
+def test_board_list_and_plan_never_show_a_count_of_1_to_4(client_for, council):
+    import re
+
+    _action(council, themes=["voice-of-the-child"])
+    _action(council, themes=["voice-of-the-child"], due_date=_days(-2))
+    rows = {r.key: r for r in selectors.board(council["users"]["qa_lead"], selectors.BoardFilter())}
+    assert (rows["voice-of-the-child"].open, rows["voice-of-the-child"].overdue) == (2, 1)
+
+    client = client_for("qa_lead")
+    board = client.get(reverse("actions:board")).text
+    row = board[board.index('href="#theme-voice-of-the-child"') :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(NUMERIC_CELL, row) == ["fewer than 5", "fewer than 5", "0", "0"]
+    assert not [c for c in re.findall(NUMERIC_CELL, board) if c in {"1", "2", "3", "4"}]
+
+    listing = client.get(reverse("actions:list")).text
+    assert "you can see: fewer than 5 open, fewer than 5 overdue." in listing
+
+    plan = client.get(
+        reverse("actions:plan", kwargs={"source_type": "indicator", "source_id": "referrals"})
+    ).text
+    assert "Fewer than 5 actions you can see" in plan
+    assert not re.search(r"<p class=\"govuk-body\">[1-4] actions? you can see", plan)
+
+
+def test_the_plan_csv_is_one_row_per_action_and_formula_guarded(client_for, council):
+    """The plan CSV holds no count (one row per action, no totals); text that a spreadsheet
+    would run as a formula is guarded."""
+    _action(council, issue="+SUM(A1)", action="@cmd", themes=["planning"])
+    _action(council, issue="-1", action="Second")
+    response = client_for("qa_lead").get(
+        reverse("actions:plan_csv", kwargs={"source_type": "indicator", "source_id": "referrals"})
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    body = rows[1:]
+    assert len(body) == 2
+    assert {r[0] for r in body} == {str(a.pk) for a in ImprovementAction.objects.all()}
+    cells = [c for r in body for c in r]
+    assert "'+SUM(A1)" in cells and "'@cmd" in cells and "'-1" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]

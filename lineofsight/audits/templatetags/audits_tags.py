@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from lineofsight.audits.grades import grade_label, grade_tag_class
+from lineofsight.web import figures
 
 register = template.Library()
 
@@ -35,3 +36,9 @@ def lookup(mapping: dict, key: object) -> object:
 @register.filter
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
+
+
+@register.filter
+def count(value: int | None) -> str:
+    """A count through the one small-number rule: 1 to 4 reads "fewer than 5"."""
+    return figures.count_text(value)

@@ -56,4 +56,6 @@ def snapshot(db, tmp_path: Path, settings, tmp_path_factory) -> Snapshot:
     target = Path(settings.SNAPSHOT_DIR)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(keep, target / fields["file_name"])
-    return Snapshot.objects.create(is_current=True, **fields)
+    from django.utils import timezone
+
+    return Snapshot.objects.create(is_current=True, published_at=timezone.now(), **fields)

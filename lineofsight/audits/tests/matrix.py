@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from lineofsight.actions import services as action_services
 from lineofsight.actions.models import SourceType
-from lineofsight.audits import services
 from lineofsight.audits.grades import Grade
 from lineofsight.audits.models import Audit, Moderation, ModerationDraw, ModerationReason
 
@@ -55,14 +54,6 @@ def submitted_audit(council) -> dict:
 
 def first_version(council) -> dict:
     return {"pk": _audit(council, submitted=True).pk, "number": 1}
-
-
-def concern(council) -> dict:
-    audit = _audit(council, submitted=True)
-    raised = services.concern_raise(
-        actor=council["users"]["team_manager"], audit=audit, description="Unexplained injury."
-    )
-    return {"pk": raised.pk}
 
 
 def moderation(council) -> dict:

@@ -150,28 +150,7 @@ def test_the_practitioner_is_invited_on_submission_and_responds(audit, council):
         )
 
 
-def test_a_safeguarding_concern_goes_at_once_to_the_team_and_service_managers(audit, council):
-    concern = services.concern_raise(
-        actor=council["users"]["team_manager"],
-        audit=audit,
-        description="Recent bruising not followed up.",
-    )
-    notified = set(concern.notified.values_list("role", flat=True))
-    assert notified == {"team_manager", "service_manager"}
-    assert concern.respond_by == concern.raised_at + datetime.timedelta(hours=24)
-    panels = selectors.home_panels(council["users"]["service_manager"])
-    assert panels[0].key == "concerns"
-    services.concern_respond(
-        actor=council["users"]["service_manager"],
-        concern=concern,
-        response="Strategy discussion held; child seen today.",
-    )
-    concern.refresh_from_db()
-    assert not concern.is_open and concern.responded_by == council["users"]["service_manager"]
-    with pytest.raises(services.AuditError, match="already responded"):
-        services.concern_respond(
-            actor=council["users"]["team_manager"], concern=concern, response="again"
-        )
+# Safeguarding concerns raised from an audit: lineofsight/concerns/tests/.
 
 
 def test_actions_for_the_case_use_the_shared_improvement_action(audit, council):

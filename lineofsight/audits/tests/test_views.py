@@ -179,21 +179,7 @@ def test_the_moderator_never_sees_the_auditors_grades_before_grading(client_for,
     assert audit.final_grade == Grade.GOOD
 
 
-def test_raising_a_concern_and_responding_through_the_pages(client_for, council, audit):
-    factories.submit(audit, council["users"]["team_manager"])
-    tm = client_for("team_manager")
-    raise_url = reverse("audits:concern_raise", args=[audit.pk])
-    assert tm.post(raise_url, {"description": ""}).status_code == 400
-    response = tm.post(raise_url, {"description": "Child left alone overnight."})
-    assert response.status_code == 302
-    concern_url = response["Location"]
-    sm = client_for("service_manager")
-    assert "Record your response" in sm.get(concern_url).text
-    assert (
-        sm.post(concern_url, {"response": "Visited today; safety plan agreed."}).status_code == 302
-    )
-    assert "Visited today" in tm.get(concern_url).text
-    assert client_for("practitioner").post(concern_url, {"response": "x"}).status_code == 403
+# Raising a safeguarding concern from an audit: lineofsight/concerns/tests/test_views.py.
 
 
 def test_raising_an_action_from_an_audit(client_for, council, audit):

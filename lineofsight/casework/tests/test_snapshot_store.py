@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from lineofsight.accounts.models import Role, User
 from lineofsight.casework import services, store
@@ -100,7 +101,42 @@ def test_only_one_snapshot_can_be_current() -> None:
             as_at=datetime.date(2024, 1, 1),
             content_hash="0" * 64,
             is_current=True,
+            published_at=timezone.now(),  # so only the one-current rule can refuse it
         )
+
+
+def test_a_snapshot_cannot_be_current_unless_published() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Snapshot.objects.create(
+            file_name="staged.duckdb",
+            source_kind=SourceKind.SSD,
+            as_at=datetime.date(2024, 1, 1),
+            content_hash="0" * 64,
+            is_current=True,
+        )
+
+
+def test_a_staged_snapshot_is_not_current_until_published() -> None:
+    analyst = User.objects.create_user("a@example.org", "pw-123456789", role=Role.ANALYST)
+    (store.snapshot_dir() / "staged.duckdb").write_bytes(b"")
+    staged = services.snapshot_register(
+        actor=analyst,
+        file_name="staged.duckdb",
+        source_kind=SourceKind.SSD,
+        as_at=datetime.date(2024, 1, 1),
+        row_counts={},
+        provided_tables=[],
+        content_hash="0" * 64,
+        publish=False,
+    )
+    assert staged.is_staged and not staged.is_current
+    with pytest.raises(services.SnapshotUnavailable, match="not been published"):
+        services.snapshot_make_current(actor=analyst, snapshot=staged)
+
+    published = services.snapshot_publish(actor=analyst, snapshot=staged)
+
+    assert published.is_current and published.published_by == analyst
+    assert ChangeEvent.objects.filter(action="snapshot_publish", actor=analyst).exists()
 
 
 def test_retention_keeps_the_newest_files(settings, django_capture_on_commit_callbacks) -> None:

@@ -91,9 +91,11 @@ def test_board_period_choices_are_month_ends_and_year_ends_up_to_the_snapshot(cl
     assert choices == sorted(choices, reverse=True)
     response = client_for(Role.ANALYST).get(BOARD, {"period": "2024-05-31"})
     assert '<option value="2024-05-31" selected>' in response.content.decode()
-    # A period not offered falls back to the default (the latest 31 March).
+    # A period not offered is an error, never the default period shown as if it were asked for.
     response = client_for(Role.ANALYST).get(BOARD, {"period": "2031-01-01"})
-    assert '<option value="2024-03-31" selected>' in response.content.decode()
+    assert response.status_code == 400
+    assert "Choose a period from the list" in response.content.decode()
+    assert "<option" not in response.content.decode()
 
 
 def test_team_and_service_filters_offer_only_the_users_scope(client_for, council):
@@ -114,7 +116,8 @@ def test_team_outside_scope_is_404(client_for, council):
     manager = client_for(Role.TEAM_MANAGER)
     assert manager.get(BOARD, {"team": council["teams"]["west"].pk}).status_code == 404
     assert manager.get(BOARD, {"team": council["teams"]["east"].pk}).status_code == 200
-    assert manager.get(BOARD, {"team": "abc"}).status_code == 404
+    # Not a team at all: a bad filter, said so (400), not the whole council's figures.
+    assert manager.get(BOARD, {"team": "abc"}).status_code == 400
     service = client_for(Role.SERVICE_MANAGER)
     assert service.get(BOARD, {"service": council["services"]["care"].pk}).status_code == 404
     assert service.get(BOARD, {"team": council["teams"]["cic"].pk}).status_code == 404
@@ -139,9 +142,12 @@ def test_team_filter_computes_for_that_team(client_for, council, monkeypatch):
     client.get(BOARD)
     client.get(BOARD, {"team": east})
     client.get(BOARD, {"service": council["services"]["east"].pk})
-    assert seen[0] is None  # council-wide
+    client_for(Role.SENIOR_LEADER).get(BOARD)
+    # A service manager's board is their service's by default, never the council's.
+    assert sorted(seen[0]) == sorted([east, west])
     assert seen[1] == [east]
     assert sorted(seen[2]) == sorted([east, west])
+    assert seen[3] is None  # council-wide, for a role that sees everything
 
 
 def _fixed_values(monkeypatch, value: float, numerator: float, denominator: float) -> None:

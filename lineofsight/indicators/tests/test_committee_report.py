@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -405,17 +406,30 @@ def test_roles_without_the_indicators_get_403(committee, client_for, role) -> No
     assert client.get(reverse("indicators:reports")).status_code == 403
 
 
-def test_readers_may_read_but_not_write(committee, client_for) -> None:
-    client = client_for("team_manager")
-    url = reverse("indicators:report_detail", kwargs={"pk": committee.pk})
-    page = client.get(url)
-    assert page.status_code == 200
-    assert "Save the text" not in page.content.decode()
-    assert "Visits are more often on time." in page.content.decode()
-    response = client.post(url, {"title": "x", "version": committee.version})
-    assert response.status_code == 403
+@pytest.mark.parametrize("role", ["team_manager", "service_manager"])
+def test_council_wide_reports_are_not_for_team_or_service_scope(committee, client_for, role):
+    """Issue 11: the report's figures cover the whole council; a manager whose scope is a team
+    or a service may see the indicators but not the committee report."""
+    client = client_for(role)
+    for name in ("report_detail", "report_docx", "report_pdf"):
+        url = reverse(f"indicators:{name}", kwargs={"pk": committee.pk})
+        assert client.get(url).status_code == 403
+    assert client.get(reverse("indicators:reports")).status_code == 403
     assert client.get(reverse("indicators:report_create")).status_code == 403
-    assert "Start a new report" not in client.get(reverse("indicators:reports")).content.decode()
+    url = reverse("indicators:report_detail", kwargs={"pk": committee.pk})
+    assert client.post(url, {"title": "x", "version": committee.version}).status_code == 403
+    # The home page and navigation do not offer the door either.
+    from lineofsight.web.navigation import home_links
+
+    users = committee_users(committee)
+    assert "indicators:reports" not in {link.url_name for link in home_links(users[role])}
+    assert "indicators:reports" in {link.url_name for link in home_links(users["senior_leader"])}
+
+
+def committee_users(committee) -> dict:
+    from lineofsight.accounts.models import User
+
+    return {u.role: u for u in User.objects.all()}
 
 
 def test_a_report_that_does_not_exist_is_404(council, client_for) -> None:
@@ -428,3 +442,47 @@ def test_without_casework_the_start_page_says_so(council, client_for) -> None:
     page = client_for("analyst").get(reverse("indicators:report_create"))
     assert page.status_code == 200
     assert "No casework has been imported yet" in page.content.decode()
+
+
+def test_small_counts_are_never_bare_digits_in_the_documents_or_preview(
+    committee, council, client_for
+) -> None:
+    """Issue 11: two improvement actions raised in the period read "fewer than 5" everywhere
+    the report shows them (Word, and the preview the PDF shares its figures with)."""
+    from lineofsight.actions.models import ImprovementAction
+
+    for n in range(2):
+        action_services.action_create(
+            actor=council["users"]["qa_lead"],
+            source_type=SourceType.SUPERVISION,
+            source_id=str(n + 1),
+            team=council["teams"]["east"],
+            issue="Plan drifting.",
+            action="Hold a review.",
+            owner=council["users"]["qa_lead"],
+            due_date=timezone.localdate() + timedelta(days=5),
+        )
+    in_period = timezone.make_aware(datetime.datetime(2023, 10, 2, 10, 0))
+    ImprovementAction.objects.update(created_at=in_period)
+    Snapshot.objects.filter(pk=committee.snapshot_id).update(created_at=timezone.now())
+    committee.refresh_from_db()
+
+    total = report.figures(committee).actions.total
+    assert (total.raised, total.open) == ("fewer than 5", "fewer than 5")
+
+    lines = documents.docx_text(_docx(committee)).splitlines()
+    row = lines[lines.index("All actions") : lines.index("All actions") + 5]
+    assert row[1:3] == ["fewer than 5", "fewer than 5"]
+    assert not [cell for cell in row[1:] if cell in {"1", "2", "3", "4"}]
+    # The drift table: the East snapshot has 2 children with a plan open 9 months.
+    assert "fewer than 5" in lines
+
+    page = client_for("qa_lead").get(
+        reverse("indicators:report_detail", kwargs={"pk": committee.pk})
+    )
+    html = page.content.decode()
+    cells = re.findall(
+        r'<td class="govuk-table__cell govuk-table__cell--numeric">\s*([^<]*?)\s*<', html
+    )
+    assert cells and not [c for c in cells if c in {"1", "2", "3", "4"}]
+    assert "All actions" in html and cells.count("fewer than 5") >= 3

@@ -129,6 +129,7 @@ class Mapper:
         self.placeholders = placeholder_names
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.present: set[str] = set()
+        self.filled: dict[str, list[str]] = {}  # set by finish()
         self._ids: dict[str, set[str]] = defaultdict(set)
         self.people: dict[str, _Facts] = {}
         self.teams: dict[str, str] = {}
@@ -735,6 +736,14 @@ class Mapper:
             for worker_id, worker in self.workers.items()
         ]
         self.rows["ssd_involvements"] = list(self.involvements.values())
+        # The fields the lists gave a place to (even if empty in every row): the rest are ones
+        # Annex A cannot tell us, which pages must not read as "none" (indicators.coverage).
+        tables = schema.tables()
+        self.filled = {
+            name: sorted({key for row in rows for key in row} & set(tables[name].field_names))
+            for name, rows in self.rows.items()
+            if name in tables
+        }
         return _conform(self.rows, self.present)
 
     def _main_team(self, worker: _Worker) -> str | None:

@@ -175,6 +175,7 @@ def read_annex_a(path: Path, *, as_at: date | None = None) -> ParsedExtract:
                 table = readable[number]
                 mapper.map_rows(RowReader(table, reporter), table.rows, number)
         extract.tables = mapper.finish()
+        extract.fields = mapper.filled
     except Exception as exc:  # the promise is a report, never a crash
         reporter.error(f"the workbook could not be read ({type(exc).__name__}: {exc})")
     finally:
@@ -295,9 +296,22 @@ def _read_list(
         )
     if missing_keys:
         return None
+    header_cells = next((cells for row, cells in head if row == match.row), ())
+    unknown = _unrecognised_headers(header_cells, match)
+    for index, text in unknown:
+        reporter.error(
+            f"column {_letter(index)}'s header is not one of the {list_spec.label} columns, so"
+            " its values would be lost; give it the Annex A header or remove the column",
+            row=match.row,
+            column=text,
+            **where,
+        )
     _report_missing_columns(list_spec, match, reporter, where)
     id_index = match.columns[_id_column(number)][0]
     id_header = match.columns[_id_column(number)][1].strip().casefold()
+    headed = _headed_positions(header_cells)
+    width = max(headed, default=-1) + 1
+    gaps = [i for i in range(width) if i not in headed]  # blank headers between named ones
     data_rows = []
     after_header = chain((r for r in head if r[0] > match.row), rest)
     for excel_row, cells in after_header:
@@ -308,6 +322,19 @@ def _read_list(
             continue
         if _repeats_header(cells, id_index, id_header):
             continue
+        extra = _values_without_header(cells, gaps, width)
+        if extra:
+            reporter.error(
+                lambda extra=extra: (
+                    f"the row has {len(extra)} value{'s' if len(extra) != 1 else ''} in"
+                    f" columns without a header ({', '.join(_letter(i) for i in extra[:5])}"
+                    f"{'...' if len(extra) > 5 else ''}): more values than the header has"
+                    f" columns ({len(headed)}); they would be lost"
+                ),
+                row=excel_row,
+                kind="values in columns without a header",
+                **where,
+            )
         data_rows.append((excel_row, cells))
     return ListTable(
         spec=list_spec,
@@ -316,6 +343,33 @@ def _read_list(
         columns=match.columns,
         rows=data_rows,
     )
+
+
+def _headed_positions(header_cells: Sequence[object]) -> set[int]:
+    return {
+        i
+        for i, cell in enumerate(header_cells)
+        if cell is not None and not isinstance(cell, CellError) and str(cell).strip()
+    }
+
+
+def _unrecognised_headers(
+    header_cells: Sequence[object], match: HeaderMatch
+) -> list[tuple[int, str]]:
+    """Header cells that name no column of the list (their values would be dropped)."""
+    known = {index for index, _text in match.columns.values()}
+    known |= {index for index, _text in match.duplicates}
+    return [
+        (i, str(header_cells[i]).strip())
+        for i in sorted(_headed_positions(header_cells))
+        if i not in known
+    ]
+
+
+def _values_without_header(cells: Sequence[object], gaps: list[int], width: int) -> list[int]:
+    """Positions of the row's values that have no header above them."""
+    positions = [*gaps, *range(width, len(cells))] if len(cells) > width else gaps
+    return [i for i in positions if i < len(cells) and not _blank((cells[i],))]
 
 
 def _report_missing_columns(

@@ -7,6 +7,7 @@ Safeguarding (East, West), visits the Care Team in Children in Care.
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 from django.utils import timezone
 
@@ -102,8 +103,17 @@ def observation(
             actor=actor, observation=saved, expected_version=saved.version, tags=tags
         )
     if submit:
-        saved = services.observation_submit(
-            actor=actor, observation=saved, expected_version=saved.version
-        )
+        saved = submit_on_visit_day(saved)
     saved.refresh_from_db()
     return saved
+
+
+def submit_on_visit_day(saved: Observation) -> Observation:
+    """Submit as the assessor would: no earlier than the day of the visit (the service refuses
+    an observation of a visit still to come), so for a visit after today, as if on its day."""
+    visit_day = timezone.localtime(saved.visit.starts_at).date()
+    day = max(timezone.localdate(), visit_day)
+    with mock.patch.object(timezone, "localdate", return_value=day):
+        return services.observation_submit(
+            actor=saved.visit.assessor, observation=saved, expected_version=saved.version
+        )

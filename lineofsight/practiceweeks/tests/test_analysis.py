@@ -15,13 +15,16 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("teams", "visited", "words"),
     [
-        (4, 4, analysis.HIGH),
-        (2, 4, analysis.HIGH),  # exactly the high share
+        (5, 5, analysis.HIGH),
+        (4, 8, analysis.HIGH),  # exactly the high share
         (3, 8, analysis.SOME),
         (2, 8, analysis.SOME),  # exactly the low share
         (1, 8, analysis.SMALL),
         (0, 8, analysis.NONE),
         (1, 0, analysis.NONE),
+        # Fewer than 5 teams visited: too few for a share (issue 11).
+        (4, 4, analysis.TOO_FEW),
+        (1, 4, analysis.TOO_FEW),
     ],
 )
 def test_words_from_the_default_thresholds(teams, visited, words):
@@ -31,9 +34,9 @@ def test_words_from_the_default_thresholds(teams, visited, words):
 def test_thresholds_are_configurable(settings):
     settings.PRACTICE_WEEK_HIGH_SHARE = 0.75
     settings.PRACTICE_WEEK_LOW_SHARE = 0.5
-    assert analysis.share_words(2, 4) == analysis.SOME
-    assert analysis.share_words(3, 4) == analysis.HIGH
-    assert analysis.share_words(1, 4) == analysis.SMALL
+    assert analysis.share_words(4, 8) == analysis.SOME
+    assert analysis.share_words(6, 8) == analysis.HIGH
+    assert analysis.share_words(3, 8) == analysis.SMALL
 
 
 def _observe(council, week, team, assessor, tagged: dict[str, list[str]], texts=None):
@@ -72,9 +75,13 @@ def test_themes_count_distinct_teams_and_split_strength_and_area(council):
     assert workforce.count == 2
     assert [t.name for t in workforce.area_teams] == ["Care Team"]
     assert [t.name for t in workforce.strength_teams] == ["Leavers"]
-    assert workforce.words == analysis.HIGH  # 2 of 3
-    assert counts["voice-of-the-child"].words == analysis.SOME  # 1 of 3
-    assert "Seen in 2 of 3 teams visited (in a high number of teams)" in workforce.sentence
+    # Only 3 teams were visited: too few to say how widely, and every count is small.
+    assert workforce.words == analysis.TOO_FEW
+    assert counts["voice-of-the-child"].words == analysis.TOO_FEW
+    assert (
+        f"Seen in fewer than 5 of fewer than 5 teams visited ({analysis.TOO_FEW})"
+        in workforce.sentence
+    )
     assert result.themes[0].key == "workforce-and-wellbeing"  # most widely seen first
 
     leadership = next(h for h in result.headings if h.heading == Heading.LEADERSHIP)
@@ -108,6 +115,8 @@ def test_comparison_with_the_previous_week(council):
     assert [c.key for c in comparison.continuing] == ["workforce-and-wellbeing"]
     change = comparison.continuing[0]
     assert (change.then.count, change.now.count) == (2, 1)
-    assert change.direction == "Seen less widely"
+    # Two teams visited in each week: too few to compare (issue 11).
+    assert change.direction == analysis.CANNOT_COMPARE
+    assert not comparison.comparable
     assert [c.key for c in comparison.new] == ["recording"]
     assert [c.key for c in comparison.gone] == ["planning"]

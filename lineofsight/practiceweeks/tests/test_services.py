@@ -332,7 +332,7 @@ def test_submitting_locks_the_observation(council):
 
 def test_an_empty_observation_cannot_be_submitted(council):
     week = factories.week(council)
-    visit = factories.visit(council, week)
+    visit = factories.visit(council, week, starts_at=factories.at(timezone.localdate(), 0))
     observation = factories.observation(council, visit, texts={})
     with pytest.raises(services.PracticeWeekError, match="at least one"):
         services.observation_submit(
@@ -342,7 +342,7 @@ def test_an_empty_observation_cannot_be_submitted(council):
 
 def test_reopening_opens_a_new_version_and_keeps_the_old(council):
     week = factories.week(council)
-    visit = factories.visit(council, week)
+    visit = factories.visit(council, week, starts_at=factories.at(timezone.localdate(), 0))
     observation = factories.observation(council, visit, submit=True)
     qa = council["users"]["qa_lead"]
 

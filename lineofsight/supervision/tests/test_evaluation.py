@@ -14,6 +14,7 @@ So: discussed 4 of 6 cleared within three months (67%); not discussed 1 of 5 (20
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -78,9 +79,17 @@ def example(council) -> Session:
 def add_action(council, session: Session, *, due: datetime.date, done: datetime.date | None):
     manager = council["users"]["team_manager"]
     case = session.cases.first()
+    # Raised when the due date was still to come (it cannot be entered in the past).
     action = services.session_case_action_create(
-        actor=manager, case=case, issue="Drift", action="Do it", owner=manager, due_date=due
+        actor=manager,
+        case=case,
+        issue="Drift",
+        action="Do it",
+        owner=manager,
+        due_date=max(due, timezone.localdate()),
     )
+    ImprovementAction.objects.filter(pk=action.pk).update(due_date=due)
+    action.refresh_from_db()
     if done is not None:
         action_services.action_update_status(
             actor=manager, action=action, status=Status.DONE, note="Done"
@@ -102,9 +111,11 @@ def test_figures_by_hand(council, example):
 
     assert figures.sessions == 1 and figures.cases_discussed == 6
     assert figures.discussed == followup.Share(4, 6)
-    assert figures.discussed.percent == 67
+    # 4 of 6 and 1 of 5: a count of 1 to 4 above the line, so no share (the one rule).
+    assert figures.discussed.percent is None and not figures.discussed.shown
     assert figures.comparison == followup.Share(1, 5)
-    assert figures.comparison.percent == 20
+    assert figures.comparison.percent is None
+    assert followup.Share(5, 6).percent == 83 and followup.Share(0, 6).percent == 0
     assert figures.discussed_too_recent == 0 and figures.comparison_too_recent == 0
     a = figures.actions
     assert (a.total, a.done_on_time, a.done_late, a.open_overdue, a.open_not_yet_due) == (
@@ -135,8 +146,13 @@ def test_the_page_explains_and_suppresses_small_numbers(client_for, council, exa
 
     assert "exactly the same flags" in html
     assert "Similar, not discussed" in html
-    assert ">67%<" in html and ">20%<" in html
-    assert "Shares of fewer than 5 children are not shown" in html
+    # 4 of 6 discussed and 1 of 5 similar cleared: counts of 1 to 4, so no share, and the
+    # counts read "fewer than 5" (issue 11).
+    assert ">67%<" not in html and ">20%<" not in html
+    table = html.split("Flags cleared within")[1].split("How to read this")[0]
+    assert "Not shown" in table and ">6<" in table and ">5<" in table
+    assert not re.search(r"numeric\">[1-4]<", html)
+    assert "shown as \u201cfewer than 5\u201d" in html
 
     # West: two discussed cases only, so its share is not shown.
     qa = council["users"]["qa_lead"]

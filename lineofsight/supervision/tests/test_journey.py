@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lineofsight.accounts.models import AccessLogEntry, AccessPurpose
 from lineofsight.actions.models import ImprovementAction, SourceType
@@ -16,6 +17,10 @@ from lineofsight.worklists.tests.snapshots import build_snapshot, east_derived, 
 
 pytestmark = pytest.mark.django_db
 
+# Dates still to come: a date to look again, or a due date, cannot be in the past.
+LOOK_AGAIN = timezone.localdate() + datetime.timedelta(days=45)
+DUE = timezone.localdate() + datetime.timedelta(days=11)
+
 DISCUSSION = {
     "through_the_eyes_of_the_child": "Amy says the house is loud at night and she is tired.",
     "hypotheses": "Visits keep slipping because the plan has no named lead for school.",
@@ -23,7 +28,7 @@ DISCUSSION = {
     "worried_about": "No one has seen Amy on her own since April.",
     "needs_to_happen": "Visit this week and see Amy alone at school.",
     "decisions": "Core group to meet within 10 working days.",
-    "look_again_on": "15/08/2024",
+    "look_again_on": f"{LOOK_AGAIN:%d/%m/%Y}",
 }
 
 
@@ -102,7 +107,7 @@ def test_the_whole_journey(client_for, council, east):
     assert response.status_code == 302
     saved = SessionCase.objects.get(pk=cases["E1"].pk)
     assert saved.through_the_eyes_of_the_child.startswith("Amy says")
-    assert saved.look_again_on == datetime.date(2024, 8, 15)
+    assert saved.look_again_on == LOOK_AGAIN
     assert saved.version == 2 and saved.updated_by == council["users"]["team_manager"]
     assert ChangeEvent.objects.filter(action="session_case_record", object_id=str(saved.pk))
 
@@ -113,13 +118,13 @@ def test_the_whole_journey(client_for, council, east):
             "issue": "Amy has not been seen alone since April.",
             "action": "Visit Amy at school and see her alone.",
             "owner": practitioner.pk,
-            "due_date": "12/07/2024",
+            "due_date": f"{DUE:%d/%m/%Y}",
         },
     )
     assert response.status_code == 302
     action = ImprovementAction.objects.get(source_type=SourceType.SUPERVISION)
     assert action.source_id == str(saved.pk) and action.person_id == "E1"
-    assert action.owner == practitioner and action.due_date == datetime.date(2024, 7, 12)
+    assert action.owner == practitioner and action.due_date == DUE
     assert action.team == council["teams"]["east"]
 
     summary = client.get(reverse("supervision:session", kwargs={"pk": session.pk})).content

@@ -37,12 +37,25 @@ def describedby(field: forms.BoundField) -> str:
         ids.append(f"{field.id_for_label}-hint")
     if field.errors:
         ids.append(f"{field.id_for_label}-error")
+    if limit_of(field):
+        ids.append(f"{field.id_for_label}-info")
     return " ".join(ids)
 
 
 @register.filter
+def limit_of(field: forms.BoundField) -> int | None:
+    """The most characters a free-text field takes (web.fields.TextField), to say so."""
+    if hasattr(field.field, "limit_hint") and not field.field.widget.is_hidden:
+        return field.field.max_length
+    return None
+
+
+@register.filter
 def widget_attrs(field: forms.BoundField) -> dict:
-    return {k: v for k, v in field.field.widget.attrs.items() if k not in {"type", "class"}}
+    # No maxlength: a limit is said in the hint and checked when the form is sent (GOV.UK
+    # character count), rather than text being cut off silently as it is typed or pasted.
+    skip = {"type", "class", "maxlength"}
+    return {k: v for k, v in field.field.widget.attrs.items() if k not in skip}
 
 
 @register.filter

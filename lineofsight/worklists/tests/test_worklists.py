@@ -40,9 +40,15 @@ def test_team_manager_sees_the_team_with_flags_workers_and_counts(client_for, co
     assert "Amy Ashby" in html and "Pat Practitioner" in html and "Sam Second" in html
     assert "Unallocated" in html
     assert "CP plan 9 to 15 months" in html and "Visit overdue" in html
-    assert "5</strong> children with open cases; <strong>4</strong> with at least one flag" in html
+    # Counts of 1 to 4 read "fewer than 5" (issue 11): four of the five have a flag.
+    assert (
+        "5</strong> children with open cases; <strong>fewer than 5</strong> with at least one flag"
+        in html
+    )
     # Counts per flag: two children have an assessment open past 45 working days.
-    assert re.search(r"Assessment over 45 days.*?</td>\s*<td[^>]*>2</td>", html, re.S)
+    assert re.search(r"Assessment over 45 days.*?</td>\s*<td[^>]*>fewer than 5</td>", html, re.S)
+    assert not re.search(r"Assessment over 45 days.*?</td>\s*<td[^>]*>2</td>", html, re.S)
+    assert "Assessment over 45 days (fewer than 5)</option>" in html
     # Default order: oldest flag first, children with no flag last.
     assert person_ids(html) == ["E5", "E1", "E4", "E2", "E3"]
 
@@ -78,8 +84,10 @@ def test_sorting_by_a_column_both_ways(client_for, council, east):
 
     html = client.get(team_url(council), {"sort": "flags", "order": "desc"}).content.decode()
     assert person_ids(html)[0] == "E1"  # the only child with two flags
-    # An unknown column falls back to the default order rather than failing.
-    assert client.get(team_url(council), {"sort": "evil;drop"}).status_code == 200
+    # An unknown column is an error the page explains, never a silently different list.
+    response = client.get(team_url(council), {"sort": "evil;drop"})
+    assert response.status_code == 400
+    assert "Sort by one of the columns" in response.content.decode()
 
 
 def test_csv_export_uses_the_same_filters(client_for, council, east):
@@ -158,9 +166,12 @@ def test_service_manager_sees_teams_side_by_side(client_for, council, east):
     assert "Safeguarding" in html
     assert ">East</a>" in html and ">West</a>" in html
     assert "Care Team" not in html  # another service's team
-    # East holds 5 children, West 1; CP plan 9 to 15 months: one in each.
-    assert re.search(r"With open cases</th>\s*<td[^>]*>5</td>\s*<td[^>]*>1</td>", html)
-    assert re.search(r"CP plan 9 to 15 months</th>\s*<td[^>]*><a[^>]*>1<", html)
+    # East holds 5 children, West 1 (shown as "fewer than 5"); CP plan 9 to 15 months: one in
+    # each.
+    assert re.search(r"With open cases</th>\s*<td[^>]*>5</td>\s*<td[^>]*>fewer than 5</td>", html)
+    assert re.search(r"CP plan 9 to 15 months</th>\s*<td[^>]*><a[^>]*>fewer than 5<", html)
+    cells = re.findall(r'govuk-table__cell--numeric">(?:<a[^>]*>)?([^<]*)<', html)
+    assert cells and not {"1", "2", "3", "4"} & set(cells)
     assert client_for("service_manager").get(team_url(council, "cic")).status_code == 404
 
 
@@ -172,8 +183,10 @@ def test_qa_lead_sees_every_team(client_for, council, east):
 def test_index_lists_the_teams_with_counts(client_for, council, east):
     html = client_for("service_manager").get(reverse("worklists:index")).content.decode()
     assert re.search(
-        r">East</a></td>\s*<td[^>]*>Safeguarding</td>\s*<td[^>]*>5</td>\s*<td[^>]*>4<", html
+        r">East</a></td>\s*<td[^>]*>Safeguarding</td>\s*<td[^>]*>5</td>\s*<td[^>]*>fewer than 5<",
+        html,
     )
+    assert re.search(r">West</a></td>\s*<td[^>]*>Safeguarding</td>\s*<td[^>]*>fewer than 5<", html)
     assert ">Care Team</a>" not in html
 
 

@@ -3,6 +3,10 @@
 Exit status 0 when the import succeeded (warnings are listed), 1 when it did not: the problems
 are printed (the first 50 and a count), the full report's path is given, and the current
 snapshot is unchanged.
+
+The quality gate (intake.gate) compares the import with the current snapshot; a change larger
+than allowed (rows falling, a table gone, a figure moving) makes it fail, naming each change,
+unless --accept-changes is given.
 """
 
 from __future__ import annotations
@@ -71,12 +75,21 @@ class Command(BaseCommand):
                 help="the date the data describes (default: the latest event date in it)",
             )
             sub.add_argument("--no-progress", action="store_true", help="hide progress bars")
+            sub.add_argument(
+                "--accept-changes",
+                action="store_true",
+                help="publish even if the quality gate finds large changes from the current "
+                "snapshot (they are listed and kept on the import's record)",
+            )
 
     def handle(self, *args, **options) -> None:
         path: Path = options["path"]
         as_at: datetime.date | None = options["as_at"]
         bars = PhaseBars(enabled=not options["no_progress"] and options["verbosity"] > 0)
-        common = {"as_at": as_at, "os_user": _os_user(), "progress": bars}
+        gate_mode = (
+            services.GateMode.ACCEPT if options["accept_changes"] else services.GateMode.STOP
+        )
+        common = {"as_at": as_at, "os_user": _os_user(), "progress": bars, "gate_mode": gate_mode}
         try:
             if options["source"] == "ssd":
                 if not path.is_dir():
@@ -99,12 +112,14 @@ class Command(BaseCommand):
             self.stderr.write(f"... and {total - len(problems)} more (see the report).")
         if run.report_path:
             self.stderr.write(f"Validation report: {run.report_path}")
+        for change in run.stopping_changes:
+            self.stderr.write(f"CHANGE: {change.describe()}")
         if run.status != RunStatus.SUCCEEDED:
             reason = run.failure_message or (
                 f"{run.error_count} error(s) and {run.warning_count} warning(s)"
             )
             raise CommandError(
-                f"Import {run.pk} failed: {reason}. Nothing was changed: the current "
+                f"Import {run.pk} failed: {reason.rstrip('.')}. Nothing was changed: the current "
                 "snapshot is as it was."
             )
         snapshot = run.snapshot
@@ -114,6 +129,11 @@ class Command(BaseCommand):
                 f"{len(snapshot.provided_tables)} tables, as at {run.as_at:%d/%m/%Y}, "
                 f"with {run.warning_count} warning(s). Snapshot {snapshot.pk} is now current "
                 f"({snapshot.path})."
+                + (
+                    f" The {len(run.stopping_changes)} change(s) listed above were accepted."
+                    if run.accepted_changes
+                    else ""
+                )
             )
         )
 

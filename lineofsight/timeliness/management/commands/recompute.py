@@ -13,6 +13,7 @@ import getpass
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lineofsight.casework.services import SnapshotUnavailable
 from lineofsight.casework.store import (
     NoCurrentSnapshot,
     SnapshotFileMissing,
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError("No casework data has been imported yet: nothing to recompute.")
         try:
             new = services.snapshot_recompute(actor=None, snapshot=source, os_user=_os_user())
-        except (NoCurrentSnapshot, SnapshotFileMissing) as exc:
+        except (NoCurrentSnapshot, SnapshotFileMissing, SnapshotUnavailable) as exc:
             raise CommandError(str(exc)) from None
         except Exception as exc:
             raise CommandError(

@@ -1,0 +1,41 @@
+"""A filter in a list page's address (its query string) that cannot be used.
+
+A list page never ignores a filter it does not understand and shows everything instead: it
+says what is wrong, with status 400, and lists nothing. Selectors raise `BadFilter`; views
+wrapped in `refuses_bad_filters` turn it into that page."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class BadFilter(ValueError):
+    """Filters in the query string that cannot be used; each problem is a sentence."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def bad_filter_page(request: HttpRequest, problems: list[str]) -> HttpResponse:
+    return render(
+        request,
+        "web/bad_filter.html",
+        {"problems": problems, "unfiltered": request.path},
+        status=400,
+    )
+
+
+def refuses_bad_filters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadFilter as exc:
+            return bad_filter_page(request, exc.problems)
+
+    return wrapped
