@@ -45,3 +45,21 @@ def test_every_pinned_runtime_dependency_is_justified():
 def test_the_two_setup_commands_are_in_the_readme():
     assert "make demo" in README
     assert "make test" in README
+
+
+def test_every_role_has_a_guide_whose_pictures_exist():
+    guides = ROOT / "docs" / "guides"
+    expected = {
+        "practitioner",
+        "team-manager",
+        "service-manager",
+        "qa-lead",
+        "senior-leader",
+        "analyst",
+    }
+    assert expected <= {p.stem for p in guides.glob("*.md")}
+    for guide in guides.glob("*.md"):
+        for image in re.findall(r"\]\((\.\./images/[^)]+\.png)\)", guide.read_text()):
+            assert (guides / image).resolve().is_file(), f"{guide.name} shows missing {image}"
+    for image in re.findall(r"\]\((docs/images/[^)]+\.png)\)", README):
+        assert (ROOT / image).is_file(), f"README.md shows missing {image}"

@@ -264,6 +264,17 @@ def _timeliness_closure(council: dict) -> dict:
     return {"pk": closure.pk}
 
 
+def _timeliness_recompute(council: dict) -> dict:
+    """A finished recompute's run (the page reads only the run, not the snapshot)."""
+    from lineofsight.intake.models import ImportRun, RunStatus
+    from lineofsight.timeliness.recompute import RUN_NAME
+
+    run = ImportRun.objects.create(
+        source_kind="ssd", source_name=f"{RUN_NAME} 1", status=RunStatus.FAILED
+    )
+    return {"pk": run.pk}
+
+
 EXPECTED.update(
     {
         "timeliness:rules": expect(200, only=(Role.ADMINISTRATOR,)),
@@ -273,6 +284,11 @@ EXPECTED.update(
         "timeliness:closure_add": expect(200, only=(Role.ADMINISTRATOR,)),
         "timeliness:closure_remove": expect(
             200, only=(Role.ADMINISTRATOR,), kwargs=_timeliness_closure
+        ),
+        # Starting a recompute is a POST; a GET is refused before anything else.
+        "timeliness:recompute_start": expect(405),
+        "timeliness:recompute_detail": expect(
+            200, only=(Role.ADMINISTRATOR,), kwargs=_timeliness_recompute
         ),
     }
 )
@@ -356,6 +372,8 @@ EXPECTED.update(
         "supervision:sessions": expect(200, only=CASEWORK, kwargs=_east_data),
         "supervision:session_create": expect(200, only=SUPERVISION_LEADS),
         "supervision:nominate": expect(405),  # a POST from the worklist; GET is refused
+        # The children selected on a team's worklist (none here, so no child is named).
+        "supervision:selection": expect(200, only=SUPERVISION_LEADS, kwargs=_east_team),
         "supervision:evaluation": expect(200, only=COMPARERS, kwargs=_east_data),
         "supervision:session": expect(
             200, only=CASEWORK, practitioner=404, kwargs=_session_kwargs, child_record=True
@@ -460,6 +478,8 @@ EXPECTED.update(
         "indicators:report_pdf": expect(
             200, only=_REPORT_READERS, kwargs=_committee_report, html=False
         ),
+        # Counting a report's records again is a POST; a GET is refused before anything else.
+        "indicators:report_count": expect(405, kwargs=_committee_report),
     }
 )
 # --- end committee report ---

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from lineofsight.history.services import capture
@@ -37,12 +38,25 @@ DEFAULT_TEAMS: tuple[DemoTeam, ...] = (
 
 
 @dataclass(frozen=True)
+class DemoWorker:
+    """A worker in the demonstration casework, whom a demo user is: the user takes the
+    worker's name and is linked to them by professional_id (their id in the case system)."""
+
+    professional_id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class DemoUser:
     email_local: str
     full_name: str
     role: str
     team: str | None = None
     service: str | None = None
+
+
+# The second quality assurance lead: moderation needs someone other than the auditor.
+SECOND_QA_LEAD = "qa.lead.2"
 
 
 def _demo_users(teams: list[Team], home_team: str | None) -> list[DemoUser]:
@@ -64,6 +78,7 @@ def _demo_users(teams: list[Team], home_team: str | None) -> list[DemoUser]:
             service=first_case_team.service.name,
         ),
         DemoUser("qa.lead", "Quinn Qualitylead (demo)", Role.QA_LEAD),
+        DemoUser(SECOND_QA_LEAD, "Robin Reviewer (demo)", Role.QA_LEAD),
         DemoUser("senior.leader", "Sasha Seniorleader (demo)", Role.SENIOR_LEADER),
         DemoUser("analyst", "Alex Analyst (demo)", Role.ANALYST),
         DemoUser("admin", "Ada Administrator (demo)", Role.ADMINISTRATOR),
@@ -79,14 +94,16 @@ def demo_council_create(
     *,
     teams: tuple[DemoTeam, ...] = DEFAULT_TEAMS,
     home_team: str | None = None,
-    practitioner_professional_id: str = "",
+    workers: dict[str, DemoWorker] | None = None,
 ) -> list[tuple[User, bool]]:
     """Create (or leave as they are) the demo services, teams and users. Safe to run twice.
 
     `home_team` is the team the demo practitioner and team manager belong to, and whose service
-    the demo service manager leads; `practitioner_professional_id` gives the practitioner a
-    caseload in the imported data.
+    the demo service manager leads. `workers` maps a role to the worker in the imported casework
+    that its demo user is: the user gets the worker's name and professional_id, so the
+    practitioner has a caseload and the names on screen match the case data.
     """
+    workers = workers or {}
     made_teams: list[Team] = []
     for spec in teams:
         service = Service.objects.filter(name=spec.service).first()
@@ -106,6 +123,9 @@ def demo_council_create(
         made_teams.append(team)
 
     results = []
+    # Hashing a password is slow on purpose (about a second each): the demo users share one
+    # published password, so it is hashed once and given to each of them.
+    hashed: str | None = None
     for spec in _demo_users(made_teams, home_team):
         email = f"{spec.email_local}@{DEMO_EMAIL_DOMAIN}"
         existing = User.objects.filter(email=email).first()
@@ -114,18 +134,20 @@ def demo_council_create(
             continue
         team = next((t for t in made_teams if t.name == spec.team), None)
         service = Service.objects.filter(name=spec.service).first() if spec.service else None
+        worker = workers.get(spec.role)
         user = services.user_create(
             actor=None,
             email=email,
-            full_name=spec.full_name,
+            full_name=worker.name if worker else spec.full_name,
             role=spec.role,
-            password=DEMO_PASSWORD,
+            password=None,
             service=service,
-            professional_id=(
-                practitioner_professional_id if spec.role == Role.PRACTITIONER else ""
-            ),
+            professional_id=worker.professional_id if worker else "",
             teams=[team] if team else [],
         )
+        hashed = hashed or make_password(DEMO_PASSWORD)
+        user.password = hashed
+        user.save(update_fields=["password"])
         # Separation of duties holds in the demo too: the role is requested like any other, and
         # the set-up approves it, saying so in the change history and on the access log page.
         for grant in user.role_grants.filter(status=RoleGrantStatus.PENDING):

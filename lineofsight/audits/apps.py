@@ -16,6 +16,8 @@ class AuditsConfig(AppConfig):
         # What needs the user's attention from audits and actions, on the home page.
         from lineofsight.web import panels
 
+        from .home import home_panels as programme_figures
         from .selectors import home_panels
 
         panels.register(home_panels)
+        panels.register(programme_figures, order=15)  # QA lead's figures, before audit work

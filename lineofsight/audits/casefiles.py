@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from lineofsight.casework import store
+from lineofsight.casework import codewords, store
 from lineofsight.casework.models import Snapshot
 
 from .sampling import OpenCase, one_row_per_child
@@ -183,7 +183,7 @@ _EVENTS: tuple[tuple[str, str, str, str, str], ...] = (
         "ssd_cin_episodes",
         "cine_referral_date",
         "Referral",
-        "'need ' || coalesce(cine_cin_primary_need_code, '?')",
+        "cine_cin_primary_need_code",
         "cine_person_id",
     ),
     (
@@ -260,6 +260,26 @@ _EVENTS: tuple[tuple[str, str, str, str, str], ...] = (
         "miss_person_id",
     ),
 )
+# Events whose detail is a code: shown as "label: words" (casework.codewords).
+_CODED_DETAIL = {
+    "Referral": ("Category of need", "primary_need"),
+    "Case closed": ("Reason", "cin_close_reason"),
+    "Child protection plan started": ("Category of abuse", "cp_category"),
+    "Became looked after": ("Reason", "cla_start_reason"),
+    "Stopped being looked after": ("Reason", "cla_ceased_reason"),
+    "Placement started": ("Placement type", "placement_type"),
+    "Missing episode": ("Type", "missing_type"),
+}
+
+
+def _detail(what: str, detail: object) -> str:
+    coded = _CODED_DETAIL.get(what)
+    if coded is None:
+        return _text(detail)
+    words = codewords.describe(coded[1], detail)
+    return f"{coded[0]}: {words}" if words else ""
+
+
 _VISITS = (
     ("ssd_cin_visits", "cinv_cin_visit_date", "cinv_cin_visit_seen", "cinv_person_id"),
     ("ssd_cp_visits", "cppv_cp_visit_date", "cppv_cp_visit_seen", "cppv_person_id"),
@@ -344,7 +364,7 @@ def child_context(person_id: str, snapshot: Snapshot | None = None) -> ChildCont
         date_of_birth=dob,
         sex=_text(sex),
         ethnicity=_text(ethnicity),
-        events=[Event(d, what, _text(detail)) for d, what, detail, _ in rows],
+        events=[Event(d, what, _detail(what, detail)) for d, what, detail, _ in rows],
         event_count=rows[0][3] if rows else 0,
         last_seen=last_seen,
         timeliness=timeliness,

@@ -433,6 +433,7 @@ def home_panels(user: User) -> list[Panel]:
             items.append(
                 PanelItem(
                     text=f"{a.reference}: child {a.person_id}",
+                    person_id=a.person_id,
                     url=reverse("audits:audit_detail", kwargs={"pk": a.pk}),
                     detail=detail,
                     tag=tag,
@@ -464,6 +465,7 @@ def home_panels(user: User) -> list[Panel]:
                 items=tuple(
                     PanelItem(
                         text=f"{m.audit.reference}: child {m.audit.person_id}",
+                        person_id=m.audit.person_id,
                         url=reverse("audits:moderation_detail", kwargs={"pk": m.pk}),
                         detail=m.get_status_display(),
                     )
@@ -487,6 +489,7 @@ def home_panels(user: User) -> list[Panel]:
                 items=tuple(
                     PanelItem(
                         text=f"{r.audit.reference}: child {r.audit.person_id}",
+                        person_id=r.audit.person_id,
                         url=reverse("audits:audit_respond", kwargs={"pk": r.audit_id}),
                         detail=f"Invited {timezone.localtime(r.invited_at):%d/%m/%Y}",
                     )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +20,8 @@ from lineofsight.actions.models import SourceType
 from lineofsight.casework import store
 from lineofsight.concerns import selectors as concern_selectors
 from lineofsight.history.services import history_for
+from lineofsight.worklists import chronology
+from lineofsight.worklists import selectors as worklist_selectors
 
 from . import casefiles, exports, reports, selectors, services
 from .concern_source import SOURCE_TYPE as CONCERN_SOURCE
@@ -61,6 +66,28 @@ def _log_children(request: HttpRequest, audits) -> None:
 
 def _context_for(audit: Audit) -> casefiles.ChildContext:
     return casefiles.child_context(audit.person_id)
+
+
+CASE_NOTES_SHOWN = 10
+
+
+def _case_notes_for(request: HttpRequest, audit: Audit, context: casefiles.ChildContext):
+    """The child's latest case notes, beside the audit's questions, or None. Only for a user
+    who may see the child through this audit (its auditor, or a role that sees every audit);
+    the page has logged the view with purpose audit. The notes are the council's record, not
+    the auditor's work, so blind moderation does not hide them. The chronology holds them all,
+    linked when the user may open it."""
+    user = request.user
+    if not context.available or context.snapshot is None:
+        return None
+    if not (selectors.is_auditor(user, audit) or selectors.sees_all(user)):
+        return None
+    notes = chronology.case_notes_in(context.snapshot, audit.person_id, per_page=CASE_NOTES_SHOWN)
+    link = ""
+    if worklist_selectors.may_see_child(user, audit.person_id):
+        query = urlencode({"back": request.get_full_path()})
+        link = f"{reverse('worklists:chronology', args=[audit.person_id])}?{query}#case-notes"
+    return {"found": notes, "chronology": link}
 
 
 # -- worklist ----------------------------------------------------------------------------------
@@ -531,6 +558,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = AuditForm.initial_from(version, structure)
         initial["token"] = services.edit_token(version)
         form = AuditForm(initial=initial, tool=tool, structure=structure)
+    context = _context_for(audit)
     return render(
         request,
         "audits/audit_edit.html",
@@ -543,7 +571,8 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "tool": tool,
             "error": error,
             "conflict": conflict,
-            "context": _context_for(audit),
+            "context": context,
+            "case_notes": _case_notes_for(request, audit, context),
             "descriptors": _descriptor_list(tool.overall_descriptors),
         },
         status=status,

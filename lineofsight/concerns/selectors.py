@@ -135,7 +135,7 @@ def home_panels(user: User) -> list[Panel]:
     items = []
     for c in concerns[:PANEL_ITEMS]:
         status = status_of(c, now)
-        where = f"{c.team.name} team" if c.team else "no team"
+        where = c.team.name if c.team else "no team"
         items.append(
             PanelItem(
                 text=f"{c.source_title} ({where})",

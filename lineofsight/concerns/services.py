@@ -192,7 +192,11 @@ def concern_escalate(*, concern: Concern, now: datetime.datetime) -> Concern | N
     """Move an open concern whose deadline has passed to the next level up; None if it is
     answered, not yet due, or already with the senior leaders. Safe to call again."""
     with transaction.atomic():
-        locked = Concern.objects.select_for_update().select_related("team").get(pk=concern.pk)
+        locked = (
+            Concern.objects.select_for_update(of=("self",))
+            .select_related("team")
+            .get(pk=concern.pk)
+        )
         if not locked.is_open or locked.respond_by > now or locked.level >= Level.SENIOR:
             return None
         before = capture(locked, ("level", "respond_by", "escalated_at"))
@@ -243,7 +247,11 @@ def may_respond(user: User, concern: Concern) -> bool:
 def concern_respond(
     *, actor: User, concern: Concern, response: str, now: datetime.datetime | None = None
 ) -> Concern:
-    locked = Concern.objects.select_for_update().select_related("responded_by").get(pk=concern.pk)
+    locked = (
+        Concern.objects.select_for_update(of=("self",))
+        .select_related("responded_by")
+        .get(pk=concern.pk)
+    )
     if locked.responded_at is not None:
         raise ConcernAlreadyAnswered(
             f"{locked.responded_by.full_name} recorded a response at "

@@ -50,6 +50,12 @@ class CommitteeReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # When the practice records (audits, moderation, supervision, improvement actions) and the
+    # targets were counted for the report, and what was counted then (report.py): downloading
+    # again gives the same figures until someone counts them again. None: counted as they stood
+    # when the snapshot was imported (reports started before figures were frozen).
+    figures_counted_at = models.DateTimeField(null=True, blank=True)
+    frozen_figures = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-period_end", "-id"]

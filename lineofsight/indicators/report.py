@@ -4,11 +4,16 @@
 turns them and the author's three sections into `lineofsight.web.documents` blocks, which
 `render_docx` and `render_pdf` write.
 
-Reproducible: everything comes from the report's snapshot, and from the practice records
-(audits, moderation, group supervision, improvement actions) as they stood when that snapshot
-was imported (`cut-off`). Records written later, and later changes of status, are not counted;
-the document is dated with the snapshot's as-at date, not the day it is produced. So the same
-report produced twice from the same snapshot gives the same figures (and the same PDF bytes).
+Reproducible: the casework figures come from the report's snapshot, which never changes. The
+practice records (audits, moderation, group supervision, improvement actions) and the council's
+targets are counted when the report is started, or when a writer counts them again, and that
+moment is printed (`CommitteeReport.figures_counted_at`). What was counted then is kept on the
+report (`CommitteeReport.frozen_figures`), so downloading it again gives the same figures (and
+the same PDF bytes) however the records change afterwards. Reports started before figures were
+kept are counted as the records stood when their snapshot was imported, as before.
+
+The body speaks to councillors: the case data "as at" a date, never a snapshot's number, a
+table's or a setting's name (`plain_words`).
 
 Only aggregates are shown, with the board's small-number rule (`presentation.py`): a count of 1
 to 4 reads "fewer than 5"; a percentage, rate or average is withheld when its numerator or
@@ -17,8 +22,10 @@ denominator is 1 to 4. A figure the data cannot give says "No data" and why, nev
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -50,7 +57,7 @@ from lineofsight.worklists.flags import flag as flag_label
 
 from . import catalogue, coverage, engine, presentation
 from .models import CommitteeReport
-from .types import Comparison, IndicatorValue, Source, Unit
+from .types import Comparison, IndicatorValue, Polarity, Source, Unit
 
 log = logging.getLogger(__name__)
 
@@ -127,17 +134,52 @@ def chart_count(count: int) -> float | None:
 # -- the figures --------------------------------------------------------------------------------
 
 
+# Red, amber and green in words (never colour alone) and the cell colour (GOV.UK tag colours,
+# light enough for black text to pass contrast).
+RAG_WORDS = {
+    presentation.Rag.GREEN: "Green: meets the target",
+    presentation.Rag.AMBER: "Amber: just short of the target",
+    presentation.Rag.RED: "Red: short of the target",
+}
+RAG_FILLS = {
+    presentation.Rag.GREEN: "CCE2D8",
+    presentation.Rag.AMBER: "FFF7BF",
+    presentation.Rag.RED: "F4CDC6",
+}
+
+
 @dataclass(frozen=True)
 class IndicatorLine:
     id: str
     title: str
-    value: str
-    fraction: str  # "numerator / denominator", or "" for counts and hidden figures
+    value: str  # the figure as shown: a count, a rate, "fewer than 5", "No data"
+    number: str  # the count: the figure itself for a count, else the numerator ("–" if hidden)
+    out_of: str  # the denominator of a rate or share ("–" for a count or a hidden figure)
+    rate: str  # the rate, share or average ("–" for a count)
     england: str
     region: str
     neighbours: str
     published: str  # the latest published year compared with
     no_data_reason: str = ""
+    target: str = ""  # the council's target, "" when none is set
+    rag: presentation.Rag | None = None
+    rag_text: str = ""  # red, amber or green in words, or why there is no rating
+    figure: float | None = None  # the number itself, when it can be shown (for charts)
+    polarity: Polarity = Polarity.NEITHER
+
+    @property
+    def fraction(self) -> str:
+        """ "numerator / denominator", or "" for counts and hidden figures."""
+        return "" if "–" in (self.number, self.out_of) else f"{self.number} / {self.out_of}"
+
+    @property
+    def rag_fill(self) -> str:
+        return RAG_FILLS.get(self.rag, "") if self.rag else ""
+
+    @property
+    def rag_class(self) -> str:
+        """The GOV.UK tag colour for the page."""
+        return self.rag.tag_colour if self.rag else "grey"
 
 
 @dataclass(frozen=True)
@@ -155,6 +197,10 @@ class Trend:
     points: tuple[TrendPoint, ...]
     benchmark: float | None
     benchmark_text: str
+    # Red or amber: drawn against its target, with the rating said in words.
+    target: float | None = None
+    target_text: str = ""
+    rag_text: str = ""
 
     @property
     def has_values(self) -> bool:
@@ -178,6 +224,26 @@ class IndicatorFigures:
     def missing(self) -> list[IndicatorLine]:
         return [line for line in self.lines if line.no_data_reason]
 
+    @property
+    def rag_counts(self) -> dict[str, int]:
+        counts = {r.value: 0 for r in presentation.Rag}
+        for line in self.lines:
+            if line.rag is not None:
+                counts[line.rag.value] += 1
+        return counts
+
+    @property
+    def rag_summary(self) -> str:
+        return _rag_summary(self)
+
+    @property
+    def red_or_amber(self) -> list[Trend]:
+        return [t for t in self.trends if t.rag_text]
+
+    @property
+    def key_trends(self) -> list[Trend]:
+        return [t for t in self.trends if not t.rag_text]
+
 
 @dataclass(frozen=True)
 class ThemeLine:
@@ -192,6 +258,7 @@ class AuditFigures:
     completed: int = 0
     grades: list[tuple[str, str, float | None]] = field(default_factory=list)  # label, text, bar
     good_or_better: str = "No data"
+    grade_shares: list[str] = field(default_factory=list)  # each grade's share, as `grades`
     programmes: list[str] = field(default_factory=list)
     moderated: int = 0
     exact_agreement: str = "No data"
@@ -201,6 +268,15 @@ class AuditFigures:
     @property
     def completed_text(self) -> str:
         return shown(self.completed)
+
+    @property
+    def grade_rows(self) -> list[tuple[str, str, str]]:
+        """(grade, audits, share of graded audits): the count and the share apart."""
+        shares = self.grade_shares
+        if len(shares) != len(self.grades):
+            shares = ["–"] * len(self.grades)
+        pairs = zip(self.grades, shares, strict=True)
+        return [(label, text, share) for (label, text, _), share in pairs]
 
     @property
     def moderated_text(self) -> str:
@@ -303,22 +379,45 @@ class ReportFigures:
         return snapshot_line(self.snapshot)
 
     @property
+    def counted_text(self) -> str:
+        """The moment the practice records were counted: "14:05 on 2 May 2026"."""
+        return moment_text(self.cutoff)
+
+    @property
     def cutoff_line(self) -> str:
-        local = timezone.localtime(self.cutoff)
         return (
             "Audits, moderation, group supervision and improvement actions are counted as "
-            f"they stood when that snapshot was imported ({local:%H:%M} on {day(local.date())}): "
-            "later records and later changes are left out, so this report gives the same "
-            "figures each time it is produced."
+            f"they stood at {self.counted_text}, when this report's figures were produced, "
+            "against the targets set then. Later records and later changes are left out, so "
+            "the report gives the same figures each time it is downloaded."
         )
 
 
+def moment_text(when: datetime.datetime) -> str:
+    local = timezone.localtime(when)
+    return f"{local:%H:%M} on {day(local.date())}"
+
+
 def snapshot_line(snapshot: Snapshot) -> str:
+    """Where the casework figures come from, in words a councillor reads (no snapshot number)."""
     imported = timezone.localtime(snapshot.created_at).date()
     return (
-        f"Produced from the casework snapshot of {day(snapshot.as_at)} "
-        f"(imported {day(imported)}, snapshot id {snapshot.pk})."
+        f"Produced from the case data as at {day(snapshot.as_at)}, taken from the case "
+        f"management system on {day(imported)}."
     )
+
+
+_TABLE_NAME = re.compile(r"\bssd_[a-z0-9_]+\b")
+_SETTING_NAME = re.compile(r"(?:the setting )?\bLINEOFSIGHT_[A-Z0-9_]+\b")
+_COMMAND = re.compile(r",? or run lineofsight [a-z-]+")
+
+
+def plain_words(text: str) -> str:
+    """Text for the report's body without a table's, a setting's or a command's name: a
+    table is said in words, a setting is "set by the council", a command is left out."""
+    text = _TABLE_NAME.sub(lambda m: engine.TABLE_WORDS.get(m.group(0), "case records"), text)
+    text = _SETTING_NAME.sub("set by the council", text)
+    return _COMMAND.sub("", text)
 
 
 def _bounds(
@@ -335,17 +434,25 @@ def _value_text(value: float | None, unit: Unit) -> str:
     return "–" if value is None else presentation.format_number(value, unit)
 
 
-def indicator_figures(snapshot: Snapshot, period_end: datetime.date) -> IndicatorFigures:
+def indicator_figures(
+    snapshot: Snapshot,
+    period_end: datetime.date,
+    targets: dict[str, tuple[float, float]] | None = None,
+) -> IndicatorFigures:
+    """The snapshot's indicators for the year, rated against `targets` ({indicator id:
+    (target, amber margin)}, as counted for the report), with a run chart for every red or
+    amber one and for the key indicators."""
+    targets = targets or {}
     found = IndicatorFigures()
     try:
         values = engine.compute(snapshot=snapshot, period_end=period_end)
     except (store.SnapshotFileMissing, OSError, duckdb.Error) as exc:
         log.warning("Indicators could not be computed for snapshot %s", snapshot.pk, exc_info=True)
         found.unavailable = (
-            f"No data: the indicators could not be computed from this snapshot ({exc})."
+            "No data: the indicators could not be worked out from this case data."
             if not isinstance(exc, store.SnapshotFileMissing)
-            else "No data: the snapshot's file is no longer kept, so its indicators cannot be "
-            "computed again."
+            else "No data: this case data is no longer kept, so its indicators cannot be "
+            "worked out again."
         )
         return found
     try:
@@ -355,8 +462,8 @@ def indicator_figures(snapshot: Snapshot, period_end: datetime.date) -> Indicato
         found.comparisons_note = f"Published comparisons are not available: {exc}"
     snapshot_values = [v for v in values if v.indicator.source is Source.SNAPSHOT]
     for iv in snapshot_values:
-        found.lines.append(_line(iv, published.get(iv.indicator.id)))
-    found.trends = _trends(snapshot, period_end, snapshot_values, published)
+        found.lines.append(_line(iv, published.get(iv.indicator.id), targets.get(iv.indicator.id)))
+    found.trends = _trends(snapshot, period_end, found.lines, published, targets)
     found.unsupported = [(u.indicator.title, u.reason) for u in coverage.unsupported(snapshot)]
     return found
 
@@ -378,12 +485,35 @@ def _published_unit(indicator) -> Unit:
         return indicator.unit
 
 
-def _line(iv: IndicatorValue, comparison: Comparison | None) -> IndicatorLine:
+def _rating(
+    ind, value: float | None, target: tuple[float, float] | None
+) -> tuple[presentation.Rag | None, str]:
+    if ind.polarity is Polarity.NEITHER:
+        return None, "Not rated: a number to watch"
+    if target is None:
+        return None, "No target set"
+    rating = presentation.rag(
+        value=value, target=target[0], amber_margin=target[1], polarity=ind.polarity
+    )
+    if rating is None:
+        return None, "Not rated: no figure"
+    return rating, RAG_WORDS[rating]
+
+
+def _line(
+    iv: IndicatorValue, comparison: Comparison | None, target: tuple[float, float] | None = None
+) -> IndicatorLine:
     ind = iv.indicator
     shown_figure = presentation.figure_of(iv)
-    fraction = ""
-    if ind.unit is not Unit.COUNT and shown_figure.numerator and shown_figure.denominator:
-        fraction = f"{shown_figure.numerator} / {shown_figure.denominator}"
+    if ind.unit is Unit.COUNT:
+        number, out_of, rate = shown_figure.text, "–", "–"
+    elif shown_figure.shown:
+        number = shown_figure.numerator or "–"
+        out_of = shown_figure.denominator or "–"
+        rate = shown_figure.text + (" per 10,000" if ind.unit is Unit.PER_10K else "")
+    else:  # withheld or no data: its parts are not shown either
+        number, out_of, rate = "–", "–", shown_figure.text
+    rating, rag_text = _rating(ind, shown_figure.value, target)
     unit = _published_unit(ind) if comparison else ind.unit
     # Said when the published figure is in another unit (a rate where the council counts).
     suffix = " per 10,000" if unit is Unit.PER_10K and ind.unit is not Unit.PER_10K else ""
@@ -395,7 +525,14 @@ def _line(iv: IndicatorValue, comparison: Comparison | None) -> IndicatorLine:
         id=ind.id,
         title=ind.title,
         value=shown_figure.text,
-        fraction=fraction,
+        number=number,
+        out_of=out_of,
+        rate=rate,
+        target=presentation.format_number(target[0], ind.unit) if target else "",
+        rag=rating,
+        rag_text=rag_text,
+        figure=shown_figure.value,
+        polarity=ind.polarity,
         england=compared(comparison.england.value if comparison.england else None)
         if comparison
         else "–",
@@ -411,11 +548,20 @@ def _line(iv: IndicatorValue, comparison: Comparison | None) -> IndicatorLine:
 def _trends(
     snapshot: Snapshot,
     period_end: datetime.date,
-    values: list[IndicatorValue],
+    lines: list[IndicatorLine],
     published: dict[str, Comparison],
+    targets: dict[str, tuple[float, float]],
 ) -> list[Trend]:
-    with_data = {v.indicator.id for v in values if presentation.figure_of(v).shown}
-    wanted = [i for i in KEY_INDICATORS if i in with_data][:KEY_CHARTS]
+    """A run chart for every red or amber indicator (against its target), then for the key
+    indicators not among them."""
+    flagged = {
+        line.id: line
+        for line in lines
+        if line.rag in (presentation.Rag.RED, presentation.Rag.AMBER)
+    }
+    with_data = {line.id for line in lines if line.figure is not None}
+    key = [i for i in KEY_INDICATORS if i in with_data and i not in flagged][:KEY_CHARTS]
+    wanted = [*flagged, *key]
     if not wanted:
         return []
     series = engine.trend(snapshot=snapshot, period_end=period_end, months=12, ids=wanted)
@@ -433,6 +579,22 @@ def _trends(
             TrendPoint(f"{p.period_end:%b %Y}", p.value, p.text)
             for p in presentation.chart_points(monthly)
         )
+        if indicator_id in flagged:
+            line, target = flagged[indicator_id], targets[indicator_id][0]
+            trends.append(
+                Trend(
+                    id=indicator_id,
+                    title=ind.title,
+                    unit=ind.unit,
+                    points=points,
+                    benchmark=None,
+                    benchmark_text="",
+                    target=target,
+                    target_text=line.target,
+                    rag_text=line.rag_text,
+                )
+            )
+            continue
         trends.append(
             Trend(
                 id=indicator_id,
@@ -486,6 +648,9 @@ def audit_figures(
     found.grades = [
         (g.label, presentation.FEWER_THAN_5 if h else f"{v:,}", None if h else float(v))
         for g, v, h in zip(GRADES_BEST_FIRST, values, hidden, strict=True)
+    ]
+    found.grade_shares = [
+        "–" if h else share_text(v, len(graded)) for v, h in zip(values, hidden, strict=True)
     ]
     good = sum(counts.get(g, 0) for g in GOOD_OR_BETTER)
     found.good_or_better = share_text(good, len(graded))
@@ -559,8 +724,8 @@ def drift_figures(snapshot: Snapshot) -> DriftFigures:
             }
             if "drift_flags" not in tables or "open_cases" not in tables:
                 found.reason = (
-                    "No data: this snapshot has no drift flags (it was written before they "
-                    "were computed)."
+                    "No data: drift and delay were not worked out for this case data (it was "
+                    "imported before they were)."
                 )
                 return found
             counts = dict(
@@ -579,10 +744,11 @@ def drift_figures(snapshot: Snapshot) -> DriftFigures:
                     ).fetchall()
                 }
     except (store.SnapshotFileMissing, OSError, duckdb.Error) as exc:
+        log.warning("Drift could not be read for snapshot %s", snapshot.pk, exc_info=True)
         found.reason = (
-            "No data: the snapshot's file is no longer kept."
+            "No data: this case data is no longer kept."
             if isinstance(exc, store.SnapshotFileMissing)
-            else f"No data: the snapshot could not be read ({exc})."
+            else "No data: this case data could not be read."
         )
         return found
     found.available = True
@@ -700,22 +866,92 @@ def action_figures(
     return found
 
 
+# -- the practice records, counted once ---------------------------------------------------------
+
+FROZEN_FORMAT = 1
+
+
+@dataclass
+class RecordFigures:
+    """What the report counts from the practice records and the targets, at one moment."""
+
+    counted_at: datetime.datetime
+    audits: AuditFigures
+    supervision: SupervisionFigures
+    actions: ActionFigures
+    targets: dict[str, tuple[float, float]]  # indicator id: (target, amber margin)
+
+
+def count_records(report: CommitteeReport, at: datetime.datetime) -> RecordFigures:
+    """Audits, moderation, supervision and improvement actions as they stand at `at`, and the
+    targets set now."""
+    from .selectors import targets_by_indicator
+
+    start, end = period_start(report.period_end), report.period_end
+    return RecordFigures(
+        counted_at=at,
+        audits=audit_figures(start, end, at),
+        supervision=supervision_figures(start, end, at, report.snapshot),
+        actions=action_figures(start, end, at),
+        targets={
+            key: (t.target, t.amber_margin) for key, t in sorted(targets_by_indicator().items())
+        },
+    )
+
+
+def freeze(records: RecordFigures) -> dict:
+    """The counted figures as JSON, to keep on the report."""
+    return {
+        "format": FROZEN_FORMAT,
+        "counted_at": records.counted_at.isoformat(),
+        "audits": dataclasses.asdict(records.audits),
+        "supervision": dataclasses.asdict(records.supervision),
+        "actions": dataclasses.asdict(records.actions),
+        "targets": {key: list(value) for key, value in records.targets.items()},
+    }
+
+
+def thaw(data: dict) -> RecordFigures:
+    audits = dict(data["audits"])
+    audits["grades"] = [tuple(g) for g in audits["grades"]]
+    audits["themes"] = [ThemeLine(**t) for t in audits["themes"]]
+    actions = data["actions"]
+    return RecordFigures(
+        counted_at=datetime.datetime.fromisoformat(data["counted_at"]),
+        audits=AuditFigures(**audits),
+        supervision=SupervisionFigures(**data["supervision"]),
+        actions=ActionFigures(
+            lines=[ActionLine(**line) for line in actions["lines"]],
+            total=ActionLine(**actions["total"]) if actions["total"] else None,
+        ),
+        targets={key: (value[0], value[1]) for key, value in data["targets"].items()},
+    )
+
+
+def records_of(report: CommitteeReport) -> RecordFigures:
+    """The report's practice-record figures: those kept when they were counted, or (for a
+    report started before figures were kept) counted as they stood at the snapshot's import."""
+    if report.frozen_figures.get("format") == FROZEN_FORMAT:
+        return thaw(report.frozen_figures)
+    return count_records(report, report.figures_counted_at or report.snapshot.created_at)
+
+
 def figures(report: CommitteeReport) -> ReportFigures:
     snapshot = report.snapshot
     start, end = period_start(report.period_end), report.period_end
-    cutoff = snapshot.created_at
+    records = records_of(report)
     definitions = [i for i in catalogue.catalogue() if i.source is Source.SNAPSHOT]
     return ReportFigures(
         report=report,
         snapshot=snapshot,
         period_start=start,
         period_end=end,
-        cutoff=cutoff,
-        indicators=indicator_figures(snapshot, end),
-        audits=audit_figures(start, end, cutoff),
+        cutoff=records.counted_at,
+        indicators=indicator_figures(snapshot, end, records.targets),
+        audits=records.audits,
         drift=drift_figures(snapshot),
-        supervision=supervision_figures(start, end, cutoff, snapshot),
-        actions=action_figures(start, end, cutoff),
+        supervision=records.supervision,
+        actions=records.actions,
         definitions=definitions,
     )
 
@@ -729,7 +965,7 @@ def build_report(committee_report: CommitteeReport) -> documents.Report:
     doc = documents.Report(
         title=committee_report.title,
         subtitle=f"{council}. Quality of practice, {f.period}.",
-        produced_at=f.snapshot.as_at,
+        produced_at=timezone.localtime(f.cutoff).date(),
     )
     doc.add(
         Paragraph(f.snapshot_line, bold=True),
@@ -747,38 +983,63 @@ def build_report(committee_report: CommitteeReport) -> documents.Report:
     return doc
 
 
+def _rag_summary(ind: IndicatorFigures) -> str:
+    counts = ind.rag_counts
+    rated = sum(counts.values())
+    if not rated:
+        return "No indicator has a target set, so none is rated red, amber or green."
+    return (
+        f"Against the council's targets: {counts['red']} red, {counts['amber']} amber and "
+        f"{counts['green']} green, of {rated} indicators with a target and a figure."
+    )
+
+
 def _indicator_blocks(doc: documents.Report, f: ReportFigures) -> None:
     ind = f.indicators
     doc.add(Heading("Indicators"))
     if ind.unavailable:
-        doc.add(Paragraph(ind.unavailable))
+        doc.add(Paragraph(plain_words(ind.unavailable)))
         return
     doc.add(
         Paragraph(
-            f"Each figure is for the year to {day(f.period_end)}, or on that date, computed "
-            "from the snapshot. England, the region and the average of the council's ten "
-            "statistical neighbours are the latest figures the Department for Education "
-            "published for that year or before it. Definitions are in the appendix."
-        )
-    )
-    if ind.comparisons_note:
-        doc.add(Paragraph(ind.comparisons_note))
-    doc.add(
+            f"Each figure is for the year to {day(f.period_end)}, or on that date, worked out "
+            "from the case data. Red, amber or green compares it with the council's target: "
+            "green meets it, amber is short of it by no more than the margin the council "
+            "allows, red is short by more. Definitions are in the appendix."
+        ),
+        Paragraph(_rag_summary(ind)),
         Table(
-            (
-                "Indicator",
-                "Value",
-                "Numerator / denominator",
-                "England",
-                "Region",
-                "Neighbour average",
-                "Latest published year",
-            ),
+            ("Indicator", "Number", "Out of", "Rate", "Target", "Against the target"),
             tuple(
                 (
                     line.title,
-                    line.value,
-                    line.fraction or "–",
+                    line.number,
+                    line.out_of,
+                    line.rate,
+                    line.target or "–",
+                    line.rag_text,
+                )
+                for line in ind.lines
+            ),
+            caption=f"Indicators against the council's targets, {f.period}",
+            widths=(3.4, 1.1, 1.1, 1.2, 1.0, 1.8),
+            fills=tuple(("", "", "", "", "", line.rag_fill) for line in ind.lines),
+        ),
+    )
+    if ind.comparisons_note:
+        doc.add(Paragraph(plain_words(ind.comparisons_note)))
+    doc.add(
+        Paragraph(
+            "England, the region and the average of the council's ten statistical neighbours "
+            "(similar councils) are the latest figures the Department for Education published "
+            "for that year or before it."
+        ),
+        Table(
+            ("Indicator", "The council", "England", "Region", "Similar councils", "Published"),
+            tuple(
+                (
+                    line.title,
+                    line.rate if line.rate != "–" else line.number,
                     line.england,
                     line.region,
                     line.neighbours,
@@ -786,42 +1047,72 @@ def _indicator_blocks(doc: documents.Report, f: ReportFigures) -> None:
                 )
                 for line in ind.lines
             ),
-            caption=f"Indicators, {f.period}",
-            widths=(3.2, 1.4, 1.8, 1.1, 1.1, 1.2, 1.4),
-        )
+            caption="Compared with England, the region and similar councils",
+            widths=(3.4, 1.3, 1.1, 1.1, 1.3, 1.4),
+        ),
     )
     if ind.missing:
         doc.add(Paragraph("Why some figures show no data:", bold=True))
-        doc.add(Bullets(tuple(f"{line.title}: {line.no_data_reason}" for line in ind.missing)))
+        doc.add(
+            Bullets(
+                tuple(f"{line.title}: {plain_words(line.no_data_reason)}" for line in ind.missing)
+            )
+        )
     if ind.unsupported:
         doc.add(Paragraph(coverage.LEAD, bold=True))
-        doc.add(Bullets(tuple(f"{title}: {why}" for title, why in ind.unsupported)))
-    for trend in ind.trends:
-        doc.add(Heading(trend.title, level=2))
-        if not trend.has_values:
-            doc.add(Paragraph("No monthly figures can be shown for this indicator."))
-            continue
-        benchmark = (
-            f", with {trend.benchmark_text} as a dashed line" if trend.benchmark_text else ""
-        )
+        doc.add(Bullets(tuple(f"{title}: {plain_words(why)}" for title, why in ind.unsupported)))
+    flagged = ind.red_or_amber
+    doc.add(Heading("Indicators rated red or amber", level=2))
+    if not flagged:
+        doc.add(Paragraph("No indicator is rated red or amber."))
+    for trend in flagged:
+        _trend_blocks(doc, trend)
+    if ind.key_trends:
+        doc.add(Heading("Key indicators month by month", level=2))
+    for trend in ind.key_trends:
+        _trend_blocks(doc, trend)
+
+
+def _trend_blocks(doc: documents.Report, trend: Trend) -> None:
+    doc.add(Heading(trend.title, level=3))
+    if trend.rag_text:
         doc.add(
-            Image(
-                charts.run_chart_png(
-                    [(p.label, p.value) for p in trend.points],
-                    title=trend.title,
-                    unit_label=trend.unit_label,
-                    benchmark=trend.benchmark,
-                    benchmark_label="England",
-                ),
-                alt=(
-                    f"Run chart: {trend.title}, month by month, {trend.points[0].label} to "
-                    f"{trend.points[-1].label}{benchmark}. The values follow."
-                ),
-            ),
             Paragraph(
-                "Month by month: " + "; ".join(f"{p.label}: {p.text}" for p in trend.points) + "."
-            ),
+                f"{trend.rag_text} ({trend.target_text}). "
+                f"{presentation.polarity_text(_polarity(trend.id))}."
+            )
         )
+    if not trend.has_values:
+        doc.add(Paragraph("No monthly figures can be shown for this indicator."))
+        return
+    if trend.target is not None:
+        line, label = f", with the target, {trend.target_text}, as a dashed line", "Target"
+        reference = trend.target
+    else:
+        line = f", with {trend.benchmark_text} as a dashed line" if trend.benchmark_text else ""
+        label, reference = "England", trend.benchmark
+    doc.add(
+        Image(
+            charts.run_chart_png(
+                [(p.label, p.value) for p in trend.points],
+                title=trend.title,
+                unit_label=trend.unit_label,
+                benchmark=reference,
+                benchmark_label=label,
+            ),
+            alt=(
+                f"Run chart: {trend.title}, month by month, {trend.points[0].label} to "
+                f"{trend.points[-1].label}{line}. The values follow."
+            ),
+        ),
+        Paragraph(
+            "Month by month: " + "; ".join(f"{p.label}: {p.text}" for p in trend.points) + "."
+        ),
+    )
+
+
+def _polarity(indicator_id: str) -> Polarity:
+    return catalogue.get(indicator_id).polarity
 
 
 def _audit_blocks(doc: documents.Report, f: ReportFigures) -> None:
@@ -838,10 +1129,10 @@ def _audit_blocks(doc: documents.Report, f: ReportFigures) -> None:
             f"({programmes}). Graded good or better: {a.good_or_better}."
         ),
         Table(
-            ("Grade", "Audits"),
-            tuple((label, text) for label, text, _ in a.grades),
+            ("Grade", "Audits", "Share of graded audits"),
+            tuple(a.grade_rows),
             caption="Audits by grade (the agreed grade where moderation agreed one)",
-            widths=(3, 1),
+            widths=(3, 1, 1.5),
         ),
     )
     if any(bar is not None for *_, bar in a.grades):
@@ -876,7 +1167,7 @@ def _drift_blocks(doc: documents.Report, f: ReportFigures) -> None:
     d = f.drift
     doc.add(Heading("Drift and delay"))
     if not d.available:
-        doc.add(Paragraph(d.reason))
+        doc.add(Paragraph(plain_words(d.reason)))
         return
     doc.add(
         Paragraph(
@@ -893,7 +1184,9 @@ def _drift_blocks(doc: documents.Report, f: ReportFigures) -> None:
     )
     if d.unchecked:
         doc.add(Paragraph("Not checked, because the data could not show them:", bold=True))
-        doc.add(Bullets(tuple(f"{line.title}: {line.not_checked}" for line in d.unchecked)))
+        doc.add(
+            Bullets(tuple(f"{line.title}: {plain_words(line.not_checked)}" for line in d.unchecked))
+        )
     bars = [(line.title, line.bar) for line in d.checked]
     if any(bar is not None for _, bar in bars):
         doc.add(
@@ -913,30 +1206,27 @@ def _supervision_blocks(doc: documents.Report, f: ReportFigures) -> None:
     if not s.sessions:
         doc.add(Paragraph(f"No group supervision sessions were recorded from {f.period}."))
         return
+    cleared = s.cleared_share if s.judged else "No data: no case's three months are over yet"
     doc.add(
         Table(
-            ("Measure", "Figure"),
+            ("Measure", "Number", "Share"),
             (
-                ("Sessions held", shown(s.sessions)),
-                ("Teams that held sessions", shown(s.teams)),
-                ("Cases discussed", shown(s.cases)),
-                ("Children discussed", shown(s.children)),
-                ("Cases brought with signs of drift", shown(s.with_flags)),
-                (
-                    "Signs of drift cleared within three months",
-                    f"{s.cleared_share} ({shown(s.cleared)} of {shown(s.judged)} cases)"
-                    if s.judged
-                    else "No data: no case's three months are over yet",
-                ),
-                ("Cases whose three months are not over yet", shown(s.too_recent)),
-                ("Actions agreed", shown(s.actions)),
-                ("Actions done on time", f"{shown(s.done_on_time)} ({s.on_time_share})"),
-                ("Actions done late", shown(s.done_late)),
-                ("Actions not done", shown(s.not_done)),
-                ("Actions open and overdue", shown(s.open_overdue)),
+                ("Sessions held", shown(s.sessions), "–"),
+                ("Teams that held sessions", shown(s.teams), "–"),
+                ("Cases discussed", shown(s.cases), "–"),
+                ("Children discussed", shown(s.children), "–"),
+                ("Cases brought with signs of drift", shown(s.with_flags), "–"),
+                ("Cases whose three months are over", shown(s.judged), "–"),
+                ("Of those, signs of drift cleared within three months", shown(s.cleared), cleared),
+                ("Cases whose three months are not over yet", shown(s.too_recent), "–"),
+                ("Actions agreed", shown(s.actions), "–"),
+                ("Actions done on time", shown(s.done_on_time), s.on_time_share),
+                ("Actions done late", shown(s.done_late), "–"),
+                ("Actions not done", shown(s.not_done), "–"),
+                ("Actions open and overdue", shown(s.open_overdue), "–"),
             ),
             caption=f"Group reflective supervision, {f.period}",
-            widths=(3, 2),
+            widths=(3.5, 1, 1.5),
         )
     )
 
@@ -945,7 +1235,7 @@ def _action_blocks(doc: documents.Report, f: ReportFigures) -> None:
     a = f.actions
     doc.add(Heading("Improvement actions"))
     if a.total is None:
-        doc.add(Paragraph("No improvement actions had been raised."))
+        doc.add(Paragraph(f"No improvement actions had been raised by {f.counted_text}."))
         return
     rows = [*a.lines, a.total]
     doc.add(
@@ -958,7 +1248,7 @@ def _action_blocks(doc: documents.Report, f: ReportFigures) -> None:
                 "Done in the period",
             ),
             tuple((r.source, r.raised, r.open, r.overdue, r.done) for r in rows),
-            caption="Improvement actions; open and overdue as at the cut-off",
+            caption=f"Improvement actions; open and overdue at {f.counted_text}",
             widths=(2.5, 1.3, 1, 1.2, 1.3),
         )
     )
@@ -970,14 +1260,41 @@ def _sentence(text: str) -> str:
 
 
 def _definition_blocks(doc: documents.Report, f: ReportFigures) -> None:
-    doc.add(Heading("Appendix: indicator definitions"))
-    for ind in f.definitions:
-        parts = [_sentence(ind.description), f"Counted: {ind.period.value}."]
-        if ind.numerator:
-            parts.append(_sentence(f"Numerator: {ind.numerator}"))
-        if ind.denominator:
-            parts.append(_sentence(f"Denominator: {ind.denominator}"))
-        parts.append(_sentence(presentation.polarity_text(ind.polarity)))
-        if ind.definition_source:
-            parts.append(_sentence(f"Source of the definition: {ind.definition_source}"))
-        doc.add(Paragraph(ind.title, bold=True), Paragraph(" ".join(p for p in parts if p)))
+    """A short appendix: the words the report uses, then one line per indicator."""
+    doc.add(Heading("Appendix: definitions"))
+    doc.add(
+        Bullets(
+            (
+                f"The case data: the council's case management system's records as at "
+                f"{day(f.snapshot.as_at)}. Every figure in the indicators and drift sections "
+                "comes from it, and the same figures can be produced again from it.",
+                "Red, amber, green: how an indicator compares with the target the council set "
+                "for it. Green meets the target; amber is short of it by no more than the "
+                "margin the council allows; red is short by more. An indicator that is a "
+                "number to watch has no target.",
+                "Number and out of: the children (or events) a rate or share is worked out "
+                "from. A rate per 10,000 is out of the children living in the area.",
+                "Fewer than 5: a count of 1 to 4, not given exactly so that no child can be "
+                "recognised.",
+                "Moderation: a second, blind grading of an audit by another auditor.",
+            )
+        )
+    )
+    doc.add(
+        Table(
+            ("Indicator", "What it measures", "Better when"),
+            tuple(
+                (
+                    ind.title,
+                    plain_words(_sentence(ind.description)),
+                    {
+                        Polarity.HIGHER_IS_BETTER: "Higher",
+                        Polarity.LOWER_IS_BETTER: "Lower",
+                    }.get(ind.polarity, "Neither: a number to watch"),
+                )
+                for ind in f.definitions
+            ),
+            caption="The indicators",
+            widths=(2.2, 4.8, 1.2),
+        )
+    )

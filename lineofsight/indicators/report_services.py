@@ -1,5 +1,9 @@
 """Every write to committee reports. Keyword-only, in a transaction, with change history.
 
+A report's practice-record figures (audits, moderation, supervision, improvement actions) and
+the targets are counted when it is started and kept on it (`report.freeze`), so every download
+gives the same figures; `report_figures_count` counts them again as they stand now, on purpose.
+
 The author's three sections are shared text that more than one person may edit, so a save names
 the version it was read at; a save over someone else's newer change is refused
 (`ReportChangedMeanwhile`), never silently overwriting it.
@@ -19,9 +23,10 @@ from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
 from lineofsight.history.services import capture, record_change
 
+from . import report as report_figures
 from .models import CommitteeReport
 
-REPORT_FIELDS = ("title", "period_end", "snapshot_id")
+REPORT_FIELDS = ("title", "period_end", "snapshot_id", "figures_counted_at")
 TEXT_FIELDS = ("title", "what_we_know", "how_we_know", "what_next")
 YEAR_ENDS_OFFERED = 6
 
@@ -83,7 +88,10 @@ def report_create(
         created_at=now,
         updated_by=actor,
         updated_at=now,
+        figures_counted_at=now,
     )
+    report.frozen_figures = report_figures.freeze(report_figures.count_records(report, now))
+    report.save(update_fields=["frozen_figures"])
     record_change(
         actor=actor,
         action="committee_report_create",
@@ -130,6 +138,36 @@ def report_update_text(
         raise ReportChangedMeanwhile(CommitteeReport.objects.get(pk=report.pk))
     saved = CommitteeReport.objects.select_related("snapshot", "updated_by").get(pk=report.pk)
     record_change(actor=actor, action="committee_report_update_text", obj=saved, before=before)
+    return saved
+
+
+@transaction.atomic
+def report_figures_count(
+    *, actor: User, report: CommitteeReport, expected_version: int
+) -> CommitteeReport:
+    """Count the report's audits, moderation, supervision and improvement actions, and read
+    its targets, again as they stand now, and keep them: the downloads give these figures from
+    now on. Refused with ReportChangedMeanwhile if someone saved the report meanwhile."""
+    policy.require(actor, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    locked = (
+        CommitteeReport.objects.select_for_update().select_related("snapshot").get(pk=report.pk)
+    )
+    if locked.version != expected_version:
+        raise ReportChangedMeanwhile(locked)
+    before = capture(locked, ("figures_counted_at",))
+    now = timezone.now()
+    frozen = report_figures.freeze(report_figures.count_records(locked, now))
+    updated = CommitteeReport.objects.filter(pk=report.pk, version=expected_version).update(
+        figures_counted_at=now,
+        frozen_figures=frozen,
+        version=F("version") + 1,
+        updated_by=actor,
+        updated_at=now,
+    )
+    if updated != 1:
+        raise ReportChangedMeanwhile(CommitteeReport.objects.get(pk=report.pk))
+    saved = CommitteeReport.objects.select_related("snapshot", "updated_by").get(pk=report.pk)
+    record_change(actor=actor, action="committee_report_count_figures", obj=saved, before=before)
     return saved
 
 

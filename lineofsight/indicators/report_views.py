@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
@@ -29,7 +29,8 @@ from .report_forms import ReportCreateForm, ReportTextForm
 _FIELD_LABELS = {
     "title": "Title",
     "period_end": "Year",
-    "snapshot_id": "Snapshot",
+    "snapshot_id": "Case data",
+    "figures_counted_at": "Audits, supervision and actions counted again",
     **{key: title for key, title, _ in report.SECTIONS},
 }
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -177,6 +178,35 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@require_POST
+def report_count(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count the report's audits, supervision and improvement actions again as they stand now."""
+    item = get_report_for_user(request.user, pk)
+    policy.require(request.user, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    try:
+        saved = report_services.report_figures_count(
+            actor=request.user, report=item, expected_version=expected
+        )
+    except report_services.ReportChangedMeanwhile:
+        messages.error(
+            request,
+            "Someone saved this report after you opened it, so the figures were not counted "
+            "again. Check the page, then try again.",
+        )
+    else:
+        messages.success(
+            request,
+            "Audits, supervision and improvement actions are counted again as they stand at "
+            f"{report.moment_text(saved.figures_counted_at)}. The downloads now give these "
+            "figures.",
+        )
+    return redirect("indicators:report_detail", pk=item.pk)
 
 
 def _filename(item: CommitteeReport, extension: str) -> str:

@@ -27,8 +27,8 @@ from lineofsight.casework.models import Snapshot
 from lineofsight.web.figures import count_text
 from lineofsight.web.filters import BadFilter
 
+from . import behind, engine
 from . import catalogue as cat
-from . import engine
 from .models import IndicatorTarget
 from .presentation import (
     ChartPoint,
@@ -527,6 +527,11 @@ class Child:
     counted_in: str
     team: str
     detail: str
+    met: bool | None = None  # met the measure (None: the figure is a count, not a measure)
+
+    @property
+    def met_text(self) -> str:
+        return behind.met_text(self.met)
 
 
 @dataclass(frozen=True)
@@ -537,6 +542,17 @@ class ChildrenList:
     children: list[Child]
     limited_to_scope: bool  # the user sees only their own teams' children
     counts: str = "children"  # or "workers": the rows are workers, not children
+    met_filter: str = ""  # "", "no" (only those who did not meet the measure) or "yes"
+    unmet_count: int = 0  # before the met filter
+    all_count: int = 0  # before the met filter
+
+    @property
+    def is_measure(self) -> bool:
+        return behind.is_measure(self.indicator)
+
+    @property
+    def met_choices(self) -> list[tuple[str, str]]:
+        return list(behind.MET_CHOICES.items())
 
     @property
     def about_children(self) -> bool:
@@ -588,10 +604,11 @@ def children_behind(user: User, indicator_id: str, params: Mapping[str, str]) ->
         raise Http404("This indicator counts improvement actions, not children")
     snapshot = store.current_snapshot()
     filters = parse_filters(user, params, snapshot)
+    met_filter = behind.parse_met(indicator, params)
     everything = policy.scope_for(user) is policy.Scope.EVERYTHING
     visible = {t.pk: t for t in filters.teams}
     if snapshot is None:
-        return ChildrenList(indicator, None, filters, [], not everything, counts)
+        return ChildrenList(indicator, None, filters, [], not everything, counts, met_filter)
     team_ids = filters.team_ids
     if team_ids is None and not everything:
         team_ids = sorted(visible)
@@ -618,12 +635,20 @@ def children_behind(user: User, indicator_id: str, params: Mapping[str, str]) ->
             name=names.get(r.person_id, ""),
             counted_in=r.counted_in,
             team=visible[r.team_id].name if r.team_id in visible else "Not known",
-            detail=r.detail,
+            detail=behind.plain_detail(r.detail),
+            met=behind.met(indicator, r.counted_in),
         )
         for r in rows
     ]
-    children.sort(key=lambda c: (c.counted_in != "numerator", c.team, c.person_id))
-    return ChildrenList(indicator, snapshot, filters, children, not everything, counts)
+    # Those who did not meet the measure first (for a count: those counted in the figure).
+    children.sort(key=lambda c: (c.met is True, c.counted_in != "numerator", c.team, c.person_id))
+    unmet = sum(1 for c in children if c.met is False)
+    total = len(children)
+    if met_filter:
+        children = [c for c in children if c.met is (met_filter == "yes")]
+    return ChildrenList(
+        indicator, snapshot, filters, children, not everything, counts, met_filter, unmet, total
+    )
 
 
 def is_records_indicator(indicator: Indicator) -> bool:

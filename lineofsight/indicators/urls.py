@@ -48,5 +48,6 @@ urlpatterns += [
     path("reports/committee/<int:pk>/", report_views.report_detail, name="report_detail"),
     path("reports/committee/<int:pk>/docx", report_views.report_docx, name="report_docx"),
     path("reports/committee/<int:pk>/pdf", report_views.report_pdf, name="report_pdf"),
+    path("reports/committee/<int:pk>/count", report_views.report_count, name="report_count"),
 ]
 # --- end committee report pages ---

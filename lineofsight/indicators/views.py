@@ -18,7 +18,7 @@ from lineofsight.accounts.services import access_log_record, access_log_record_m
 from lineofsight.web.filters import refuses_bad_filters
 from lineofsight.web.spreadsheet import safe_text
 
-from . import selectors, services
+from . import by_team, selectors, services
 from .coverage import unsupported
 from .forms import TargetForm
 from .presentation import SUPPRESSION_NOTE, polarity_text, unit_text
@@ -62,11 +62,20 @@ def board(request: HttpRequest) -> HttpResponse:
 @refuses_bad_filters
 def detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     found = selectors.indicator_detail(request.user, indicator_id, request.GET)
+    teams = None
+    if found.snapshot is not None and found.filters.teams:
+        teams = by_team.team_table(
+            indicator=found.indicator,
+            snapshot=found.snapshot,
+            period_end=found.filters.period_end,
+            teams=found.filters.teams,
+        )
     return render(
         request,
         "indicators/detail.html",
         {
             "detail": found,
+            "by_team": teams,
             "indicator": found.indicator,
             "row": found.row,
             "snapshot": found.snapshot,
@@ -106,15 +115,14 @@ def children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     listing = selectors.children_behind(request.user, indicator_id, request.GET)
     page = Paginator(listing.children, CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
     _log_children_view(request, listing, (c.person_id for c in page.object_list))
+    context = _filter_context(listing.filters)
+    context["base_query"] = context["query"]  # without the met filter
+    if listing.met_filter:
+        context["query"] = listing.filters.query(met=listing.met_filter)
     return render(
         request,
         "indicators/children.html",
-        {
-            "listing": listing,
-            "indicator": listing.indicator,
-            "page": page,
-            **_filter_context(listing.filters),
-        },
+        {"listing": listing, "indicator": listing.indicator, "page": page, **context},
     )
 
 
@@ -130,31 +138,35 @@ def children_export(request: HttpRequest, indicator_id: str) -> HttpResponse:
     name = f"{listing.indicator.id}-{listing.filters.period_end:%Y-%m-%d}"
     response["Content-Disposition"] = f'attachment; filename="children-behind-{name}.csv"'
     out = csv.writer(response)
+    # Plain headings and words, as on the page: no column names, codes or ISO dates.
+    who = "Child's ID" if listing.about_children else "Worker's ID"
     out.writerow(
         [
-            "indicator_id",
-            "period_end",
-            "area",
-            "person_id",
-            "name",
-            "counted_in",
-            "team",
-            "detail",
-            "snapshot_as_at",
+            "Indicator",
+            "Period ending",
+            "Area",
+            who,
+            "Name",
+            "Met the measure",
+            "In the figure",
+            "Team",
+            "Detail",
+            "Data as at",
         ]
     )
-    as_at = listing.snapshot.as_at.isoformat() if listing.snapshot else ""
+    as_at = f"{listing.snapshot.as_at:%d/%m/%Y}" if listing.snapshot else ""
     for child in listing.children:
         out.writerow(
             [
                 _csv_cell(v)
                 for v in (
-                    listing.indicator.id,
-                    listing.filters.period_end.isoformat(),
+                    listing.indicator.title,
+                    f"{listing.filters.period_end:%d/%m/%Y}",
                     listing.filters.area,
                     child.person_id,
                     child.name,
-                    child.counted_in,
+                    child.met_text,
+                    "Counted" if child.counted_in == "numerator" else "Out of only",
                     child.team,
                     child.detail,
                     as_at,

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "lineofsight.intake"
     label = "intake"
+
+    def ready(self) -> None:
+        # The last import and imports waiting for review, on the analyst's home page.
+        from lineofsight.web import panels
+
+        from .home import home_panels
+
+        panels.register(home_panels, order=5)

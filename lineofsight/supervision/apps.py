@@ -5,3 +5,13 @@ class SupervisionConfig(AppConfig):
     name = "lineofsight.supervision"
     label = "supervision"
     verbose_name = "Group reflective supervision"
+
+    def ready(self) -> None:
+        # What a team's worklist shows of group supervision, and who may open a child's
+        # chronology because the child was discussed (worklists sit below supervision).
+        from lineofsight.worklists import hooks
+
+        from .selectors import child_access_purpose, worklist_supervision
+
+        hooks.register_team_provider(worklist_supervision)
+        hooks.register_child_access(child_access_purpose)

@@ -10,14 +10,20 @@ the user may not see it, 403 if they may see it but not change it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import Role, Team, User
+from lineofsight.accounts.models import AccessPurpose, Role, Team, User
+from lineofsight.worklists import hooks
 from lineofsight.worklists.casedata import CaseRow
+from lineofsight.worklists.query import WorklistQuery
+from lineofsight.worklists.selectors import NO_CASEWORK, team_worklist
 
 from .models import Session, SessionCase
 
@@ -137,16 +143,101 @@ def session_with_cases(session: Session) -> Session:
     )
 
 
+def discussed_on(team: Team, person_ids: Sequence[str]) -> dict[str, datetime.date]:
+    """When each of these children was last discussed in the team's group supervision (those
+    never discussed are left out); one query."""
+    latest: dict[str, datetime.date] = {}
+    for pid, held_on in SessionCase.objects.filter(
+        session__team=team, person_id__in=list(person_ids)
+    ).values_list("person_id", "session__held_on"):
+        if pid not in latest or held_on > latest[pid]:
+            latest[pid] = held_on
+    return latest
+
+
+def next_session(sessions: Sequence[Session], today: datetime.date) -> Session | None:
+    """The team's next session: the first held today or later, else the latest one (a session
+    is often written up after it was held). `sessions` as sessions_for_nomination gives them."""
+    to_come = [s for s in sessions if s.held_on >= today]
+    if to_come:
+        return min(to_come, key=lambda s: (s.held_on, s.pk))
+    return sessions[0] if sessions else None
+
+
+def worklist_supervision(
+    user: User, team: Team, person_ids: Sequence[str]
+) -> hooks.TeamSupervision:
+    """What the team's worklist shows of group supervision (registered with
+    worklists.hooks): when the children on the page were last discussed, and for someone who
+    may lead the team's supervision, where to bring the children they tick."""
+    discussed = discussed_on(team, person_ids) if person_ids else {}
+    if not may_lead(user, team):
+        return hooks.TeamSupervision(discussed, None)
+    sessions = sessions_for_nomination(team)
+    chosen = next_session(sessions, timezone.localdate())
+    here = reverse("supervision:selection", kwargs={"team_id": team.pk})
+    return hooks.TeamSupervision(
+        discussed,
+        hooks.Nomination(
+            action_url=here,
+            review_url=here,
+            set_up_url=f"{reverse('supervision:session_create')}?team={team.pk}",
+            sessions=tuple(session_choices(sessions, chosen)),
+        ),
+    )
+
+
+def session_choices(
+    sessions: Sequence[Session], chosen: Session | None
+) -> list[hooks.SessionChoice]:
+    today = timezone.localdate()
+    return [
+        hooks.SessionChoice(
+            str(s.pk),
+            f"{s.held_on:%d/%m/%Y}"
+            + (" (the next session)" if s is chosen and s.held_on >= today else ""),
+            s is chosen,
+        )
+        for s in sessions
+    ]
+
+
+@dataclass
+class SelectedChildren:
+    rows: list[CaseRow]  # the children selected, as the team's worklist shows them, by name
+    missing: list[str]  # ids selected that are no longer on the worklist
+    as_at: datetime.date | None = None  # the casework data's date
+
+
+def selected_rows(user: User, team: Team, person_ids: Sequence[str]) -> SelectedChildren:
+    """The children selected on the team's worklist, as its rows (scoped as the worklist is:
+    `team` from policy.get_team_for_user)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return SelectedChildren([], [])
+    try:
+        worklist = team_worklist(user, team, WorklistQuery(sort="name"))
+    except NO_CASEWORK:
+        return SelectedChildren([], sorted(wanted))
+    rows: dict[str, CaseRow] = {}
+    for row in worklist.rows:
+        if row.person_id in wanted:
+            rows.setdefault(row.person_id, row)
+    return SelectedChildren(
+        list(rows.values()), sorted(wanted - set(rows)), worklist.snapshot.as_at
+    )
+
+
+def child_access_purpose(user: User, person_id: str) -> str | None:
+    """Registered with worklists.hooks: a child discussed in a session the user may see."""
+    return AccessPurpose.SUPERVISION if person_discussed_for_user(user, person_id) else None
+
+
 def mark_discussed(rows: list[CaseRow], team: Team) -> list[CaseRow]:
     """The rows (normally one page of a worklist), each child discussed in the team's group
     supervision noted with the latest date; one query. Rows are shared, so noted ones are
     copies."""
-    latest: dict[str, datetime.date] = {}
-    for pid, held_on in SessionCase.objects.filter(
-        session__team=team, person_id__in=[r.person_id for r in rows]
-    ).values_list("person_id", "session__held_on"):
-        if pid not in latest or held_on > latest[pid]:
-            latest[pid] = held_on
+    latest = discussed_on(team, [r.person_id for r in rows])
     return [
         replace(row, discussed_on=latest[row.person_id]) if row.person_id in latest else row
         for row in rows

@@ -23,7 +23,12 @@ from lineofsight.actions.models import ImprovementAction, SourceType
 from lineofsight.casework import store
 from lineofsight.history.services import capture, record_change
 from lineofsight.worklists import casedata
-from lineofsight.worklists.selectors import NO_CASEWORK, reading, team_scope
+from lineofsight.worklists.selectors import (
+    NO_CASEWORK,
+    reading,
+    team_person_ids,
+    team_scope,
+)
 
 from . import selectors
 from .models import REFLECTION_FIELDS, Session, SessionCase
@@ -184,6 +189,44 @@ def session_cases_nominate(
         )
         result.added.append(case)
     return result
+
+
+class NotOnWorklist(SupervisionError):
+    """Some of the ids sent are not children on the team's worklist as the actor sees it."""
+
+    def __init__(self, team: Team, refused: Sequence[str]) -> None:
+        ids = ", ".join(refused)
+        they = "is not a child" if len(refused) == 1 else "are not children"
+        super().__init__(
+            f"Nothing was changed: {ids} {they} on {team.name}'s worklist as you can see it. "
+            "Untick them, then try again."
+        )
+        self.refused = list(refused)
+
+
+def children_not_on_worklist(*, actor: User, team: Team, person_ids: Iterable[str]) -> list[str]:
+    """Which of these ids are not children on the team's worklist that the actor may see
+    (named back only by the id sent: it never says whether a child is elsewhere)."""
+    on_list = team_person_ids(actor, team)
+    return sorted({p for p in person_ids if p not in on_list})
+
+
+@transaction.atomic
+def session_nominate_many(
+    *, actor: User, session: Session, person_ids: Sequence[str]
+) -> Nomination:
+    """Bring the children chosen on the team's worklist (perhaps across several of its pages)
+    to the session, all or none: if any of them is not on the worklist as the actor sees it,
+    nothing is added (NotOnWorklist names them). Children already on the session are left as
+    they are. Each child added is written to the change history (session_cases_nominate)."""
+    _require_lead(actor, session.team)
+    wanted = sorted({p.strip() for p in person_ids if p and p.strip()})
+    if not wanted:
+        raise SupervisionError("Tick at least one child to bring to supervision.")
+    refused = children_not_on_worklist(actor=actor, team=session.team, person_ids=wanted)
+    if refused:
+        raise NotOnWorklist(session.team, refused)
+    return session_cases_nominate(actor=actor, session=session, person_ids=wanted)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.actions.selectors import owners_for_child
+from lineofsight.worklists import selection as worklist_selection
 
 from . import followup, selectors, services, summaries
 from .forms import (
@@ -155,20 +157,11 @@ def nominate(request: HttpRequest) -> HttpResponse:
     except services.SupervisionError as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    parts = []
-    if result.added:
-        n = len(result.added)
-        parts.append(f"{n} child{'ren' if n != 1 else ''} added to the session")
-    if result.already:
-        parts.append(f"already on it: {', '.join(result.already)}")
-    if result.refused:
-        parts.append(
-            f"not added, because they have no open case in {found.team.name}: "
-            f"{', '.join(result.refused)}"
-        )
-    level = messages.SUCCESS if result.added and not result.refused else messages.WARNING
-    text = "; ".join(parts)
-    messages.add_message(request, level, text[:1].upper() + text[1:] + ".")
+    # Brought here, they are no longer waiting in the team's worklist selection.
+    worklist_selection.selection_drop(
+        request.session, found.team_id, [c.person_id for c in result.added] + result.already
+    )
+    _say_what_was_nominated(request, result, found)
     return redirect("supervision:session", pk=found.pk)
 
 
@@ -249,6 +242,112 @@ def case_action_create(request: HttpRequest, pk: int) -> HttpResponse:
         {"case": found, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+SELECTION_ACTIONS = ("keep", "bring", "clear")
+
+
+@require_http_methods(["GET", "POST"])
+def selection(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The children selected on a team's worklist for group supervision, kept across its pages.
+
+    GET lists them. POST comes from the worklist's form (or this page's): `person_id` the
+    children ticked, `shown` every child the form listed, `action` keep (remember the ticks and
+    go back to `next`), bring (bring every child selected to `session`, then clear the
+    selection) or clear. An id that is not a child on the team's worklist as the user sees it
+    is refused with a message naming it, and nothing changes."""
+    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
+    team = policy.get_team_for_user(request.user, team_id)
+    _require_lead_for(request, team)
+    here = reverse("supervision:selection", kwargs={"team_id": team.pk})
+    if request.method == "POST":
+        return _selection_change(request, team)
+    chosen = worklist_selection.selected(request.session, team.pk)
+    rows = selectors.selected_rows(request.user, team, chosen)
+    # The page names each child selected: each is a view of that child's record.
+    access_log_record_many(
+        user=request.user, person_ids=(r.person_id for r in rows.rows), path=request.path
+    )
+    sessions = selectors.sessions_for_nomination(team)
+    next_one = selectors.next_session(sessions, timezone.localdate())
+    return render(
+        request,
+        "supervision/selection.html",
+        {
+            "team": team,
+            "here": here,
+            "rows": rows,
+            "selected": frozenset(chosen),
+            "sessions": selectors.session_choices(sessions, next_one),
+            "worklist_url": reverse("worklists:team", kwargs={"team_id": team.pk}),
+        },
+    )
+
+
+def _selection_change(request: HttpRequest, team) -> HttpResponse:
+    worklist_url = reverse("worklists:team", kwargs={"team_id": team.pk})
+    back = _back(request, worklist_url)
+    action = request.POST.get("action", "")
+    if action not in SELECTION_ACTIONS:
+        messages.error(request, "Choose Keep ticked children or Bring to supervision.")
+        return redirect(back)
+    if action == "clear":
+        worklist_selection.selection_clear(request.session, team.pk)
+        messages.success(request, "The selection is cleared: no children are selected.")
+        return redirect(back)
+    wanted = worklist_selection.selection_after(
+        request.session,
+        team.pk,
+        shown=request.POST.getlist("shown"),
+        ticked=request.POST.getlist("person_id"),
+    )
+    refused = services.children_not_on_worklist(actor=request.user, team=team, person_ids=wanted)
+    if refused:
+        messages.error(request, str(services.NotOnWorklist(team, refused)))
+        return redirect(back)
+    try:
+        worklist_selection.selection_keep(request.session, team.pk, wanted)
+    except worklist_selection.TooMany as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if action == "keep":
+        return redirect(back)
+    try:
+        session_pk = int(request.POST.get("session", ""))
+    except ValueError:
+        messages.error(request, "Choose the group supervision session to bring the children to.")
+        return redirect(back)
+    found = selectors.get_session_for_user(request.user, session_pk)
+    if found.team_id != team.pk:
+        messages.error(request, f"Choose a session of {team.name}.")
+        return redirect(back)
+    try:
+        result = services.session_nominate_many(
+            actor=request.user, session=found, person_ids=wanted
+        )
+    except services.SupervisionError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    worklist_selection.selection_clear(request.session, team.pk)
+    _say_what_was_nominated(request, result, found)
+    return redirect("supervision:session", pk=found.pk)
+
+
+def _say_what_was_nominated(request: HttpRequest, result, found) -> None:
+    parts = []
+    if result.added:
+        n = len(result.added)
+        parts.append(f"{n} child{'ren' if n != 1 else ''} added to the session")
+    if result.already:
+        parts.append(f"already on it: {', '.join(result.already)}")
+    if result.refused:
+        parts.append(
+            f"not added, because they have no open case in {found.team.name}: "
+            f"{', '.join(result.refused)}"
+        )
+    level = messages.SUCCESS if result.added and not result.refused else messages.WARNING
+    text = "; ".join(parts)
+    messages.add_message(request, level, text[:1].upper() + text[1:] + ".")
 
 
 @require_POST

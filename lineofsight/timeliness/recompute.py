@@ -31,14 +31,17 @@ from lineofsight.casework.store import (
 from lineofsight.casework.writer import quote
 from lineofsight.intake import pipeline
 from lineofsight.intake import services as intake_services
-from lineofsight.intake.models import Phase, RunStatus
+from lineofsight.intake.models import ImportRun, Phase, RunStatus
 
 SOURCE = "src"  # the alias the snapshot being recomputed is attached under
 
 
-def recompute(
-    *, actor: object | None, snapshot: Snapshot | None = None, os_user: str = ""
-) -> Snapshot:
+RUN_NAME = "Recomputed from snapshot"  # how a recompute's ImportRun is named: "... N"
+
+
+def source_checked(snapshot: Snapshot | None = None) -> Snapshot:
+    """The snapshot to recompute (default: the current one), or the reason it cannot be:
+    NoCurrentSnapshot, SnapshotFileMissing, or SnapshotUnavailable for one awaiting review."""
     source = snapshot if snapshot is not None else current_snapshot()
     if source is None:
         raise NoCurrentSnapshot("No casework data has been imported yet: nothing to recompute.")
@@ -47,18 +50,36 @@ def recompute(
     if source.published_at is None:
         # A staged import has not passed review: recomputing must not publish it by the back door.
         raise SnapshotUnavailable(f"{source} is waiting for review: publish it before recomputing.")
-    run = intake_services.import_run_create(
+    return source
+
+
+def run_create(*, source: Snapshot, actor: object | None, os_user: str = "") -> ImportRun:
+    return intake_services.import_run_create(
         source_kind=source.source_kind,
-        source_name=f"Recomputed from snapshot {source.pk}",
+        source_name=f"{RUN_NAME} {source.pk}",
         actor=actor,
         os_user=os_user,
         as_at=source.as_at,
     )
+
+
+def recompute(
+    *,
+    actor: object | None,
+    snapshot: Snapshot | None = None,
+    os_user: str = "",
+    run: ImportRun | None = None,
+) -> Snapshot:
+    """Recompute `snapshot` (default: the current one) into a new current snapshot, recorded
+    as `run` (made here when not given: the Timescales page makes it first, to show it)."""
+    source = source_checked(snapshot)
+    if run is None:
+        run = run_create(source=source, actor=actor, os_user=os_user)
     incoming = writer.incoming_path(run.token)
     work = Path(settings.VAR_DIR) / "tmp" / f"recompute-{run.pk}"
     try:
         intake_services.import_run_set_progress(run=run, phase=Phase.WRITE, progress=10)
-        provided, counts, digest, created_at = _write(source, incoming, work, run_id=run.pk)
+        provided, counts, digest, created_at = _write(source, incoming, work, run=run)
         run.row_counts = counts
         final = snapshot_dir() / writer.published_name(
             source_kind=source.source_kind, created_at=created_at, token=run.token
@@ -98,7 +119,7 @@ def recompute(
 
 
 def _write(
-    source: Snapshot, incoming: Path, work: Path, *, run_id: int
+    source: Snapshot, incoming: Path, work: Path, *, run: ImportRun
 ) -> tuple[dict[str, str], dict[str, int], str, object]:
     """Copy the SSD tables into the incoming file, run every post-load step, write the manifest
     and close the file. Returns (provided, row counts, content hash, created at)."""
@@ -133,8 +154,13 @@ def _write(
             source_kind=source.source_kind,
             provided_tables=frozenset(provided),
         )
-        for step in pipeline.POST_LOAD_STEPS:
+        intake_services.import_run_set_progress(run=run, phase=Phase.WRITE, progress=30)
+        steps = list(pipeline.POST_LOAD_STEPS)
+        for done, step in enumerate(steps, start=1):
             step(context)
+            # 30% once the tables are copied, 90% once every derived table is computed.
+            progress = 30 + 60 * done // len(steps)
+            intake_services.import_run_set_progress(run=run, phase=Phase.WRITE, progress=progress)
         counts = writer.row_counts(con, alias)
         digest = writer.content_hash(con, alias)
         created_at = timezone.now()
@@ -146,7 +172,7 @@ def _write(
                 "created_at": created_at.isoformat(),
                 "content_hash": digest,
                 "duckdb_version": duckdb.__version__,
-                "import_run": str(run_id),
+                "import_run": str(run.pk),
                 "recomputed_from_snapshot": str(source.pk),
                 "recomputed_from_file": source.file_name,
             }

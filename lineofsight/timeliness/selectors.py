@@ -62,3 +62,32 @@ def closure_get(pk: int) -> ClosurePeriod:
 def working_calendar() -> WorkingCalendar:
     """Bank holidays plus the council's closure days, as configured now."""
     return WorkingCalendar(Closure(c.first_day, c.last_day, c.description) for c in closure_list())
+
+
+def recompute_run_get(pk: int):
+    """A recompute's run (an ImportRun named "Recomputed from snapshot N"); 404 for any other
+    import, which is the Imports page's business."""
+    from lineofsight.intake.models import ImportRun
+
+    from .recompute import RUN_NAME
+
+    run = (
+        ImportRun.objects.select_related("snapshot", "run_by")
+        .filter(pk=pk, source_name__startswith=f"{RUN_NAME} ")
+        .first()
+    )
+    if run is None:
+        raise Http404("No such recompute")
+    return run
+
+
+def recompute_runs_recent(limit: int = 5):
+    from lineofsight.intake.models import ImportRun
+
+    from .recompute import RUN_NAME
+
+    return list(
+        ImportRun.objects.select_related("snapshot", "run_by")
+        .filter(source_name__startswith=f"{RUN_NAME} ")
+        .order_by("-started_at", "-pk")[:limit]
+    )

@@ -5,13 +5,20 @@ next import or recompute (snapshots already written keep the values they were co
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import User
 from lineofsight.casework.models import Snapshot
 from lineofsight.history.services import capture, record_change
+from lineofsight.intake import services as intake_services
+from lineofsight.intake.models import ImportRun, RunStatus
 
 from . import recompute
 from .models import ClosurePeriod, LocalTimescale
@@ -24,6 +31,8 @@ _CLOSURE_FIELDS = ("first_day", "last_day", "description")
 # A closure longer than this is more likely a mistyped date than a real closure.
 MAX_CLOSURE_DAYS = 31
 MAX_DESCRIPTION = 100
+
+log = logging.getLogger(__name__)
 
 
 def timescale_rule_update(
@@ -126,3 +135,61 @@ def snapshot_recompute(
     """Write a new snapshot from `snapshot` (default: the current one) with every derived table
     computed under the configuration now in force, and make it current: all or nothing."""
     return recompute.recompute(actor=actor, snapshot=snapshot, os_user=os_user)
+
+
+class RecomputeAlreadyRunning(Exception):
+    """An import or another recompute is still running; they run one at a time."""
+
+
+def snapshot_recompute_start(*, actor: User) -> ImportRun:
+    """Start recomputing the current snapshot from the Timescales page, in a background thread
+    as imports run (or at once when settings.INTAKE_IMPORTS_INLINE is true, as in tests). The
+    run records its progress and outcome. Refused, changing nothing, while an import or
+    recompute is running, or when the current snapshot cannot be recomputed (NoCurrentSnapshot,
+    SnapshotFileMissing, SnapshotUnavailable for one awaiting review)."""
+    policy.require(actor, policy.Capability.CONFIGURE)
+    intake_services.import_runs_close_interrupted()
+    running = ImportRun.objects.filter(status=RunStatus.RUNNING).first()
+    if running is not None:
+        raise RecomputeAlreadyRunning(
+            "An import or recompute is still running. Wait for it to finish, then try again."
+        )
+    source = recompute.source_checked()
+    with transaction.atomic():
+        run = recompute.run_create(source=source, actor=actor)
+        record_change(
+            actor=actor,
+            action="timescales_recompute_start",
+            obj=run,
+            before={"snapshot_id": None},
+            after={"snapshot_id": source.pk},
+        )
+    if getattr(settings, "INTAKE_IMPORTS_INLINE", False):
+        _recompute_in_background(run.pk, source.pk, actor, own_connection=False)
+        run.refresh_from_db()
+    else:
+        # A plain thread, no queue, as imports run: the run records its progress.
+        threading.Thread(
+            target=_recompute_in_background,
+            args=(run.pk, source.pk, actor),
+            kwargs={"own_connection": True},
+            name=f"recompute-{run.pk}",
+            daemon=True,
+        ).start()
+    return run
+
+
+def _recompute_in_background(
+    run_pk: int, snapshot_pk: int, actor: User, *, own_connection: bool
+) -> None:
+    if own_connection:
+        close_old_connections()
+    try:
+        run = ImportRun.objects.get(pk=run_pk)
+        recompute.recompute(actor=actor, snapshot=Snapshot.objects.get(pk=snapshot_pk), run=run)
+    except Exception:
+        # The run is already marked failed with the reason; the log keeps the traceback.
+        log.exception("Recompute %s failed", run_pk)
+    finally:
+        if own_connection:
+            connection.close()

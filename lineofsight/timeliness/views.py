@@ -7,9 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lineofsight.accounts import policy
+from lineofsight.casework import store
+from lineofsight.casework.services import SnapshotUnavailable
+from lineofsight.casework.store import NoCurrentSnapshot, SnapshotFileMissing
+from lineofsight.intake import services as intake_services
 
 from . import selectors, services
 from .expectations import NOT_MEASURABLE
@@ -17,8 +21,8 @@ from .forms import ClosureForm, TimescaleValueForm
 from .rules import InvalidTimescale
 
 TAKES_EFFECT = (
-    "It takes effect at the next import, or when the current snapshot is recomputed "
-    "(lineofsight recompute)."
+    "It takes effect at the next import, or when you recompute the case data from the "
+    "Timescales page."
 )
 
 
@@ -34,8 +38,37 @@ def rules(request: HttpRequest) -> HttpResponse:
             "statutory_rules": [r for r in in_force if not r.editable],
             "closures": selectors.closure_list(),
             "not_measurable": NOT_MEASURABLE,
+            "current": store.current_snapshot(),
+            "recomputes": selectors.recompute_runs_recent(),
         },
     )
+
+
+@require_POST
+def recompute_start(request: HttpRequest) -> HttpResponse:
+    """Start recomputing the current case data under the timescales now in force."""
+    policy.require(request.user, policy.Capability.CONFIGURE)
+    try:
+        run = services.snapshot_recompute_start(actor=request.user)
+    except (
+        services.RecomputeAlreadyRunning,
+        NoCurrentSnapshot,
+        SnapshotFileMissing,
+        SnapshotUnavailable,
+    ) as exc:
+        messages.error(request, f"The case data was not recomputed: {exc}")
+        return redirect("timeliness:rules")
+    return redirect("timeliness:recompute_detail", pk=run.pk)
+
+
+@require_GET
+def recompute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A recompute's progress (the page refreshes itself while it runs), then its outcome."""
+    policy.require(request.user, policy.Capability.CONFIGURE)
+    intake_services.import_runs_close_interrupted()
+    run = selectors.recompute_run_get(pk)
+    refresh = run.is_running and request.GET.get("refresh") != "off"
+    return render(request, "timeliness/recompute.html", {"run": run, "refresh": refresh})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,10 +1,14 @@
 """Practice records for the demonstration council (DEMO ONLY: invented, never real people).
 
 After `demo_data` has imported casework and made the demo users, this adds what users of a real
-council would have written by then, so every page opens with something to look at: a practice
-week with observations, feedback from children and families, improvement actions raised from
-them, the council's indicator targets and a draft committee report. Everything goes through the
-services, as a user's work would. Running it again adds nothing twice.
+council would have written by then, so every page opens with something to look at and every
+daily journey can be walked: a practice week with observations, feedback from children and
+families, an audit programme (sample drawn, audits allocated, some submitted, moderation under way
+with one audit awaiting the second quality assurance lead's blind grade), group supervision
+sessions (one held, one to come with children nominated), safeguarding concerns (open, escalated,
+answered), improvement actions raised from each of these (one overdue), the council's indicator
+targets and a draft committee report. Everything goes through the services, as a user's work
+would. Running it again adds nothing twice.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
+from lineofsight.accounts.demo import DEMO_EMAIL_DOMAIN, SECOND_QA_LEAD
 from lineofsight.accounts.models import Role, Team, User
 from lineofsight.actions import services as action_services
 from lineofsight.actions.models import ImprovementAction, Priority, SourceType
@@ -24,6 +30,7 @@ from lineofsight.indicators import services as indicator_services
 from lineofsight.indicators.models import CommitteeReport, IndicatorTarget
 from lineofsight.practiceweeks.demo import DEMO_TITLE, make_demo_week
 from lineofsight.practiceweeks.models import PracticeWeek
+from lineofsight.web import demo_practice
 
 # (indicator, target, amber margin): what a council's improvement board might have agreed.
 TARGETS: tuple[tuple[str, float, float], ...] = (
@@ -90,7 +97,15 @@ FEEDBACK: tuple[tuple[str, str, int, str, tuple[str, ...], bool, str], ...] = (
 
 
 def _user(role: str) -> User | None:
-    return User.objects.filter(role=role, is_active=True, email__endswith="@demo.invalid").first()
+    return (
+        User.objects.filter(role=role, is_active=True, email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _demo_user(email_local: str) -> User | None:
+    return User.objects.filter(is_active=True, email=f"{email_local}@{DEMO_EMAIL_DOMAIN}").first()
 
 
 @transaction.atomic
@@ -123,6 +138,7 @@ def demo_records_create() -> list[str]:
         made.append(f"practice week {week.title!r}")
 
     if team is not None and not Feedback.objects.filter(team=team).exists():
+        complaint = None
         for kind, who, days_ago, text, themes, consent, response in FEEDBACK:
             item = feedback_services.feedback_record(
                 actor=manager,
@@ -135,6 +151,8 @@ def demo_records_create() -> list[str]:
                 themes=themes,
                 consent_to_share=consent,
             )
+            if kind == Kind.COMPLAINT and complaint is None:
+                complaint = item
             if response:
                 feedback_services.feedback_respond(
                     actor=manager,
@@ -144,6 +162,20 @@ def demo_records_create() -> list[str]:
                     responded_on=snapshot.as_at - datetime.timedelta(days=days_ago - 10),
                 )
         made.append(f"{len(FEEDBACK)} pieces of feedback for {team.name}")
+        if complaint is not None:
+            action_services.action_create(
+                actor=manager,
+                source_type=SourceType.FEEDBACK,
+                source_id=complaint.pk,
+                issue="Families have to tell their story again when their social worker changes",
+                action="Introduce any new worker in a joint visit with the worker leaving",
+                owner=manager,
+                due_date=timezone.localdate() + datetime.timedelta(days=45),
+                priority=Priority.MEDIUM,
+                team=team,
+                themes=["parent-carer-experience"],
+            )
+            made.append("an improvement action from a complaint")
 
     if not ImprovementAction.objects.filter(source_type=SourceType.PRACTICE_WEEK).exists():
         today = datetime.date.today()
@@ -178,6 +210,16 @@ def demo_records_create() -> list[str]:
             # An overdue action: raised weeks ago, when its due date was still to come.
             ImprovementAction.objects.filter(pk=made_action.pk).update(due_date=due)
         made.append("2 improvement actions from the practice week")
+
+    qa2, practitioner = _demo_user(SECOND_QA_LEAD), _user(Role.PRACTITIONER)
+    if team is not None and qa2 is not None and practitioner is not None:
+        made += demo_practice.audits_create(
+            qa=qa, second_qa=qa2, manager=manager, practitioner=practitioner, team=team
+        )
+        made += demo_practice.supervision_create(
+            manager=manager, practitioner=practitioner, team=team
+        )
+        made += demo_practice.concerns_create(qa=qa, manager=manager, team=team)
 
     if not CommitteeReport.objects.exists():
         choices = report_services.period_end_choices(snapshot)

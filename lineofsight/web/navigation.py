@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from lineofsight.accounts.models import User
+from lineofsight.accounts.models import Role, User
 from lineofsight.accounts.policy import Capability, can
 
 
@@ -219,4 +219,138 @@ def home_links(user: User) -> list[Link]:
         link
         for link in LINKS
         if (link.capability is None or can(user, link.capability)) and _available(link)
+    ]
+
+
+# -- the service navigation bar --------------------------------------------------------------
+#
+# Each role's main areas, in the order they use them, at the top of every page (GOV.UK service
+# navigation). An area is offered only when the role has its capability (so someone whose role
+# awaits approval sees Home alone). `sections` are the page addresses that belong to an area
+# beyond its own: the area whose address, or a section, is the longest start of the page's
+# address is marked as the current one.
+
+
+@dataclass(frozen=True)
+class Area:
+    url_name: str
+    title: str
+    capability: Capability | None = None
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+    current: bool = False
+    exact: bool = False  # the page is the area's own page (aria-current="page")
+
+
+_HOME = Area("web:home", "Home")
+_CASEWORK = Capability.VIEW_CASEWORK
+_CONCERNS = Area("concerns:list", "Concerns", _CASEWORK)
+
+ROLE_AREAS: dict[str, tuple[Area, ...]] = {
+    Role.PRACTITIONER: (
+        _HOME,
+        Area("worklists:mine", "My caseload", _CASEWORK, ("/worklists/", "/children/")),
+        Area("audits:my_audits", "Audits", _CASEWORK),
+        Area("actions:mine", "My actions", _CASEWORK, ("/actions/",)),
+        _CONCERNS,
+        Area("feedback:list", "Feedback", _CASEWORK),
+    ),
+    Role.TEAM_MANAGER: (
+        _HOME,
+        Area("worklists:index", "Worklists", _CASEWORK, ("/children/",)),
+        Area("supervision:sessions", "Supervision", Capability.LEAD_SUPERVISION),
+        Area("audits:my_audits", "Audits", _CASEWORK),
+        Area("actions:list", "Actions", _CASEWORK),
+        _CONCERNS,
+        Area("feedback:list", "Feedback", _CASEWORK),
+    ),
+    Role.SERVICE_MANAGER: (
+        _HOME,
+        Area("worklists:service", "Teams", Capability.VIEW_INDICATORS),
+        Area("worklists:index", "Worklists", _CASEWORK, ("/children/",)),
+        Area("actions:list", "Action plans", _CASEWORK),
+        _CONCERNS,
+        Area("audits:programmes", "Audits", Capability.VIEW_AUDIT_REPORTS, ("/audits/",)),
+        Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
+    ),
+    Role.QA_LEAD: (
+        _HOME,
+        Area(
+            "audits:programmes",
+            "Audit programmes",
+            Capability.MANAGE_AUDIT_PROGRAMMES,
+            ("/audits/tools/", "/audits/agreement/"),
+        ),
+        Area("audits:my_audits", "Audits and moderation", _CASEWORK),
+        Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
+        _CONCERNS,
+        Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
+        Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
+    ),
+    Role.SENIOR_LEADER: (
+        _HOME,
+        Area("indicators:board", "Improvement board", Capability.VIEW_INDICATORS),
+        Area("indicators:reports", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS),
+        Area("actions:board", "Actions", Capability.VIEW_INDICATORS, ("/actions/",)),
+        _CONCERNS,
+        Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
+        Area("accounts:role_grants", "Role approvals", Capability.APPROVE_ROLE_GRANTS),
+    ),
+    Role.ANALYST: (
+        _HOME,
+        Area("intake:imports", "Imports", Capability.RUN_IMPORTS),
+        Area("indicators:board", "Indicators", Capability.VIEW_INDICATORS),
+        Area("indicators:targets", "Targets", Capability.SET_INDICATOR_TARGETS),
+        Area("worklists:service", "Teams", Capability.VIEW_INDICATORS, ("/worklists/",)),
+        Area("indicators:reports", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS),
+    ),
+    Role.ADMINISTRATOR: (
+        _HOME,
+        Area("admin:index", "People and teams", Capability.MANAGE_USERS),
+        Area("accounts:role_grants", "Role approvals", Capability.MANAGE_USERS),
+        Area("timeliness:rules", "Timescales", Capability.CONFIGURE),
+        Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
+    ),
+}
+
+
+def _reverse_or_none(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _starts(path: str, prefix: str) -> bool:
+    return prefix != "/" and path.startswith(prefix)
+
+
+def service_navigation(user: User, path: str) -> list[NavItem]:
+    """The user's main areas, with the one `path` lies in marked current (Home only on the
+    home page itself). Empty for someone not signed in."""
+    if not user.is_authenticated:
+        return []
+    areas = []
+    for area in ROLE_AREAS.get(user.role, (_HOME,)):
+        if area.capability is not None and not can(user, area.capability):
+            continue
+        url = _reverse_or_none(area.url_name)
+        if url is not None:
+            areas.append((area, url))
+    best, best_length = None, 0
+    for index, (area, url) in enumerate(areas):
+        if path == url:
+            best, best_length = index, len(path) + 1  # the area's own page beats any section
+            break
+        for prefix in (url, *area.sections):
+            if _starts(path, prefix) and len(prefix) > best_length:
+                best, best_length = index, len(prefix)
+    return [
+        NavItem(area.title, url, current=index == best, exact=index == best and path == url)
+        for index, (area, url) in enumerate(areas)
     ]

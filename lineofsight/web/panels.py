@@ -21,6 +21,23 @@ class PanelItem:
     detail: str = ""
     tag: str = ""
     tag_class: str = ""
+    person_id: str = ""  # the child the item names: the home page logs the view
+
+
+def children_named(shown: list[Panel]) -> list[str]:
+    """The children the panels name, for the access log."""
+    return [item.person_id for panel in shown for item in panel.items if item.person_id]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure on the home page, e.g. "Visits overdue: 12", linking to the list behind it.
+    `value` is the text shown: a count about children goes through web.figures.count_text
+    (small numbers suppressed); a count of the user's own work items may be exact."""
+
+    label: str
+    value: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,7 @@ class Panel:
     more_url: str = ""
     more_text: str = ""
     summary: str = ""
+    figures: tuple[Figure, ...] = ()
 
 
 PanelProvider = Callable[[User], list[Panel]]

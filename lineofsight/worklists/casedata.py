@@ -88,6 +88,19 @@ class CaseRow:
     worker_name: str
     flags: tuple[FlagMark, ...] = ()
     discussed_on: datetime.date | None = None  # latest group supervision, when shown
+    # From event_timeliness: the due date of the most overdue open item (and its event type),
+    # and of the next item not yet overdue (due within 5 working days: `next_due_soon`).
+    overdue_since: datetime.date | None = None
+    overdue_item: str = ""
+    next_due: datetime.date | None = None
+    next_due_item: str = ""
+    next_due_soon: bool = False
+    # From the visit tables (CIN, CP and looked-after visits; one day's visits are one visit):
+    # the last visit on or before the snapshot's date, whether the child was seen and seen
+    # alone (None when the case system did not record it).
+    last_visit: datetime.date | None = None
+    last_visit_seen: bool | None = None
+    last_visit_seen_alone: bool | None = None
 
     @property
     def cohort_labels(self) -> list[str]:
@@ -106,6 +119,10 @@ class CaseRow:
     def oldest_flag(self) -> datetime.date | None:
         dates = [f.since for f in self.flags if f.since is not None]
         return min(dates) if dates else None
+
+    def days_overdue(self, as_at: datetime.date) -> int | None:
+        """Calendar days from the most overdue open item's due date to the snapshot's date."""
+        return (as_at - self.overdue_since).days if self.overdue_since else None
 
 
 # Two flat queries rather than one with nested lists: DuckDB hands flat rows to Python several
@@ -128,16 +145,116 @@ JOIN (SELECT DISTINCT oc.person_id FROM open_cases oc WHERE {scope}) c
 ORDER BY f.person_id, f.since, f.flag
 """
 
+# Due dates and the last visit of each child in scope, in one set-based query. Open items
+# only (not completed): overdue, due soon or not yet due. The visit tables a snapshot holds are
+# put together as the timeliness step does (lineofsight/timeliness/sources.py: `_tl_visits`).
+_CASE_DUE_SQL = """
+WITH people AS (SELECT DISTINCT oc.person_id FROM open_cases oc WHERE {scope}),
+due AS (
+    SELECT t.person_id,
+           min(t.due_date) FILTER (WHERE t.status = 'overdue') AS overdue_since,
+           arg_min(t.event_type, t.due_date) FILTER (WHERE t.status = 'overdue') AS overdue_item,
+           min(t.due_date) FILTER (WHERE t.status <> 'overdue') AS next_due,
+           arg_min(t.event_type, t.due_date) FILTER (WHERE t.status <> 'overdue') AS next_item,
+           arg_min(t.status, t.due_date) FILTER (WHERE t.status <> 'overdue') AS next_status
+    FROM {timeliness} t
+    JOIN people p ON p.person_id = t.person_id
+    WHERE t.completed_date IS NULL AND t.status IN ('overdue', 'due_soon', 'not_due')
+    GROUP BY t.person_id
+),
+visits AS ({visits}),
+last_visit AS (
+    SELECT v.person_id, v.visit_date,
+           CASE WHEN bool_or(v.seen = 'Y') THEN TRUE WHEN bool_or(v.seen = 'N') THEN FALSE END
+               AS seen,
+           CASE WHEN bool_or(v.alone = 'Y') THEN TRUE WHEN bool_or(v.alone = 'N') THEN FALSE END
+               AS alone
+    FROM visits v
+    JOIN people p ON p.person_id = v.person_id
+    WHERE v.visit_date IS NOT NULL AND ($as_at::DATE IS NULL OR v.visit_date <= $as_at::DATE)
+    GROUP BY v.person_id, v.visit_date
+    QUALIFY row_number() OVER (PARTITION BY v.person_id ORDER BY v.visit_date DESC) = 1
+)
+SELECT p.person_id, d.overdue_since, d.overdue_item, d.next_due, d.next_item, d.next_status,
+       lv.visit_date, lv.seen, lv.alone
+FROM people p
+LEFT JOIN due d ON d.person_id = p.person_id
+LEFT JOIN last_visit lv ON lv.person_id = p.person_id
+WHERE d.person_id IS NOT NULL OR lv.person_id IS NOT NULL
+"""
+_VISIT_SOURCES = {
+    "ssd_cin_visits": "SELECT cinv_person_id AS person_id, cinv_cin_visit_date AS visit_date, "
+    "CAST(cinv_cin_visit_seen AS VARCHAR) AS seen, "
+    "CAST(cinv_cin_visit_seen_alone AS VARCHAR) AS alone FROM ssd_cin_visits",
+    "ssd_cp_visits": "SELECT cppv_person_id, cppv_cp_visit_date, "
+    "CAST(cppv_cp_visit_seen AS VARCHAR), CAST(cppv_cp_visit_seen_alone AS VARCHAR) "
+    "FROM ssd_cp_visits",
+    # A looked-after visit may name only the care episode: its child comes from the episodes.
+    "ssd_cla_visits": "SELECT coalesce(v.clav_person_id, e.person_id), v.clav_cla_visit_date, "
+    "CAST(v.clav_cla_visit_seen AS VARCHAR), CAST(v.clav_cla_visit_seen_alone AS VARCHAR) "
+    "FROM ssd_cla_visits v LEFT JOIN {episodes} e ON e.cla_id = v.clav_cla_id",
+}
+_CLA_OWNERS = (
+    "(SELECT clae_cla_id AS cla_id, any_value(clae_person_id) AS person_id "
+    "FROM ssd_cla_episodes WHERE clae_cla_id IS NOT NULL GROUP BY clae_cla_id)"
+)
+# A snapshot made before the timeliness step existed: no due dates, still the last visit.
+_NO_TIMELINESS = (
+    "(SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS event_type, NULL::DATE AS due_date, "
+    "NULL::DATE AS completed_date, NULL::VARCHAR AS status WHERE FALSE)"
+)
+_NO_VISITS = (
+    "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS visit_date, NULL::VARCHAR AS seen, "
+    "NULL::VARCHAR AS alone WHERE FALSE"
+)
+
+
+def _visits_sql(tables: frozenset[str]) -> str:
+    parts = []
+    for table, sql in _VISIT_SOURCES.items():
+        if table not in tables:
+            continue
+        if table == "ssd_cla_visits":
+            episodes = (
+                _CLA_OWNERS
+                if "ssd_cla_episodes" in tables
+                else ("(SELECT NULL::VARCHAR AS cla_id, NULL::VARCHAR AS person_id WHERE FALSE)")
+            )
+            sql = sql.format(episodes=episodes)
+        parts.append(sql)
+    return " UNION ALL ".join(parts) or _NO_VISITS
+
+
+def _due_and_visits(
+    con: duckdb.DuckDBPyConnection,
+    condition: str,
+    params: dict,
+    tables: frozenset[str],
+    as_at: datetime.date | None,
+) -> dict[str, tuple]:
+    timeliness = "event_timeliness" if "event_timeliness" in tables else _NO_TIMELINESS
+    sql = _CASE_DUE_SQL.format(scope=condition, visits=_visits_sql(tables), timeliness=timeliness)
+    return {str(r[0]): r[1:] for r in con.execute(sql, {**params, "as_at": as_at}).fetchall()}
+
+
 # Rows already read, by snapshot file and scope. A snapshot never changes once published, so a
 # team's rows stay right for as long as its file is the one being read; only the newest few
 # scopes are kept.
 _ROWS_KEPT = 128
-_rows_cache: OrderedDict[tuple[str, CaseScope], tuple[CaseRow, ...]] = OrderedDict()
+_rows_cache: OrderedDict[tuple[str, CaseScope, datetime.date | None], tuple[CaseRow, ...]] = (
+    OrderedDict()
+)
 _rows_lock = threading.Lock()
 
 
-def _read_case_rows(con: duckdb.DuckDBPyConnection, scope: CaseScope) -> tuple[CaseRow, ...]:
+def _read_case_rows(
+    con: duckdb.DuckDBPyConnection,
+    scope: CaseScope,
+    tables: frozenset[str],
+    as_at: datetime.date | None,
+) -> tuple[CaseRow, ...]:
     condition, params = scope.sql("oc")
+    extras = _due_and_visits(con, condition, params, tables, as_at)
     flags: dict[str, list[FlagMark]] = defaultdict(list)
     for pid, flag_id, since, detail in con.execute(
         _CASE_FLAGS_SQL.format(scope=condition), params
@@ -159,16 +276,38 @@ def _read_case_rows(con: duckdb.DuckDBPyConnection, scope: CaseScope) -> tuple[C
                 worker_id=worker_id or "",
                 worker_name=worker_name or "",
                 flags=tuple(flags.get(pid, ())),
+                **_extra_fields(extras.get(pid)),
             )
         elif cohort and cohort not in row.cohorts:
             row.cohorts = tuple(sorted((*row.cohorts, cohort)))
     return tuple(sorted(grouped.values(), key=lambda r: r.person_id))
 
 
+def _extra_fields(extra: tuple | None) -> dict:
+    if extra is None:
+        return {}
+    overdue_since, overdue_item, next_due, next_item, next_status, visit, seen, alone = extra
+    return {
+        "overdue_since": overdue_since,
+        "overdue_item": overdue_item or "",
+        "next_due": next_due,
+        "next_due_item": next_item or "",
+        "next_due_soon": next_status == "due_soon",
+        "last_visit": visit,
+        "last_visit_seen": seen,
+        "last_visit_seen_alone": alone,
+    }
+
+
 def case_rows(
-    con: duckdb.DuckDBPyConnection, scope: CaseScope, *, cache_key: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: CaseScope,
+    *,
+    cache_key: str | None = None,
+    as_at: datetime.date | None = None,
 ) -> list[CaseRow]:
-    """Every open case in scope, one row per child, team and worker, with the child's flags.
+    """Every open case in scope, one row per child, team and worker, with the child's flags,
+    due dates and last visit (visits after `as_at`, the snapshot's date, are left out).
 
     With `cache_key` (the snapshot file's path) the rows are read once per process and shared:
     treat them as read-only, and copy one (dataclasses.replace) to note anything on it.
@@ -176,14 +315,17 @@ def case_rows(
     if scope.nothing:
         return []
     if cache_key is None:
-        return list(_read_case_rows(con, scope))
-    key = (cache_key, scope)
+        tables = frozenset(
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        )
+        return list(_read_case_rows(con, scope, tables, as_at))
+    key = (cache_key, scope, as_at)
     with _rows_lock:
         found = _rows_cache.get(key)
         if found is not None:
             _rows_cache.move_to_end(key)
             return list(found)
-    found = _read_case_rows(con, scope)
+    found = _read_case_rows(con, scope, tables_in(con, cache_key), as_at)
     with _rows_lock:
         _rows_cache[key] = found
         while len(_rows_cache) > _ROWS_KEPT:

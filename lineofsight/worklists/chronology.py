@@ -3,7 +3,10 @@ timeliness marks the import computed for it (`event_timeliness`).
 
 Events come from the SSD tables as they are. Each source row gives one event ("single") or two
 (a "start" and an "end"); a timeliness mark belongs to the event that completed the work, so it
-is shown on the end (or single) event, or on the start while the work is still open.
+is shown on the end (or single) event, or on the start while the work is still open. Coded
+values (a reason for closure, a placement type) are shown in words (`casework.codewords`).
+Pages list the events newest first unless asked for oldest first (`ORDERS`), and list the
+child's case notes (`case_notes`) newest first.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from lineofsight.casework import codewords, store
+from lineofsight.casework.models import Snapshot
+from lineofsight.web.filters import BadFilter
+
+from . import connections
 from .flags import cohort_label
 
 
@@ -31,7 +39,13 @@ class Source:
     seen_alone: str = "NULL"
     worker: str = "NULL"
     from_clause: str = ""  # when the person is found through another table
+    # Coded values shown in words: (label, SQL expression, code list in casework.codewords).
+    coded: tuple[tuple[str, str, str], ...] = ()
 
+
+# A contact's or referral's source: the council's own description where it wrote one, else its
+# code (shown in words).
+_SOURCE = "coalesce(nullif(trim({p}_source_desc), ''), {p}_source_code)"
 
 _CLA_REVIEWS_FROM = (
     "ssd_cla_reviews JOIN (SELECT DISTINCT clae_cla_id, clae_person_id FROM ssd_cla_episodes) e "
@@ -47,7 +61,7 @@ SOURCES: tuple[Source, ...] = (
         "single",
         "contact",
         "Contact",
-        detail="cont_contact_source_desc",
+        coded=(("Source", _SOURCE.format(p="cont_contact"), "referral_source"),),
     ),
     Source(
         "ssd_cin_episodes",
@@ -57,9 +71,11 @@ SOURCES: tuple[Source, ...] = (
         "start",
         "referral",
         "Referral",
-        detail="concat_ws('; ', 'Category of need ' || cine_cin_primary_need_code, "
-        "cine_referral_source_desc)",
         worker="cine_referral_worker_id",
+        coded=(
+            ("Category of need", "cine_cin_primary_need_code", "primary_need"),
+            ("Source", _SOURCE.format(p="cine_referral"), "referral_source"),
+        ),
     ),
     Source(
         "ssd_cin_episodes",
@@ -69,7 +85,7 @@ SOURCES: tuple[Source, ...] = (
         "end",
         "referral",
         "Episode of need closed",
-        detail="'Reason ' || cine_close_reason",
+        coded=(("Reason for closure", "cine_close_reason", "cin_close_reason"),),
     ),
     Source(
         "ssd_cin_assessments",
@@ -162,8 +178,13 @@ SOURCES: tuple[Source, ...] = (
         "start",
         "plan",
         "Child protection plan started",
-        detail="'Category: ' || coalesce(cppl_cp_plan_latest_category, "
-        "cppl_cp_plan_initial_category)",
+        coded=(
+            (
+                "Category of abuse",
+                "coalesce(cppl_cp_plan_latest_category, cppl_cp_plan_initial_category)",
+                "cp_category",
+            ),
+        ),
     ),
     Source(
         "ssd_cp_plans",
@@ -195,6 +216,7 @@ SOURCES: tuple[Source, ...] = (
         "Child protection review conference",
         detail="CASE cppr_cp_review_outcome_continue_cp WHEN 'Y' THEN 'Plan to continue' "
         "WHEN 'N' THEN 'Plan to end' END",
+        coded=(("Child's participation", "cppr_cp_review_participation", "review_participation"),),
     ),
     Source(
         "ssd_cla_episodes",
@@ -204,7 +226,10 @@ SOURCES: tuple[Source, ...] = (
         "start",
         "care",
         "Started to be looked after",
-        detail="'Reason ' || clae_cla_episode_start_reason",
+        coded=(
+            ("Reason", "clae_cla_episode_start_reason", "cla_start_reason"),
+            ("Category of need", "clae_cla_primary_need_code", "primary_need"),
+        ),
     ),
     Source(
         "ssd_cla_episodes",
@@ -214,7 +239,7 @@ SOURCES: tuple[Source, ...] = (
         "end",
         "care",
         "Stopped being looked after",
-        detail="'Reason ' || clae_cla_episode_ceased_reason",
+        coded=(("Reason", "clae_cla_episode_ceased_reason", "cla_ceased_reason"),),
     ),
     Source(
         "ssd_cla_placement",
@@ -224,7 +249,10 @@ SOURCES: tuple[Source, ...] = (
         "start",
         "placement",
         "Placement started",
-        detail="concat_ws('; ', 'Type ' || clap_cla_placement_type, clap_cla_placement_provider)",
+        coded=(
+            ("Placement type", "clap_cla_placement_type", "placement_type"),
+            ("Provider", "clap_cla_placement_provider", "placement_provider"),
+        ),
     ),
     Source(
         "ssd_cla_placement",
@@ -234,7 +262,9 @@ SOURCES: tuple[Source, ...] = (
         "end",
         "placement",
         "Placement ended",
-        detail="'Reason ' || clap_cla_placement_change_reason",
+        coded=(
+            ("Reason for change", "clap_cla_placement_change_reason", "placement_change_reason"),
+        ),
     ),
     Source(
         "ssd_cla_reviews",
@@ -245,6 +275,7 @@ SOURCES: tuple[Source, ...] = (
         "conference",
         "Looked-after review",
         detail="CASE WHEN clar_cla_review_cancelled = 'Y' THEN 'Cancelled' END",
+        coded=(("Child's participation", "clar_cla_review_participation", "review_participation"),),
         from_clause=_CLA_REVIEWS_FROM,
     ),
     Source(
@@ -266,9 +297,12 @@ SOURCES: tuple[Source, ...] = (
         "single",
         "care_leaver",
         "Latest contact as a care leaver",
-        detail="CASE WHEN clea_care_leaver_in_touch IS NOT NULL "
-        "THEN 'In touch: ' || clea_care_leaver_in_touch END",
         worker="clea_care_leaver_worker_id",
+        coded=(
+            ("In touch", "clea_care_leaver_in_touch", "care_leaver_in_touch"),
+            ("Accommodation", "clea_care_leaver_accommodation", "care_leaver_accommodation"),
+            ("Activity", "clea_care_leaver_activity", "care_leaver_activity"),
+        ),
     ),
     Source(
         "ssd_care_leavers",
@@ -287,7 +321,7 @@ SOURCES: tuple[Source, ...] = (
         "start",
         "missing",
         "Missing episode started",
-        detail="miss_missing_episode_type",
+        coded=(("Type", "miss_missing_episode_type", "missing_type"),),
     ),
     Source(
         "ssd_missing",
@@ -308,7 +342,7 @@ SOURCES: tuple[Source, ...] = (
         "start",
         "legal",
         "Legal status started",
-        detail="lega_legal_status",
+        coded=(("Legal status", "lega_legal_status", "legal_status"),),
     ),
     Source(
         "ssd_legal_status",
@@ -318,7 +352,7 @@ SOURCES: tuple[Source, ...] = (
         "end",
         "legal",
         "Legal status ended",
-        detail="lega_legal_status",
+        coded=(("Legal status", "lega_legal_status", "legal_status"),),
     ),
     Source(
         "ssd_involvements",
@@ -338,10 +372,16 @@ SOURCES: tuple[Source, ...] = (
         "end",
         "worker",
         "Worker's involvement ended",
-        detail="invo_worker_change_reason",
+        coded=(("Reason for change", "invo_worker_change_reason", "worker_change_reason"),),
         worker="invo_professional_id",
     ),
 )
+
+
+def _coded(s: Source) -> str:
+    if not s.coded:
+        return "CAST([] AS VARCHAR[])"
+    return "[" + ", ".join(f"CAST({expr} AS VARCHAR)" for _label, expr, _list in s.coded) + "]"
 
 
 def _select(position: int, s: Source) -> str:
@@ -350,7 +390,7 @@ def _select(position: int, s: Source) -> str:
         f"'{s.table}' AS source_table, CAST({s.id_col} AS VARCHAR) AS event_id, "
         f"'{s.part}' AS part, CAST({s.detail} AS VARCHAR) AS detail, "
         f"CAST({s.seen} AS VARCHAR) AS seen, CAST({s.seen_alone} AS VARCHAR) AS seen_alone, "
-        f"CAST({s.worker} AS VARCHAR) AS worker_id "
+        f"CAST({s.worker} AS VARCHAR) AS worker_id, {_coded(s)} AS coded "
         f"FROM {s.from_clause or s.table} WHERE {s.person_col} = $person "
         f"AND {s.date_col} IS NOT NULL"
     )
@@ -415,8 +455,15 @@ class Event:
     seen: str = ""  # "Y", "N" or "" (not recorded / not a visit)
     seen_alone: str = ""
     worker_name: str = ""
+    # Coded values in words, each "Label: words" (casework.codewords).
+    coded: list[str] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     outstanding: bool = False  # a due date with no event yet, from event_timeliness alone
+
+    @property
+    def details(self) -> list[str]:
+        """What the event's row says, one line each: its own detail, then its coded values."""
+        return [d for d in (self.detail, *self.coded) if d]
 
     @property
     def seen_text(self) -> str:
@@ -428,6 +475,15 @@ class Event:
 
 
 _YES_NO = {"Y": "yes", "N": "no"}
+
+
+def _coded_words(s: Source, values: list[str | None] | None) -> list[str]:
+    lines = []
+    for (label, _expr, code_list), value in zip(s.coded, values or (), strict=False):
+        words = codewords.describe(code_list, value)
+        if words:
+            lines.append(f"{label}: {words}")
+    return lines
 
 
 def _title(s: Source, worker_name: str) -> str:
@@ -468,7 +524,7 @@ def events(con: duckdb.DuckDBPyConnection, person_id: str, *, with_marks: bool) 
     rows = con.execute(_EVENTS_SQL, {"person": person_id}).fetchall()
     result: list[Event] = []
     by_row: dict[tuple[str, str], list[tuple[str, Event]]] = defaultdict(list)
-    for date, pos, table, event_id, part, detail, seen, alone, _worker, worker_name in rows:
+    for date, pos, table, event_id, part, detail, seen, alone, _worker, coded, worker_name in rows:
         source = SOURCES[pos]
         event = Event(
             date=date,
@@ -478,6 +534,7 @@ def events(con: duckdb.DuckDBPyConnection, person_id: str, *, with_marks: bool) 
             seen=(seen or "").upper() if source.seen != "NULL" else "",
             seen_alone=(alone or "").upper() if source.seen_alone != "NULL" else "",
             worker_name=(worker_name or "") if source.kind != "worker" else "",
+            coded=_coded_words(source, coded),
         )
         by_row[(table, event_id)].append((part, event))
         result.append(event)
@@ -551,3 +608,106 @@ def open_cases(con: duckdb.DuckDBPyConnection, person_id: str) -> list[OpenCase]
             {"person": person_id},
         ).fetchall()
     ]
+
+
+# -- the order events are listed in ----------------------------------------------------------
+
+ORDERS: dict[str, str] = {"newest": "newest first", "oldest": "oldest first"}
+# Newest first by default: what happened last, and what is due next, is what a worker or
+# manager opening the record looks for. A chronology for court reads oldest first (`?order=`).
+DEFAULT_ORDER = "newest"
+
+
+def parse_order(value: str | None) -> str:
+    """The `order` query parameter, or the default when it is absent; BadFilter otherwise."""
+    if value is None or value == "":
+        return DEFAULT_ORDER
+    if value not in ORDERS:
+        raise BadFilter(
+            [f"The order “{value[:40]}” is not one this page knows: use newest or oldest."]
+        )
+    return value
+
+
+def in_order(found: list[Event], order: str) -> list[Event]:
+    """`events()` lists oldest first; newest first is the same list turned round."""
+    return list(reversed(found)) if order == "newest" else list(found)
+
+
+# -- case notes: what the worker wrote, as the snapshot holds it -----------------------------
+
+
+@dataclass(frozen=True)
+class CaseNote:
+    date: datetime.date | None
+    note_type: str
+    author: str
+    text: str
+
+
+@dataclass
+class CaseNotes:
+    available: bool  # False when the snapshot has no case_notes table
+    notes: list[CaseNote] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def more(self) -> int:
+        """How many notes are not on this page."""
+        return max(self.total - len(self.notes), 0)
+
+
+_NOTES_COUNT_SQL = "SELECT count(*) FROM case_notes WHERE note_person_id = $person"
+_NOTES_SQL = (
+    "SELECT n.note_date::DATE, n.note_type, coalesce(w.prof_professional_name, n.note_author_id), "
+    "n.note_text FROM case_notes n LEFT JOIN ssd_professionals w "
+    "ON w.prof_professional_id = n.note_author_id WHERE n.note_person_id = $person "
+    "ORDER BY n.note_date DESC NULLS LAST, n.note_id DESC LIMIT $limit OFFSET $offset"
+)
+
+
+def case_notes(
+    con: duckdb.DuckDBPyConnection, person_id: str, *, per_page: int, page: int = 1
+) -> CaseNotes:
+    """One page of the child's case notes, newest first, and how many there are in all (a page
+    past the last shows the last). The caller has checked that the user may see the child,
+    and logs the view."""
+    try:
+        (total,) = con.execute(_NOTES_COUNT_SQL, {"person": person_id}).fetchone()
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        rows = con.execute(
+            _NOTES_SQL,
+            {"person": person_id, "limit": per_page, "offset": (page - 1) * per_page},
+        ).fetchall()
+    except duckdb.CatalogException:  # an extract without case notes
+        return CaseNotes(available=False)
+    notes = [
+        CaseNote(date, (kind or "").strip(), (author or "").strip(), text or "")
+        for date, kind, author, text in rows
+    ]
+    return CaseNotes(available=True, notes=notes, total=total, page=page, pages=pages)
+
+
+def case_notes_in(snapshot: Snapshot, person_id: str, *, per_page: int, page: int = 1) -> CaseNotes:
+    """`case_notes` read from a snapshot (for pages outside the worklists, such as an audit).
+    A snapshot whose file has gone has no notes to show."""
+    try:
+        con = connections.cursor(snapshot)
+    except store.SnapshotFileMissing:
+        return CaseNotes(available=False)
+    try:
+        return case_notes(con, person_id, per_page=per_page, page=page)
+    finally:
+        con.close()
+
+
+def parse_page(value: str | None) -> int:
+    """A page number from the query string: absent is the first; BadFilter if not a number."""
+    if value is None or value == "":
+        return 1
+    if not value.isdigit() or len(value) > 6 or int(value) < 1:
+        raise BadFilter([f"The page “{value[:40]}” is not a page number: use 1, 2, 3 and so on."])
+    return int(value)

@@ -22,13 +22,17 @@ ANY_FLAG = "any"
 _FLAG_ID = re.compile(r"[a-z0-9_]{1,64}")
 UNALLOCATED = "none"
 
+# In the order of the table's columns (templatetags/worklists.py draws the cells to match).
 SORT_COLUMNS: dict[str, str] = {
     "child": "Child",
     "name": "Name",
-    "cohort": "Cohort",
-    "worker": "Worker",
+    "overdue": "Days overdue",
+    "visit": "Last visit",
+    "due": "Next due",
     "flags": "Flags",
     "oldest": "Oldest flag",
+    "cohort": "Cohort",
+    "worker": "Worker",
 }
 DEFAULT_SORT = "oldest"
 
@@ -72,6 +76,10 @@ class WorklistQuery:
             sort=sort if sort in SORT_COLUMNS else DEFAULT_SORT,
             descending=params.get("order") == "desc",
         )
+
+    def without_flag(self) -> WorklistQuery:
+        """The same filters but the flag one (the flag counts are counted with these)."""
+        return replace(self, flag="")
 
     @property
     def filtered(self) -> bool:
@@ -132,16 +140,24 @@ class SortHeader:
     aria_sort: str
 
 
-# Most flags first is the useful first click on that column.
-_DESCENDING_FIRST = {"flags"}
+# Most flags, or the most days overdue, first is the useful first click on those columns.
+_DESCENDING_FIRST = {"flags", "overdue"}
 
 
 def _oldest(row: CaseRow) -> datetime.date | None:
     return row.oldest_flag
 
 
+def _overdue(row: CaseRow) -> int | None:
+    # The earlier the due date, the more days overdue (whatever the snapshot's date).
+    return -row.overdue_since.toordinal() if row.overdue_since else None
+
+
 _SORT_KEYS = {
     "child": lambda r: r.person_id,
+    "overdue": _overdue,
+    "visit": lambda r: r.last_visit,
+    "due": lambda r: r.next_due,
     "name": lambda r: r.name.lower() or None,
     "cohort": lambda r: ",".join(r.cohorts) or None,
     "worker": lambda r: (r.worker_name or r.worker_id).lower() or None,

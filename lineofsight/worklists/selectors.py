@@ -20,10 +20,10 @@ from lineofsight.accounts.models import AccessPurpose, Service, Team, User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
 
-from . import casedata, chronology, connections
+from . import casedata, chronology, connections, hooks
 from .casedata import CaseRow, CaseScope, TeamSummary
 from .flags import COHORTS, FLAGS, Flag, cohort_label, flag
-from .query import UNALLOCATED, WorklistQuery
+from .query import ANY_FLAG, UNALLOCATED, WorklistQuery
 
 NoCurrentSnapshot = store.NoCurrentSnapshot
 # Either way there is no casework to show: nothing imported, or the current file has gone.
@@ -110,10 +110,21 @@ class Worklist:
     query: WorklistQuery
     rows: list[CaseRow]  # filtered and sorted
     total: int  # children in scope before filters
-    flagged: int
-    flag_counts: list[FlagCount]
+    flagged: int  # children shown (after the filters) with at least one flag
+    flag_counts: list[FlagCount]  # after the worker and cohort filters (not the flag one)
     workers: list[tuple[str, str]]  # (value, label) for the worker filter
     cohorts: list[tuple[str, str]]
+    shown: int = 0  # children that match the filters
+    overdue: int = 0  # children shown with an open item overdue
+    due_soon: int = 0  # children shown with an item due within 5 working days
+
+    @property
+    def as_at(self):
+        return self.snapshot.as_at
+
+
+def _children(rows: list[CaseRow]) -> int:
+    return len({r.person_id for r in rows})
 
 
 def _worklist(reader: Reader, scope: CaseScope, query: WorklistQuery) -> Worklist:
@@ -121,31 +132,41 @@ def _worklist(reader: Reader, scope: CaseScope, query: WorklistQuery) -> Worklis
         return Worklist(reader.snapshot, False, query, [], 0, 0, [], [], [])
     # One query for the whole scope; filters, counts and sorting run over those rows, so the
     # counts at the top always describe the same rows the table is drawn from.
-    rows = casedata.case_rows(reader.con, scope, cache_key=reader.key)
-    counts: dict[str, int] = {}
+    rows = casedata.case_rows(reader.con, scope, cache_key=reader.key, as_at=reader.snapshot.as_at)
+    # The flag counts follow the worker and cohort filters; each offers its flag as a filter.
+    facet = query.without_flag()
+    children_by_flag: dict[str, set[str]] = {}
     workers: dict[str, str] = {}
     for row in rows:
-        for flag_id in set(row.flag_ids):
-            counts[flag_id] = counts.get(flag_id, 0) + 1
+        if facet.matches(row):
+            for flag_id in row.flag_ids:
+                children_by_flag.setdefault(flag_id, set()).add(row.person_id)
         if row.worker_id:
             workers[row.worker_id] = row.worker_name or row.worker_id
+    counts = {flag_id: len(people) for flag_id, people in children_by_flag.items()}
     flag_counts = [FlagCount(f, counts[f.id]) for f in FLAGS.values() if f.id in counts]
     flag_counts += [
         FlagCount(flag(fid), n) for fid, n in sorted(counts.items()) if fid not in FLAGS
     ]
+    if query.flag and query.flag != ANY_FLAG and query.flag not in counts:
+        flag_counts.append(FlagCount(flag(query.flag), 0))  # still offered, as chosen
     worker_options = sorted(workers.items(), key=lambda kv: kv[1].lower())
     if any(not r.worker_id for r in rows):
         worker_options.append((UNALLOCATED, "Unallocated"))
+    shown = query.apply(rows)
     return Worklist(
         snapshot=reader.snapshot,
         ready=True,
         query=query,
-        rows=query.apply(rows),
-        total=len({r.person_id for r in rows}),
-        flagged=len({r.person_id for r in rows if r.flags}),
+        rows=shown,
+        total=_children(rows),
+        flagged=_children([r for r in shown if r.flags]),
         flag_counts=flag_counts,
         workers=worker_options,
         cohorts=list(COHORTS.items()),
+        shown=_children(shown),
+        overdue=_children([r for r in shown if r.overdue_since]),
+        due_soon=_children([r for r in shown if r.next_due_soon]),
     )
 
 
@@ -155,6 +176,22 @@ def team_worklist(user: User, team: Team, query: WorklistQuery) -> Worklist:
     scope = team_scope(user, team)
     with reading() as reader:
         return _worklist(reader, scope, query)
+
+
+def team_person_ids(user: User, team: Team) -> frozenset[str]:
+    """The children on the team's worklist as `user` may see it (empty without casework).
+    `team` must come from policy.get_team_for_user."""
+    scope = team_scope(user, team)
+    try:
+        with reading() as reader:
+            if not reader.has_worklists:
+                return frozenset()
+            rows = casedata.case_rows(
+                reader.con, scope, cache_key=reader.key, as_at=reader.snapshot.as_at
+            )
+    except NO_CASEWORK:
+        return frozenset()
+    return frozenset(r.person_id for r in rows)
 
 
 def caseload_worklist(user: User, query: WorklistQuery) -> Worklist:
@@ -245,11 +282,11 @@ def get_child_for_user(user: User, person_id: str, reader: Reader) -> ChildAcces
         reader.con, person_id, casework_scope(user)
     ):
         return ChildAccess(person_id, AccessPurpose.CASEWORK)
-    # Imported here: supervision reads worklists, and this is the one way back.
-    from lineofsight.supervision.selectors import person_discussed_for_user
-
-    if person_discussed_for_user(user, person_id):
-        return ChildAccess(person_id, AccessPurpose.SUPERVISION)
+    # Group supervision (a higher app) says, through hooks, whether the child was discussed in
+    # a session the user may see.
+    purpose = hooks.child_access_purpose(user, person_id)
+    if purpose:
+        return ChildAccess(person_id, purpose)
     raise Http404("No such child")
 
 

@@ -1,5 +1,6 @@
 """A quality assurance lead's committee report in a real browser: start it, write its three
-sections, download it as Word; axe-core on every page on the way."""
+sections, count the records again, download it as Word; axe-core on every page on the way and
+a 320 px reflow check on the report's page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from lineofsight.indicators.report_views import DOCX_TYPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
 from .conftest import axe_violations, format_violations
+from .test_import_review_journey import assert_reflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +41,16 @@ def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, counc
     page.get_by_role("button", name="Start the report").click()
     page.wait_for_url("**/reports/committee/*/")
     assert "Report started" in page.inner_text("main")
-    assert "Produced from the casework snapshot of 28 June 2024" in page.inner_text("main")
+    main = page.inner_text("main")
+    assert "Produced from the case data as at 28 June 2024" in main
+    assert "counted as they stood at" in main and "snapshot" not in main.lower()
+    assert_accessible(page)
+    assert_reflows(page)
+
+    # Count the practice records again (the downloads then give the new figures).
+    page.get_by_role("button", name="Count audits, supervision and actions again now").click()
+    page.wait_for_url("**/reports/committee/*/")
+    assert "are counted again as they stand at" in page.inner_text("main")
     assert_accessible(page)
 
     page.get_by_label("What we know about the quality of practice").fill(
@@ -52,7 +63,7 @@ def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, counc
     assert "Your text has been saved" in page.inner_text("main")
     assert_accessible(page)
     item = CommitteeReport.objects.get()
-    assert item.how_we_know == "Audits and the casework data." and item.version == 2
+    assert item.how_we_know == "Audits and the casework data." and item.version == 3
 
     # Download the Word document with the browser's own session.
     response = page.request.get(reverse("indicators:report_docx", kwargs={"pk": item.pk}))

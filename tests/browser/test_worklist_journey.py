@@ -1,17 +1,23 @@
 """A team manager's journey in a real browser: worklist, filter, chronology, nominate a case to
-group supervision, record the discussion; axe-core on every page on the way."""
+group supervision, record the discussion; axe-core on every page on the way. Issue 12: the
+counts above the table, the days overdue, last visit and next due columns, children ticked on
+two pages brought to the next session (with JavaScript and without), and every page of it
+reflowing in a 320 CSS pixel wide window."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.supervision import services
 from lineofsight.supervision.models import SessionCase
+from lineofsight.worklists import views as worklist_views
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
 from .conftest import axe_violations, format_violations
@@ -68,7 +74,7 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
 
     # Tick Ben and bring him to the session.
     page.get_by_label("Choose Ben Brook (E2)").check()
-    page.get_by_role("button", name="Nominate for group supervision").click()
+    page.get_by_role("button", name="Bring to supervision").click()
     page.wait_for_url("**/supervision/sessions/*/")
     assert "1 child added to the session" in page.inner_text("main")
     assert SessionCase.objects.get().person_id == "E2"
@@ -112,6 +118,130 @@ def test_nominating_works_without_javascript(browser, live_server, council):
     page = context.new_page()
     page.goto(reverse("worklists:team", kwargs={"team_id": council["teams"]["east"].pk}))
     page.get_by_label("Choose Amy Ashby (E1)").check()
-    page.get_by_role("button", name="Nominate for group supervision").click()
+    page.get_by_role("button", name="Bring to supervision").click()
     assert "1 child added to the session" in page.inner_text("main")
+    context.close()
+
+
+# -- issue 12: the worklist at a glance, and children brought from two pages -------------------
+
+
+def fits_320(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 320px"
+
+
+def table_scrolls_in_its_region(page) -> None:
+    """The table is wider than the window but scrolls inside its own focusable, named region."""
+    region = page.get_by_role("region", name=re.compile("children"))
+    assert region.get_attribute("tabindex") == "0"
+    wider = region.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert wider, "at 320px the table should scroll inside its region"
+    region.focus()
+    page.keyboard.press("ArrowRight")
+
+
+def upcoming_session(council):
+    manager = council["users"]["team_manager"]
+    today = timezone.localdate()
+    services.session_create(  # held a week ago: not the next one
+        actor=manager,
+        team=council["teams"]["east"],
+        held_on=today - datetime.timedelta(days=7),
+        facilitator=manager,
+    )
+    return services.session_create(
+        actor=manager,
+        team=council["teams"]["east"],
+        held_on=today + datetime.timedelta(days=3),
+        facilitator=manager,
+    )
+
+
+def east_worklist(council) -> str:
+    team = council["teams"]["east"].pk
+    return reverse("worklists:team", kwargs={"team_id": team}) + "?sort=child&order=asc"
+
+
+@pytest.fixture
+def three_to_a_page(monkeypatch):
+    monkeypatch.setattr(worklist_views, "PAGE_SIZE", 3)  # East's five children: two pages
+
+
+def test_worklist_at_a_glance_and_children_from_two_pages(
+    page, sign_in_as, council, three_to_a_page
+):
+    east_snapshot()
+    session = upcoming_session(council)
+    sign_in_as("team_manager")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(east_worklist(council))
+    assert_accessible(page)
+
+    # The counts are above the table and in view without scrolling.
+    summary = page.locator("dl[aria-labelledby=worklist-summary]")
+    assert "Children\n5" in summary.inner_text().replace("\t", "\n")
+    box = summary.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 720
+    # Amy's row: 65 days overdue, last seen (not alone) on 10/04/2024.
+    amy = page.locator("tr", has=page.get_by_role("link", name="Chronology of child E1"))
+    text = amy.inner_text()
+    assert "65 days" in text and "10/04/2024" in text and "Seen, not alone" in text
+
+    # Tick Amy and Ben, then go to the next page: the ticks go with it.
+    page.get_by_label("Choose Amy Ashby (E1)").check()
+    page.get_by_label("Choose Ben Brook (E2)").check()
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**page=2**")
+    assert "2 children selected" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_label("Choose Dan Dale (E4)").check()
+    assert page.get_by_label("Group supervision session").input_value() == str(session.pk)
+    page.get_by_role("button", name="Bring to supervision").click()
+    page.wait_for_url(f"**/supervision/sessions/{session.pk}/")
+    assert "3 children added to the session" in page.inner_text("main")
+    assert sorted(session.cases.values_list("person_id", flat=True)) == ["E1", "E2", "E4"]
+    assert_accessible(page)
+
+    # At 320 pixels wide nothing scrolls sideways but the table, inside its region.
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(east_worklist(council))
+    assert "children selected" not in page.inner_text("main")  # cleared once brought
+    fits_320(page)
+    table_scrolls_in_its_region(page)
+    assert_accessible(page)
+    page.get_by_label("Choose Cara Cole (E3)").check()
+    page.get_by_role("button", name="Keep ticked children").click()
+    page.get_by_role("link", name="Review the children selected").click()
+    page.wait_for_url("**/selection/")
+    assert "Cara Cole" in page.inner_text("main")
+    fits_320(page)
+    assert_accessible(page)
+
+
+def test_children_from_two_pages_without_javascript(browser, live_server, council, three_to_a_page):
+    east_snapshot()
+    session = upcoming_session(council)
+    client = Client()
+    client.force_login(council["users"]["team_manager"])
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 800}
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(east_worklist(council))
+    fits_320(page)
+    page.get_by_label("Choose Amy Ashby (E1)").check()
+    page.get_by_role("button", name="Keep ticked children").click()
+    assert "1 child selected" in page.inner_text("main")
+    assert page.get_by_label("Choose Amy Ashby (E1)").is_checked()
+    page.get_by_role("link", name="Next page").click()
+    assert "1 child selected" in page.inner_text("main")
+    page.get_by_label("Choose Eve Eaton (E5)").check()
+    page.get_by_role("button", name="Bring to supervision").click()
+    assert "2 children added to the session" in page.inner_text("main")
+    assert sorted(session.cases.values_list("person_id", flat=True)) == ["E1", "E5"]
+    fits_320(page)
     context.close()

@@ -268,7 +268,7 @@ def test_demo_users_are_approved_with_a_demonstration_reason(db, settings):
     for user in User.objects.all():
         assert policy.role_approved(user), user
     grants = RoleGrant.objects.all()
-    assert grants.count() == 6  # every role but the administrator
+    assert grants.count() == 7  # every role but the administrator; two QA leads
     assert {g.reason for g in grants} == {services.DEMONSTRATION_REASON}
     assert {g.decided_by for g in grants} == {None}
 

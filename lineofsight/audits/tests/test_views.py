@@ -323,3 +323,15 @@ def test_home_panels_show_overdue_audits_and_actions(council):
     assert panels["audits"].items[0].tag == "Overdue"
     assert "overdue_audits" in {p.key for p in selectors.home_panels(qa)}
     assert selectors.home_panels(council["users"]["administrator"]) == []
+
+
+def test_the_home_page_logs_the_children_its_audit_panels_name(client_for, council):
+    qa, tm = council["users"]["qa_lead"], council["users"]["team_manager"]
+    programme = factories.programme(qa)
+    audit = factories.audit(programme, team=council["teams"]["west"], auditor=tm, due_in_days=3)
+
+    page = client_for("team_manager").get(reverse("web:home")).content.decode()
+
+    assert f"child {audit.person_id}" in page
+    logged = AccessLogEntry.objects.filter(user=tm, path=reverse("web:home"))
+    assert list(logged.values_list("person_id", flat=True)) == [audit.person_id]

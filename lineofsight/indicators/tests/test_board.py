@@ -348,7 +348,7 @@ def test_children_csv_is_scoped_too(client_for, council, monkeypatch):
     )
     body = response.content.decode()
     assert "E1" in body and "W1" not in body
-    assert body.splitlines()[0].startswith("indicator_id,period_end,area,person_id")
+    assert body.splitlines()[0].startswith("Indicator,Period ending,Area,Child's ID")
 
 
 def test_practitioners_and_administrators_never_reach_the_board(client_for):

@@ -72,7 +72,7 @@ def test_the_whole_journey(client_for, council, east):
     assert session.snapshot == east and session.created_by == council["users"]["team_manager"]
     assert list(session.attendees.all()) == [council["users"]["team_manager"]]
     html = client.get(worklist_url).content.decode()
-    assert "Nominate for group supervision" in html and 'name="person_id"' in html
+    assert "Bring to supervision" in html and 'name="person_id"' in html
 
     response = nominate(client, council, session, "E1", "E2", "W1")
     assert response.status_code == 302

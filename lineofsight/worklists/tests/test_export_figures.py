@@ -22,6 +22,14 @@ HEADER = [
     "flag_labels",
     "oldest_flag_since",
     "snapshot_as_at",
+    # Issue 12: one child's own dates (days overdue is a number of days, not of children).
+    "days_overdue",
+    "overdue_item",
+    "overdue_due_date",
+    "last_visit",
+    "last_visit_seen",
+    "next_due",
+    "next_due_item",
 ]
 
 

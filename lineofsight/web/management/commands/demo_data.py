@@ -10,8 +10,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
-from lineofsight.accounts.demo import DEMO_PASSWORD, DemoTeam, demo_council_create
+from lineofsight.accounts.demo import DEMO_PASSWORD, DemoTeam, DemoWorker, demo_council_create
+from lineofsight.accounts.models import Role
+from lineofsight.audits import services as audit_services
 from lineofsight.casework import store
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import RunStatus
@@ -29,18 +32,41 @@ def _home_team(structure: dict) -> tuple[str, str]:
         caseloads
     )
     team_id = max(candidates, key=lambda t: (caseloads[t], t))
+    # Invented names can repeat: the demo practitioner is someone whose name nobody else has.
+    names = Counter(w["name"] for w in structure["workers"])
     worker = max(
         (
             w
             for w in structure["workers"]
             if w["team_id"] == team_id and w["role"] == "social worker"
         ),
-        key=lambda w: (int(w.get("caseload_at_census") or 0), w["id"]),
+        key=lambda w: (names[w["name"]] == 1, int(w.get("caseload_at_census") or 0), w["id"]),
     )
     return team_id, worker["id"]
 
 
-def demo_teams(structure: dict) -> tuple[tuple[DemoTeam, ...], str, str]:
+def demo_workers(structure: dict, team_id: str, practitioner_id: str) -> dict[str, DemoWorker]:
+    """The workers in the casework whom the demo practitioner and team manager are: the home
+    team's busiest social worker and its manager (who holds no cases, but leads the team)."""
+    by_id = {w["id"]: w for w in structure["workers"]}
+    people = {Role.PRACTITIONER: by_id[practitioner_id]}
+    manager = min(
+        (
+            w
+            for w in structure["workers"]
+            if w["team_id"] == team_id and w["role"] == "team manager"
+        ),
+        key=lambda w: w["id"],
+        default=None,
+    )
+    if manager is not None:
+        people[Role.TEAM_MANAGER] = manager
+    return {role: DemoWorker(professional_id=w["id"], name=w["name"]) for role, w in people.items()}
+
+
+def demo_teams(structure: dict) -> tuple[tuple[DemoTeam, ...], str, str, str]:
+    """The council's teams, the demo users' home team (its name and case-system id) and the
+    id of the worker the demo practitioner is."""
     seen: set[tuple[str, str]] = set()
     teams = []
     names = {}
@@ -52,7 +78,7 @@ def demo_teams(structure: dict) -> tuple[tuple[DemoTeam, ...], str, str]:
         names[team["id"]] = name
         teams.append(DemoTeam(name=name, service=team["service"], case_system_id=team["id"]))
     home_team_id, worker_id = _home_team(structure)
-    return tuple(teams), names[home_team_id], worker_id
+    return tuple(teams), names[home_team_id], home_team_id, worker_id
 
 
 class Command(BaseCommand):
@@ -77,7 +103,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Synthesizing council {la} at scale {scale:g} into {out}")
             call_command("synthesize", la=la, scale=scale, seed=seed, out=out, stdout=self.stdout)
         structure = json.loads((out / "structure.json").read_text(encoding="utf-8"))
-        teams, home_team, worker_id = demo_teams(structure)
+        teams, home_team, home_team_id, worker_id = demo_teams(structure)
 
         if store.current_snapshot() is None or force:
             self.stdout.write(f"Importing {out / 'ssd'}")
@@ -100,13 +126,25 @@ class Command(BaseCommand):
         else:
             self.stdout.write("A snapshot is already current; leaving the data as it is.")
 
+        loaded = audit_services.audit_tools_load(actor=None)
+        new = sum(1 for r in loaded if r.outcome != "unchanged")
+        self.stdout.write(f"Audit tools: {len(loaded)} checked, {new} loaded or replaced")
+
         results = demo_council_create(
-            teams=teams, home_team=home_team, practitioner_professional_id=worker_id
+            teams=teams,
+            home_team=home_team,
+            workers=demo_workers(structure, home_team_id, worker_id),
         )
         self.stdout.write("Demonstration users (DEMO ONLY - never use these on real data):")
         for user, created in results:
             state = "created" if created else "already there"
-            self.stdout.write(f"  {user.get_role_display():<24} {user.email:<32} ({state})")
+            self.stdout.write(
+                f"  {user.get_role_display():<24} {user.email:<32} {user.full_name} ({state})"
+            )
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}   [DEMO ONLY]")
-        for line in demo_records_create():
+        # The demonstration's safeguarding concerns are recorded with whom they told, but their
+        # emails go nowhere: the addresses are invented, and the set-up's output stays readable.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            lines = demo_records_create()
+        for line in lines:
             self.stdout.write(f"  made {line}")

@@ -1,0 +1,24 @@
+"""Words for a worklist row's due dates and last visit, for the page and the CSV export alike."""
+
+from __future__ import annotations
+
+from .casedata import CaseRow
+from .chronology import EXPECTED_EVENTS
+
+
+def event_words(event_type: str) -> str:
+    """What an expected event is called ("Child protection visit"), from its event type."""
+    return EXPECTED_EVENTS.get(event_type) or event_type.replace("_", " ").capitalize()
+
+
+def visit_words(row: CaseRow) -> str:
+    """Whether the child was seen, and seen alone, at their last visit, in words."""
+    if row.last_visit_seen is False:
+        return "Not seen"
+    if row.last_visit_seen_alone is True:
+        return "Seen alone"
+    if row.last_visit_seen_alone is False:
+        return "Seen, not alone" if row.last_visit_seen else "Not seen alone"
+    if row.last_visit_seen:
+        return "Seen; not recorded whether alone"
+    return "Not recorded whether seen"

@@ -1,0 +1,144 @@
+"""The child's chronology and the auditor's side panel in a real browser: codes read as words,
+newest or oldest first, the way back to the list, and the child's case notes beside the audit's
+questions; axe-core on every page, and each page reflows in a 320 CSS pixel wide window."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lineofsight.accounts.models import AccessLogEntry
+from lineofsight.audits.tests import factories
+from lineofsight.worklists.tests.snapshots import AS_AT, build_snapshot, east_derived, east_tables
+
+from .conftest import axe_violations, format_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+def _fits_320(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 320px"
+
+
+def _snapshot_with_notes():
+    tables = east_tables()
+    start = datetime.date(2024, 3, 1)
+    tables["case_notes"] = [
+        {
+            "note_id": f"N{i:03d}",
+            "note_person_id": "E1",
+            "note_date": (start + datetime.timedelta(days=i)).isoformat(),
+            "note_author_id": "P-2",
+            "note_type": "Child protection visit",
+            "note_text": f"Visit {i}: Amy showed me her room and said school was going well.",
+        }
+        for i in range(14)
+    ]
+    tables["ssd_cin_episodes"][0].update(
+        {"cine_close_date": "2024-05-01", "cine_close_reason": "RC8"}
+    )
+    return build_snapshot(tables=tables, derived=east_derived(), as_at=AS_AT)
+
+
+def test_chronology_in_words_newest_first_and_back_to_the_worklist(page, sign_in_as, council):
+    _snapshot_with_notes()
+    sign_in_as("team_manager")
+    team = reverse("worklists:team", kwargs={"team_id": council["teams"]["east"].pk})
+    page.goto(team)
+    page.get_by_role("link", name="Chronology of child E1").click()
+    page.wait_for_url("**/children/E1/")
+    main = page.inner_text("main")
+    assert "Reason for closure: Case closed after assessment, no further action" in main
+    assert "Category of need: Abuse or neglect" in main
+    assert "newest first" in page.locator("caption").inner_text()
+    dates = page.locator("tbody time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates == sorted(dates, reverse=True)
+    # Case notes below the events, newest first.
+    notes = page.locator("#case-notes ~ .govuk-summary-card")
+    assert "Visit 13" in notes.first.inner_text()
+    _accessible(page)
+
+    # Oldest first, and the way back still leads to the worklist.
+    page.get_by_role("link", name="Oldest first").click()
+    page.wait_for_url("**order=oldest**")
+    dates = page.locator("tbody time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates == sorted(dates)
+    _accessible(page)
+    page.get_by_role("link", name="Back", exact=True).click()
+    page.wait_for_url(f"**{team}")
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    for params in ("", "?order=oldest"):
+        page.goto(reverse("worklists:chronology", args=["E1"]) + params)
+        _fits_320(page)
+
+
+def test_the_auditor_reads_case_notes_beside_the_questions(page, sign_in_as, council):
+    _snapshot_with_notes()
+    manager = council["users"]["team_manager"]
+    programme = factories.programme(council["users"]["qa_lead"])
+    audit = factories.audit(
+        programme, person_id="E1", team=council["teams"]["east"], auditor=manager
+    )
+    edit = reverse("audits:audit_edit", args=[audit.pk])
+    sign_in_as("team_manager")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(edit)
+    panel = page.locator("aside.los-audit-context")
+    assert "The latest 10 of 14 case notes" in panel.inner_text()
+    assert "Visit 13" in panel.inner_text() and "Visit 3:" not in panel.inner_text()
+    # Beside the questions on a wide screen.
+    form, side = page.locator("#audit-form").bounding_box(), panel.bounding_box()
+    assert side["x"] >= form["x"] + form["width"]
+    _accessible(page)
+    assert AccessLogEntry.objects.filter(person_id="E1", purpose="audit", path=edit).exists()
+
+    # The link to every note opens the chronology at its case notes.
+    with page.context.expect_page() as opened:
+        panel.get_by_role("link", name="Every case note and event").click()
+    chronology = opened.value
+    chronology.wait_for_load_state()
+    assert "Visit 0:" in chronology.inner_text("main")  # all 14 fit on the first page
+    chronology.close()
+
+    # At 320 pixels the panel stacks below the questions, and nothing scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(edit)
+    form, side = page.locator("#audit-form").bounding_box(), panel.bounding_box()
+    assert side["y"] >= form["y"] + form["height"]
+    _fits_320(page)
+    _accessible(page)
+
+
+def test_the_side_panel_works_without_javascript(browser, live_server, council):
+    _snapshot_with_notes()
+    manager = council["users"]["team_manager"]
+    programme = factories.programme(council["users"]["qa_lead"])
+    audit = factories.audit(
+        programme, person_id="E1", team=council["teams"]["east"], auditor=manager
+    )
+    client = Client()
+    client.force_login(manager)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 800}
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(reverse("audits:audit_edit", args=[audit.pk]))
+    assert "Visit 13" in page.inner_text("aside")
+    _fits_320(page)
+    page.goto(reverse("worklists:chronology", args=["E1"]) + "?order=oldest")
+    assert "oldest first" in page.locator("caption").inner_text()
+    _fits_320(page)
+    context.close()

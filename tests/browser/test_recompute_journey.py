@@ -1,0 +1,59 @@
+"""An administrator's journey in a real browser: change a timescale, start a recompute from the
+Timescales page, follow its progress and read its outcome. axe-core and a 320 px reflow check on
+every page on the way; no JavaScript is needed (the progress page refreshes itself)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from lineofsight.casework.models import Snapshot
+from lineofsight.intake import services as intake_services
+from lineofsight.intake.models import ImportRun, RunStatus
+from lineofsight.intake.tests import extract
+from lineofsight.timeliness import recompute
+
+from .test_import_review_journey import assert_accessible, assert_reflows
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_administrator_recomputes_from_the_timescales_page(
+    page, sign_in_as, council, settings, tmp_path
+):
+    settings.INTAKE_IMPORTS_INLINE = True
+    first = intake_services.ssd_extract_import(directory=extract.write(tmp_path / "x")).snapshot
+    sign_in_as("administrator")
+
+    # Change a local timescale: the page says how to make it count now.
+    page.goto(reverse("timeliness:rule_edit", args=["cp_visit"]))
+    assert_accessible(page)
+    page.locator("#id_value").fill("15")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/timescales/")
+    assert "recompute the case data from the Timescales page" in page.inner_text("main")
+    assert_accessible(page)
+    assert_reflows(page)
+
+    # A recompute already running shows its progress, refreshing itself.
+    running = recompute.run_create(source=first, actor=None)
+    page.goto(reverse("timeliness:recompute_detail", args=[running.pk]) + "?refresh=off")
+    assert "0% done" in page.inner_text("main")
+    assert_accessible(page)
+    assert_reflows(page)
+    intake_services.import_run_finish(run=running, status=RunStatus.FAILED, failure_message="x")
+
+    page.goto(reverse("timeliness:rules"))
+    page.get_by_role("button", name="Recompute the case data").click()
+    page.wait_for_url("**/timescales/recompute/*/")
+    main = page.inner_text("main")
+    assert "The case data is recomputed" in main
+    assert_accessible(page)
+    assert_reflows(page)
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == RunStatus.SUCCEEDED
+    assert Snapshot.objects.get(is_current=True).pk == run.snapshot_id != first.pk
+
+    page.get_by_role("link", name="Back to timescales").click()
+    assert "Recent recomputes" in page.inner_text("main")
+    assert_accessible(page)
