@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "lineofsight.practiceweeks",
     "lineofsight.feedback",
     "lineofsight.concerns",
+    "lineofsight.home",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]

@@ -16,9 +16,9 @@ from lineofsight.accounts.demo import DEMO_PASSWORD, DemoTeam, DemoWorker, demo_
 from lineofsight.accounts.models import Role
 from lineofsight.audits import services as audit_services
 from lineofsight.casework import store
+from lineofsight.home.demo_records import demo_records_create
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import RunStatus
-from lineofsight.web.demo_records import demo_records_create
 
 
 def _home_team(structure: dict) -> tuple[str, str]:
