@@ -28,9 +28,11 @@ demo: install
 	@echo "Serving Line of Sight on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/lineofsight runserver --noreload $(HOST):$(PORT)
 
+# The layers of docs/architecture.md are checked with import-linter (pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
@@ -51,4 +53,4 @@ lock: install
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache

@@ -28,13 +28,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -86,37 +84,11 @@ def set_up_leader(env: dict[str, str], team: bool) -> str:
 
 
 def has_current_snapshot(env: dict[str, str]) -> bool:
-    """Whether the data folder already has a current snapshot (so --work reuses it). The last
-    line only: Django's shell may print a line about its automatic imports first."""
+    """Whether the data folder already has a database with a current snapshot (so --work reuses
+    it without migrating first)."""
     if not (Path(env["LINEOFSIGHT_DATA_DIR"]) / "lineofsight.sqlite3").exists():
         return False
-    result = subprocess.run(
-        [wl.PYTHON, "manage.py", "shell", "-c",
-         "from lineofsight.casework import store; print(store.current_snapshot() is not None)"],
-        env=env, cwd=wl.ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    lines = result.stdout.strip().splitlines()
-    return result.returncode == 0 and bool(lines) and lines[-1] == "True"
-
-
-class LeaderSession(wl.Session):
-    """A simulated senior leader (worklist_load signs in a team manager)."""
-
-    def sign_in(self) -> None:
-        status, page = self.get("/sign-in/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if status != 200 or token is None:
-            raise SystemExit(f"sign-in page: status {status}")
-        body = urlencode(
-            {"csrfmiddlewaretoken": token[1].decode(), "email": EMAIL, "password": PASSWORD}
-        )
-        headers = self._headers() | {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://{wl.HOST}:{self.port}/sign-in/",
-        }
-        status, _ = self._send("POST", "/sign-in/", body, headers)
-        if status != 302 or "sessionid" not in self.cookies:
-            raise SystemExit(f"signing in failed: status {status}")
+    return wl.has_current_snapshot(env)
 
 
 def main() -> int:
@@ -130,25 +102,11 @@ def main() -> int:
         help="'busiest': the board filtered to the team with most open cases (default: the "
         "whole council)",
     )
-    parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--requests", type=int, default=500, help="measured requests per page")
-    parser.add_argument("--warm-up", type=int, default=3, help="unmeasured requests per user")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--work", type=Path, help="data folder to use and keep (default: temp)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    wl.add_server_arguments(parser, requests=500)
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="los-board-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lineofsight.settings",
-        "LINEOFSIGHT_DATA_DIR": str(work / "var"),
-        "LINEOFSIGHT_ENV": "development",
-        "LINEOFSIGHT_DEBUG": "0",
-        "LINEOFSIGHT_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{work / 'var' / 'lineofsight.sqlite3'}",
-    }
+    env = wl.server_env(work)
     server = None
     try:
         if has_current_snapshot(env):
@@ -165,7 +123,7 @@ def main() -> int:
             f"{args.threads} threads); page {path}",
             flush=True,
         )
-        sessions = [LeaderSession(port) for _ in range(args.users)]
+        sessions = [wl.Session(port, EMAIL) for _ in range(args.users)]
         for s in sessions:
             s.sign_in()
         started = time.perf_counter()
@@ -173,11 +131,8 @@ def main() -> int:
         first_ms = (time.perf_counter() - started) * 1000
         if status != 200 or b"Improvement board" not in body:
             raise SystemExit(f"the board answered {status}")
-        load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        for s in sessions:
-            for _ in range(args.warm_up):
-                s.get(path)
-                s.get("/health/")
+        load_before = wl.load_average()
+        wl.warm_up(sessions, path, args.warm_up)
         cpu_before = wl.server_cpu_seconds(server)
         board = wl.load(
             "improvement board", sessions, path, args.requests, lambda b: b"los-card-grid" in b
@@ -188,13 +143,10 @@ def main() -> int:
     finally:
         if server is not None:
             wl.stop_server(server)
-        if args.work is None and not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        elif args.keep or args.work:
-            print(f"- data kept in {work}")
+        wl.finish(work, args)
 
     p95 = board.percentile(95)
-    load_now = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load_now = wl.load_average()
     print()
     area = "one team" if team_pk else "the whole council"
     print(f"Improvement board for {area}, {args.users} users at once, {args.requests} requests")
@@ -203,9 +155,8 @@ def main() -> int:
     print(board.line())
     print(peer.line())
     print(f"board p95 is {p95 / peer.percentile(95):.1f} x the health check's p95")
-    if None not in (cpu_before, cpu_after, cpu_peer):
-        per_request = (cpu_after - cpu_before) / args.requests * 1000
-        per_peer = (cpu_peer - cpu_after) / args.requests * 1000
+    if cpu := wl.cpu_per_request((cpu_before, cpu_after, cpu_peer), args.requests):
+        per_request, per_peer = cpu
         print(f"server CPU per request: board {per_request:.1f} ms, health check {per_peer:.1f} ms")
     passed = p95 < TARGET_P95_MS and board.errors == 0
     print(f"target: p95 < {TARGET_P95_MS:.0f} ms with no errors -> {'PASS' if passed else 'FAIL'}")

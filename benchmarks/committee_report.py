@@ -9,7 +9,7 @@ What it does, in a temporary data folder (never var/) with its own SQLite databa
 1. makes a synthetic Kent extract (`synthesize --la 886 --scale 1 --seed 1`, as
    benchmarks/drift_rules.py does) and imports it (`import ssd`), unless --extract names one;
 2. adds practice records to count: 2,000 improvement actions from every source;
-3. times, --runs times, what the download does: `report.build_report` (every indicator and the
+3. times, --runs times, what the download does: `document.build_report` (every indicator and the
    monthly trends from the snapshot, published comparisons, audits, drift flags, group
    supervision, actions, the charts) then `render_docx` and `render_pdf`.
 
@@ -20,15 +20,11 @@ side by side, a peer measured in the same run: writing the same blocks without t
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from inprocess import import_synthetic, setup_django  # noqa: E402  (benchmarks/ is not a package)
+import inprocess  # noqa: E402  (benchmarks/ is not a package)
 
 TARGET_SECONDS = 10.0
 
@@ -88,21 +84,14 @@ def _without_charts(report):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--la", default="886")
-    parser.add_argument("--extract", type=Path, help="an extract made earlier (its ssd folder)")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
+    args = inprocess.arguments(__doc__, runs=3).parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="los-committee-report-"))
-    try:
-        setup_django(work / "var")
-
-        from lineofsight.indicators import report, report_services
+    with inprocess.temporary_django("los-committee-report-", args.keep) as work:
+        from lineofsight.reports import document
+        from lineofsight.reports import services as report_services
         from lineofsight.web import documents
 
-        snapshot = import_synthetic(work, args.la, args.extract)
+        snapshot = inprocess.import_synthetic(work, args.la, args.extract)
         writer = _records(snapshot)
         period_end = report_services.period_end_choices(snapshot)[0]
         item = report_services.report_create(
@@ -113,7 +102,7 @@ def main() -> int:
         sizes = (0, 0)
         for _ in range(args.runs):
             started = time.perf_counter()
-            built = report.build_report(item)
+            built = document.build_report(item)
             built_at = time.perf_counter()
             docx = documents.render_docx(built)
             docx_at = time.perf_counter()
@@ -132,11 +121,6 @@ def main() -> int:
         charts = sum(isinstance(b, documents.Image) for b in built.blocks)
         tables = sum(isinstance(b, documents.Table) for b in built.blocks)
         rows = int(snapshot.row_counts.get("ssd_person", 0)) if snapshot.row_counts else 0
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
     median, slowest = statistics.median(timings), max(timings)
     m = statistics.median
@@ -149,8 +133,7 @@ def main() -> int:
     print(f"  (median: figures and charts {m(build_t):.2f} s, DOCX {m(docx_t):.2f} s, "
           f"PDF {m(pdf_t):.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
           "CPUs)")  # fmt: skip
-    passed = median < TARGET_SECONDS
-    print(f"target: median under {TARGET_SECONDS:.0f} s -> {'PASS' if passed else 'FAIL'}")
+    passed = inprocess.judge(median, TARGET_SECONDS, places=0)
     peer = m(peer_t)
     print(f"peer (the same blocks written without charts, DOCX and PDF): {peer:.2f} s; "
           f"ours is {median / peer:.1f}x that")  # fmt: skip

@@ -103,15 +103,13 @@ def latest_event(con) -> datetime.date:
     return writer.latest_event_date(con, "snap", not_after=datetime.date.today())
 
 
-def run_once(con, as_at: datetime.date, provided: set[str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process, all threads) for one computation."""
-    from lineofsight.timeliness import derive, rules
+def derive(con, as_at: datetime.date, provided: set[str]) -> None:
+    """The timeliness step every import runs, on the snapshot attached as `snap`."""
+    from lineofsight.timeliness import derive as timeliness
+    from lineofsight.timeliness import rules
     from lineofsight.timeliness.calendar import WorkingCalendar
 
-    for table in derive.DERIVED_TABLES:
-        con.execute(f'DROP TABLE IF EXISTS snap."{table}"')
-    started, cpu = time.perf_counter(), time.process_time()
-    derive.compute(
+    timeliness.compute(
         con=con,
         alias="snap",
         as_at=as_at,
@@ -120,12 +118,22 @@ def run_once(con, as_at: datetime.date, provided: set[str]) -> tuple[float, floa
         rules=rules.in_force(),
         calendar=WorkingCalendar(),
     )
+
+
+def run_once(con, as_at: datetime.date, provided: set[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process, all threads) for one computation."""
+    from lineofsight.timeliness.derive import DERIVED_TABLES
+
+    for table in DERIVED_TABLES:
+        con.execute(f'DROP TABLE IF EXISTS snap."{table}"')
+    started, cpu = time.perf_counter(), time.process_time()
+    derive(con, as_at, provided)
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--extract", type=Path, help="an SSD extract folder (<table>.csv files)")
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """The council to synthesise, the as-at date and the timed runs (shared with
+    indicator_catalogue.py)."""
     parser.add_argument("--la", default="886", help="council to synthesise (default 886 Kent)")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -134,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="timed runs; the fastest is the figure"
     )
     parser.add_argument("--memory-limit", default="8GB", help="DuckDB's memory limit")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--extract", type=Path, help="an SSD extract folder (<table>.csv files)")
+    add_common_arguments(parser)
     args = parser.parse_args(argv)
 
     _django()

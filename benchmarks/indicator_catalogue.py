@@ -37,22 +37,6 @@ COUNCIL_TARGET_SECONDS = 3.0
 SKIPPED = {"case_notes", "ssd_contacts"}
 
 
-def derive(con, as_at: datetime.date, provided: set[str]) -> None:
-    from lineofsight.timeliness import derive as timeliness
-    from lineofsight.timeliness import rules
-    from lineofsight.timeliness.calendar import WorkingCalendar
-
-    timeliness.compute(
-        con=con,
-        alias="snap",
-        as_at=as_at,
-        provided=frozenset(provided),
-        source_kind="ssd",
-        rules=rules.in_force(),
-        calendar=WorkingCalendar(),
-    )
-
-
 def open_snapshot(path: Path, memory_limit: str):
     """A snapshot file, read-only; the tables with rows count as provided."""
     import duckdb
@@ -95,21 +79,23 @@ def time_peer(con, year: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from drift_rules import _django, latest_event, load, ssd_folder, structure_of, synthesise
+    from drift_rules import (
+        _django,
+        add_common_arguments,
+        derive,
+        latest_event,
+        load,
+        ssd_folder,
+        structure_of,
+        synthesise,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--extract", type=Path, help="an SSD extract folder (<table>.csv files)")
     source.add_argument("--snapshot", type=Path, help="a snapshot file (.duckdb)")
-    parser.add_argument("--la", default="886", help="council to synthesise (default 886 Kent)")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--as-at", type=datetime.date.fromisoformat, default=None)
+    add_common_arguments(parser)
     parser.add_argument("--months", type=int, default=12, help="month ends in the trend")
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="timed runs; the fastest is the figure"
-    )
-    parser.add_argument("--memory-limit", default="8GB", help="DuckDB's memory limit")
     args = parser.parse_args(argv)
 
     _django()

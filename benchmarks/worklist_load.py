@@ -70,6 +70,18 @@ def run(args: list[str], env: dict[str, str], what: str) -> None:
     print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def has_current_snapshot(env: dict[str, str]) -> bool:
+    """Whether the data folder's database has a current snapshot (so --work reuses it)."""
+    current = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c",
+         "from lineofsight.casework import store; print(store.current_snapshot() is not None)"],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    # `shell` may print other lines first (Django 5.2 lists the models it imports): read the last.
+    lines = current.stdout.strip().splitlines()
+    return current.returncode == 0 and bool(lines) and lines[-1].strip() == "True"
+
+
 def prepare(work: Path, extract: Path | None, env: dict[str, str], la: str) -> None:
     """Migrate; make the extract unless there is one; import it unless a snapshot is current."""
     run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env, "migrating")
@@ -82,14 +94,7 @@ def prepare(work: Path, extract: Path | None, env: dict[str, str], la: str) -> N
                 env,
                 f"making a synthetic extract for LA {la}",
             )  # fmt: skip
-    current = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from lineofsight.casework import store; print(store.current_snapshot() is not None)"],
-        env=env, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    # `shell` may print other lines first (Django 5.2 lists the models it imports): read the last.
-    lines = current.stdout.strip().splitlines()
-    if lines and lines[-1].strip() == "True":
+    if has_current_snapshot(env):
         print("- a snapshot is already current; not importing again", flush=True)
         return
     ssd = extract / "ssd" if (extract / "ssd").is_dir() else extract
@@ -199,8 +204,9 @@ def server_cpu_seconds(server: subprocess.Popen) -> float | None:
 class Session:
     """One simulated user: a keep-alive connection and its cookies."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, email: str = EMAIL) -> None:
         self.port = port
+        self.email = email
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
 
@@ -230,18 +236,18 @@ class Session:
         return self._send("GET", path, None, self._headers())
 
     def sign_in(self) -> None:
-        status, page = self.get("/sign-in/")
+        status, page = self.get("/accounts/sign-in/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or token is None:
             raise SystemExit(f"sign-in page: status {status}")
         body = urlencode(
-            {"csrfmiddlewaretoken": token[1].decode(), "email": EMAIL, "password": PASSWORD}
+            {"csrfmiddlewaretoken": token[1].decode(), "email": self.email, "password": PASSWORD}
         )
         headers = self._headers() | {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://{HOST}:{self.port}/sign-in/",
+            "Referer": f"http://{HOST}:{self.port}/accounts/sign-in/",
         }
-        status, _ = self._send("POST", "/sign-in/", body, headers)
+        status, _ = self._send("POST", "/accounts/sign-in/", body, headers)
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"signing in failed: status {status}")
 
@@ -322,18 +328,67 @@ def load_with_hey(label: str, session: Session, path: str, total: int, users: in
     return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--la", default="886", help="council to imitate (default 886, Kent)")
-    parser.add_argument("--extract", type=Path, help="an SSD extract made earlier (a folder)")
-    parser.add_argument("--team", default="", help="case-system team id (default: the busiest)")
+def add_server_arguments(parser: argparse.ArgumentParser, requests: int) -> None:
+    """The options of every benchmark that loads a page of the running product."""
     parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--requests", type=int, default=1000, help="measured requests per page")
+    parser.add_argument("--requests", type=int, default=requests, help="measured requests per page")
     parser.add_argument("--warm-up", type=int, default=3, help="unmeasured requests per user")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--work", type=Path, help="data folder to use and keep (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+
+
+def server_env(work: Path) -> dict[str, str]:
+    """The environment of manage.py and gunicorn: a data folder and SQLite database in `work`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lineofsight.settings",
+        "LINEOFSIGHT_DATA_DIR": str(work / "var"),
+        "LINEOFSIGHT_ENV": "development",
+        "LINEOFSIGHT_DEBUG": "0",
+        "LINEOFSIGHT_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite:///{work / 'var' / 'lineofsight.sqlite3'}",
+    }
+
+
+def warm_up(sessions: list[Session], path: str, times: int) -> None:
+    """Unmeasured requests for the page and the health check, so that every worker is ready."""
+    for s in sessions:
+        for _ in range(times):
+            s.get(path)
+            s.get("/health/")
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def finish(work: Path, args: argparse.Namespace) -> None:
+    """Remove the temporary data folder, or say where the data was kept."""
+    if args.work is None and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    elif args.keep or args.work:
+        print(f"- data kept in {work}")
+
+
+def cpu_per_request(
+    cpu: tuple[float | None, float | None, float | None], requests: int
+) -> tuple[float, float] | None:
+    """Server CPU ms per request for the page and the peer, from the readings before the page,
+    after it and after the peer; None where /proc could not be read."""
+    before, after, peer = cpu
+    if before is None or after is None or peer is None:
+        return None
+    return (after - before) / requests * 1000, (peer - after) / requests * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--la", default="886", help="council to imitate (default 886, Kent)")
+    parser.add_argument("--extract", type=Path, help="an SSD extract made earlier (a folder)")
+    parser.add_argument("--team", default="", help="case-system team id (default: the busiest)")
+    add_server_arguments(parser, requests=1000)
     parser.add_argument(
         "--tool",
         choices=("python", "hey"),
@@ -350,15 +405,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="los-worklist-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lineofsight.settings",
-        "LINEOFSIGHT_DATA_DIR": str(work / "var"),
-        "LINEOFSIGHT_ENV": "development",
-        "LINEOFSIGHT_DEBUG": "0",
-        "LINEOFSIGHT_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{work / 'var' / 'lineofsight.sqlite3'}",
-    }
+    env = server_env(work)
     server = None
     database = None
     if args.postgres:
@@ -376,15 +423,12 @@ def main() -> int:
             f"{args.threads} threads); team {name} ({team_id}): {children} children",
             flush=True,
         )
-        load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        load_before = load_average()
         sessions = [Session(port) for _ in range(args.users)]
         for s in sessions:
             s.sign_in()
         path = f"/worklists/team/{team_pk}/"
-        for s in sessions:
-            for _ in range(args.warm_up):
-                s.get(path)
-                s.get("/health/")
+        warm_up(sessions, path, args.warm_up)
 
         cpu_before = server_cpu_seconds(server)
         if args.tool == "hey":
@@ -408,13 +452,10 @@ def main() -> int:
             stop_server(server)
         if database:
             postgres_database(args.postgres, drop=database)
-        if args.work is None and not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        elif args.keep or args.work:
-            print(f"- data kept in {work}")
+        finish(work, args)
 
     p95 = worklist.percentile(95)
-    load_now = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load_now = load_average()
     print()
     print(
         f"Worklist of one team, {args.users} users at once, {args.requests} requests "
@@ -424,9 +465,8 @@ def main() -> int:
     print(worklist.line())
     print(peer.line())
     print(f"worklist p95 is {p95 / peer.percentile(95):.1f} x the health check's p95")
-    if None not in (cpu_before, cpu_after, cpu_peer):
-        per_request = (cpu_after - cpu_before) / args.requests * 1000
-        per_peer = (cpu_peer - cpu_after) / args.requests * 1000
+    if cpu := cpu_per_request((cpu_before, cpu_after, cpu_peer), args.requests):
+        per_request, per_peer = cpu
         print(
             f"server CPU per request: worklist {per_request:.1f} ms, health check "
             f"{per_peer:.1f} ms (the worklist alone: at most "

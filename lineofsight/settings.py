@@ -79,15 +79,18 @@ INSTALLED_APPS = [
     "lineofsight.intake",
     "lineofsight.synthetic",
     "lineofsight.timeliness",
+    "lineofsight.framework",
     "lineofsight.actions",
     "lineofsight.audits",
     "lineofsight.worklists",
+    "lineofsight.children",
     "lineofsight.supervision",
     "lineofsight.themes",
     "lineofsight.indicators",
     "lineofsight.practiceweeks",
     "lineofsight.feedback",
     "lineofsight.concerns",
+    "lineofsight.reports",
     "lineofsight.home",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
@@ -123,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lineofsight.web.context_processors.council",
+                "lineofsight.home.context_processors.navigation",
             ],
         },
     },
@@ -145,7 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
 
 PASSWORD_HASHERS = [

@@ -1,22 +1,38 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lineofsight.web.redirects import moved_prefixes
+
+# Each app's pages under a prefix naming it; its own urls.py holds the rest of each path.
 urlpatterns = [
-    path("", include("lineofsight.web.urls")),
-    path("", include("lineofsight.accounts.urls")),
-    path("", include("lineofsight.intake.urls")),
-    path("", include("lineofsight.timeliness.urls")),
-    path("", include("lineofsight.worklists.urls")),
-    path("", include("lineofsight.supervision.urls")),
-    path("", include("lineofsight.audits.urls")),  # case-file audits
-    path("", include("lineofsight.actions.urls")),  # improvement actions
-    path("", include("lineofsight.themes.urls")),  # themes and triangulation
-    path("", include("lineofsight.indicators.urls")),  # indicators, board, committee report
-    path("", include("lineofsight.practiceweeks.urls")),  # practice weeks
-    path("", include("lineofsight.feedback.urls")),  # feedback from children and families
-    path("", include("lineofsight.concerns.urls")),  # safeguarding concerns
+    path("", include("lineofsight.home.urls")),  # each role's home page
+    path("", include("lineofsight.web.urls")),  # health check and the council's stylesheet
+    path("accounts/", include("lineofsight.accounts.urls")),  # sign in, access log, role grants
+    path("imports/", include("lineofsight.intake.urls")),  # imports and snapshots
+    path("timescales/", include("lineofsight.timeliness.urls")),  # timeliness rules
+    path("worklists/", include("lineofsight.worklists.urls")),
+    path("children/", include("lineofsight.children.urls")),  # a child's chronology
+    path("supervision/", include("lineofsight.supervision.urls")),  # group supervision
+    path("audits/", include("lineofsight.audits.urls")),  # case-file audits
+    path("actions/", include("lineofsight.actions.urls")),  # improvement actions
+    path("themes/", include("lineofsight.themes.urls")),  # themes and triangulation
+    path("indicators/", include("lineofsight.indicators.urls")),  # indicators and the board
+    path("reports/", include("lineofsight.reports.urls")),  # committee report
+    path("practice-weeks/", include("lineofsight.practiceweeks.urls")),  # practice weeks
+    path("feedback/", include("lineofsight.feedback.urls")),  # from children and families
+    path("concerns/", include("lineofsight.concerns.urls")),  # safeguarding concerns
     path("admin/", admin.site.urls),
 ]
+
+# Old prefix -> new prefix, for pages that moved when each app got its own prefix: answered
+# with a permanent redirect keeping the rest of the path and the query string.
+MOVED = {
+    "sign-in/": "accounts/sign-in/",
+    "sign-out/": "accounts/sign-out/",
+    "access-log/": "accounts/access-log/",
+    "people/": "accounts/people/",
+}
+urlpatterns += moved_prefixes(MOVED)
 
 handler403 = "lineofsight.web.views.permission_denied"
 handler404 = "lineofsight.web.views.page_not_found"

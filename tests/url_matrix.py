@@ -15,7 +15,7 @@ from lineofsight.accounts.models import Role
 NOBODY = None
 ROLES: tuple[str, ...] = tuple(Role.values)
 VIEWERS: tuple[str | None, ...] = (NOBODY, *ROLES)
-SIGN_IN = "/sign-in/"
+SIGN_IN = "/accounts/sign-in/"
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def expect(
 ACCESS_LOG_ROLES = (Role.QA_LEAD, Role.ADMINISTRATOR)
 
 EXPECTED: dict[str, Expect] = {
-    "web:home": expect(200),
+    "home:home": expect(200),
     "web:health": expect(200, nobody=200, html=False),
     "web:council_css": expect(200, nobody=200, html=False),
     "accounts:sign_in": expect(302, nobody=200),
@@ -366,7 +366,7 @@ EXPECTED.update(
         "worklists:team_export": expect(
             200, only=CASEWORK, kwargs=_east_team, html=False, child_record=True
         ),
-        "worklists:chronology": expect(
+        "children:chronology": expect(
             200, only=CASEWORK, practitioner=404, kwargs=_east_child, child_record=True
         ),
         "supervision:sessions": expect(200, only=CASEWORK, kwargs=_east_data),
@@ -442,7 +442,7 @@ EXPECTED.update(
 )
 # --- end indicators ---
 
-# --- committee report (indicators app, report pages) ---
+# --- committee report (reports app) ---
 # Readers: roles that see the indicators and everything (the figures are council-wide; team and
 # service managers get 403, issue 11); writers: quality assurance leads, senior leaders and
 # analysts (Capability.WRITE_COMMITTEE_REPORTS). The report is made from the East council's
@@ -454,7 +454,7 @@ _REPORT_WRITERS = (Role.QA_LEAD, Role.SENIOR_LEADER, Role.ANALYST)
 def _committee_report(council: dict) -> dict:
     import datetime
 
-    from lineofsight.indicators import report_services
+    from lineofsight.reports import services as report_services
     from lineofsight.worklists.tests.snapshots import east_snapshot
 
     snapshot = east_snapshot()
@@ -469,17 +469,17 @@ def _committee_report(council: dict) -> dict:
 
 EXPECTED.update(
     {
-        "indicators:reports": expect(200, only=_REPORT_READERS),
-        "indicators:report_create": expect(200, only=_REPORT_WRITERS),
-        "indicators:report_detail": expect(200, only=_REPORT_READERS, kwargs=_committee_report),
-        "indicators:report_docx": expect(
+        "reports:committee": expect(200, only=_REPORT_READERS),
+        "reports:committee_create": expect(200, only=_REPORT_WRITERS),
+        "reports:committee_detail": expect(200, only=_REPORT_READERS, kwargs=_committee_report),
+        "reports:committee_docx": expect(
             200, only=_REPORT_READERS, kwargs=_committee_report, html=False
         ),
-        "indicators:report_pdf": expect(
+        "reports:committee_pdf": expect(
             200, only=_REPORT_READERS, kwargs=_committee_report, html=False
         ),
         # Counting a report's records again is a POST; a GET is refused before anything else.
-        "indicators:report_count": expect(405, kwargs=_committee_report),
+        "reports:committee_count": expect(405, kwargs=_committee_report),
     }
 )
 # --- end committee report ---

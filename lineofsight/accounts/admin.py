@@ -142,21 +142,31 @@ class UserAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("name", "code")
-    search_fields = ("name",)
+class SavedByServiceAdmin(admin.ModelAdmin):
+    """A record saved through its write service (`save`), with what it was before for the
+    history (`history_fields`); never deleted, since other records name it."""
+
+    history_fields: tuple[str, ...] = ()
+
+    def save(self, *, actor: User, obj, before: dict) -> None:
+        raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
-        before = (
-            capture(Service.objects.get(pk=obj.pk), services.SERVICE_FIELDS)
-            if change
-            else capture(None, services.SERVICE_FIELDS)
-        )
-        services.service_save(actor=request.user, service=obj, before=before)
+        was = type(obj).objects.get(pk=obj.pk) if change else None
+        self.save(actor=request.user, obj=obj, before=capture(was, self.history_fields))
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Service)
+class ServiceAdmin(SavedByServiceAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name",)
+    history_fields = services.SERVICE_FIELDS
+
+    def save(self, *, actor: User, obj: Service, before: dict) -> None:
+        services.service_save(actor=actor, service=obj, before=before)
 
 
 class TeamForm(forms.ModelForm):
@@ -175,22 +185,15 @@ class TeamForm(forms.ModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SavedByServiceAdmin):
     form = TeamForm
     list_display = ("name", "service", "case_system_id")
     list_filter = ("service",)
     search_fields = ("name", "case_system_id")
+    history_fields = services.TEAM_FIELDS
 
-    def save_model(self, request, obj, form, change):
-        before = (
-            capture(Team.objects.get(pk=obj.pk), services.TEAM_FIELDS)
-            if change
-            else capture(None, services.TEAM_FIELDS)
-        )
-        services.team_save(actor=request.user, team=obj, before=before)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def save(self, *, actor: User, obj: Team, before: dict) -> None:
+        services.team_save(actor=actor, team=obj, before=before)
 
 
 @admin.register(AccessLogEntry)

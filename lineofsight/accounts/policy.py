@@ -10,12 +10,16 @@ Two questions, answered separately:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import wraps
+from types import MappingProxyType
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import Role, Team, User
 
@@ -37,12 +41,24 @@ class Capability(StrEnum):
     VIEW_INDICATORS = "view_indicators"
     MANAGE_AUDIT_PROGRAMMES = "manage_audit_programmes"
     MANAGE_PRACTICE_WEEKS = "manage_practice_weeks"
+    # --- practice weeks: take part (one's own visits, submitted observations in one's teams),
+    # read a whole week (every visit, the analysis and the report), be the assessor of a visit ---
+    VIEW_PRACTICE_WEEKS = "view_practice_weeks"
+    READ_WHOLE_PRACTICE_WEEKS = "read_whole_practice_weeks"
+    ASSESS_PRACTICE_VISITS = "assess_practice_visits"
+    # --- themes: the evidence for each theme, gathered from indicators, audits and visits ---
+    VIEW_THEMES = "view_themes"
     LEAD_SUPERVISION = "lead_supervision"
     # --- audits (case-file audits feature): read programme reports, scoped to one's area ---
     VIEW_AUDIT_REPORTS = "view_audit_reports"
+    # Audit case files, and moderate audits, when a programme does not name its own roles.
+    AUDIT_CASE_FILES = "audit_case_files"
+    MODERATE_AUDITS = "moderate_audits"
     # --- indicators: set the council's targets; write committee reports ---
     SET_INDICATOR_TARGETS = "set_indicator_targets"
     WRITE_COMMITTEE_REPORTS = "write_committee_reports"
+    # Committee reports cover the whole council, so only roles that see everything read them.
+    READ_COMMITTEE_REPORTS = "read_committee_reports"
     # --- feedback: respond to feedback ("you said, we did") and send one-time feedback links ---
     MANAGE_FEEDBACK = "manage_feedback"
     # --- improvement actions: raise an action from any source, see the board of all actions ---
@@ -51,6 +67,10 @@ class Capability(StrEnum):
     APPROVE_ROLE_GRANTS = "approve_role_grants"
     # --- safeguarding concerns: record the response to a concern raised by someone else ---
     RESPOND_TO_CONCERNS = "respond_to_concerns"
+    # Concerns climb from the team's managers to the service's to these, the last rung.
+    ANSWER_ESCALATED_CONCERNS = "answer_escalated_concerns"
+    # Told of every concern raised and escalated, whatever the team.
+    OVERSEE_CONCERNS = "oversee_concerns"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -63,95 +83,104 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.ADMINISTRATOR: Scope.CONFIGURATION,
 }
 
-_CASEWORK_ROLES = {
-    Role.PRACTITIONER,
-    Role.TEAM_MANAGER,
-    Role.SERVICE_MANAGER,
-    Role.QA_LEAD,
-    Role.SENIOR_LEADER,
-    Role.ANALYST,
-}
-
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.PRACTITIONER: frozenset({Capability.VIEW_CASEWORK}),
-    Role.TEAM_MANAGER: frozenset(
-        {
-            Capability.VIEW_CASEWORK,
-            Capability.LEAD_SUPERVISION,
-            Capability.VIEW_INDICATORS,
-            Capability.VIEW_AUDIT_REPORTS,  # audits feature
-        }
-    ),
-    Role.SERVICE_MANAGER: frozenset(
-        {
-            Capability.VIEW_CASEWORK,
-            Capability.VIEW_INDICATORS,
-            Capability.VIEW_AUDIT_REPORTS,  # audits feature
-        }
-    ),
-    Role.QA_LEAD: frozenset(
-        {
-            Capability.VIEW_CASEWORK,
-            Capability.VIEW_ACCESS_LOG,
-            Capability.VIEW_INDICATORS,
-            Capability.MANAGE_AUDIT_PROGRAMMES,
-            Capability.MANAGE_PRACTICE_WEEKS,
-            Capability.VIEW_AUDIT_REPORTS,  # audits feature
-        }
-    ),
-    Role.SENIOR_LEADER: frozenset(
-        {
-            Capability.VIEW_CASEWORK,
-            Capability.VIEW_INDICATORS,
-            Capability.VIEW_AUDIT_REPORTS,  # audits feature
-        }
-    ),
-    Role.ANALYST: frozenset(
-        {Capability.VIEW_CASEWORK, Capability.RUN_IMPORTS, Capability.VIEW_INDICATORS}
-    ),
-    Role.ADMINISTRATOR: frozenset(
-        {Capability.MANAGE_USERS, Capability.CONFIGURE, Capability.VIEW_ACCESS_LOG}
-    ),
-}
-# --- group reflective supervision (worklists/supervision apps) ---
-# Quality assurance leads (principal social workers) set up and record group supervision for any
-# team, as team managers do for their own.
-ROLE_CAPABILITIES[Role.QA_LEAD] = ROLE_CAPABILITIES[Role.QA_LEAD] | {Capability.LEAD_SUPERVISION}
-# --- end group reflective supervision ---
-# --- indicators (indicators app) ---
-# Analysts look after the indicators and record the targets leaders agree; leaders, quality
-# assurance leads and analysts write the committee report.
-for _role in (Role.ANALYST, Role.SENIOR_LEADER):
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Capability.SET_INDICATOR_TARGETS}
-for _role in (Role.ANALYST, Role.SENIOR_LEADER, Role.QA_LEAD):
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Capability.WRITE_COMMITTEE_REPORTS}
-# --- end indicators ---
-# --- practice weeks and feedback (practiceweeks/feedback apps) ---
-# Managers and quality assurance leads respond to feedback and raise improvement actions from
-# any source (within their scope); practitioners record feedback and send links, not responses.
-for _role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD):
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {
-        Capability.MANAGE_FEEDBACK,
-        Capability.RAISE_ACTIONS,
+# Which actions each role may take: the one table, read and never changed. A capability here is the
+# whole role part of a permission; rules about one object (the author of an audit, the assessor of
+# a visit) live in the app's access helper and ask `can` for the role part.
+ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
+    {
+        Role.PRACTITIONER: frozenset({Capability.VIEW_CASEWORK}),
+        Role.TEAM_MANAGER: frozenset(
+            {
+                Capability.VIEW_CASEWORK,
+                Capability.VIEW_INDICATORS,
+                Capability.VIEW_THEMES,
+                Capability.VIEW_AUDIT_REPORTS,
+                Capability.AUDIT_CASE_FILES,
+                Capability.VIEW_PRACTICE_WEEKS,
+                Capability.LEAD_SUPERVISION,
+                Capability.MANAGE_FEEDBACK,
+                Capability.RAISE_ACTIONS,
+                Capability.RESPOND_TO_CONCERNS,
+            }
+        ),
+        Role.SERVICE_MANAGER: frozenset(
+            {
+                Capability.VIEW_CASEWORK,
+                Capability.VIEW_INDICATORS,
+                Capability.VIEW_THEMES,
+                Capability.VIEW_AUDIT_REPORTS,
+                Capability.AUDIT_CASE_FILES,
+                Capability.VIEW_PRACTICE_WEEKS,
+                Capability.READ_WHOLE_PRACTICE_WEEKS,
+                Capability.ASSESS_PRACTICE_VISITS,
+                Capability.MANAGE_FEEDBACK,
+                Capability.RAISE_ACTIONS,
+                Capability.RESPOND_TO_CONCERNS,
+            }
+        ),
+        Role.QA_LEAD: frozenset(
+            {
+                Capability.VIEW_CASEWORK,
+                Capability.VIEW_ACCESS_LOG,
+                Capability.VIEW_INDICATORS,
+                Capability.VIEW_THEMES,
+                Capability.VIEW_AUDIT_REPORTS,
+                Capability.MANAGE_AUDIT_PROGRAMMES,
+                Capability.AUDIT_CASE_FILES,
+                Capability.MODERATE_AUDITS,
+                Capability.VIEW_PRACTICE_WEEKS,
+                Capability.READ_WHOLE_PRACTICE_WEEKS,
+                Capability.ASSESS_PRACTICE_VISITS,
+                Capability.MANAGE_PRACTICE_WEEKS,
+                # Principal social workers set up and record group supervision for any team.
+                Capability.LEAD_SUPERVISION,
+                Capability.READ_COMMITTEE_REPORTS,
+                Capability.WRITE_COMMITTEE_REPORTS,
+                Capability.MANAGE_FEEDBACK,
+                Capability.RAISE_ACTIONS,
+                Capability.RESPOND_TO_CONCERNS,
+                Capability.OVERSEE_CONCERNS,
+            }
+        ),
+        Role.SENIOR_LEADER: frozenset(
+            {
+                Capability.VIEW_CASEWORK,
+                Capability.VIEW_INDICATORS,
+                Capability.VIEW_THEMES,
+                Capability.VIEW_AUDIT_REPORTS,
+                Capability.VIEW_PRACTICE_WEEKS,
+                Capability.READ_WHOLE_PRACTICE_WEEKS,
+                Capability.ASSESS_PRACTICE_VISITS,
+                Capability.SET_INDICATOR_TARGETS,
+                Capability.READ_COMMITTEE_REPORTS,
+                Capability.WRITE_COMMITTEE_REPORTS,
+                Capability.RAISE_ACTIONS,
+                Capability.RESPOND_TO_CONCERNS,
+                Capability.ANSWER_ESCALATED_CONCERNS,
+                # Separation of duties: an administrator asks for a role that sees children's
+                # records, a senior leader approves it; neither completes a grant alone.
+                Capability.APPROVE_ROLE_GRANTS,
+            }
+        ),
+        Role.ANALYST: frozenset(
+            {
+                Capability.VIEW_CASEWORK,
+                Capability.RUN_IMPORTS,
+                Capability.VIEW_INDICATORS,
+                Capability.VIEW_THEMES,
+                # Analysts look after the indicators and record the targets leaders agree.
+                Capability.SET_INDICATOR_TARGETS,
+                Capability.READ_COMMITTEE_REPORTS,
+                Capability.WRITE_COMMITTEE_REPORTS,
+            }
+        ),
+        # Administrators see no child: people, teams, configuration and who looked at what.
+        Role.ADMINISTRATOR: frozenset(
+            {Capability.MANAGE_USERS, Capability.CONFIGURE, Capability.VIEW_ACCESS_LOG}
+        ),
     }
-ROLE_CAPABILITIES[Role.SENIOR_LEADER] = ROLE_CAPABILITIES[Role.SENIOR_LEADER] | {
-    Capability.RAISE_ACTIONS
-}
-# --- end practice weeks and feedback ---
-# --- separation of duties (accounts app) ---
-# Administrators ask for a role that sees children's records (MANAGE_USERS); a senior leader
-# approves or refuses it. Neither can complete a grant alone.
-ROLE_CAPABILITIES[Role.SENIOR_LEADER] = ROLE_CAPABILITIES[Role.SENIOR_LEADER] | {
-    Capability.APPROVE_ROLE_GRANTS
-}
-# --- end separation of duties ---
-# --- safeguarding concerns (concerns app) ---
-# Managers and leaders answer safeguarding concerns in their scope (never one they raised).
-for _role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD, Role.SENIOR_LEADER):
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Capability.RESPOND_TO_CONCERNS}
-# --- end safeguarding concerns ---
+)
 assert set(ROLE_CAPABILITIES) == set(Role.values) == set(ROLE_SCOPE)
-assert all(Capability.VIEW_CASEWORK in ROLE_CAPABILITIES[r] for r in _CASEWORK_ROLES)
 
 
 @dataclass(frozen=True)
@@ -224,6 +253,62 @@ def require(user: User, capability: Capability) -> None:
         if user.is_authenticated and not role_approved(user):
             raise PermissionDenied(AWAITING_APPROVAL_SUMMARY)
         raise PermissionDenied(f"Your role may not {capability.value.replace('_', ' ')}.")
+
+
+def role_can(role: str, capability: Capability) -> bool:
+    """Whether a role holds a capability, whoever holds it (for choosing people, not gating)."""
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def roles_with(capability: Capability, *scopes: Scope) -> list[str]:
+    """The roles holding a capability (only those whose scope is one of `scopes`, if given)."""
+    return [
+        role
+        for role, capabilities in ROLE_CAPABILITIES.items()
+        if capability in capabilities and (not scopes or ROLE_SCOPE[role] in scopes)
+    ]
+
+
+def people_who_can(
+    capability: Capability, teams: QuerySet[Team] | list[Team] | None = None
+) -> QuerySet[User]:
+    """Active, approved people whose role holds the capability and whose scope takes in one of
+    `teams` (anyone holding it when `teams` is None), by name."""
+    people = Q(role__in=roles_with(capability))
+    if teams is not None:
+        team_ids = [t.pk for t in teams]
+        service_ids = {t.service_id for t in teams}
+        people = Q(role__in=roles_with(capability, Scope.EVERYTHING))
+        people |= Q(role__in=roles_with(capability, Scope.OWN_SERVICE), service_id__in=service_ids)
+        people |= Q(
+            role__in=roles_with(capability, Scope.OWN_TEAM, Scope.OWN_CASELOAD),
+            memberships__team_id__in=team_ids,
+        )
+    return (
+        with_approved_roles(User.objects.filter(is_active=True))
+        .filter(pk__in=User.objects.filter(people).values("pk"))
+        .order_by("full_name", "pk")
+    )
+
+
+View = Callable[..., HttpResponse]
+
+
+def requires(capability: Capability) -> Callable[[View], View]:
+    """The gate above a view: sign in first, then 403 for a role without the capability.
+    Objects outside the user's scope still answer 404 from the app's access helper."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def gated(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        return gated
+
+    return decorate
 
 
 def describe(user: User) -> RoleDescription:

@@ -9,11 +9,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.history.services import capture, record_change
+from lineofsight.web.errors import ServiceError
 
 from .models import (
     TEAM_CASE_SYSTEM_ID_TAKEN,
@@ -107,12 +108,7 @@ def user_update(
 @transaction.atomic
 def service_save(*, actor: User | None, service: Service, before: dict) -> Service:
     service.save()
-    record_change(
-        actor=actor,
-        action="service_create" if before.get("name") is None else "service_update",
-        obj=service,
-        before=before,
-    )
+    _record_save(actor=actor, obj=service, before=before)
     return service
 
 
@@ -123,15 +119,17 @@ def team_save(*, actor: User | None, team: Team, before: dict) -> Team:
         team.case_system_id
         and Team.objects.filter(case_system_id=team.case_system_id).exclude(pk=team.pk).exists()
     ):
-        raise ValidationError({"case_system_id": TEAM_CASE_SYSTEM_ID_TAKEN})
+        raise ServiceError(TEAM_CASE_SYSTEM_ID_TAKEN, field="case_system_id")
     team.save()
-    record_change(
-        actor=actor,
-        action="team_create" if before.get("name") is None else "team_update",
-        obj=team,
-        before=before,
-    )
+    _record_save(actor=actor, obj=team, before=before)
     return team
+
+
+def _record_save(*, actor: User | None, obj: Service | Team, before: dict) -> None:
+    """The history of a service's or team's save: a create when it had no name before."""
+    noun = type(obj).__name__.lower()
+    action = f"{noun}_create" if before.get("name") is None else f"{noun}_update"
+    record_change(actor=actor, action=action, obj=obj, before=before)
 
 
 @transaction.atomic
@@ -242,9 +240,9 @@ def role_grant_request(*, actor: User | None, user: User, role: str, reason: str
 
 def _role_grant_open(*, actor: User | None, user: User, role: str, reason: str) -> RoleGrant:
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}"})
+        raise ServiceError(f"Unknown role {role!r}", field="role")
     if not needs_approval(role):
-        raise ValidationError({"role": f"The role {Role(role).label} needs no approval."})
+        raise ServiceError(f"The role {Role(role).label} needs no approval.", field="role")
     _role_grants_withdraw(actor=actor, user=user, reason="Replaced by a later request")
     if user.role != role or user.approved_role:
         user_before = capture(user, ("role",))
@@ -275,16 +273,16 @@ def _decide(*, actor: User | None, grant: RoleGrant, status: str, reason: str) -
         if actor.pk == grant.requested_by_id:
             raise PermissionDenied("You cannot decide a request you made yourself.")
     if grant.status != RoleGrantStatus.PENDING:
-        raise ValidationError(
+        raise ServiceError(
             f"This request has already been decided: {grant.get_status_display().lower()}."
         )
     if grant.user.role != grant.role:
-        raise ValidationError("The person's role has changed since this request was made.")
+        raise ServiceError("The person's role has changed since this request was made.")
     if not reason:
         verb = "approving" if status == RoleGrantStatus.APPROVED else "refusing"
-        raise ValidationError({"reason": f"Enter your reason for {verb} this request"})
+        raise ServiceError(f"Enter your reason for {verb} this request", field="reason")
     if len(reason) > 1000:
-        raise ValidationError({"reason": "The reason must be 1,000 characters or fewer"})
+        raise ServiceError("The reason must be 1,000 characters or fewer", field="reason")
     before = capture(grant, GRANT_FIELDS)
     grant.status = status
     grant.decided_by = actor

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
@@ -19,11 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lineofsight.web.forms import form_status, submit
 from lineofsight.web.spreadsheet import safe_cell
 
 from . import policy, services
 from .forms import AccessLogFilterForm, RoleGrantDecisionForm, SignInForm
-from .models import RoleGrantStatus
+from .models import RoleGrant, RoleGrantStatus
 from .selectors import (
     AccessLogFilter,
     access_log_for_user,
@@ -104,8 +105,8 @@ def _access_log_filters(request: HttpRequest) -> tuple[AccessLogFilterForm, Acce
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_ACCESS_LOG)
 def access_log(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_ACCESS_LOG)
     form, filters = _access_log_filters(request)
     entries = access_log_for_user(request.user, filters)
     refused = form.is_bound and not form.is_valid()  # a bad filter shows no log, not all of it
@@ -139,8 +140,8 @@ class _Echo:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_ACCESS_LOG)
 def access_log_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_ACCESS_LOG)
     form, filters = _access_log_filters(request)
     if form.is_bound and not form.is_valid():
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
@@ -194,6 +195,18 @@ def role_grants(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _role_grant_decide(request: HttpRequest, grant: RoleGrant, data: dict) -> None:
+    decide = (
+        services.role_grant_approve if data["decision"] == "approve" else services.role_grant_refuse
+    )
+    decided = decide(actor=request.user, grant=grant, reason=data["reason"])
+    messages.success(
+        request,
+        f"{decided.get_status_display()}: {decided.get_role_display()} for "
+        f"{decided.user.full_name}.",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def role_grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_role_grant_for_user(request.user, pk)
@@ -201,37 +214,15 @@ def role_grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = grant.user_id == request.user.pk
     form = RoleGrantDecisionForm(request.POST or None)
     error = ""
-    status = 200
+    status = form_status(request)
     if request.method == "POST":
         policy.require(request.user, policy.Capability.APPROVE_ROLE_GRANTS)
-        if form.is_valid():
-            decide = (
-                services.role_grant_approve
-                if form.cleaned_data["decision"] == "approve"
-                else services.role_grant_refuse
-            )
-            try:
-                decided = decide(
-                    actor=request.user, grant=grant, reason=form.cleaned_data["reason"]
-                )
-            except PermissionDenied as exc:
-                error, status = str(exc), 403
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    error = " ".join(exc.messages)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    f"{decided.get_status_display()}: {decided.get_role_display()} for "
-                    f"{decided.user.full_name}.",
-                )
-                return redirect("accounts:role_grants")
-        else:
-            status = 400
+    try:
+        if submit(request, form, lambda data: _role_grant_decide(request, grant, data)):
+            return redirect("accounts:role_grants")
+    except PermissionDenied as exc:
+        # Refused for who is deciding (their own request, say): the page says why, as a 403.
+        error, status = str(exc), 403
     return render(
         request,
         "accounts/role_grant_detail.html",

@@ -7,12 +7,14 @@ class ActionsConfig(AppConfig):
     verbose_name = "Improvement actions"
 
     def ready(self) -> None:
-        # Audits, moderation, group supervision and indicators are described from here; practice
-        # weeks and feedback register their own sources in their apps' ready().
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         from lineofsight.web import panels
 
-        from .builtin_sources import register_all
+        from . import indicator_source, indicators
         from .home import home_panels
 
-        register_all()
+        # Indicators sit below this app, so it describes them; the apps above (audits,
+        # supervision, practice weeks, feedback) register their own sources in their ready().
+        indicator_source.register()
+        indicators.register()  # overdue actions, counted for the improvement board
         panels.register(home_panels, order=20)  # action plans, after caseload figures

@@ -7,13 +7,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
-from lineofsight.themes import vocabulary
+from lineofsight.framework import vocabulary
 from lineofsight.web.fields import (
     DATE_HINT,
     FilterMessagesMixin,
     TextField,
     UKDateField,
-    uk_date_field,
 )
 
 from .models import Priority, RecheckMethod, RecheckResult, SourceType, Status
@@ -21,9 +20,20 @@ from .models import Priority, RecheckMethod, RecheckResult, SourceType, Status
 DATE_HELP = DATE_HINT
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = DATE_HELP) -> UKDateField:
-    """A date typed the UK way (lineofsight.web.fields), with messages that name it."""
-    return uk_date_field(label, required=required, help_text=help_text)
+def _box(label: str, required: str = "", **kwargs) -> TextField:
+    """A text box of up to 4,000 characters; `required` is what to say when it is left empty
+    (no message: it may be left empty)."""
+    if required:
+        kwargs["error_messages"] = {"required": required}
+    return TextField(
+        label=label, widget=forms.Textarea, max_length=4000, required=bool(required), **kwargs
+    )
+
+
+def _today_or_later(day: datetime.date | None, what: str) -> datetime.date | None:
+    if day is not None and day < timezone.localdate():
+        raise forms.ValidationError(f"The {what} must be today or later")
+    return day
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -38,24 +48,9 @@ class OwnerChoiceField(forms.ModelChoiceField):
 class ActionForm(forms.Form):
     """A new improvement action. The caller passes the people who may own it."""
 
-    issue = TextField(
-        label="Issue identified",
-        widget=forms.Textarea,
-        max_length=4000,
-        error_messages={"required": "Enter the issue identified"},
-    )
-    action = TextField(
-        label="Action to be taken",
-        widget=forms.Textarea,
-        max_length=4000,
-        error_messages={"required": "Enter the action to be taken"},
-    )
-    risk_if_not_done = TextField(
-        label="Anticipated risk if not completed",
-        widget=forms.Textarea,
-        max_length=4000,
-        required=False,
-    )
+    issue = _box("Issue identified", "Enter the issue identified")
+    action = _box("Action to be taken", "Enter the action to be taken")
+    risk_if_not_done = _box("Anticipated risk if not completed")
     priority = forms.ChoiceField(
         label="Priority",
         choices=Priority.choices,
@@ -68,7 +63,7 @@ class ActionForm(forms.Form):
         empty_label="Select a person",
         error_messages={"required": "Select who will complete the action"},
     )
-    due_date = date_field("Proposed date for completion", help_text=DATE_HELP)
+    due_date = UKDateField(named=True, label="Proposed date for completion", help_text=DATE_HELP)
 
     def __init__(
         self, *args, owners: QuerySet[User], allocated: frozenset[int] = frozenset(), **kwargs
@@ -80,11 +75,8 @@ class ActionForm(forms.Form):
             "Choose someone who may see the child's record, or the team's work"
         )
 
-    def clean_due_date(self) -> datetime.date:
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The proposed date for completion must be today or later")
-        return due
+    def clean_due_date(self) -> datetime.date | None:
+        return _today_or_later(self.cleaned_data["due_date"], "proposed date for completion")
 
 
 class StatusForm(forms.Form):
@@ -94,26 +86,19 @@ class StatusForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the status"},
     )
-    note = TextField(
-        label="What has been done",
-        help_text="Needed when you close an action, or reopen a closed one.",
-        widget=forms.Textarea,
-        required=False,
-        max_length=4000,
+    note = _box(
+        "What has been done", help_text="Needed when you close an action, or reopen a closed one."
     )
 
 
 class NoteForm(forms.Form):
-    text = TextField(
-        label="Progress note",
-        widget=forms.Textarea,
-        max_length=4000,
-        error_messages={"required": "Enter the progress note"},
-    )
+    text = _box("Progress note", "Enter the progress note")
 
 
 class RecheckForm(forms.Form):
-    rechecked_on = date_field("Date of the re-check", required=False, help_text=DATE_HELP)
+    rechecked_on = UKDateField(
+        named=True, label="Date of the re-check", required=False, help_text=DATE_HELP
+    )
     method = forms.ChoiceField(
         label="How was practice looked at again?",
         choices=RecheckMethod.choices,
@@ -126,14 +111,10 @@ class RecheckForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether practice has changed"},
     )
-    notes = TextField(
-        label="What the re-check found",
-        widget=forms.Textarea,
-        max_length=4000,
-        error_messages={"required": "Say what the re-check found"},
-    )
-    next_recheck_date = date_field(
-        "Date to look again",
+    notes = _box("What the re-check found", "Say what the re-check found")
+    next_recheck_date = UKDateField(
+        named=True,
+        label="Date to look again",
         required=False,
         help_text="Leave empty if no further check is needed. For example, 27/06/2026",
     )
@@ -145,10 +126,7 @@ class RecheckForm(forms.Form):
         return day
 
     def clean_next_recheck_date(self) -> datetime.date | None:
-        day = self.cleaned_data["next_recheck_date"]
-        if day is not None and day < timezone.localdate():
-            raise forms.ValidationError("The date to look again must be today or later")
-        return day
+        return _today_or_later(self.cleaned_data["next_recheck_date"], "date to look again")
 
 
 class ThemeFields(forms.Form):
@@ -207,8 +185,9 @@ class RaiseActionForm(ActionForm, ThemeFields):
         required=False,
         empty_label="No one team",
     )
-    recheck_date = date_field(
-        "Date to look again",
+    recheck_date = UKDateField(
+        named=True,
+        label="Date to look again",
         required=False,
         help_text="When a focused practice day, re-audit or indicator will show whether practice "
         "changed. For example, 27/06/2026",
@@ -238,10 +217,7 @@ class RaiseActionForm(ActionForm, ThemeFields):
             self.fields["team"].queryset = teams
 
     def clean_recheck_date(self) -> datetime.date | None:
-        day = self.cleaned_data["recheck_date"]
-        if day is not None and day < timezone.localdate():
-            raise forms.ValidationError("The date to look again must be today or later")
-        return day
+        return _today_or_later(self.cleaned_data["recheck_date"], "date to look again")
 
 
 STATE_CHOICES = (

@@ -84,7 +84,7 @@ class ImprovementAction(models.Model):
     rechecked_at = models.DateTimeField(null=True, blank=True)  # when the result was recorded
     rechecked_on = models.DateField(null=True, blank=True)  # the day someone looked again
     recheck_method = models.CharField(max_length=16, choices=RecheckMethod.choices, blank=True)
-    # Practice themes (lineofsight.themes.vocabulary keys, or free tags), in the order given.
+    # Practice themes (lineofsight.framework.vocabulary keys, or free tags), in the order given.
     themes = models.JSONField(default=list, blank=True)
 
     class Meta:

@@ -15,8 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import Role, Team, User
-from lineofsight.themes import vocabulary
+from lineofsight.accounts.models import Team, User
+from lineofsight.framework import vocabulary
 from lineofsight.worklists import selectors as worklist_selectors
 
 from .models import (
@@ -133,32 +133,11 @@ def action_counts(actions: QuerySet[ImprovementAction], today: datetime.date) ->
 # -- raising an action --------------------------------------------------------------------------
 
 
-def _roles_with_scope(*scopes: policy.Scope) -> list[str]:
-    return [
-        role
-        for role in Role.values
-        if policy.ROLE_SCOPE[role] in scopes
-        and policy.Capability.VIEW_CASEWORK in policy.ROLE_CAPABILITIES[role]
-    ]
-
-
 def owner_choices(teams: QuerySet[Team] | list[Team]) -> QuerySet[User]:
     """Active people who may see the work of any of these teams (the policy's scope rules):
     everyone whose role sees everything, the service managers of the teams' services, and the
     teams' own members. Administrators, who see no casework, are never offered."""
-    team_ids = [t.pk for t in teams]
-    service_ids = {t.service_id for t in teams}
-    people = Q(role__in=_roles_with_scope(policy.Scope.EVERYTHING))
-    people |= Q(role__in=_roles_with_scope(policy.Scope.OWN_SERVICE), service_id__in=service_ids)
-    people |= Q(
-        role__in=_roles_with_scope(policy.Scope.OWN_TEAM, policy.Scope.OWN_CASELOAD),
-        memberships__team_id__in=team_ids,
-    )
-    return (
-        policy.with_approved_roles(User.objects.filter(is_active=True))
-        .filter(pk__in=User.objects.filter(people).values("pk"))
-        .order_by("full_name", "pk")
-    )
+    return policy.people_who_can(policy.Capability.VIEW_CASEWORK, teams)
 
 
 def may_see_team(person: User, team: Team) -> bool:

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Team, User
+from lineofsight.framework.vocabulary import normalise_tag
 from lineofsight.history.services import capture, record_change
-from lineofsight.themes.vocabulary import normalise_tag
+from lineofsight.web.errors import ServiceError
 from lineofsight.worklists import selectors as worklist_selectors
 
 from .models import (
@@ -47,7 +48,7 @@ ACTION_FIELDS = (
 MAX_THEMES = 12
 
 
-class ActionError(ValueError):
+class ActionError(ServiceError):
     """A change that is not allowed whoever asks; the message says why, for the user."""
 
 

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
+from lineofsight.children.selectors import CHILD_NOT_IN_SCOPE, may_see_child
+from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
-from lineofsight.themes import vocabulary
+from lineofsight.web.forms import form_status, submit
 from lineofsight.web.spreadsheet import safe_cell
-from lineofsight.worklists.selectors import CHILD_NOT_IN_SCOPE, may_see_child
 
 from . import selectors, services, sources
 from .forms import (
@@ -54,8 +55,8 @@ _HISTORY_LABELS = {
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def mine(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     actions = list(selectors.my_open_actions(request.user))
     _log_listed(request, actions)
     today = timezone.localdate()
@@ -68,8 +69,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def action_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     form = ActionFilterForm(request.GET or None)
     filters = selectors.ActionFilter()
     if form.is_valid():
@@ -106,61 +107,49 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.get_action_for_user(request.user, pk)
     may_update = selectors.can_update(request.user, action)
     may_recheck = selectors.can_recheck(request.user, action)
-    status_form = StatusForm(initial={"status": action.status}, prefix="status")
-    note_form = NoteForm(prefix="note")
-    recheck_form = RecheckForm(prefix="recheck")
-    themes_form = ThemesForm(initial=ThemeFields.initial_for(action.themes), prefix="themes")
-    error = ""
+    page = {
+        "status": StatusForm(initial={"status": action.status}, prefix="status"),
+        "note": NoteForm(prefix="note"),
+        "recheck": RecheckForm(prefix="recheck"),
+        "themes": ThemesForm(initial=ThemeFields.initial_for(action.themes), prefix="themes"),
+    }
+    # Each of the page's forms: what it runs, and what the page says once it has.
+    runs = {
+        "status": (
+            lambda data: services.action_update_status(
+                actor=request.user, action=action, status=data["status"], note=data["note"]
+            ),
+            "The action's status has been saved.",
+        ),
+        "note": (
+            lambda data: services.action_add_note(
+                actor=request.user, action=action, text=data["text"]
+            ),
+            "Your progress note has been added.",
+        ),
+        "themes": (
+            lambda data: services.action_set_themes(
+                actor=request.user, action=action, themes=page["themes"].theme_keys()
+            ),
+            "The action's themes have been saved.",
+        ),
+        "recheck": (
+            lambda data: services.action_record_recheck(actor=request.user, action=action, **data),
+            "The re-check has been recorded.",
+        ),
+    }
     if request.method == "POST":
         which = request.POST.get("form")
         if which in ("status", "note", "themes") and not may_update:
             raise PermissionDenied("You may not change this action.")
         if which == "recheck" and not may_recheck:
             raise PermissionDenied("You may not record a re-check of this action.")
-        try:
-            if which == "status":
-                status_form = StatusForm(request.POST, prefix="status")
-                if status_form.is_valid():
-                    services.action_update_status(
-                        actor=request.user,
-                        action=action,
-                        status=status_form.cleaned_data["status"],
-                        note=status_form.cleaned_data["note"],
-                    )
-                    messages.success(request, "The action's status has been saved.")
-                    return redirect("actions:detail", pk=action.pk)
-            elif which == "note":
-                note_form = NoteForm(request.POST, prefix="note")
-                if note_form.is_valid():
-                    services.action_add_note(
-                        actor=request.user, action=action, text=note_form.cleaned_data["text"]
-                    )
-                    messages.success(request, "Your progress note has been added.")
-                    return redirect("actions:detail", pk=action.pk)
-            elif which == "themes":
-                themes_form = ThemesForm(request.POST, prefix="themes")
-                if themes_form.is_valid():
-                    services.action_set_themes(
-                        actor=request.user, action=action, themes=themes_form.theme_keys()
-                    )
-                    messages.success(request, "The action's themes have been saved.")
-                    return redirect("actions:detail", pk=action.pk)
-            elif which == "recheck":
-                recheck_form = RecheckForm(request.POST, prefix="recheck")
-                if recheck_form.is_valid():
-                    services.action_record_recheck(
-                        actor=request.user,
-                        action=action,
-                        result=recheck_form.cleaned_data["result"],
-                        notes=recheck_form.cleaned_data["notes"],
-                        next_recheck_date=recheck_form.cleaned_data["next_recheck_date"],
-                        method=recheck_form.cleaned_data["method"],
-                        rechecked_on=recheck_form.cleaned_data["rechecked_on"],
-                    )
-                    messages.success(request, "The re-check has been recorded.")
-                    return redirect("actions:detail", pk=action.pk)
-        except services.ActionError as exc:
-            error = str(exc)
+        if which in runs:
+            page[which] = type(page[which])(request.POST, prefix=which)
+            run, said = runs[which]
+            if submit(request, page[which], run):
+                messages.success(request, said)
+                return redirect("actions:detail", pk=action.pk)
     if action.person_id:
         access_log_record(
             user=request.user,
@@ -168,9 +157,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             purpose=_PURPOSE.get(action.source_type, AccessPurpose.CASEWORK),
             path=request.get_full_path(),
         )
-    has_errors = bool(
-        error or status_form.errors or note_form.errors or recheck_form.errors or themes_form.errors
-    )
+    page_forms = list(page.values())
+    has_errors = any(f.errors for f in page_forms)
     source = _source_or_none(request.user, action.source_type, action.source_id)
     return render(
         request,
@@ -184,11 +172,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "may_update": may_update,
             "may_recheck": may_recheck,
-            "status_form": status_form,
-            "note_form": note_form,
-            "recheck_form": recheck_form,
-            "themes_form": themes_form,
-            "error": error,
+            **{f"{name}_form": form for name, form in page.items()},
+            "forms": page_forms,
             "has_errors": has_errors,
             "today": timezone.localdate(),
             "source": source,
@@ -249,9 +234,9 @@ def _log_listed(request: HttpRequest, actions) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.RAISE_ACTIONS)
 def raise_action(request: HttpRequest) -> HttpResponse:
     """/actions/new/?source_type=...&source_id=...[&theme=&team=&person_id=&next=]"""
-    policy.require(request.user, policy.Capability.RAISE_ACTIONS)
     source_type = request.GET.get("source_type", "").strip()
     source_id = request.GET.get("source_id", "").strip()
     if not source_type or not source_id:
@@ -306,7 +291,7 @@ def raise_action(request: HttpRequest) -> HttpResponse:
             **ThemeFields.initial_for(theme_keys),
         },
     )
-    error = ""
+    raised = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         team = fixed_team or data.get("team")
@@ -319,9 +304,11 @@ def raise_action(request: HttpRequest) -> HttpResponse:
                 "owner",
                 f"{data['owner'].full_name} cannot see {team.name}'s work: choose someone who can",
             )
-        else:
-            try:
-                action = services.action_create(
+        elif submit(
+            request,
+            form,
+            lambda data: raised.append(
+                services.action_create(
                     actor=request.user,
                     source_type=source_type,
                     source_id=source_id,
@@ -336,24 +323,23 @@ def raise_action(request: HttpRequest) -> HttpResponse:
                     recheck_date=data["recheck_date"],
                     themes=form.theme_keys(),
                 )
-            except services.ActionError as exc:
-                error = str(exc)
-            else:
-                messages.success(request, f"Action {action.pk} has been raised.")
-                return redirect(_safe_next(request) or reverse("actions:detail", args=[action.pk]))
+            ),
+        ):
+            action = raised[0]
+            messages.success(request, f"Action {action.pk} has been raised.")
+            return redirect(_safe_next(request) or reverse("actions:detail", args=[action.pk]))
     return render(
         request,
         "actions/raise.html",
         {
             "form": form,
-            "error": error,
             "source": source,
             "source_type_label": SourceType(source_type).label,
             "fixed_team": fixed_team,
             "person_id": person_id,
             "back_url": _safe_next(request) or _plan_url(source_type, source_id),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -376,25 +362,26 @@ PLAN_COLUMNS = (
 
 def _plan(request: HttpRequest, source_type: str, source_id: str):
     """The source (None if the user may not see it) and the user's actions from it; 404 when
-    the user may see neither."""
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+    the user may see neither. Each child the plan names is a view of that child's record.
+    Callers are gated by VIEW_CASEWORK."""
     if source_type not in SourceType.values:
         raise Http404("No such source")
     source = _source_or_none(request.user, source_type, source_id)
     actions = list(selectors.actions_for_source(request.user, source_type, source_id))
     if source is None and not actions:
         raise Http404("No such source")
-    return source, actions
-
-
-@require_GET
-def plan(request: HttpRequest, source_type: str, source_id: str) -> HttpResponse:
-    source, actions = _plan(request, source_type, source_id)
     _log_children(
         request,
         source_type,
         {a.person_id for a in actions} | ({source.person_id} if source else set()),
     )
+    return source, actions
+
+
+@require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
+def plan(request: HttpRequest, source_type: str, source_id: str) -> HttpResponse:
+    source, actions = _plan(request, source_type, source_id)
     may_raise = source is not None and policy.can(request.user, policy.Capability.RAISE_ACTIONS)
     plan_url = _plan_url(source_type, source_id)
     raise_url = (
@@ -428,13 +415,9 @@ _cell = safe_cell
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def plan_csv(request: HttpRequest, source_type: str, source_id: str) -> HttpResponse:
     source, actions = _plan(request, source_type, source_id)
-    _log_children(
-        request,
-        source_type,
-        {a.person_id for a in actions} | ({source.person_id} if source else set()),
-    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     safe_id = "".join(c if c.isalnum() or c in "-_" else "-" for c in source_id)[:40]
     response["Content-Disposition"] = (
@@ -483,9 +466,9 @@ def plan_csv(request: HttpRequest, source_type: str, source_id: str) -> HttpResp
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def board(request: HttpRequest) -> HttpResponse:
     # As the list of actions: anyone who sees casework, each seeing the actions in their scope.
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     teams = list(policy.visible_teams(request.user).order_by("name"))
     form = BoardFilterForm(request.GET or None, teams=teams, statuses=selectors.BOARD_STATUSES)
     filters = selectors.BoardFilter()

@@ -7,6 +7,7 @@ class AuditsConfig(AppConfig):
     verbose_name = "Case-file audits"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         # Safeguarding concerns can be raised from an audit (lineofsight/concerns/sources.py).
         from lineofsight.concerns import sources
 
@@ -21,3 +22,11 @@ class AuditsConfig(AppConfig):
 
         panels.register(home_panels)
         panels.register(programme_figures, order=15)  # QA lead's figures, before audit work
+        # Improvement actions can be raised from an audit or a moderation.
+        from . import action_sources
+
+        action_sources.register()
+        # The audit and moderation indicators on the improvement board are counted here.
+        from . import indicators
+
+        indicators.register()

@@ -12,30 +12,20 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from lineofsight.casework import codewords, store
+from lineofsight.casework import attribution, codewords, store
 from lineofsight.casework.models import Snapshot
+from lineofsight.timeliness.flags import FLAGS
 
 from .sampling import OpenCase, one_row_per_child
 
 SOURCE_TABLE = "the snapshot's open_cases table"
 SOURCE_DERIVED = "derived from the SSD tables (the snapshot has no open_cases table)"
 
-# A child's open involvement, by cohort, as at the snapshot date. The team and worker are the
-# current allocation (ssd_involvements) where there is one, else what the episode records.
-_DERIVED_OPEN_CASES = """
-WITH allocation AS (
-    SELECT invo_person_id AS person_id, invo_professional_team AS team_id,
-           invo_professional_id AS worker_id,
-           row_number() OVER (PARTITION BY invo_person_id
-                              ORDER BY invo_involvement_start_date DESC NULLS LAST,
-                                       invo_involvements_id DESC) AS n
-    FROM ssd_involvements
-    WHERE invo_involvement_end_date IS NULL OR invo_involvement_end_date > $as_at
-),
-current_allocation AS (SELECT person_id, team_id, worker_id FROM allocation WHERE n = 1),
-cin AS (
-    SELECT cine_person_id AS person_id, cine_referral_team AS team_id,
-           cine_referral_worker_id AS worker_id, cine_referral_date AS start_date,
+# A child's open episodes, by cohort, as at the snapshot date, with the team and worker
+# responsible for the child then (casework.attribution, the rule timeliness's open_cases uses).
+_DERIVED_OPEN_CASES = f"""
+WITH cin AS (
+    SELECT cine_person_id AS person_id, cine_referral_date AS start_date,
            row_number() OVER (PARTITION BY cine_person_id
                               ORDER BY cine_referral_date DESC, cine_referral_id DESC) AS n
     FROM ssd_cin_episodes
@@ -43,30 +33,24 @@ cin AS (
       AND (cine_close_date IS NULL OR cine_close_date > $as_at)
       AND coalesce(upper(trim(cine_referral_nfa)), 'N') NOT IN ('Y', 'YES', '1', 'TRUE')
 ),
-open_cin AS (SELECT person_id, team_id, worker_id, start_date FROM cin WHERE n = 1),
 episodes AS (
-    SELECT person_id, 'cin' AS cohort, team_id, worker_id, start_date FROM open_cin
+    SELECT person_id, 'cin' AS cohort, start_date FROM cin WHERE n = 1
     UNION ALL
-    SELECT cppl_person_id, 'cp', NULL, NULL, cppl_cp_plan_start_date FROM ssd_cp_plans
+    SELECT cppl_person_id, 'cp', cppl_cp_plan_start_date FROM ssd_cp_plans
     WHERE cppl_cp_plan_start_date <= $as_at
       AND (cppl_cp_plan_end_date IS NULL OR cppl_cp_plan_end_date > $as_at)
     UNION ALL
-    SELECT clae_person_id, 'cla', NULL, NULL, clae_cla_episode_start_date FROM ssd_cla_episodes
+    SELECT clae_person_id, 'cla', clae_cla_episode_start_date FROM ssd_cla_episodes
     WHERE clae_cla_episode_start_date <= $as_at
       AND (clae_cla_episode_ceased_date IS NULL OR clae_cla_episode_ceased_date > $as_at)
     UNION ALL
-    SELECT clea_person_id, 'care_leaver', clea_care_leaver_allocated_team,
-           clea_care_leaver_worker_id, NULL FROM ssd_care_leavers
-)
-SELECT e.person_id, e.cohort,
-       coalesce(CASE WHEN e.cohort = 'care_leaver' THEN e.team_id END, a.team_id, e.team_id,
-                c.team_id, '') AS team_id,
-       coalesce(CASE WHEN e.cohort = 'care_leaver' THEN e.worker_id END, a.worker_id,
-                e.worker_id, c.worker_id, '') AS worker_id,
-       e.start_date
+    SELECT clea_person_id, 'care_leaver', NULL FROM ssd_care_leavers
+),
+responsible AS ({attribution.on_date_sql("$as_at")})
+SELECT e.person_id, e.cohort, coalesce(r.team_id, '') AS team_id,
+       coalesce(r.worker_id, '') AS worker_id, e.start_date
 FROM episodes e
-LEFT JOIN current_allocation a ON a.person_id = e.person_id
-LEFT JOIN open_cin c ON c.person_id = e.person_id
+LEFT JOIN responsible r ON r.person_id = e.person_id
 WHERE e.person_id IS NOT NULL
 """
 
@@ -121,6 +105,7 @@ def open_cases_and_teams(snapshot: Snapshot) -> tuple[list[OpenCase], str, dict[
             ).fetchall()
             source = SOURCE_TABLE
         except duckdb.CatalogException:  # a snapshot from before the table was derived
+            attribution.ensure(con)
             rows = con.execute(
                 _CLEAN.format(rows=_DERIVED_OPEN_CASES), {"as_at": snapshot.as_at}
             ).fetchall()
@@ -291,10 +276,6 @@ _STATUS_LABELS = {"late": "late", "overdue": "overdue", "due_soon": "due soon"}
 
 def _flag_titles() -> dict[str, str]:
     """Plain names of drift flags, from the timeliness app that computes them."""
-    try:
-        from lineofsight.timeliness.flags import FLAGS
-    except ImportError:  # an older build without the timeliness app: show the flag ids
-        return {}
     return {f.id: f.title for f in FLAGS}
 
 

@@ -6,11 +6,18 @@ from django import forms
 from django.db.models import QuerySet
 
 from lineofsight.accounts.models import Role, Team, User
-from lineofsight.actions.forms import date_field
-from lineofsight.web.fields import FilterMessagesMixin, TextField
+from lineofsight.web.fields import FilterMessagesMixin, TextField, UKDateField
 
 from .grades import GRADES_BEST_FIRST, Cohort, Impact
-from .models import Agreement, AuditToolVersion, SampleMode, ToolQuestion, ToolSection
+from .models import (
+    Agreement,
+    AuditToolVersion,
+    SampleMode,
+    ToolQuestion,
+    ToolSection,
+    default_auditor_roles,
+    default_moderator_roles,
+)
 
 GRADE_CHOICES = [(g.value, g.label) for g in GRADES_BEST_FIRST]
 AUDITOR_ROLE_CHOICES = [
@@ -62,8 +69,8 @@ class ProgrammeForm(forms.Form):
         help_text="For example, Quarterly case-file audit, April to June 2026",
         error_messages={"required": "Enter a name for the programme"},
     )
-    period_start = date_field("Start date")
-    period_end = date_field("End date")
+    period_start = UKDateField(named=True, label="Start date")
+    period_end = UKDateField(named=True, label="End date")
     tool_version = ToolVersionChoiceField(
         label="Audit tool",
         queryset=AuditToolVersion.objects.filter(is_active=True).order_by("name", "-version"),
@@ -122,7 +129,7 @@ class ProgrammeForm(forms.Form):
         label="Who audits",
         choices=AUDITOR_ROLE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=[Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD],
+        initial=default_auditor_roles,
         help_text="Auditors never audit files from their own team (or, for a service manager, "
         "their own service), nor their own cases.",
         error_messages={"required": "Select at least one role to audit"},
@@ -131,7 +138,7 @@ class ProgrammeForm(forms.Form):
         label="Who moderates",
         choices=MODERATOR_ROLE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=[Role.QA_LEAD],
+        initial=default_moderator_roles,
         error_messages={"required": "Select at least one role to moderate"},
     )
     audit_due_days = forms.IntegerField(
@@ -213,9 +220,6 @@ class QuestionFields:
     question: ToolQuestion
     answer: forms.BoundField
     evidence: forms.BoundField
-    # After an edit conflict: what the other person saved, where it differs from this form.
-    theirs_answer: str = ""
-    theirs_evidence: str = ""
 
 
 @dataclass
@@ -224,8 +228,6 @@ class SectionFields:
     grade: forms.BoundField
     note: forms.BoundField
     questions: list[QuestionFields] = field(default_factory=list)
-    theirs_grade: str = ""
-    theirs_note: str = ""
 
 
 class AuditForm(forms.Form):
@@ -262,45 +264,24 @@ class AuditForm(forms.Form):
         )
         self.fields["impact_rationale"] = _text("What the impact on the child is, and how you know")
 
-    def layout(self, theirs: dict[str, str] | None = None) -> list[SectionFields]:
-        """Sections with their bound fields, in order. `theirs` maps a field name to what
-        someone else saved in it, shown beside the field after an edit conflict."""
-        theirs = theirs or {}
+    def layout(self) -> list[SectionFields]:
+        """Sections with their bound fields, in order."""
         out = []
         for section in self.structure:
             row = SectionFields(
                 section,
                 self[f"s{section.pk}"],
                 self[f"n{section.pk}"],
-                theirs_grade=theirs.get(f"s{section.pk}", ""),
-                theirs_note=theirs.get(f"n{section.pk}", ""),
             )
             row.questions = [
                 QuestionFields(
                     q,
                     self[f"q{q.pk}"],
                     self[f"e{q.pk}"],
-                    theirs_answer=theirs.get(f"q{q.pk}", ""),
-                    theirs_evidence=theirs.get(f"e{q.pk}", ""),
                 )
                 for q in section.questions.all()
             ]
             out.append(row)
-        return out
-
-    def differences(self, saved: dict, labels: dict[str, dict]) -> dict[str, str]:
-        """Fields whose submitted value differs from `saved` (another person's save), with
-        what they saved, as people read it. `labels` maps a field to {value: label}."""
-        out = {}
-        for name in self.fields:
-            if name == "token":
-                continue
-            mine = (self.data.get(name) or "").strip()
-            value = saved.get(name)
-            theirs = "" if value is None else str(value).strip()
-            if mine != theirs:
-                shown = labels.get(name, {}).get(theirs, theirs)
-                out[name] = shown or "(left empty)"
         return out
 
     @staticmethod

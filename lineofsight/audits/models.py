@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from lineofsight.accounts.models import Role, Team
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import Team
 from lineofsight.casework.models import Snapshot
 
 from .grades import Cohort, Grade, Impact
@@ -120,11 +121,11 @@ class ProgrammeStatus(models.TextChoices):
 
 
 def default_auditor_roles() -> list[str]:
-    return [Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD]
+    return policy.roles_with(policy.Capability.AUDIT_CASE_FILES)
 
 
 def default_moderator_roles() -> list[str]:
-    return [Role.QA_LEAD]
+    return policy.roles_with(policy.Capability.MODERATE_AUDITS)
 
 
 def default_cohorts() -> list[str]:

@@ -15,6 +15,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db.models import CharField, Count, F, QuerySet
 from django.db.models.functions import Cast
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from lineofsight.actions.models import OPEN_STATUSES, ImprovementAction, SourceType
 from lineofsight.web import figures
+from lineofsight.web.dates import add_months
 
 from . import statistics
 from .grades import GOOD_OR_BETTER, GRADES_BEST_FIRST, Cohort, Grade, Impact
@@ -52,6 +54,30 @@ def _interval_text(numerator: int, denominator: int) -> str:
     return "–" if ci is None else f"{ci[0]:.0%} to {ci[1]:.0%}"
 
 
+def _count_text(name: str) -> property:
+    """A property: the count at attribute path `name`, as the page shows it."""
+    read = attrgetter(name)
+    return property(lambda self: figures.count_text(read(self)))
+
+
+def _count_cell(name: str) -> property:
+    """A property: the count at attribute path `name`, for a spreadsheet cell."""
+    read = attrgetter(name)
+    return property(lambda self: figures.count_cell(read(self)))
+
+
+def _share_of(numerator: str, denominator: str) -> property:
+    """A property: one count as a share of another, as the page shows it."""
+    return property(lambda self: _share_text(getattr(self, numerator), getattr(self, denominator)))
+
+
+def _interval_of(numerator: str, denominator: str) -> property:
+    """A property: the 95% interval of that share, as the page shows it."""
+    return property(
+        lambda self: _interval_text(getattr(self, numerator), getattr(self, denominator))
+    )
+
+
 @dataclass(frozen=True)
 class Cell:
     count: int
@@ -78,13 +104,8 @@ class GradeRow:
     def too_small(self) -> bool:
         return self.n < statistics.SUPPRESS_BELOW
 
-    @property
-    def n_text(self) -> str:
-        return figures.count_text(self.n)
-
-    @property
-    def n_cell(self) -> int | str:
-        return figures.count_cell(self.n)
+    n_text = _count_text("n")
+    n_cell = _count_cell("n")
 
     @property
     def share(self) -> float | None:
@@ -96,13 +117,8 @@ class GradeRow:
             return None
         return statistics.wilson_interval(self.good_or_better, self.n)
 
-    @property
-    def share_text(self) -> str:
-        return _share_text(self.good_or_better, self.n)
-
-    @property
-    def interval_text(self) -> str:
-        return _interval_text(self.good_or_better, self.n)
+    share_text = _share_of("good_or_better", "n")
+    interval_text = _interval_of("good_or_better", "n")
 
 
 def grade_row(label: str, grades: Iterable[int]) -> GradeRow:
@@ -145,17 +161,9 @@ class RunPoint:
     def label(self) -> str:
         return f"{self.month:%b %Y}"
 
-    @property
-    def n_text(self) -> str:
-        return figures.count_text(self.n)
-
-    @property
-    def n_cell(self) -> int | str:
-        return figures.count_cell(self.n)
-
-    @property
-    def share_text(self) -> str:
-        return _share_text(self.good, self.n)
+    n_text = _count_text("n")
+    n_cell = _count_cell("n")
+    share_text = _share_of("good", "n")
 
 
 @dataclass(frozen=True)
@@ -207,7 +215,7 @@ def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.
     months, current = [], first
     while current <= last:
         months.append(current)
-        current = datetime.date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        current = add_months(current, 1)
     return months
 
 
@@ -251,29 +259,12 @@ class Theme:
     def share(self) -> float | None:
         return share_of(self.concerns, self.answered)
 
-    @property
-    def answered_text(self) -> str:
-        return figures.count_text(self.answered)
-
-    @property
-    def answered_cell(self) -> int | str:
-        return figures.count_cell(self.answered)
-
-    @property
-    def concerns_text(self) -> str:
-        return figures.count_text(self.concerns)
-
-    @property
-    def concerns_cell(self) -> int | str:
-        return figures.count_cell(self.concerns)
-
-    @property
-    def share_text(self) -> str:
-        return _share_text(self.concerns, self.answered)
-
-    @property
-    def interval_text(self) -> str:
-        return _interval_text(self.concerns, self.answered)
+    answered_text = _count_text("answered")
+    answered_cell = _count_cell("answered")
+    concerns_text = _count_text("concerns")
+    concerns_cell = _count_cell("concerns")
+    share_text = _share_of("concerns", "answered")
+    interval_text = _interval_of("concerns", "answered")
 
 
 def themes(audits: QuerySet[Audit], programme: AuditProgramme, limit: int = 10) -> list[Theme]:
@@ -382,21 +373,10 @@ class AgreementRow:
             return round(self.result.kappa, 4)
         return self.kappa_text if self.result.n else None
 
-    @property
-    def n_text(self) -> str:
-        return figures.count_text(self.result.n)
-
-    @property
-    def higher_text(self) -> str:
-        return figures.count_text(self.result.higher)
-
-    @property
-    def same_text(self) -> str:
-        return figures.count_text(self.result.same)
-
-    @property
-    def lower_text(self) -> str:
-        return figures.count_text(self.result.lower)
+    n_text = _count_text("result.n")
+    higher_text = _count_text("result.higher")
+    same_text = _count_text("result.same")
+    lower_text = _count_text("result.lower")
 
     def cells(self) -> list[int | str]:
         r = self.result

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import Role, User
+from lineofsight.accounts.models import User
 from lineofsight.actions import selectors as action_selectors
 from lineofsight.web.panels import Panel, PanelItem
 
@@ -407,6 +407,16 @@ def _due(day: datetime.date | None, today: datetime.date) -> tuple[str, str, str
     return f"Due {day:%d/%m/%Y}", "", ""
 
 
+def _audit_item(audit: Audit, url: str, **shown: str) -> PanelItem:
+    """A home-page line about one audit: its reference and child, opening `url`."""
+    return PanelItem(
+        text=f"{audit.reference}: child {audit.person_id}",
+        person_id=audit.person_id,
+        url=url,
+        **shown,
+    )
+
+
 def home_panels(user: User) -> list[Panel]:
     """What needs this user's attention from audits and actions, for the home page. Empty
     panels are left out, so the list is empty for someone with nothing to do."""
@@ -431,10 +441,9 @@ def home_panels(user: User) -> list[Panel]:
         for a in to_do[:PANEL_ITEMS]:
             detail, tag, tag_class = _due(a.due_date, today)
             items.append(
-                PanelItem(
-                    text=f"{a.reference}: child {a.person_id}",
-                    person_id=a.person_id,
-                    url=reverse("audits:audit_detail", kwargs={"pk": a.pk}),
+                _audit_item(
+                    a,
+                    reverse("audits:audit_detail", kwargs={"pk": a.pk}),
                     detail=detail,
                     tag=tag,
                     tag_class=tag_class,
@@ -463,10 +472,9 @@ def home_panels(user: User) -> list[Panel]:
                 key="moderation",
                 title="Audits to moderate",
                 items=tuple(
-                    PanelItem(
-                        text=f"{m.audit.reference}: child {m.audit.person_id}",
-                        person_id=m.audit.person_id,
-                        url=reverse("audits:moderation_detail", kwargs={"pk": m.pk}),
+                    _audit_item(
+                        m.audit,
+                        reverse("audits:moderation_detail", kwargs={"pk": m.pk}),
                         detail=m.get_status_display(),
                     )
                     for m in moderations[:PANEL_ITEMS]
@@ -487,10 +495,9 @@ def home_panels(user: User) -> list[Panel]:
                 key="responses",
                 title="Audits of your cases: your view is invited",
                 items=tuple(
-                    PanelItem(
-                        text=f"{r.audit.reference}: child {r.audit.person_id}",
-                        person_id=r.audit.person_id,
-                        url=reverse("audits:audit_respond", kwargs={"pk": r.audit_id}),
+                    _audit_item(
+                        r.audit,
+                        reverse("audits:audit_respond", kwargs={"pk": r.audit_id}),
                         detail=f"Invited {timezone.localtime(r.invited_at):%d/%m/%Y}",
                     )
                     for r in responses[:PANEL_ITEMS]
@@ -545,10 +552,16 @@ def home_panels(user: User) -> list[Panel]:
     return panels
 
 
+def eligible_auditors(roles: list[str]) -> QuerySet[User]:
+    """Active, approved people in `roles`, only those whose role sees children's records: nobody
+    else can read the file they would audit."""
+    seeing = [r for r in roles if policy.role_can(r, policy.Capability.VIEW_CASEWORK)]
+    return policy.with_approved_roles(User.objects.filter(is_active=True, role__in=seeing))
+
+
 def auditor_choices(audit: Audit) -> QuerySet[User]:
     """People the QA lead could give this audit to (eligibility is checked on saving)."""
-    people = User.objects.filter(is_active=True, role__in=audit.programme.auditor_roles)
-    return policy.with_approved_roles(people).exclude(role=Role.ADMINISTRATOR)
+    return eligible_auditors(audit.programme.auditor_roles)
 
 
 def grade_text(value: int | None) -> str:

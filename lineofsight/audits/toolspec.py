@@ -146,6 +146,21 @@ def _scale(node: Any, problems: list[str]) -> tuple[dict[str, Any], ...]:
     return tuple(scale)
 
 
+def _items(raw: object, where: str, what: str, problems: list[str]) -> list:
+    """The list of `what`s at `where`, which must hold at least one (else a problem, and [])."""
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{where}: '{what}s' must list at least one {what}")
+        return []
+    return raw
+
+
+def _claim(key: str, seen: set[str], where: str, what: str, problems: list[str]) -> None:
+    """Note `key` as taken among the `what`s, with a problem if another already has it."""
+    if key in seen:
+        problems.append(f"{where}: the key {key!r} is used by another {what}")
+    seen.add(key)
+
+
 def parse(text: str, source: str = "") -> ToolSpec:
     """The tool in `text`, or ToolSpecError listing every problem found."""
     problems: list[str] = []
@@ -165,10 +180,7 @@ def parse(text: str, source: str = "") -> ToolSpec:
     scale = _scale(doc.get("answer_scale"), problems)
     overall = _descriptors(doc.get("overall_descriptors"), "overall", problems)
     sections: list[SectionSpec] = []
-    raw_sections = doc.get("sections")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        problems.append("tool: 'sections' must list at least one section")
-        raw_sections = []
+    raw_sections = _items(doc.get("sections"), "tool", "section", problems)
     section_keys: set[str] = set()
     for s_index, raw in enumerate(raw_sections, start=1):
         where = f"section {s_index}"
@@ -177,14 +189,9 @@ def parse(text: str, source: str = "") -> ToolSpec:
             continue
         s_key = _slug(raw, where, problems)
         where = f"section {s_index} ({s_key or '?'})"
-        if s_key in section_keys:
-            problems.append(f"{where}: the key {s_key!r} is used by another section")
-        section_keys.add(s_key)
+        _claim(s_key, section_keys, where, "section", problems)
         questions: list[QuestionSpec] = []
-        raw_questions = raw.get("questions")
-        if not isinstance(raw_questions, list) or not raw_questions:
-            problems.append(f"{where}: 'questions' must list at least one question")
-            raw_questions = []
+        raw_questions = _items(raw.get("questions"), where, "question", problems)
         q_keys: set[str] = set()
         for q_index, q in enumerate(raw_questions, start=1):
             q_where = f"{where} question {q_index}"
@@ -192,9 +199,7 @@ def parse(text: str, source: str = "") -> ToolSpec:
                 problems.append(f"{q_where}: must be a mapping with a key and text")
                 continue
             q_key = _slug(q, q_where, problems)
-            if q_key in q_keys:
-                problems.append(f"{q_where}: the key {q_key!r} is used by another question")
-            q_keys.add(q_key)
+            _claim(q_key, q_keys, q_where, "question", problems)
             questions.append(
                 QuestionSpec(
                     key=q_key,

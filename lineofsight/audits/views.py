@@ -18,10 +18,11 @@ from lineofsight.actions import selectors as action_selectors
 from lineofsight.actions.forms import ActionForm
 from lineofsight.actions.models import SourceType
 from lineofsight.casework import store
+from lineofsight.children import chronology
+from lineofsight.children import selectors as child_selectors
 from lineofsight.concerns import selectors as concern_selectors
 from lineofsight.history.services import history_for
-from lineofsight.worklists import chronology
-from lineofsight.worklists import selectors as worklist_selectors
+from lineofsight.web.forms import add_service_error, form_page, show_conflict, submit
 
 from . import casefiles, exports, reports, selectors, services
 from .concern_source import SOURCE_TYPE as CONCERN_SOURCE
@@ -39,7 +40,7 @@ from .forms import (
     RespondForm,
     SampleForm,
 )
-from .grades import GRADES_BEST_FIRST, Cohort, Grade
+from .grades import GRADES_BEST_FIRST, Cohort
 from .models import Audit, AuditStatus, AuditVersion, Moderation, ModerationStatus
 
 MANAGE = policy.Capability.MANAGE_AUDIT_PROGRAMMES
@@ -84,9 +85,9 @@ def _case_notes_for(request: HttpRequest, audit: Audit, context: casefiles.Child
         return None
     notes = chronology.case_notes_in(context.snapshot, audit.person_id, per_page=CASE_NOTES_SHOWN)
     link = ""
-    if worklist_selectors.may_see_child(user, audit.person_id):
+    if child_selectors.may_see_child(user, audit.person_id):
         query = urlencode({"back": request.get_full_path()})
-        link = f"{reverse('worklists:chronology', args=[audit.person_id])}?{query}#case-notes"
+        link = f"{reverse('children:chronology', args=[audit.person_id])}?{query}#case-notes"
     return {"found": notes, "chronology": link}
 
 
@@ -94,8 +95,8 @@ def _case_notes_for(request: HttpRequest, audit: Audit, context: casefiles.Child
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def my_audits(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     work = selectors.audit_work(request.user)
     _log_children(
         request,
@@ -160,42 +161,34 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(MANAGE)
 def programme_create(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, MANAGE)
-    form = ProgrammeForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            programme = services.programme_create(
-                actor=request.user,
-                name=data["name"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                tool_version=data["tool_version"],
-                sample_mode=data["sample_mode"],
-                sample_count=data.get("sample_count"),
-                sample_share=data.get("sample_share"),
-                cohorts=data["cohorts"],
-                teams=list(data["teams"]),
-                exclude_recent_months=data["exclude_recent_months"],
-                excluded_person_ids=data["excluded_person_ids"],
-                exclusion_reason=data["exclusion_reason"],
-                auditor_roles=data["auditor_roles"],
-                moderator_roles=data["moderator_roles"],
-                audit_due_days=data["audit_due_days"],
-                safeguarding_response_hours=data["safeguarding_response_hours"],
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, f"The programme {programme.name} has been created.")
-            return redirect("audits:programme_detail", pk=programme.pk)
-    return render(
+    return form_page(
         request,
-        "audits/programme_form.html",
-        {"form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
+        ProgrammeForm(request.POST or None),
+        lambda data: services.programme_create(
+            actor=request.user,
+            name=data["name"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            tool_version=data["tool_version"],
+            sample_mode=data["sample_mode"],
+            sample_count=data.get("sample_count"),
+            sample_share=data.get("sample_share"),
+            cohorts=data["cohorts"],
+            teams=list(data["teams"]),
+            exclude_recent_months=data["exclude_recent_months"],
+            excluded_person_ids=data["excluded_person_ids"],
+            exclusion_reason=data["exclusion_reason"],
+            auditor_roles=data["auditor_roles"],
+            moderator_roles=data["moderator_roles"],
+            audit_due_days=data["audit_due_days"],
+            safeguarding_response_hours=data["safeguarding_response_hours"],
+        ),
+        template="audits/programme_form.html",
+        context={},
+        message=lambda programme: f"The programme {programme.name} has been created.",
+        done=lambda programme: redirect("audits:programme_detail", pk=programme.pk),
     )
 
 
@@ -227,99 +220,90 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(MANAGE)
 def programme_sample(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, MANAGE)
     programme = selectors.get_programme_for_user(request.user, pk)
-    form = SampleForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.programme_draw_sample(
-                actor=request.user, programme=programme, seed=form.cleaned_data["seed"]
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            text = f"{result.drawn} files drawn and allocated."
-            if result.unallocated:
-                text += f" {result.unallocated} could not be allocated: nobody eligible."
-            messages.success(request, text)
-            return redirect("audits:programme_detail", pk=programme.pk)
-    return render(
+    return form_page(
         request,
-        "audits/programme_sample.html",
-        {
-            "programme": programme,
-            "form": form,
-            "error": error,
-            "snapshot": store.current_snapshot(),
-        },
-        status=400 if request.method == "POST" else 200,
+        SampleForm(request.POST or None),
+        lambda data: services.programme_draw_sample(
+            actor=request.user, programme=programme, seed=data["seed"]
+        ),
+        template="audits/programme_sample.html",
+        context={"programme": programme, "snapshot": store.current_snapshot()},
+        message=_drawn_message,
+        done=lambda _: redirect("audits:programme_detail", pk=programme.pk),
     )
 
 
+def _drawn_message(drawn) -> str:
+    text = f"{drawn.drawn} files drawn and allocated."
+    if drawn.unallocated:
+        text += f" {drawn.unallocated} could not be allocated: nobody eligible."
+    return text
+
+
 @require_http_methods(["GET", "POST"])
+@policy.requires(MANAGE)
 def programme_add_file(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, MANAGE)
     programme = selectors.get_programme_for_user(request.user, pk)
-    form = AddFileForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            audit = services.programme_add_file(
-                actor=request.user,
-                programme=programme,
-                person_id=form.cleaned_data["person_id"],
-                reason=form.cleaned_data["reason"],
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            who = audit.auditor.full_name if audit.auditor else "nobody yet (no one eligible)"
-            messages.success(request, f"Child {audit.person_id}'s file was added; auditor: {who}.")
-            return redirect("audits:programme_detail", pk=programme.pk)
-    return render(
+    return form_page(
         request,
-        "audits/programme_add_file.html",
-        {"programme": programme, "form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
+        AddFileForm(request.POST or None),
+        lambda data: services.programme_add_file(
+            actor=request.user,
+            programme=programme,
+            person_id=data["person_id"],
+            reason=data["reason"],
+        ),
+        template="audits/programme_add_file.html",
+        context={"programme": programme},
+        message=_added_message,
+        done=lambda _: redirect("audits:programme_detail", pk=programme.pk),
     )
 
 
+def _added_message(audit: Audit) -> str:
+    who = audit.auditor.full_name if audit.auditor else "nobody yet (no one eligible)"
+    return f"Child {audit.person_id}'s file was added; auditor: {who}."
+
+
 @require_http_methods(["GET", "POST"])
+@policy.requires(MANAGE)
 def programme_moderation(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, MANAGE)
     programme = selectors.get_programme_for_user(request.user, pk)
     rate_form = ModerationRateForm(initial={"rate": programme.moderation_rate or 10}, prefix="rate")
     draw_form = ModerationDrawForm(prefix="draw")
-    error = ""
-    if request.method == "POST":
-        try:
-            if request.POST.get("form") == "rate":
-                rate_form = ModerationRateForm(request.POST, prefix="rate")
-                if rate_form.is_valid():
-                    services.programme_set_moderation_rate(
-                        actor=request.user, programme=programme, rate=rate_form.cleaned_data["rate"]
-                    )
-                    messages.success(request, "The moderation rate has been saved.")
-                    return redirect("audits:programme_moderation", pk=programme.pk)
-            elif request.POST.get("form") == "draw":
-                draw_form = ModerationDrawForm(request.POST, prefix="draw")
-                if draw_form.is_valid():
-                    draw = services.moderation_draw(
-                        actor=request.user, programme=programme, seed=draw_form.cleaned_data["seed"]
-                    )
-                    messages.success(
-                        request,
-                        f"{draw.moderations.count()} of {draw.considered} submitted audits chosen "
-                        "for moderation.",
-                    )
-                    return redirect("audits:programme_moderation", pk=programme.pk)
-        except services.AuditError as exc:
-            error = str(exc)
+    if request.POST.get("form") == "rate":
+        rate_form = ModerationRateForm(request.POST, prefix="rate")
+        if submit(
+            request,
+            rate_form,
+            lambda data: services.programme_set_moderation_rate(
+                actor=request.user, programme=programme, rate=data["rate"]
+            ),
+        ):
+            messages.success(request, "The moderation rate has been saved.")
+            return redirect("audits:programme_moderation", pk=programme.pk)
+    elif request.POST.get("form") == "draw":
+        draw_form = ModerationDrawForm(request.POST, prefix="draw")
+        draws = []
+        if submit(
+            request,
+            draw_form,
+            lambda data: draws.append(
+                services.moderation_draw(actor=request.user, programme=programme, seed=data["seed"])
+            ),
+        ):
+            messages.success(
+                request,
+                f"{draws[0].moderations.count()} of {draws[0].considered} submitted audits "
+                "chosen for moderation.",
+            )
+            return redirect("audits:programme_moderation", pk=programme.pk)
     moderations = selectors.programme_moderations(programme)
     hidden = set(selectors.answers_hidden_from(request.user).values_list("pk", flat=True))
-    has_errors = bool(error or rate_form.errors or draw_form.errors)
+    has_errors = bool(rate_form.errors or draw_form.errors)
     return render(
         request,
         "audits/programme_moderation.html",
@@ -327,7 +311,7 @@ def programme_moderation(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rate_form": rate_form,
             "draw_form": draw_form,
-            "error": error,
+            "forms": [rate_form, draw_form],
             "has_errors": has_errors,
             "moderations": moderations,
             "hidden_audits": hidden,
@@ -372,37 +356,35 @@ def _file_stem(report: reports.ProgrammeReport) -> str:
     return f"audit-programme-{report.programme.pk}"
 
 
-@require_GET
-def programme_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    return _download(
-        exports.report_csv(report), "text/csv; charset=utf-8", f"{_file_stem(report)}-grades.csv"
-    )
+def _report_download(write, content_type: str, suffix: str):
+    """A view giving the programme report as a file: `write(report)` makes it."""
+
+    @require_GET
+    def download(request: HttpRequest, pk: int) -> HttpResponse:
+        report = _report(request, pk)
+        return _download(write(report), content_type, f"{_file_stem(report)}{suffix}")
+
+    return download
+
+
+programme_report_csv = _report_download(
+    exports.report_csv, "text/csv; charset=utf-8", "-grades.csv"
+)
+programme_report_xlsx = _report_download(
+    exports.report_xlsx,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xlsx",
+)
+programme_report_docx = _report_download(
+    exports.report_docx,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "-summary.docx",
+)
 
 
 @require_GET
-def programme_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    return _download(
-        exports.report_xlsx(report),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{_file_stem(report)}.xlsx",
-    )
-
-
-@require_GET
-def programme_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    return _download(
-        exports.report_docx(report),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        f"{_file_stem(report)}-summary.docx",
-    )
-
-
-@require_GET
+@policy.requires(MANAGE)
 def agreement(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, MANAGE)
     form = AgreementFilterForm(request.GET or None)
     weights = "linear"
     if form.is_valid() and form.cleaned_data["weights"]:
@@ -480,8 +462,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     structure = selectors.tool_structure(tool)
     version = services.current_version(audit)
     error = ""
-    conflict = ""
-    theirs: dict[str, str] = {}
+    locked = ""
     status = 200
     if request.method == "POST":
         form = AuditForm(request.POST, tool=tool, structure=structure)
@@ -526,25 +507,18 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 400
             except services.AuditEditConflict as exc:
                 version = services.current_version(audit)
-                saved = AuditForm.initial_from(version, structure)
-                theirs = form.differences(saved, _field_labels(form, tool))
-                # The form now carries the latest token: saving again is a deliberate choice
-                # to replace what the other person saved, with their answers shown beside.
-                data = request.POST.copy()
-                data["token"] = services.edit_token(version)
-                form = AuditForm(data, tool=tool, structure=structure)
-                form.is_valid()
-                conflict = str(exc)
+                # Their answers are shown beside each field the two of them changed.
+                show_conflict(form, exc, saved=AuditForm.initial_from(version, structure))
                 status = 409
             except services.AuditLocked:
-                conflict = (
+                locked = (
                     "Someone submitted this audit after you opened it, so it is locked and your "
                     "changes have not been saved. They are still in the form below: copy what "
                     "you need, then open a new version from the audit's page."
                 )
                 status = 409
             except services.AuditError as exc:
-                error = str(exc)
+                add_service_error(form, exc)
                 status = 400
             else:
                 if submit:
@@ -566,31 +540,16 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": audit,
             "version": version,
             "form": form,
-            "layout": form.layout(theirs),
-            "theirs": theirs,
+            "layout": form.layout(),
             "tool": tool,
             "error": error,
-            "conflict": conflict,
+            "locked": locked,
             "context": context,
             "case_notes": _case_notes_for(request, audit, context),
             "descriptors": _descriptor_list(tool.overall_descriptors),
         },
         status=status,
     )
-
-
-def _field_labels(form: AuditForm, tool) -> dict[str, dict]:
-    labels: dict[str, dict] = {}
-    answer_labels = {a["value"]: a["label"] for a in tool.answer_scale}
-    grade_labels = {str(g.value): g.label for g in Grade}
-    for name in form.fields:
-        if name.startswith("q"):
-            labels[name] = answer_labels
-        elif (name.startswith("s") and name[1:].isdigit()) or name == "overall_grade":
-            labels[name] = grade_labels
-        elif name == "impact":
-            labels[name] = dict(form.fields["impact"].choices)
-    return labels
 
 
 def _audit_inputs(form: AuditForm, structure) -> tuple[dict, dict]:
@@ -629,27 +588,17 @@ def audit_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     audit = selectors.get_audit_for_user(request.user, pk)
     if not selectors.can_reopen(request.user, audit):
         raise PermissionDenied("Only the auditor or a quality assurance lead may change this.")
-    form = ReopenForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.audit_reopen(
-                actor=request.user, audit=audit, reason=form.cleaned_data["reason"]
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            messages.success(
-                request,
-                f"Version {version.number} has been opened. Version {version.number - 1} stays "
-                "as it was submitted.",
-            )
-            return redirect("audits:audit_edit", pk=audit.pk)
-    return render(
+    return form_page(
         request,
-        "audits/audit_reopen.html",
-        {"audit": audit, "form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
+        ReopenForm(request.POST or None),
+        lambda data: services.audit_reopen(actor=request.user, audit=audit, reason=data["reason"]),
+        template="audits/audit_reopen.html",
+        context={"audit": audit},
+        message=lambda opened: (
+            f"Version {opened.number} has been opened. "
+            f"Version {opened.number - 1} stays as it was submitted."
+        ),
+        done=lambda _: redirect("audits:audit_edit", pk=audit.pk),
     )
 
 
@@ -667,30 +616,21 @@ def audit_respond(request: HttpRequest, pk: int) -> HttpResponse:
             "comments": response.comments,
             "will_do": response.will_do,
         }
-    form = RespondForm(request.POST or None, initial=initial)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.practitioner_respond(actor=request.user, audit=audit, **form.cleaned_data)
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, "Thank you: your response has been recorded.")
-            return redirect("audits:audit_detail", pk=audit.pk)
     version = selectors.shown_version(request.user, audit)
-    return render(
+    return form_page(
         request,
-        "audits/audit_respond.html",
-        {
+        RespondForm(request.POST or None, initial=initial),
+        lambda data: services.practitioner_respond(actor=request.user, audit=audit, **data),
+        template="audits/audit_respond.html",
+        context={
             "audit": audit,
-            "form": form,
-            "error": error,
             "version": version,
             "content": selectors.version_content_for(request.user, version) if version else [],
             "answer_labels": _answer_labels(audit),
             "hide_grades": selectors.grades_hidden_for(request.user, audit),
         },
-        status=400 if request.method == "POST" else 200,
+        message="Thank you: your response has been recorded.",
+        done=lambda _: redirect("audits:audit_detail", pk=audit.pk),
     )
 
 
@@ -710,47 +650,31 @@ def audit_action_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You may not raise actions on this audit.")
     _log_child(request, audit)
     owners = _action_owners(audit)
-    form = ActionForm(request.POST or None, owners=owners.people, allocated=owners.allocated)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.audit_action_create(
-                actor=request.user, audit=audit, **form.cleaned_data
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, f"Action {action.pk} has been raised.")
-            return redirect("audits:audit_detail", pk=audit.pk)
-    return render(
+    return form_page(
         request,
-        "audits/audit_action_add.html",
-        {"audit": audit, "form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
+        ActionForm(request.POST or None, owners=owners.people, allocated=owners.allocated),
+        lambda data: services.audit_action_create(actor=request.user, audit=audit, **data),
+        template="audits/audit_action_add.html",
+        context={"audit": audit},
+        message=lambda action: f"Action {action.pk} has been raised.",
+        done=lambda _: redirect("audits:audit_detail", pk=audit.pk),
     )
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(MANAGE)
 def audit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, MANAGE)
     audit = selectors.get_audit_for_user(request.user, pk)
-    form = ReassignForm(request.POST or None, people=selectors.auditor_choices(audit))
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.audit_reassign(
-                actor=request.user, audit=audit, auditor=form.cleaned_data["auditor"]
-            )
-        except services.AuditError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, "The audit has a new auditor.")
-            return redirect("audits:audit_detail", pk=audit.pk)
-    return render(
+    return form_page(
         request,
-        "audits/audit_reassign.html",
-        {"audit": audit, "form": form, "error": error},
-        status=400 if request.method == "POST" else 200,
+        ReassignForm(request.POST or None, people=selectors.auditor_choices(audit)),
+        lambda data: services.audit_reassign(
+            actor=request.user, audit=audit, auditor=data["auditor"]
+        ),
+        template="audits/audit_reassign.html",
+        context={"audit": audit},
+        message="The audit has a new auditor.",
+        done=lambda _: redirect("audits:audit_detail", pk=audit.pk),
     )
 
 
@@ -767,36 +691,34 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     structure = selectors.tool_structure(audit.programme.tool_version)
     grade_form = ModerationGradeForm(structure=structure, prefix="grade")
     agree_form = ModerationAgreeForm(prefix="agree")
-    error = ""
-    if request.method == "POST":
-        try:
-            if request.POST.get("form") == "grade":
-                grade_form = ModerationGradeForm(request.POST, structure=structure, prefix="grade")
-                if grade_form.is_valid():
-                    services.moderation_grade(
-                        actor=user,
-                        moderation=moderation,
-                        section_grades=grade_form.section_grades(),
-                        grade=grade_form.cleaned_data["grade"],
-                        rationale=grade_form.cleaned_data["rationale"],
-                    )
-                    messages.success(
-                        request, "Your grade has been recorded. The auditor's grades are now shown."
-                    )
-                    return redirect("audits:moderation_detail", pk=moderation.pk)
-            elif request.POST.get("form") == "agree":
-                agree_form = ModerationAgreeForm(request.POST, prefix="agree")
-                if agree_form.is_valid():
-                    services.moderation_agree(
-                        actor=user,
-                        moderation=moderation,
-                        grade=agree_form.cleaned_data["grade"],
-                        rationale=agree_form.cleaned_data["rationale"],
-                    )
-                    messages.success(request, "The agreed grade has been recorded.")
-                    return redirect("audits:moderation_detail", pk=moderation.pk)
-        except services.AuditError as exc:
-            error = str(exc)
+    if request.POST.get("form") == "grade":
+        grade_form = ModerationGradeForm(request.POST, structure=structure, prefix="grade")
+        if submit(
+            request,
+            grade_form,
+            lambda data: services.moderation_grade(
+                actor=user,
+                moderation=moderation,
+                section_grades=grade_form.section_grades(),
+                grade=data["grade"],
+                rationale=data["rationale"],
+            ),
+        ):
+            messages.success(
+                request, "Your grade has been recorded. The auditor's grades are now shown."
+            )
+            return redirect("audits:moderation_detail", pk=moderation.pk)
+    elif request.POST.get("form") == "agree":
+        agree_form = ModerationAgreeForm(request.POST, prefix="agree")
+        if submit(
+            request,
+            agree_form,
+            lambda data: services.moderation_agree(
+                actor=user, moderation=moderation, grade=data["grade"], rationale=data["rationale"]
+            ),
+        ):
+            messages.success(request, "The agreed grade has been recorded.")
+            return redirect("audits:moderation_detail", pk=moderation.pk)
     _log_child(request, audit)
     version = AuditVersion.objects.get(audit=audit, number=moderation.audited_version)
     content = selectors.version_content_for(user, version)
@@ -805,7 +727,7 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (row.section, row.grade.grade if row.grade else None, mod_grades.get(row.section.pk))
         for row in content
     ]
-    has_errors = bool(error or grade_form.errors or agree_form.errors)
+    has_errors = bool(grade_form.errors or agree_form.errors)
     return render(
         request,
         "audits/moderation_detail.html",
@@ -824,7 +746,7 @@ def moderation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and (is_moderator or selectors.sees_all(user)),
             "comparison": comparison,
             "context": _context_for(audit),
-            "error": error,
+            "forms": [grade_form, agree_form],
             "has_errors": has_errors,
         },
         status=400 if has_errors else 200,

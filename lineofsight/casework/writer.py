@@ -153,24 +153,23 @@ def stale_incoming_files(active_tokens: Iterable[str]) -> list[Path]:
     return stale
 
 
-def _fsync_file(path: Path) -> None:
-    # Read-write, because Windows will not flush a file opened only for reading.
-    fd = os.open(path, os.O_RDWR)
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    # Read-write, because Windows will not flush a file opened only for reading.
+    _fsync(path, os.O_RDWR)
 
 
 def _fsync_dir(path: Path) -> None:
     # Makes the rename itself durable. Windows cannot open a directory; NTFS journals renames.
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if os.name == "posix":
+        _fsync(path, os.O_RDONLY)
 
 
 def _literal(text: str) -> str:

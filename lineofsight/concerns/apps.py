@@ -7,6 +7,7 @@ class ConcernsConfig(AppConfig):
     verbose_name = "Safeguarding concerns"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         # Audits and practice weeks register their records as sources in their own ready().
         from lineofsight.web import panels
 

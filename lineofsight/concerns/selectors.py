@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import Role, User
+from lineofsight.accounts.models import User
 from lineofsight.web.panels import Panel, PanelItem
 
 from . import deadlines, sources
@@ -118,7 +118,7 @@ def home_concerns(user: User) -> QuerySet[Concern]:
     """Open concerns for this user's home page: every open concern in their scope; for senior
     leaders, those escalated to them (and any they raised)."""
     concerns = open_concerns(user)
-    if user.role == Role.SENIOR_LEADER:
+    if policy.can(user, policy.Capability.ANSWER_ESCALATED_CONCERNS):
         concerns = concerns.filter(Q(level=Level.SENIOR) | Q(raised_by=user))
     return concerns
 

@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import Role, Team, User
+from lineofsight.accounts.models import Team, User
 from lineofsight.history.services import capture, record_change
+from lineofsight.timeliness.selectors import working_calendar
+from lineofsight.web.errors import EditConflict, ServiceError
 
 from . import deadlines, notify, sources
 from .models import Concern, ConcernNotice, Level, Step
@@ -31,17 +33,21 @@ RESPOND = policy.Capability.RESPOND_TO_CONCERNS
 MAX_TEXT = 5000
 
 
-class ConcernError(ValueError):
+class ConcernError(ServiceError):
     """Something the user asked for cannot be done; the message says why."""
 
 
-class ConcernAlreadyAnswered(ConcernError):
+class ConcernAlreadyAnswered(ConcernError, EditConflict):
     """Someone recorded a response while this person was writing theirs."""
 
 
-def _calendar():
-    from lineofsight.timeliness.selectors import working_calendar
+RAISER_MAY_NOT_RESPOND = (
+    "You raised this concern, so the response must be recorded by someone else: a manager "
+    "responsible for the team or a quality assurance lead."
+)
 
+
+def _calendar():
     return working_calendar()
 
 
@@ -56,18 +62,26 @@ def people_at(level: int, team: Team | None) -> list[User]:
     if level == Level.TEAM:
         if team is None:
             return []
-        users = users.filter(role=Role.TEAM_MANAGER, memberships__team=team)
+        users = users.filter(
+            role__in=policy.roles_with(RESPOND, policy.Scope.OWN_TEAM), memberships__team=team
+        )
     elif level == Level.SERVICE:
         if team is None:
             return []
-        users = users.filter(role=Role.SERVICE_MANAGER, service_id=team.service_id)
+        users = users.filter(
+            role__in=policy.roles_with(RESPOND, policy.Scope.OWN_SERVICE),
+            service_id=team.service_id,
+        )
     else:
-        users = users.filter(role=Role.SENIOR_LEADER)
+        users = users.filter(
+            role__in=policy.roles_with(policy.Capability.ANSWER_ESCALATED_CONCERNS)
+        )
     return _may_be_told(users.distinct())
 
 
 def qa_leads() -> list[User]:
-    return _may_be_told(User.objects.filter(role=Role.QA_LEAD).order_by("full_name", "pk"))
+    oversee = policy.roles_with(policy.Capability.OVERSEE_CONCERNS)
+    return _may_be_told(User.objects.filter(role__in=oversee).order_by("full_name", "pk"))
 
 
 def level_from(start: int, team: Team | None, *, raiser: User | None = None) -> int:
@@ -256,13 +270,12 @@ def concern_respond(
         raise ConcernAlreadyAnswered(
             f"{locked.responded_by.full_name} recorded a response at "
             f"{timezone.localtime(locked.responded_at):%H:%M on %d/%m/%Y}, so yours was not "
-            "recorded. Read their response below."
+            "recorded. Read their response below.",
+            current=locked,
+            saved_by=locked.responded_by,
         )
     if locked.raised_by_id == actor.pk:
-        raise ConcernError(
-            "You raised this concern, so the response must be recorded by someone else: a "
-            "manager responsible for the team or a quality assurance lead."
-        )
+        raise ConcernError(RAISER_MAY_NOT_RESPOND)
     if not policy.can(actor, RESPOND):
         raise ConcernError("Your role may not record the response to a safeguarding concern.")
     text = (response or "").strip()

@@ -11,6 +11,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
 from lineofsight.history.services import history_for
+from lineofsight.web.forms import form_status, submit
 
 from . import selectors, services, sources
 from .forms import RaiseForm, RespondForm
@@ -25,8 +26,8 @@ def _log_child(request: HttpRequest, person_id: str, purpose: str) -> None:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def concern_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     # The command (lineofsight escalate_concerns) is the source of truth; this catches up with
     # any deadline that passed since it last ran, so the list never shows a stale level.
     services.concerns_escalate_due(retry_emails=False)
@@ -52,25 +53,27 @@ def concern_raise(request: HttpRequest, source_type: str, source_id: str) -> Htt
         raise PermissionDenied(f"You may not raise a safeguarding concern from {info.title}.")
     _log_child(request, info.person_id, info.purpose)
     form = RaiseForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = services.concern_raise(
+    raised = []
+    if submit(
+        request,
+        form,
+        lambda data: raised.append(
+            services.concern_raise(
                 actor=request.user,
                 source_type=source_type,
                 source_id=source_id,
-                description=form.cleaned_data["description"],
+                description=data["description"],
             )
-        except services.ConcernError as exc:
-            error = str(exc)
-        else:
-            messages.success(
-                request,
-                "The concern has been raised and sent. The "
-                f"{concern.get_level_display().lower()} must respond by "
-                f"{selectors.deadline_text(concern.respond_by)}.",
-            )
-            return redirect("concerns:detail", pk=concern.pk)
+        ),
+    ):
+        concern = raised[0]
+        messages.success(
+            request,
+            "The concern has been raised and sent. The "
+            f"{concern.get_level_display().lower()} must respond by "
+            f"{selectors.deadline_text(concern.respond_by)}.",
+        )
+        return redirect("concerns:detail", pk=concern.pk)
     return render(
         request,
         "concerns/raise.html",
@@ -79,14 +82,13 @@ def concern_raise(request: HttpRequest, source_type: str, source_id: str) -> Htt
             "source_label": source.label,
             "preview": services.raise_preview(info, request.user),
             "form": form,
-            "error": error,
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
 def _detail(
-    request: HttpRequest, concern: Concern, form: RespondForm, error: str, status: int
+    request: HttpRequest, concern: Concern, form: RespondForm, *, status: int, error: str = ""
 ) -> HttpResponse:
     _log_child(request, concern.person_id, AccessPurpose.CASEWORK)
     return render(
@@ -111,27 +113,28 @@ def _detail(
 @require_http_methods(["GET", "POST"])
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = selectors.get_concern_for_user(request.user, pk)
-    if request.method == "GET":
-        return _detail(request, concern, RespondForm(), "", 200)
-    form = RespondForm(request.POST)
-    if concern.raised_by_id == request.user.pk:
-        error = (
-            "You raised this concern, so the response must be recorded by someone else: a "
-            "manager responsible for the team or a quality assurance lead."
-        )
-        return _detail(request, concern, form, error, 403)
-    if not policy.can(request.user, policy.Capability.RESPOND_TO_CONCERNS):
-        raise PermissionDenied("Your role may not record the response to a concern.")
-    if not form.is_valid():
-        return _detail(request, concern, form, "", 400)
-    try:
-        services.concern_respond(
-            actor=request.user, concern=concern, response=form.cleaned_data["response"]
-        )
-    except services.ConcernAlreadyAnswered as exc:
-        concern.refresh_from_db()
-        return _detail(request, concern, form, str(exc), 409)
-    except services.ConcernError as exc:
-        return _detail(request, concern, form, str(exc), 400)
-    messages.success(request, "Your response has been recorded and sent.")
-    return redirect("concerns:detail", pk=concern.pk)
+    form = RespondForm(request.POST or None)
+    if request.method == "POST":
+        if concern.raised_by_id == request.user.pk:
+            return _detail(
+                request, concern, form, status=403, error=services.RAISER_MAY_NOT_RESPOND
+            )
+        if not policy.can(request.user, policy.Capability.RESPOND_TO_CONCERNS):
+            raise PermissionDenied("Your role may not record the response to a concern.")
+    if submit(
+        request,
+        form,
+        lambda data: services.concern_respond(
+            actor=request.user, concern=concern, response=data["response"]
+        ),
+        saved=lambda answered: {"response": answered.response},
+    ):
+        messages.success(request, "Your response has been recorded and sent.")
+        return redirect("concerns:detail", pk=concern.pk)
+    conflict = getattr(form, "conflict", None)
+    return _detail(
+        request,
+        conflict.current if conflict else concern,
+        form,
+        status=form_status(request, form),
+    )

@@ -7,6 +7,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback from children, families and carers"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         from lineofsight.actions import sources
 
         from .sources import describe_feedback

@@ -5,9 +5,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
-from lineofsight.themes import vocabulary
-from lineofsight.web.fields import FilterMessagesMixin, TextField, uk_date_field
-from lineofsight.worklists.selectors import CHILD_NOT_IN_SCOPE, may_see_child
+from lineofsight.children.selectors import CHILD_NOT_IN_SCOPE, may_see_child
+from lineofsight.framework import vocabulary
+from lineofsight.web.fields import FilterMessagesMixin, TextField, UKDateField
 
 from .models import Channel, FromWhom, Kind, LinkFor, Rating
 
@@ -56,7 +56,7 @@ class FeedbackForm(ThemesMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who gave the feedback"},
     )
-    received_on = uk_date_field("Date received")
+    received_on = UKDateField(named=True, label="Date received")
     channel = forms.ChoiceField(
         label="How did it reach us?",
         choices=[("", "Select how")] + RECORDABLE_CHANNELS,
@@ -115,8 +115,9 @@ class RespondForm(ThemesMixin, forms.Form):
         help_text="What changed, or what we did, because of this feedback.",
         error_messages={"required": "Enter what we did in response"},
     )
-    responded_on = uk_date_field(
-        "When we did it",
+    responded_on = UKDateField(
+        named=True,
+        label="When we did it",
         error_messages={
             "required": "Enter when we did it",
             "invalid": "Enter when we did it as a real date, for example 27/03/2026",
@@ -185,18 +186,10 @@ class PublicFeedbackForm(forms.Form):
         error_messages={"invalid_choice": "Choose happy, okay or not happy"},
     )
     went_well = TextField(
-        label="What went well?",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "What went well must be 1,000 characters or fewer"},
+        label="What went well?", required=False, max_length=1000, widget=forms.Textarea
     )
     could_be_better = TextField(
-        label="What could be better?",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "What could be better must be 1,000 characters or fewer"},
+        label="What could be better?", required=False, max_length=1000, widget=forms.Textarea
     )
     share = forms.BooleanField(
         label="Yes, you can share what I wrote. You will not say who wrote it.",

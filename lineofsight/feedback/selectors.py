@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Team, User
-from lineofsight.themes import vocabulary
-from lineofsight.themes.evidence import Evidence, Leaning
+from lineofsight.framework import vocabulary
+from lineofsight.framework.evidence import Evidence, Leaning
 
 from .models import Feedback, Kind, Rating
 
@@ -40,10 +40,6 @@ def get_feedback_for_user(user: User, pk: int) -> Feedback:
         return feedback_visible_to(user).get(pk=pk)
     except Feedback.DoesNotExist:
         raise Http404("No such feedback") from None
-
-
-def can_respond(user: User, feedback: Feedback) -> bool:
-    return policy.can(user, policy.Capability.MANAGE_FEEDBACK)
 
 
 def teams_for_recording(user: User) -> QuerySet[Team]:

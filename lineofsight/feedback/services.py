@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
+from lineofsight.framework import vocabulary
 from lineofsight.history.services import capture, record_change
-from lineofsight.themes import vocabulary
+from lineofsight.web.errors import EditConflict, ServiceError
+from lineofsight.web.locking import version_take
 
 from .models import (
     LINK_FOR_TO_FROM_WHOM,
@@ -53,20 +54,21 @@ LINK_FIELDS = ("team_id", "for_whom", "expires_at", "used_at")
 TEXT_MAX = 4000
 
 
-class FeedbackError(ValueError):
+class FeedbackError(ServiceError):
     """A change that is not allowed whoever asks; the message says why, for the user."""
 
 
-class FeedbackChangedMeanwhile(FeedbackError):
+class FeedbackChangedMeanwhile(FeedbackError, EditConflict):
     """Someone saved a response after this one was loaded; nothing was overwritten."""
 
     def __init__(self, current: Feedback) -> None:
         who = current.responded_by.full_name if current.responded_by else "someone else"
         super().__init__(
             f"{who} changed the response while you were writing yours, so yours was not saved. "
-            "Read their response below, then change it if you still need to."
+            "Read their response below, then change it if you still need to.",
+            current=current,
+            saved_by=current.responded_by,
         )
-        self.current = current
 
 
 class LinkUnavailable(Exception):
@@ -143,11 +145,14 @@ def feedback_respond(
         raise FeedbackError("The date of the response cannot be in the future.")
     if responded_on < feedback.received_on:
         raise FeedbackError("The response cannot be dated before the feedback was received.")
-    current = Feedback.objects.select_for_update().get(pk=feedback.pk)
-    if current.version != expected_version:
-        raise FeedbackChangedMeanwhile(
-            Feedback.objects.select_related("responded_by").get(pk=current.pk)
-        )
+    current = version_take(
+        Feedback,
+        feedback.pk,
+        expected_version=expected_version,
+        conflict=lambda now: FeedbackChangedMeanwhile(
+            Feedback.objects.select_related("responded_by").get(pk=now.pk)
+        ),
+    )
     before = capture(current, RESPONSE_FIELDS)
     values = {
         "response": response.strip()[:TEXT_MAX],
@@ -156,15 +161,7 @@ def feedback_respond(
     }
     if themes is not None:
         values["themes"] = _clean_themes(themes)
-    # The version test is repeated in the UPDATE itself, so the refusal holds even where the
-    # database does not lock rows for SELECT ... FOR UPDATE (SQLite).
-    updated = Feedback.objects.filter(pk=feedback.pk, version=expected_version).update(
-        **values, version=F("version") + 1
-    )
-    if updated != 1:
-        raise FeedbackChangedMeanwhile(
-            Feedback.objects.select_related("responded_by").get(pk=feedback.pk)
-        )
+    Feedback.objects.filter(pk=feedback.pk).update(**values)
     saved = Feedback.objects.select_related("team", "responded_by", "created_by").get(
         pk=feedback.pk
     )

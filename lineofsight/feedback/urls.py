@@ -4,14 +4,14 @@ from . import views
 
 app_name = "feedback"
 urlpatterns = [
-    path("feedback/", views.feedback_list, name="list"),
-    path("feedback/record/", views.feedback_create, name="create"),
-    path("feedback/links/new/", views.link_create, name="link_create"),
-    path("feedback/you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
-    path("feedback/thank-you/", views.thanks, name="thanks"),
-    path("feedback/<int:pk>/", views.feedback_detail, name="detail"),
-    path("feedback/<int:pk>/respond/", views.feedback_respond, name="respond"),
+    path("", views.feedback_list, name="list"),
+    path("record/", views.feedback_create, name="create"),
+    path("links/new/", views.link_create, name="link_create"),
+    path("you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
+    path("thank-you/", views.thanks, name="thanks"),
+    path("<int:pk>/", views.feedback_detail, name="detail"),
+    path("<int:pk>/respond/", views.feedback_respond, name="respond"),
     # The public page, reached by a one-time link without signing in. Last, so that the staff
     # pages above are never taken for a token.
-    re_path(r"^feedback/(?P<token>[A-Za-z0-9_-]{16,128})/$", views.public, name="public"),
+    re_path(r"^(?P<token>[A-Za-z0-9_-]{16,128})/$", views.public, name="public"),
 ]

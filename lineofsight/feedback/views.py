@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
+from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
-from lineofsight.themes import vocabulary
+from lineofsight.web.forms import form_status, submit
 
 from . import selectors, services
 from .forms import FeedbackForm, FilterForm, LinkForm, PublicFeedbackForm, RespondForm
+from .models import Feedback
 
 _HISTORY_LABELS = {
     "feedback_record": "Recorded",
@@ -31,13 +32,24 @@ _HISTORY_LABELS = {
 }
 
 
+def _log_child(request: HttpRequest, item: Feedback) -> None:
+    """A page about feedback on a child's case is a view of that child's record."""
+    if item.person_id:
+        access_log_record(
+            user=request.user,
+            person_id=item.person_id,
+            purpose=AccessPurpose.CASEWORK,
+            path=request.get_full_path(),
+        )
+
+
 def _themes(keys: list[str]) -> list[tuple[str, str]]:
     return [(k, vocabulary.label(k)) for k in keys]
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def feedback_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     teams = selectors.teams_for_recording(request.user)
     form = FilterForm(
         request.GET or None, teams=teams, themes=selectors.themes_in_use(request.user)
@@ -72,8 +84,8 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def feedback_create(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     teams = selectors.teams_for_recording(request.user)
     form = FeedbackForm(
         request.POST or None,
@@ -81,11 +93,12 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         user=request.user,
         initial={"received_on": timezone.localdate()},
     )
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.feedback_record(
+    recorded = []
+    if submit(
+        request,
+        form,
+        lambda data: recorded.append(
+            services.feedback_record(
                 actor=request.user,
                 kind=data["kind"],
                 from_whom=data["from_whom"],
@@ -97,18 +110,11 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
                 consent_to_share=data["consent_to_share"],
                 person_id=data["person_id"],
             )
-        except services.FeedbackError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, f"Feedback {item.reference} has been recorded.")
-            return redirect("feedback:detail", pk=item.pk)
-    has_errors = bool(error or form.errors)
-    return render(
-        request,
-        "feedback/form.html",
-        {"form": form, "error": error, "has_errors": has_errors},
-        status=400 if has_errors else 200,
-    )
+        ),
+    ):
+        messages.success(request, f"Feedback {recorded[0].reference} has been recorded.")
+        return redirect("feedback:detail", pk=recorded[0].pk)
+    return render(request, "feedback/form.html", {"form": form}, status=form_status(request))
 
 
 def _raise_action_url(item) -> str:
@@ -123,13 +129,7 @@ def _raise_action_url(item) -> str:
 @require_GET
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_feedback_for_user(request.user, pk)
-    if item.person_id:
-        access_log_record(
-            user=request.user,
-            person_id=item.person_id,
-            purpose=AccessPurpose.CASEWORK,
-            path=request.get_full_path(),
-        )
+    _log_child(request, item)
     may_raise = policy.can(request.user, policy.Capability.RAISE_ACTIONS)
     return render(
         request,
@@ -137,7 +137,7 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "themes": _themes(item.themes or []),
-            "may_respond": selectors.can_respond(request.user, item),
+            "may_respond": policy.can(request.user, policy.Capability.MANAGE_FEEDBACK),
             "raise_action_url": _raise_action_url(item) if may_raise else "",
             "history": [
                 (event, _HISTORY_LABELS.get(event.action, event.action))
@@ -150,62 +150,48 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_feedback_for_user(request.user, pk)
-    if not selectors.can_respond(request.user, item):
-        raise PermissionDenied("Your role may not respond to feedback.")
+    policy.require(request.user, policy.Capability.MANAGE_FEEDBACK)
+    form = RespondForm(request.POST or None, initial=_response_values(item))
+    if submit(
+        request,
+        form,
+        lambda data: services.feedback_respond(
+            actor=request.user,
+            feedback=item,
+            expected_version=data["version"],
+            response=data["response"],
+            responded_on=data["responded_on"],
+            themes=form.chosen_themes(),
+        ),
+        saved=_response_values,
+    ):
+        messages.success(request, "The response has been saved.")
+        return redirect("feedback:detail", pk=item.pk)
+    _log_child(request, item)
+    return render(
+        request,
+        "feedback/respond.html",
+        {"item": item, "form": form},
+        status=form_status(request, form),
+    )
+
+
+def _response_values(item: Feedback) -> dict[str, object]:
+    """The response as the form's values: to start from, and to compare after a conflict."""
     vocabulary_keys = {k for k, _ in vocabulary.choices()}
-    initial = {
+    return {
         "response": item.response,
         "responded_on": item.responded_on or timezone.localdate(),
         "version": item.version,
         "themes": [k for k in item.themes if k in vocabulary_keys],
         "other_themes": ", ".join(k for k in item.themes if k not in vocabulary_keys),
     }
-    form = RespondForm(request.POST or None, initial=initial)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.feedback_respond(
-                actor=request.user,
-                feedback=item,
-                expected_version=data["version"],
-                response=data["response"],
-                responded_on=data["responded_on"],
-                themes=form.chosen_themes(),
-            )
-        except services.FeedbackChangedMeanwhile as exc:
-            error = str(exc)
-            item = exc.current
-            # Show the newer response; the user's own words stay in the box.
-            posted = request.POST.copy()
-            posted["version"] = str(item.version)
-            form = RespondForm(posted, initial=initial)
-            form.is_valid()
-        except services.FeedbackError as exc:
-            error = str(exc)
-        else:
-            messages.success(request, "The response has been saved.")
-            return redirect("feedback:detail", pk=item.pk)
-    if item.person_id:
-        access_log_record(
-            user=request.user,
-            person_id=item.person_id,
-            purpose=AccessPurpose.CASEWORK,
-            path=request.get_full_path(),
-        )
-    has_errors = bool(error or form.errors)
-    return render(
-        request,
-        "feedback/respond.html",
-        {"item": item, "form": form, "error": error, "has_errors": has_errors},
-        status=400 if has_errors else 200,
-    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def link_create(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     teams = selectors.teams_for_recording(request.user)
     form = LinkForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -227,13 +213,13 @@ def link_create(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/link_form.html",
         {"form": form, "days": settings.FEEDBACK_LINK_DAYS},
-        status=400 if form.errors else 200,
+        status=form_status(request),
     )
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def you_said_we_did(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     return render(
         request,
         "feedback/you_said_we_did.html",
@@ -268,29 +254,24 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
         services.link_attempt_record(ip_address=ip)
         return _unavailable(request)
     form = PublicFeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.feedback_link_submit(
+    try:
+        sent = submit(
+            request,
+            form,
+            lambda data: services.feedback_link_submit(
                 token=token,
                 rating=data["rating"],
                 went_well=data["went_well"],
                 could_be_better=data["could_be_better"],
                 consent_to_share=data["share"],
-            )
-        except services.LinkUnavailable:
-            services.link_attempt_record(ip_address=ip)
-            return _unavailable(request)
-        except services.FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("feedback:thanks")
-    return render(
-        request,
-        "feedback/public_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+            ),
+        )
+    except services.LinkUnavailable:
+        services.link_attempt_record(ip_address=ip)
+        return _unavailable(request)
+    if sent:
+        return redirect("feedback:thanks")
+    return render(request, "feedback/public_form.html", {"form": form}, status=form_status(request))
 
 
 @login_not_required

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class HomeConfig(AppConfig):
-    """The demonstration council's data: it gathers every app's records, so it sits on top."""
+    """Each role's home page, the navigation, and the demonstration council's data: they gather
+    every app's pages and records, so this app sits on top."""
 
     name = "lineofsight.home"
     label = "home"
-    verbose_name = "Demonstration"
+    verbose_name = "Home pages and demonstration"

@@ -26,11 +26,12 @@ from lineofsight.casework import store
 from lineofsight.feedback import services as feedback_services
 from lineofsight.feedback.models import Channel, Feedback, FromWhom, Kind
 from lineofsight.home import demo_practice
-from lineofsight.indicators import report_services
 from lineofsight.indicators import services as indicator_services
-from lineofsight.indicators.models import CommitteeReport, IndicatorTarget
+from lineofsight.indicators.models import IndicatorTarget
 from lineofsight.practiceweeks.demo import DEMO_TITLE, make_demo_week
 from lineofsight.practiceweeks.models import PracticeWeek
+from lineofsight.reports import services as report_services
+from lineofsight.reports.models import CommitteeReport
 
 # (indicator, target, amber margin): what a council's improvement board might have agreed.
 TARGETS: tuple[tuple[str, float, float], ...] = (

@@ -7,6 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Indicators and the improvement board"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         # The import quality gate compares every indicator's latest value (intake.gate).
         from lineofsight.intake import gate
 

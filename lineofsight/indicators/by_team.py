@@ -21,7 +21,7 @@ from lineofsight.casework.models import Snapshot
 from lineofsight.web.figures import count_text
 
 from . import catalogue as cat
-from . import engine
+from . import engine, records
 from .presentation import Figure, figure_of
 from .types import Indicator, IndicatorValue, Source, Unit
 
@@ -50,8 +50,6 @@ def team_values(
     spec = cat.spec(indicator_id)
     ind = spec.indicator
     if ind.source is Source.RECORDS:
-        from . import records
-
         return {
             t.pk: records.value(ind, period_end=period_end, team_ids=[t.pk], team_id=t.pk)
             for t in teams

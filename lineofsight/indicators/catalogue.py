@@ -3,15 +3,19 @@
 Each indicator is one entry in `definitions/*.yml` (files read in name order, entries in file
 order): its metadata and, for a snapshot indicator, one SQL definition (the contract is written
 at the top of `definitions/1_front_door.yml` and in docs/indicators.md). The records indicators
-(`source: records`) are computed in `records.py`.
+(`source: records`) are counted by the app that owns the records (audits, actions), which
+registers how with `register_records` in its AppConfig.ready(); `records.py` runs them.
 
     catalogue()          every Indicator, in display order
     get("referrals")     one Indicator (KeyError if unknown)
     spec("referrals")    the Indicator plus what the engine needs to run it
+    records_counter("actions_overdue")   how a records indicator is counted (KeyError if unknown)
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -145,3 +149,44 @@ def spec(indicator_id: str) -> Spec:
 def get(indicator_id: str) -> Indicator:
     """The indicator with this id; KeyError if there is none."""
     return spec(indicator_id).indicator
+
+
+# -- records indicators, registered by the apps that own the records ---------------------------
+
+# (numerator, denominator) for each period end; the denominator is None for a count.
+Counts = dict[datetime.date, tuple[int, int | None]]
+
+
+@dataclass(frozen=True)
+class RecordsCounter:
+    """How one records indicator is counted, given by the app that owns the records, so the
+    indicators never import a practice-records app (docs/architecture.md)."""
+
+    # (indicator, period ends, team ids or None for every team) -> Counts, in one query.
+    counts: Callable[[Indicator, Sequence[datetime.date], Sequence[int] | None], Counts]
+    # (indicator, period end, team ids) -> the engine's ChildRow for each child behind the
+    # figure; None when the figure is not about children (the board links elsewhere).
+    children: Callable[[Indicator, datetime.date, Sequence[int] | None], list] | None = None
+    # (user) -> the children whose rows this user may not see yet (an audit they moderate
+    # blind names the auditor's grade); None when every row may be seen.
+    hidden_from: Callable[[object], Collection[str]] | None = None
+
+
+_RECORDS: dict[str, RecordsCounter] = {}
+
+
+def register_records(
+    indicator_id: str,
+    *,
+    counts: Callable[[Indicator, Sequence[datetime.date], Sequence[int] | None], Counts],
+    children: Callable[[Indicator, datetime.date, Sequence[int] | None], list] | None = None,
+    hidden_from: Callable[[object], Collection[str]] | None = None,
+) -> None:
+    """Called from the owning app's AppConfig.ready(); registering again replaces (ready() may
+    run more than once in tests)."""
+    _RECORDS[indicator_id] = RecordsCounter(counts, children, hidden_from)
+
+
+def records_counter(indicator_id: str) -> RecordsCounter:
+    """How the records indicator is counted; KeyError when no installed app counts it."""
+    return _RECORDS[indicator_id]

@@ -24,6 +24,7 @@ from django.conf import settings
 from lineofsight.publishedstats import loader, measures
 from lineofsight.publishedstats.loader import ENGLAND
 
+from . import catalogue
 from .types import ComparatorFigure, Comparison
 
 TREND_YEARS = 5
@@ -152,8 +153,6 @@ def comparison(
     figure (no later than `year` when given). None when the indicator has no published measure,
     or nothing is published up to `year`. Council, region and neighbour figures are None where
     the DfE suppressed them."""
-    from lineofsight.indicators import catalogue  # lazily: the catalogue imports a lot
-
     measure_key = catalogue.get(indicator_id).dfe_measure
     if not measure_key:
         return None
@@ -163,8 +162,6 @@ def comparison(
 def comparisons(*, la_code: str | None = None, year: int | None = None) -> dict[str, Comparison]:
     """`comparison()` for every catalogue indicator that has a published measure, by id, in
     catalogue order."""
-    from lineofsight.indicators import catalogue
-
     profile = council_profile(la_code)
     out: dict[str, Comparison] = {}
     for indicator in catalogue.catalogue():

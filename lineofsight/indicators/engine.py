@@ -20,12 +20,13 @@ behind it. Then:
 Nothing to count (no denominator, a table the import did not provide, timeliness never worked
 out, a period ending after the snapshot's date) gives value None and a reason in plain words.
 
-Teams: a child counts for the team of their allocation open on the period-end date (the open
-involvement that started last, an allocated worker before a personal adviser); without one, the
-team of their referral open then (else their latest referral before it); else a care leaver's
-allocated team. This is the rule of the timeliness app's `open_cases`, applied on each period
-end. Workers count for their own team (ssd_professionals.prof_professional_department).
-`team_ids` are accounts.Team primary keys, matched through Team.case_system_id.
+Teams: a child counts for the team responsible for them on the period-end date, read from the
+snapshot's `child_attribution` table (casework.attribution, the one rule that timeliness, audits
+and worklists read too): their allocation open then (the open involvement that started last, an
+allocated worker before a personal adviser); without one, their referral open then (else their
+latest referral before it); else a care leaver's allocated team. Workers count for their own
+team (ssd_professionals.prof_professional_department). `team_ids` are accounts.Team primary
+keys, matched through Team.case_system_id.
 
 Results for snapshot indicators are cached in IndicatorResultCache (a snapshot never changes);
 records indicators (records.py) are computed on every call.
@@ -33,7 +34,6 @@ records indicators (records.py) are computed on every call.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
@@ -46,11 +46,14 @@ import duckdb
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from lineofsight.casework import store
+from lineofsight.accounts.models import Team
+from lineofsight.casework import attribution, store
 from lineofsight.casework.models import Snapshot
 from lineofsight.publishedstats import loader
+from lineofsight.web import dates
 
 from . import catalogue as cat
+from .models import IndicatorResultCache
 from .types import Indicator, IndicatorValue, Source, Unit
 
 TIMELINESS_TABLES = frozenset({"_calendar", "event_timeliness"})
@@ -73,61 +76,15 @@ TABLE_WORDS = {
     "ssd_involvements": "allocations of workers to children",
 }
 
-# Which team each child counts for on each period end (see the module docstring). Portable SQL
-# over the snapshot and _periods, like the definitions.
+# Which team each child counts for on each period end (see the module docstring): the
+# snapshot's child_attribution table read on each date. Portable SQL, like the definitions.
 ATTRIBUTION_SQL = """
-WITH allocated AS (
-    SELECT p.period_end,
-           i.invo_person_id AS person_id,
-           i.invo_professional_team AS team_key,
-           row_number() OVER (
-               PARTITION BY p.period_end, i.invo_person_id
-               ORDER BY i.invo_involvement_start_date DESC NULLS LAST,
-                        CASE WHEN lower(i.invo_professional_role_id) LIKE '%advis%'
-                             THEN 1 ELSE 0 END,
-                        i.invo_involvements_id DESC
-           ) AS pick
-    FROM ssd_involvements i
-    JOIN _periods p
-      ON (i.invo_involvement_start_date IS NULL OR i.invo_involvement_start_date <= p.period_end)
-     AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date > p.period_end)
-    WHERE i.invo_person_id IS NOT NULL AND i.invo_professional_team IS NOT NULL
-),
-referred AS (
-    SELECT p.period_end,
-           r.cine_person_id AS person_id,
-           r.cine_referral_team AS team_key,
-           row_number() OVER (
-               PARTITION BY p.period_end, r.cine_person_id
-               ORDER BY CASE WHEN r.cine_close_date IS NULL OR r.cine_close_date > p.period_end
-                             THEN 0 ELSE 1 END,
-                        r.cine_referral_date DESC,
-                        r.cine_referral_id DESC
-           ) AS pick
-    FROM ssd_cin_episodes r
-    JOIN _periods p ON r.cine_referral_date <= p.period_end
-    WHERE r.cine_person_id IS NOT NULL AND r.cine_referral_team IS NOT NULL
-),
-leaving_care AS (
-    SELECT clea_person_id AS person_id, min(clea_care_leaver_allocated_team) AS team_key
-    FROM ssd_care_leavers
-    WHERE clea_person_id IS NOT NULL AND clea_care_leaver_allocated_team IS NOT NULL
-    GROUP BY clea_person_id
-),
-candidates AS (
-    SELECT period_end, person_id, team_key, 1 AS rank FROM allocated WHERE pick = 1
-    UNION ALL
-    SELECT period_end, person_id, team_key, 2 AS rank FROM referred WHERE pick = 1
-    UNION ALL
-    SELECT p.period_end, l.person_id, l.team_key, 3 AS rank
-    FROM leaving_care l CROSS JOIN _periods p
-),
-ranked AS (
-    SELECT period_end, person_id, team_key,
-           row_number() OVER (PARTITION BY period_end, person_id ORDER BY rank) AS pick
-    FROM candidates
-)
-SELECT period_end, person_id, team_key FROM ranked WHERE pick = 1
+SELECT p.period_end, a.person_id, a.team_id AS team_key
+FROM _periods p
+JOIN child_attribution a
+  ON (a.valid_from IS NULL OR a.valid_from <= p.period_end)
+ AND (a.valid_until IS NULL OR a.valid_until > p.period_end)
+WHERE a.team_id IS NOT NULL
 """
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -143,21 +100,9 @@ def default_period_end(snapshot: Snapshot) -> date:
     return date(year, 3, 31)
 
 
-def _add_months(day: date, months: int) -> date:
-    """`day` moved by whole months, kept within the month (31 March - 1 month = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def _is_month_end(day: date) -> bool:
-    return (day + timedelta(days=1)).day == 1
-
-
 def period_start(period_end: date) -> date:
     """The first day of the 12 months to `period_end`: 31 March 2025 -> 1 April 2024."""
-    return _add_months(period_end + timedelta(days=1), -12)
+    return dates.add_months(period_end + timedelta(days=1), -12)
 
 
 def month_ends(period_end: date, months: int) -> list[date]:
@@ -165,9 +110,9 @@ def month_ends(period_end: date, months: int) -> list[date]:
     month's last day, each earlier one is that month's last day (31 March, 28 February...)."""
     out = []
     for back in range(max(1, months) - 1, -1, -1):
-        day = _add_months(period_end, -back)
-        if _is_month_end(period_end):
-            day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        day = dates.add_months(period_end, -back)
+        if period_end == dates.month_end(period_end):
+            day = dates.month_end(day)
         out.append(day)
     return out
 
@@ -283,6 +228,7 @@ def _make_periods(con: duckdb.DuckDBPyConnection, ends: Sequence[date]) -> None:
 
 
 def _make_attribution(con: duckdb.DuckDBPyConnection) -> None:
+    attribution.ensure(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _child_team AS {ATTRIBUTION_SQL}")
 
 
@@ -387,7 +333,7 @@ def _fingerprint() -> str:
             for s in cat.specs()
             if s.indicator.source is Source.SNAPSHOT
         ]
-        + [ATTRIBUTION_SQL],
+        + [ATTRIBUTION_SQL, attribution.SQL],
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -407,8 +353,6 @@ def _snapshot_payload(
 ) -> Payload:
     """{id: [[period_end iso, numerator, denominator, rows, reason]]} for every snapshot
     indicator, from the cache or computed (and cached)."""
-    from .models import IndicatorResultCache
-
     period_end, months = ends[-1], len(ends)
     key = _cache_key(period_end, months, team_keys)
     hit = IndicatorResultCache.objects.filter(snapshot=snapshot, key=key).only("values").first()
@@ -456,8 +400,6 @@ def team_keys_for(team_ids: Sequence[int] | None) -> tuple[str, ...] | None:
     """The case system team ids of these teams (None: the whole council)."""
     if team_ids is None:
         return None
-    from lineofsight.accounts.models import Team
-
     keys = Team.objects.filter(pk__in=list(team_ids)).values_list("case_system_id", flat=True)
     return tuple(sorted({k.strip() for k in keys if k and k.strip()}))
 
@@ -478,7 +420,7 @@ def _values(
     team_ids: Sequence[int] | None,
     ids: Sequence[str] | None,
 ) -> dict[str, list[IndicatorValue]]:
-    from . import records
+    from . import records  # here, not at the top: records uses the engine's helpers (a cycle)
 
     specs = _selected(ids)
     team_id = team_ids[0] if team_ids is not None and len(team_ids) == 1 else None
@@ -581,8 +523,6 @@ def trend(
 
 
 def _team_pks(keys: Iterable[str | None]) -> dict[str, int]:
-    from lineofsight.accounts.models import Team
-
     wanted = {k for k in keys if k}
     out: dict[str, int] = {}
     for pk, key in (
@@ -606,7 +546,7 @@ def children_behind(
     the denominator. Numerator rows first, then by person id. Empty for indicators about workers
     (caseloads, agency) and for improvement actions; for audits and moderation, the audited
     children."""
-    from . import records
+    from . import records  # here, not at the top: records uses the engine's helpers (a cycle)
 
     spec = cat.spec(indicator_id)
     if spec.indicator.source is Source.RECORDS:

@@ -1,5 +1,5 @@
-"""What the council configures and authors about indicators; the values themselves are computed
-from snapshots (engine.py) and never stored as the record."""
+"""What the council configures about indicators; the values themselves are computed from
+snapshots (engine.py) and never stored as the record. Committee reports: lineofsight.reports."""
 
 from __future__ import annotations
 
@@ -29,39 +29,6 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"Target for {self.indicator_id}: {self.target}"
-
-
-class CommitteeReport(models.Model):
-    """A "Quality of practice" report for a period: the figures come from `snapshot`, the three
-    author sections are written here (and can be edited again in Word after download)."""
-
-    title = models.CharField(max_length=200)
-    period_end = models.DateField()
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    what_we_know = models.TextField(blank=True)
-    how_we_know = models.TextField(blank=True)
-    what_next = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(default=timezone.now)
-    # When the practice records (audits, moderation, supervision, improvement actions) and the
-    # targets were counted for the report, and what was counted then (report.py): downloading
-    # again gives the same figures until someone counts them again. None: counted as they stood
-    # when the snapshot was imported (reports started before figures were frozen).
-    figures_counted_at = models.DateTimeField(null=True, blank=True)
-    frozen_figures = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-period_end", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 # --- indicator result cache (engine helper) ---

@@ -11,7 +11,6 @@ published figure is shown only to roles that see the council's figures.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,11 +23,14 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import Service, Team, User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
+from lineofsight.publishedstats import measures
+from lineofsight.web import dates
 from lineofsight.web.figures import count_text
 from lineofsight.web.filters import BadFilter
 
-from . import behind, engine
+from . import behind, engine, records
 from . import catalogue as cat
+from .comparators import comparisons
 from .models import IndicatorTarget
 from .presentation import (
     ChartPoint,
@@ -58,21 +60,16 @@ def counts_of(indicator: Indicator) -> str:
 # -- filters -------------------------------------------------------------------------------------
 
 
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def period_choices(snapshot: Snapshot) -> list[date]:
     """Month ends up to the snapshot's as-at date (the last two years), and earlier 31 Marches;
     newest first."""
     as_at = snapshot.as_at
-    year, month = as_at.year, as_at.month
-    if month_end(year, month) > as_at:
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    ends: set[date] = set()
-    for _ in range(PERIOD_MONTHS_BACK):
-        ends.add(month_end(year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    latest = dates.month_end(as_at)
+    if latest > as_at:
+        latest = dates.month_end(dates.add_months(as_at, -1))
+    ends: set[date] = {
+        dates.month_end(dates.add_months(latest, -back)) for back in range(PERIOD_MONTHS_BACK)
+    }
     latest_march = engine.default_period_end(snapshot)
     for back in range(YEAR_ENDS_BACK + 1):
         ends.add(date(latest_march.year - back, 3, 31))
@@ -266,16 +263,12 @@ def target_lines() -> list[TargetLine]:
 
 
 def all_comparisons() -> dict[str, Comparison]:
-    from .comparators import comparisons
-
     return comparisons()
 
 
 def _published_unit(indicator: Indicator) -> Unit:
     """The unit the published figure is in (a count on the board may be published as a rate
     per 10,000 children)."""
-    from lineofsight.publishedstats import measures
-
     try:
         return Unit(measures.measure(indicator.dfe_measure).unit)
     except (KeyError, ValueError, TypeError):
@@ -622,11 +615,10 @@ def children_behind(user: User, indicator_id: str, params: Mapping[str, str]) ->
         rows = [r for r in rows if r.team_id in visible]
     elif team_ids is not None:
         rows = [r for r in rows if r.team_id in set(team_ids)]
-    if indicator.source is Source.RECORDS and indicator.id.startswith(("audits_", "moderation_")):
-        # A row names the audit's grade: none for an audit this user is moderating blind.
-        from lineofsight.audits.selectors import answers_hidden_from
-
-        hidden = set(answers_hidden_from(user).values_list("person_id", flat=True))
+    if indicator.source is Source.RECORDS:
+        # The app that owns the records says whose rows this user may not see yet (audits: an
+        # audit they moderate blind, whose row names the auditor's grade).
+        hidden = records.hidden_from(indicator, user)
         rows = [r for r in rows if r.person_id not in hidden]
     names = _names(snapshot, {r.person_id for r in rows}, workers=counts == "workers")
     children = [

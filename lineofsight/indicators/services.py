@@ -8,12 +8,13 @@ newer change is refused (`TargetChangedMeanwhile`), never silently overwriting i
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
 from lineofsight.history.services import capture, record_change
+from lineofsight.web.errors import EditConflict, ServiceError
+from lineofsight.web.locking import version_take
 
 from . import catalogue as cat
 from .models import IndicatorTarget
@@ -22,19 +23,22 @@ from .types import Indicator, Polarity, Unit
 TARGET_FIELDS = ("indicator_id", "target", "amber_margin", "note")
 
 
-class TargetError(ValueError):
+class TargetError(ServiceError):
     """A target that cannot be set whoever asks; the message says why, for the user."""
 
 
-class TargetChangedMeanwhile(TargetError):
+class TargetChangedMeanwhile(TargetError, EditConflict):
     """Someone else saved the target after the form was opened."""
 
+    title = "Someone else changed this target"
+
     def __init__(self, current: IndicatorTarget | None) -> None:
-        self.current = current
         who = current.updated_by.full_name if current is not None else "Someone"
         super().__init__(
             f"{who} changed this target while you were editing it. Check their figures below, "
-            "then save yours again if they should replace them."
+            "then save yours again if they should replace them.",
+            current=current,
+            saved_by=current.updated_by if current is not None else None,
         )
 
 
@@ -88,19 +92,25 @@ def target_set(
             actor=actor, action="target_set", obj=saved, before=capture(None, TARGET_FIELDS)
         )
         return saved
-    if existing.version != expected_version:
-        raise TargetChangedMeanwhile(existing)
-    before = capture(existing, TARGET_FIELDS)
-    # The version test is repeated in the UPDATE itself, so the refusal holds even on a database
-    # that does not lock rows for SELECT ... FOR UPDATE (SQLite).
-    updated = IndicatorTarget.objects.filter(pk=existing.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+    before = _target_take(existing, expected_version)
+    IndicatorTarget.objects.filter(pk=existing.pk).update(
+        **values, updated_by=actor, updated_at=timezone.now()
     )
-    if updated != 1:
-        raise TargetChangedMeanwhile(IndicatorTarget.objects.get(pk=existing.pk))
     saved = IndicatorTarget.objects.select_related("updated_by").get(pk=existing.pk)
     record_change(actor=actor, action="target_set", obj=saved, before=before)
     return saved
+
+
+def _target_take(existing: IndicatorTarget, expected_version: int) -> dict:
+    """Take the target at the version the form was loaded with (else TargetChangedMeanwhile);
+    what it was, for the history."""
+    version_take(
+        IndicatorTarget,
+        existing.pk,
+        expected_version=expected_version,
+        conflict=TargetChangedMeanwhile,
+    )
+    return capture(existing, TARGET_FIELDS)
 
 
 @transaction.atomic
@@ -110,9 +120,7 @@ def target_remove(*, actor: User, indicator_id: str, expected_version: int) -> N
     existing = IndicatorTarget.objects.select_for_update().filter(indicator_id=indicator_id).first()
     if existing is None:
         return
-    if existing.version != expected_version:
-        raise TargetChangedMeanwhile(existing)
-    before = capture(existing, TARGET_FIELDS)
+    before = _target_take(existing, expected_version)
     record_change(
         actor=actor,
         action="target_remove",

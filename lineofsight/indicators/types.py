@@ -49,7 +49,7 @@ class Indicator:
     source: Source = Source.SNAPSHOT
     dfe_measure: str | None = None  # key of the matching published measure, if any
     tables: tuple[str, ...] = ()  # snapshot tables the SQL needs
-    themes: tuple[str, ...] = ()  # practice theme keys (lineofsight.themes)
+    themes: tuple[str, ...] = ()  # practice theme keys (the themes app)
     sql: str = ""  # see engine.py for the contract
     children_sql: str = ""  # the children (person ids) behind the figure
 

@@ -16,6 +16,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.web.filters import refuses_bad_filters
+from lineofsight.web.forms import form_status, show_conflict, submit
 from lineofsight.web.spreadsheet import safe_text
 
 from . import by_team, selectors, services
@@ -177,8 +178,8 @@ def children_export(request: HttpRequest, indicator_id: str) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_INDICATORS)
 def targets(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_INDICATORS)
     return render(
         request,
         "indicators/targets.html",
@@ -190,8 +191,8 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.SET_INDICATOR_TARGETS)
 def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
-    policy.require(request.user, policy.Capability.SET_INDICATOR_TARGETS)
     indicator = selectors.get_indicator(indicator_id)
     current = selectors.targets_by_indicator().get(indicator.id)
     version = current.version if current else 0
@@ -204,68 +205,51 @@ def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
         }
     else:
         initial["amber_margin"] = 0
-    form = TargetForm(initial=initial, indicator=indicator)
-    conflict: services.TargetChangedMeanwhile | None = None
-    error = ""
-    status = 200
     allowed = selectors.may_have_target(indicator)
-    if request.method == "POST" and allowed:
-        if "remove" in request.POST:
-            try:
-                services.target_remove(
-                    actor=request.user,
-                    indicator_id=indicator.id,
-                    expected_version=int(request.POST.get("version") or 0),
-                )
-            except services.TargetChangedMeanwhile as exc:
-                conflict, status = exc, 409
-                form = TargetForm(
-                    {**request.POST.dict(), "version": exc.current.version if exc.current else 0},
-                    indicator=indicator,
-                )
-            except ValueError:
-                status = 400
-                error = "The form was out of date. Open it again and retry."
-            else:
-                messages.success(request, f"The target for {indicator.title} has been removed.")
-                return redirect("indicators:targets")
-        else:
-            form = TargetForm(request.POST, indicator=indicator)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    services.target_set(
-                        actor=request.user,
-                        indicator_id=indicator.id,
-                        target=data["target"],
-                        amber_margin=data["amber_margin"],
-                        note=data["note"],
-                        expected_version=data["version"],
-                    )
-                except services.TargetChangedMeanwhile as exc:
-                    conflict, status = exc, 409
-                    # Keep their figures; the next save goes over what is there now, once they
-                    # have compared the two.
-                    form = TargetForm(
-                        {
-                            **request.POST.dict(),
-                            "version": exc.current.version if exc.current else 0,
-                        },
-                        indicator=indicator,
-                    )
-                    form.is_valid()
-                except services.TargetError as exc:
-                    error, status = str(exc), 400
-                else:
-                    messages.success(request, f"The target for {indicator.title} is saved.")
-                    return redirect("indicators:targets")
-            else:
-                status = 400
-    elif request.method == "POST":
-        status = 400
+    error = ""
+    if request.method != "POST":
+        form = TargetForm(initial=initial, indicator=indicator)
+    elif not allowed:
+        form = TargetForm(initial=initial, indicator=indicator)
         error = (
             f"{indicator.title} is a volume to watch, not a target to beat, so it has no target."
         )
+    elif "remove" in request.POST:
+        # Removing needs no figures: only the version the page was loaded at.
+        form = TargetForm(request.POST, indicator=indicator)
+        try:
+            expected = int(request.POST.get("version") or 0)
+        except ValueError:
+            error = "The form was out of date. Open it again and retry."
+        else:
+            try:
+                services.target_remove(
+                    actor=request.user, indicator_id=indicator.id, expected_version=expected
+                )
+            except services.TargetChangedMeanwhile as exc:
+                show_conflict(form, exc)
+            else:
+                messages.success(request, f"The target for {indicator.title} has been removed.")
+                return redirect("indicators:targets")
+        if not getattr(form, "conflict", None):
+            form = TargetForm(initial=initial, indicator=indicator)
+    else:
+        form = TargetForm(request.POST, indicator=indicator)
+        if submit(
+            request,
+            form,
+            lambda data: services.target_set(
+                actor=request.user,
+                indicator_id=indicator.id,
+                target=data["target"],
+                amber_margin=data["amber_margin"],
+                note=data["note"],
+                expected_version=data["version"],
+            ),
+        ):
+            messages.success(request, f"The target for {indicator.title} is saved.")
+            return redirect("indicators:targets")
+    conflict = getattr(form, "conflict", None)
     return render(
         request,
         "indicators/target_edit.html",
@@ -273,11 +257,22 @@ def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "indicator": indicator,
             "form": form,
             "current": current,
-            "conflict": conflict,
             "error": error,
+            "their_version": _target_items(conflict.current) if conflict else [],
             "allowed": allowed,
             "polarity_text": polarity_text(indicator.polarity),
             "unit_text": unit_text(indicator.unit),
         },
-        status=status,
+        status=form_status(request, form),
     )
+
+
+def _target_items(target) -> list[tuple[str, str]]:
+    """The target as someone else saved it, for the conflict panel (none: they removed it)."""
+    if target is None:
+        return []
+    return [
+        ("Target", str(target.target)),
+        ("Amber margin", str(target.amber_margin)),
+        ("Note", target.note or "None"),
+    ]

@@ -6,6 +6,7 @@ class IntakeConfig(AppConfig):
     label = "intake"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         # The last import and imports waiting for review, on the analyst's home page.
         from lineofsight.web import panels
 

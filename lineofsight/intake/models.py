@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from lineofsight.casework.models import Snapshot, SourceKind
 
+from .gate import Change
+
 
 class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
@@ -103,8 +105,6 @@ class ImportRun(models.Model):
 
     @property
     def changes(self) -> list:
-        from .gate import Change
-
         return [Change.from_dict(c) for c in self.gate_changes]
 
     @property

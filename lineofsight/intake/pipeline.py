@@ -12,7 +12,9 @@ incoming file that was not published.
 
 POST_LOAD_STEPS is the hook for derived tables (timeliness, drift flags, indicator values): each
 step runs on the new snapshot after its SSD tables are loaded and before it is closed, so what it
-creates is part of the snapshot and is published, or discarded, with it.
+creates is part of the snapshot and is published, or discarded, with it. Casework's own derived
+table, child_attribution (who is responsible for each child on each date), is written first, the
+same way, so the steps can read it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import duckdb
 from django.conf import settings
 from django.utils import timezone
 
-from lineofsight.casework import schema, writer
+from lineofsight.casework import attribution, schema, writer
 from lineofsight.casework.writer import quote
 
 from . import staging, validate
@@ -244,6 +246,8 @@ class ImportJob:
             provided_tables=frozenset(provided),
         )
         step_seconds: dict[str, float] = {}
+        # Casework's own derived table, before the steps that read it.
+        attribution.build(self.con, SNAPSHOT)
         for step in POST_LOAD_STEPS:
             name = getattr(step, "__name__", "derived tables")
             started = time.perf_counter()

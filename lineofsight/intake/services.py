@@ -38,8 +38,10 @@ from lineofsight.casework import store, writer
 from lineofsight.casework.models import Snapshot, SourceKind
 from lineofsight.casework.store import snapshot_dir
 from lineofsight.history.services import capture, record_change
+from lineofsight.web.errors import ServiceError
 
 from . import gate, ssd, staging, uploads
+from .annex_a import read_annex_a
 from .models import ImportFile, ImportRun, Phase, RunStatus
 from .pipeline import FileRecord, ImportJob
 from .problems import ParsedExtract, Problem, Severity
@@ -269,22 +271,6 @@ def annex_a_import(
     """Import an Ofsted Annex A workbook (.xlsx or .xls)."""
     path = Path(path)
     source_name = source_name or path.name
-    if run is None:
-        run = import_run_create(
-            source_kind=SourceKind.ANNEX_A,
-            source_name=source_name,
-            actor=actor,
-            os_user=os_user,
-            as_at=as_at,
-        )
-    try:
-        from .annex_a import read_annex_a
-    except ImportError:
-        return import_run_finish(
-            run=run,
-            status=RunStatus.FAILED,
-            failure_message="Annex A workbooks cannot be imported yet: the reader is missing.",
-        )
 
     def read() -> ParsedExtract:
         parsed = read_annex_a(path, as_at=as_at)
@@ -305,7 +291,7 @@ def annex_a_import(
     )
 
 
-class ImportAlreadyRunning(Exception):
+class ImportAlreadyRunning(ServiceError):
     """Another import is still running; imports on the page run one at a time."""
 
 

@@ -18,13 +18,14 @@ from typing import BinaryIO
 from django.conf import settings
 
 from lineofsight.casework.models import SourceKind
+from lineofsight.web.errors import ServiceError
 
 MAX_MEMBERS = 500
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. -]*\.csv$", re.IGNORECASE)
 _CHUNK = 1024 * 1024
 
 
-class UploadRejected(ValueError):
+class UploadRejected(ServiceError):
     """The upload cannot be imported; the message says why, for the person who sent it."""
 
 

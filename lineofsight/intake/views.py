@@ -3,6 +3,8 @@ snapshot. Every view needs the RUN_IMPORTS capability (performance analysts)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,40 +15,41 @@ from lineofsight.accounts.policy import Capability
 from lineofsight.casework import schema, store
 from lineofsight.casework import selectors as casework_selectors
 from lineofsight.casework import services as casework_services
+from lineofsight.web.forms import submit
 
-from . import selectors, services, uploads
+from . import selectors, services
 from .forms import UploadForm
-from .models import Phase
+from .models import ImportRun, Phase
 
 RECENT_RUNS = 20
 PROBLEMS_PER_PAGE = 50
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(Capability.RUN_IMPORTS)
 def imports(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Capability.RUN_IMPORTS)
     services.import_runs_close_interrupted()
     form = UploadForm(request.POST or None, request.FILES or None)
-    extra_error = ""
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            run = services.uploaded_import_start(
+    started = []
+    if submit(
+        request,
+        form,
+        lambda data: started.append(
+            services.uploaded_import_start(
                 actor=request.user,
-                file_name=upload.name,
-                chunks=upload.chunks(),
-                as_at=form.cleaned_data["as_at"],
+                file_name=data["file"].name,
+                chunks=data["file"].chunks(),
+                as_at=data["as_at"],
             )
-        except (services.ImportAlreadyRunning, uploads.UploadRejected) as exc:
-            extra_error = str(exc)
-        else:
-            return redirect("intake:import_detail", pk=run.pk)
+        ),
+    ):
+        return redirect("intake:import_detail", pk=started[0].pk)
+    # A refused upload comes back with 200, as this page always has.
     return render(
         request,
         "intake/imports.html",
         {
             "form": form,
-            "extra_error": extra_error,
             "extra_error_target": "id_file",
             "current": store.current_snapshot(),
             "running": selectors.import_running(),
@@ -57,8 +60,8 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(Capability.RUN_IMPORTS)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, Capability.RUN_IMPORTS)
     run = selectors.import_run_get(pk)
     try:
         number = int(request.GET.get("page", "1"))
@@ -84,42 +87,52 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@policy.requires(Capability.RUN_IMPORTS)
 def import_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish an import the quality gate stopped: its snapshot becomes current."""
-    policy.require(request.user, Capability.RUN_IMPORTS)
-    run = selectors.import_run_get(pk)
-    try:
-        run = services.import_run_publish(actor=request.user, run=run)
-    except (services.ImportNotReviewable, casework_services.SnapshotUnavailable) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
+    return _review(
+        request,
+        pk,
+        services.import_run_publish,
+        lambda run: (
             f"Import {run.pk} is published: snapshot {run.snapshot_id}, as at "
-            f"{run.as_at:%d/%m/%Y}, is now current.",
-        )
-    return redirect("intake:import_detail", pk=run.pk)
+            f"{run.as_at:%d/%m/%Y}, is now current."
+        ),
+    )
 
 
 @require_POST
+@policy.requires(Capability.RUN_IMPORTS)
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """Discard an import the quality gate stopped: nothing changes for anyone."""
-    policy.require(request.user, Capability.RUN_IMPORTS)
+    return _review(
+        request,
+        pk,
+        services.import_run_discard,
+        lambda run: f"Import {run.pk} is discarded. The current snapshot is unchanged.",
+    )
+
+
+def _review(
+    request: HttpRequest,
+    pk: int,
+    decide: Callable[..., ImportRun],
+    said: Callable[[ImportRun], str],
+) -> HttpResponse:
+    """Publish or discard a stopped import, and say what happened (or why it could not)."""
     run = selectors.import_run_get(pk)
     try:
-        run = services.import_run_discard(actor=request.user, run=run)
+        run = decide(actor=request.user, run=run)
     except (services.ImportNotReviewable, casework_services.SnapshotUnavailable) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, f"Import {run.pk} is discarded. The current snapshot is unchanged."
-        )
+        messages.success(request, said(run))
     return redirect("intake:import_detail", pk=run.pk)
 
 
 @require_GET
+@policy.requires(Capability.RUN_IMPORTS)
 def import_report(request: HttpRequest, pk: int) -> FileResponse:
-    policy.require(request.user, Capability.RUN_IMPORTS)
     run = selectors.import_run_get(pk)
     path = run.report_file
     if path is None or not path.exists():
@@ -133,8 +146,8 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
+@policy.requires(Capability.RUN_IMPORTS)
 def snapshots(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Capability.RUN_IMPORTS)
     order = list(schema.tables())
     runs = selectors.import_runs_by_snapshot()
     rows = [
@@ -152,8 +165,8 @@ def snapshots(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@policy.requires(Capability.RUN_IMPORTS)
 def snapshot_make_current(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, Capability.RUN_IMPORTS)
     snapshot = casework_selectors.snapshot_get(pk)
     try:
         casework_services.snapshot_make_current(actor=request.user, snapshot=snapshot)

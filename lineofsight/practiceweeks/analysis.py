@@ -12,7 +12,7 @@ Small numbers (issue 11): every count is shown through the one rule in `lineofsi
 visited: with fewer than MIN_TEAMS (5) teams visited in a week, the page and the report say how
 widely a theme was seen "cannot be said" and that the weeks "cannot be compared", rather than
 "seen more widely" or "less widely".
-Callers check the user may read the whole week (selectors.reads_whole_week).
+Callers check the user may read the whole week (READ_WHOLE_PRACTICE_WEEKS).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from lineofsight.accounts.models import Team
-from lineofsight.themes import vocabulary
+from lineofsight.framework import vocabulary
 from lineofsight.web.figures import SMALL_MAX, count_text
 from lineofsight.web.figures import SUPPRESSION_NOTE as _NOTE
 

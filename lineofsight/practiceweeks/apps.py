@@ -7,6 +7,7 @@ class PracticeWeeksConfig(AppConfig):
     verbose_name = "Practice weeks"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         from lineofsight.actions import sources
 
         from .sources import resolve_week

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose, User
 from lineofsight.concerns.sources import SourceInfo
 
@@ -38,6 +39,6 @@ def resolve_observation(user: User, source_id: str) -> SourceInfo:
         title=f"Practice-week observation of {visit.team.name}, {when:%d/%m/%Y}",
         url=url,
         team=visit.team,
-        may_raise=selectors.can_record(user, visit) or selectors.may_manage(user),
+        may_raise=selectors.can_record(user, visit) or policy.can(user, selectors.MANAGE),
         purpose=AccessPurpose.PRACTICE_WEEK,
     )

@@ -6,11 +6,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lineofsight.accounts.fields import PersonChoiceField
 from lineofsight.accounts.models import Service, Team, User
-from lineofsight.themes import vocabulary
+from lineofsight.framework import vocabulary
 from lineofsight.web.fields import (
     DATE_HINT,
-    PersonChoiceField,
     TextField,
     TimeOfDayField,
     UKDateField,
@@ -18,6 +18,11 @@ from lineofsight.web.fields import (
 
 from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind
 from .services import FINDING_FIELDS
+
+
+def _notes(label: str, **kwargs) -> TextField:
+    """An optional box of free text (the assessor writes as much or as little as they saw)."""
+    return TextField(label=label, required=False, widget=forms.Textarea, **kwargs)
 
 
 class AssessorChoiceField(PersonChoiceField):
@@ -59,10 +64,8 @@ class WeekForm(forms.Form):
         help_text=DATE_HINT,
         error_messages={"required": "Enter the last day of the week"},
     )
-    purpose = TextField(
-        label="Purpose and focus",
-        required=False,
-        widget=forms.Textarea,
+    purpose = _notes(
+        "Purpose and focus",
         help_text="Why the week is held and what the assessors should look at. It opens the "
         "report.",
     )
@@ -80,10 +83,8 @@ class WeekForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Other teams in scope",
     )
-    reflection = TextField(
-        label="Reflection on the process",
-        required=False,
-        widget=forms.Textarea,
+    reflection = _notes(
+        "Reflection on the process",
         help_text="After the analysis session: how the week went and what to do differently "
         "next time. It goes into the report.",
     )
@@ -136,22 +137,16 @@ class VisitForm(forms.Form):
         help_text="How many people work in the team.",
         error_messages={"invalid": "Enter the size of the team as a whole number"},
     )
-    team_context = TextField(
-        label="The team's context",
-        required=False,
-        widget=forms.Textarea,
+    team_context = _notes(
+        "The team's context",
         help_text="What the team does, its area, current pressures.",
     )
-    team_structure = TextField(
-        label="How the team is structured",
-        required=False,
-        widget=forms.Textarea,
+    team_structure = _notes(
+        "How the team is structured",
         help_text="Managers, senior practitioners, social workers, newly qualified workers.",
     )
-    briefing = TextField(
-        label="Anything else the assessor should know in advance",
-        required=False,
-        widget=forms.Textarea,
+    briefing = _notes(
+        "Anything else the assessor should know in advance",
         help_text="Where to go, what will be happening, the agreed focus of the visit.",
     )
     observes_family = forms.BooleanField(
@@ -200,10 +195,8 @@ class ConsentForm(forms.Form):
         help_text="On the 24-hour clock, for example 14:00",
         error_messages={"required": "Enter the time consent was given"},
     )
-    notes = TextField(
-        label="Notes (optional)",
-        required=False,
-        widget=forms.Textarea,
+    notes = _notes(
+        "Notes (optional)",
         help_text="For example, what the family agreed to, or where the signed form is kept.",
     )
 
@@ -215,33 +208,25 @@ ITEM_HINT = "One per line. Use initials or a role, never a child's name."
 
 
 class ObservationForm(forms.Form):
-    case_examples = TextField(
-        label="Case examples",
-        required=False,
-        widget=forms.Textarea,
+    case_examples = _notes(
+        "Case examples",
         help_text="Examples of work with a child or family that show practice well. Leave a "
         "blank line between examples. Use initials or a role, never a child's name.",
     )
-    children_said = TextField(
-        label="What children and young people said",
-        required=False,
-        widget=forms.Textarea,
+    children_said = _notes(
+        "What children and young people said",
         help_text="When you spoke to them directly. Leave a blank line between people.",
     )
-    parents_carers_said = TextField(
-        label="What parents and carers said",
-        required=False,
-        widget=forms.Textarea,
+    parents_carers_said = _notes(
+        "What parents and carers said",
         help_text="When you spoke to them directly. Leave a blank line between people.",
     )
     family_meeting_observed = forms.BooleanField(
         label="I observed a home visit or a meeting with the family",
         required=False,
     )
-    family_meeting_notes = TextField(
-        label="What you observed of the family meeting",
-        required=False,
-        widget=forms.Textarea,
+    family_meeting_notes = _notes(
+        "What you observed of the family meeting",
     )
     names_checked = forms.BooleanField(
         label="I have checked these words: none of them is a child's name",
@@ -259,9 +244,7 @@ class ObservationForm(forms.Form):
                     if kind == Kind.STRENGTH
                     else "What could be developed or shared further"
                 )
-            self.fields[name] = TextField(
-                label=label, required=False, widget=forms.Textarea, help_text=ITEM_HINT
-            )
+            self.fields[name] = _notes(label, help_text=ITEM_HINT)
 
     def sections(self) -> list[dict]:
         """[{heading, label, prompt, fields: [BoundField, BoundField]}] in heading order."""

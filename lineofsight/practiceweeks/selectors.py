@@ -8,21 +8,22 @@ Who sees what:
 - team managers see the weeks that visit their teams, those visits, and the submitted
   observations of them; not the analysis or the report;
 - practitioners, analysts and administrators do not use practice weeks (403).
+Each of these is a capability in the role table (accounts.policy); the rules here add the object:
+the team, the assessor, the draft.
 An object outside a user's scope is answered with 404, as if it did not exist. Drafts are seen
 only by their assessor and quality assurance leads.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import Role, User
-from lineofsight.themes.evidence import Evidence, Leaning
+from lineofsight.accounts.models import User
+from lineofsight.framework.evidence import Evidence, Leaning
 
 from .models import (
     Finding,
@@ -36,39 +37,9 @@ from .models import (
 )
 
 MANAGE = policy.Capability.MANAGE_PRACTICE_WEEKS
-# Practice weeks are read by those who read quality assurance reports.
-READ = policy.Capability.VIEW_AUDIT_REPORTS
-ASSESSOR_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_LEADER, Role.QA_LEAD)
-
-
-def may_view(user: User) -> bool:
-    """Whether the user's role uses practice weeks at all (otherwise 403)."""
-    return policy.can(user, MANAGE) or policy.can(user, READ)
-
-
-def may_manage(user: User) -> bool:
-    return policy.can(user, MANAGE)
-
-
-def reads_whole_week(user: User) -> bool:
-    """Sees every visit and submitted observation of a week, the analysis and the report."""
-    return may_manage(user) or (
-        policy.can(user, READ)
-        and policy.scope_for(user) in (policy.Scope.OWN_SERVICE, policy.Scope.EVERYTHING)
-    )
-
-
-def require_view(user: User) -> None:
-    if not may_view(user):
-        raise PermissionDenied("Your role does not use practice weeks.")
-
-
-def require_whole_week(user: User) -> None:
-    if not reads_whole_week(user):
-        raise PermissionDenied(
-            "The analysis and report of a practice week are for quality assurance leads, "
-            "service managers and senior leaders."
-        )
+VIEW = policy.Capability.VIEW_PRACTICE_WEEKS
+WHOLE_WEEK = policy.Capability.READ_WHOLE_PRACTICE_WEEKS
+ASSESS = policy.Capability.ASSESS_PRACTICE_VISITS
 
 
 def require_manage(user: User) -> None:
@@ -80,9 +51,9 @@ def require_manage(user: User) -> None:
 
 def weeks_visible_to(user: User) -> QuerySet[PracticeWeek]:
     weeks = PracticeWeek.objects.all()
-    if not user.is_authenticated or not may_view(user):
+    if not user.is_authenticated or not policy.can(user, VIEW):
         return weeks.none()
-    if reads_whole_week(user):
+    if policy.can(user, WHOLE_WEEK):
         return weeks
     return weeks.filter(
         Q(visits__team__in=policy.visible_teams(user)) | Q(visits__assessor=user)
@@ -116,9 +87,9 @@ def previous_week(user: User, week: PracticeWeek) -> PracticeWeek | None:
 
 def visits_visible_to(user: User) -> QuerySet[Visit]:
     visits = Visit.objects.select_related("week", "team__service", "assessor")
-    if not user.is_authenticated or not may_view(user):
+    if not user.is_authenticated or not policy.can(user, VIEW):
         return visits.none()
-    if reads_whole_week(user):
+    if policy.can(user, WHOLE_WEEK):
         return visits.all()
     return visits.filter(Q(team__in=policy.visible_teams(user)) | Q(assessor=user))
 
@@ -141,7 +112,7 @@ def get_visit_for_user(user: User, pk: int) -> Visit:
 
 
 def assessor_candidates() -> QuerySet[User]:
-    people = User.objects.filter(is_active=True, role__in=ASSESSOR_ROLES)
+    people = User.objects.filter(is_active=True, role__in=policy.roles_with(ASSESS))
     return policy.with_approved_roles(people).order_by("full_name")
 
 
@@ -151,7 +122,7 @@ def can_record(user: User, visit: Visit) -> bool:
 
 
 def can_record_consent(user: User, visit: Visit) -> bool:
-    return may_manage(user) or can_record(user, visit)
+    return policy.can(user, MANAGE) or can_record(user, visit)
 
 
 def consent_in_time(visit: Visit) -> bool:
@@ -165,13 +136,13 @@ def observations_visible_to(user: User) -> QuerySet[Observation]:
     observations = Observation.objects.select_related(
         "visit__week", "visit__team__service", "visit__assessor", "last_saved_by", "submitted_by"
     )
-    if not user.is_authenticated or not may_view(user):
+    if not user.is_authenticated or not policy.can(user, VIEW):
         return observations.none()
-    if may_manage(user):
+    if policy.can(user, MANAGE):
         return observations.all()
     submitted = Q(status=ObservationStatus.SUBMITTED)
     mine = Q(visit__assessor=user)
-    if reads_whole_week(user):
+    if policy.can(user, WHOLE_WEEK):
         return observations.filter(submitted | mine)
     return observations.filter((submitted & Q(visit__team__in=policy.visible_teams(user))) | mine)
 
@@ -191,11 +162,11 @@ def get_version_for_user(user: User, observation: Observation, number: int) -> O
 
 
 def can_tag(user: User, observation: Observation) -> bool:
-    return may_manage(user) or can_record(user, observation.visit)
+    return policy.can(user, MANAGE) or can_record(user, observation.visit)
 
 
 def can_reopen(user: User, observation: Observation) -> bool:
-    return may_manage(user) and observation.is_locked
+    return policy.can(user, MANAGE) and observation.is_locked
 
 
 def findings_by_heading(observation: Observation) -> list[dict]:

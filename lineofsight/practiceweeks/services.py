@@ -17,9 +17,13 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from lineofsight.accounts import policy
 from lineofsight.accounts.models import Service, Team, User
+from lineofsight.framework import vocabulary
 from lineofsight.history.services import capture, history_for, record_change
-from lineofsight.themes import vocabulary
+from lineofsight.web import errors as web_errors
+from lineofsight.web.errors import ServiceError
+from lineofsight.web.locking import version_take
 
 from . import selectors
 from .models import (
@@ -57,14 +61,9 @@ OBSERVATION_TEXT_FIELDS = (
 )
 
 
-class PracticeWeekError(ValueError):
-    """Something the user asked for cannot be done; the message says why."""
-
-    field: str = ""  # the form field the message belongs to, when there is one
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+class PracticeWeekError(ServiceError):
+    """Something the user asked for cannot be done; the message says why (and `field`, which
+    form field it is about, when there is one)."""
 
 
 class ObservationLocked(PracticeWeekError):
@@ -75,27 +74,30 @@ class ConsentMissing(PracticeWeekError):
     """An observed family meeting needs the family's consent recorded before the visit."""
 
 
-class EditConflict(PracticeWeekError):
+class EditConflict(PracticeWeekError, web_errors.EditConflict):
     """Someone saved the record after this form was loaded; nothing has been saved."""
 
     def __init__(self, obj: models.Model, what: str) -> None:
         last = history_for(obj).first()
-        who = last.actor.full_name if last and last.actor else "Someone else"
+        who = last.actor if last and last.actor else None
         when = f" at {_plain_date(last.at)}" if last else ""
         super().__init__(
-            f"{who} saved this {what}{when}, after you opened it. Your changes have not been "
-            "saved: they are still in the form below. Check what is there now, then save again."
+            f"{who.full_name if who else 'Someone else'} saved this {what}{when}, after you "
+            "opened it. Your changes have not been saved: they are still in the form below. "
+            "Check what is there now, then save again.",
+            current=obj,
+            saved_by=who,
         )
 
 
 def _bump_version(model: type[models.Model], obj, expected_version: int, what: str) -> None:
-    """Take the optimistic lock: refuse if the row moved on since `expected_version`. The test
-    is in the UPDATE itself, so it holds on SQLite, which does not lock rows for SELECT."""
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        version=F("version") + 1
+    """Take the optimistic lock (refused with EditConflict if the row moved on)."""
+    version_take(
+        model,
+        obj.pk,
+        expected_version=expected_version,
+        conflict=lambda now: EditConflict(now, what),
     )
-    if updated != 1:
-        raise EditConflict(model.objects.get(pk=obj.pk), what)
     obj.version = expected_version + 1
 
 
@@ -117,7 +119,7 @@ def _many(values: Iterable[models.Model]) -> list[str]:
 def _check_week_dates(starts_on: datetime.date, ends_on: datetime.date) -> None:
     if ends_on < starts_on:
         raise PracticeWeekError(
-            "The last day must be the same as or after the first day.", "ends_on"
+            "The last day must be the same as or after the first day.", field="ends_on"
         )
 
 
@@ -143,7 +145,7 @@ def week_create(
 ) -> PracticeWeek:
     selectors.require_manage(actor)
     if not title.strip():
-        raise PracticeWeekError("Enter the title of the practice week.", "title")
+        raise PracticeWeekError("Enter the title of the practice week.", field="title")
     _check_week_dates(starts_on, ends_on)
     week = PracticeWeek.objects.create(
         title=title.strip(),
@@ -181,7 +183,7 @@ def week_update(
     """Change the week, including the reflection on the process written after it."""
     selectors.require_manage(actor)
     if not title.strip():
-        raise PracticeWeekError("Enter the title of the practice week.", "title")
+        raise PracticeWeekError("Enter the title of the practice week.", field="title")
     _check_week_dates(starts_on, ends_on)
     outside = [
         v
@@ -192,7 +194,7 @@ def week_update(
         raise PracticeWeekError(
             f"The visit to {outside[0].team} on {_plain_date(outside[0].starts_at)} would fall "
             "outside the new dates. Move the visit first.",
-            "starts_on",
+            field="starts_on",
         )
     _bump_version(PracticeWeek, week, expected_version, "practice week")
     before = _week_state(week)
@@ -231,31 +233,31 @@ def own_service_ids(user: User) -> set[int]:
 def _check_visit(
     week: PracticeWeek, assessor: User, team: Team, starts_at: datetime.datetime
 ) -> None:
-    if assessor.role not in selectors.ASSESSOR_ROLES or not assessor.is_active:
+    if not policy.role_can(assessor.role, selectors.ASSESS) or not assessor.is_active:
         raise PracticeWeekError(
             f"{assessor.full_name} cannot be an assessor: choose a service manager, a senior "
             "leader or a quality assurance lead who can sign in.",
-            "assessor",
+            field="assessor",
         )
     if team.service_id in own_service_ids(assessor):
         raise PracticeWeekError(
             f"{team.name} is in {team.service}, which is {assessor.full_name}'s own service. "
             "Assessors observe teams outside their own service: choose another team or another "
             "assessor.",
-            "team",
+            field="team",
         )
     if not week.scope_teams().filter(pk=team.pk).exists():
         raise PracticeWeekError(
             f"{team.name} is not in the scope of this practice week. Add it, or its service, "
             "to the week first.",
-            "team",
+            field="team",
         )
     day = timezone.localtime(starts_at).date()
     if not week.starts_on <= day <= week.ends_on:
         raise PracticeWeekError(
             f"The visit must fall within the week, {_plain_date(week.starts_on)} to "
             f"{_plain_date(week.ends_on)}.",
-            "starts_at",
+            field="starts_at",
         )
 
 
@@ -278,7 +280,7 @@ def visit_create(
     selectors.require_manage(actor)
     _check_visit(week, assessor, team, starts_at)
     if not local_contact.strip():
-        raise PracticeWeekError("Enter the local contact for the visit.", "local_contact")
+        raise PracticeWeekError("Enter the local contact for the visit.", field="local_contact")
     visit = Visit.objects.create(
         week=week,
         assessor=assessor,
@@ -317,19 +319,19 @@ def visit_update(
     selectors.require_manage(actor)
     _check_visit(visit.week, assessor, team, starts_at)
     if not local_contact.strip():
-        raise PracticeWeekError("Enter the local contact for the visit.", "local_contact")
+        raise PracticeWeekError("Enter the local contact for the visit.", field="local_contact")
     started = Observation.objects.filter(visit=visit).exists()
     if started and (assessor.pk != visit.assessor_id or team.pk != visit.team_id):
         raise PracticeWeekError(
             "The assessor has started the observation of this visit, so its assessor and team "
             "can no longer change. Plan a new visit instead.",
-            "assessor" if assessor.pk != visit.assessor_id else "team",
+            field="assessor" if assessor.pk != visit.assessor_id else "team",
         )
     if visit.consents.exists() and starts_at != visit.starts_at:
         raise PracticeWeekError(
             "A family's consent has been recorded for this visit at its planned time, so the "
             "time can no longer change. Plan a new visit instead.",
-            "starts_at",
+            field="starts_at",
         )
     _bump_version(Visit, visit, expected_version, "visit")
     before = capture(visit, VISIT_FIELDS)
@@ -364,17 +366,21 @@ def consent_record(
         raise PermissionDenied("Only the assessor or a quality assurance lead records consent.")
     now = now or timezone.now()
     if not given_by.strip():
-        raise PracticeWeekError("Say who gave consent, for example the child's mother.", "given_by")
+        raise PracticeWeekError(
+            "Say who gave consent, for example the child's mother.", field="given_by"
+        )
     if method not in ConsentMethod.values:
-        raise PracticeWeekError("Choose how consent was given.", "method")
+        raise PracticeWeekError("Choose how consent was given.", field="method")
     if now >= visit.starts_at:
         raise PracticeWeekError(
             f"The visit began at {_plain_date(visit.starts_at)}. Consent has to be recorded "
             "before the visit; a family meeting without it cannot be observed or written up.",
-            "given_at",
+            field="given_on",
         )
     if given_at > now:
-        raise PracticeWeekError("The date consent was given cannot be in the future.", "given_at")
+        raise PracticeWeekError(
+            "The date consent was given cannot be in the future.", field="given_on"
+        )
     consent = FamilyConsent.objects.create(
         visit=visit,
         given_by=given_by.strip(),
@@ -470,7 +476,7 @@ def _require_consent(visit: Visit) -> None:
             "You cannot record that a meeting with the family was observed: no consent was "
             f"recorded before the visit began at {_plain_date(visit.starts_at)}. Untick it, and "
             "do not write up what was seen of the family.",
-            "family_meeting_observed",
+            field="family_meeting_observed",
         )
 
 
@@ -577,7 +583,9 @@ def observation_reopen(*, actor: User, observation: Observation, reason: str) ->
     """Open the next version of a submitted observation; the submitted one stays as it was."""
     selectors.require_manage(actor)
     if not reason.strip():
-        raise PracticeWeekError("Say why the submitted observation needs to change.", "reason")
+        raise PracticeWeekError(
+            "Say why the submitted observation needs to change.", field="reason"
+        )
     locked = Observation.objects.select_for_update().get(pk=observation.pk)
     if not locked.is_locked:
         raise PracticeWeekError("This observation is still a draft: the assessor can change it.")

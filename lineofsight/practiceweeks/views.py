@@ -19,9 +19,10 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import Service, Team
 from lineofsight.actions import selectors as action_selectors
 from lineofsight.actions.models import SourceType
+from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
-from lineofsight.themes import vocabulary
 from lineofsight.web import documents
+from lineofsight.web.forms import form_page, form_status, submit
 
 from . import analysis as week_analysis
 from . import names, reports, selectors, services
@@ -34,15 +35,9 @@ from .forms import (
     VisitForm,
     WeekForm,
 )
-from .models import Heading, Kind, Observation, PracticeWeek
+from .models import Heading, Kind, Observation, PracticeWeek, Visit
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _form_error(form, exc: services.PracticeWeekError) -> None:
-    """Put a service's refusal on the form field it is about (or the whole form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc))
 
 
 def raise_action_url(week: PracticeWeek, theme: str, team: Team | None) -> str:
@@ -107,8 +102,8 @@ def _history(obj) -> list[dict]:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def weeks(request: HttpRequest) -> HttpResponse:
-    selectors.require_view(request.user)
     found = list(selectors.week_list(request.user))
     visits = {}
     for visit in (
@@ -131,44 +126,38 @@ def weeks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "practiceweeks/weeks.html",
-        {"rows": rows, "my_visits": my_visits, "can_manage": selectors.may_manage(request.user)},
+        {
+            "rows": rows,
+            "my_visits": my_visits,
+            "can_manage": policy.can(request.user, selectors.MANAGE),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.MANAGE_PRACTICE_WEEKS)
 def week_create(request: HttpRequest) -> HttpResponse:
-    selectors.require_view(request.user)
-    selectors.require_manage(request.user)
     form = WeekForm(request.POST or None)
     del form.fields["reflection"]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            week = services.week_create(
-                actor=request.user,
-                title=data["title"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                purpose=data["purpose"],
-                services=data["services"],
-                teams=data["teams"],
-            )
-        except services.PracticeWeekError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "The practice week has been created. Now plan its visits.")
-            return redirect("practiceweeks:week_detail", pk=week.pk)
-    return render(
+    return form_page(
         request,
-        "practiceweeks/week_form.html",
-        {"form": form, "week": None},
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda data: services.week_create(actor=request.user, **_week_plan(data)),
+        template="practiceweeks/week_form.html",
+        context={"week": None},
+        message="The practice week has been created. Now plan its visits.",
+        done=lambda week: redirect("practiceweeks:week_detail", pk=week.pk),
     )
 
 
+def _week_plan(data: dict) -> dict:
+    """What plans a week, from the week form (the reflection is written once it has run)."""
+    return {f: data[f] for f in services.WEEK_FIELDS if f != "reflection"}
+
+
 @require_GET
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     week = selectors.get_week_for_user(request.user, pk)
     visits = list(selectors.week_visits(request.user, week))
     rows = []
@@ -190,19 +179,16 @@ def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "services": week.services.all(),
             "teams": week.teams.select_related("service"),
-            "can_manage": selectors.may_manage(request.user),
-            "reads_whole_week": selectors.reads_whole_week(request.user),
-            "history": _history(week) if selectors.may_manage(request.user) else [],
+            "can_manage": policy.can(request.user, selectors.MANAGE),
+            "reads_whole_week": policy.can(request.user, selectors.WHOLE_WEEK),
+            "history": _history(week) if policy.can(request.user, selectors.MANAGE) else [],
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
-def week_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
-    week = selectors.get_week_for_user(request.user, pk)
-    selectors.require_manage(request.user)
-    initial = {
+def _week_values(week: PracticeWeek) -> dict:
+    """The week as the form's values: its initial, and what someone else saved after a conflict."""
+    return {
         "title": week.title,
         "starts_on": week.starts_on,
         "ends_on": week.ends_on,
@@ -212,40 +198,28 @@ def week_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "teams": list(week.teams.all()),
         "version": week.version,
     }
-    form = WeekForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.week_update(
-                    actor=request.user,
-                    week=week,
-                    expected_version=data["version"] or 0,
-                    title=data["title"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    purpose=data["purpose"],
-                    reflection=data["reflection"],
-                    services=data["services"],
-                    teams=data["teams"],
-                )
-            except services.EditConflict as exc:
-                status = 409
-                week.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = week.version
-                form = WeekForm(data, initial=initial)
-                form.is_valid()
-                form.add_error(None, str(exc))
-            except services.PracticeWeekError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, "The practice week has been saved.")
-                return redirect("practiceweeks:week_detail", pk=week.pk)
-    return render(
-        request, "practiceweeks/week_form.html", {"form": form, "week": week}, status=status
+
+
+@require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
+def week_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    week = selectors.get_week_for_user(request.user, pk)
+    selectors.require_manage(request.user)
+    return form_page(
+        request,
+        WeekForm(request.POST or None, initial=_week_values(week)),
+        lambda data: services.week_update(
+            actor=request.user,
+            week=week,
+            expected_version=data["version"] or 0,
+            reflection=data["reflection"],
+            **_week_plan(data),
+        ),
+        template="practiceweeks/week_form.html",
+        context={"week": week},
+        message="The practice week has been saved.",
+        done=lambda _: redirect("practiceweeks:week_detail", pk=week.pk),
+        saved=_week_values,
     )
 
 
@@ -259,6 +233,25 @@ def _visit_form(request: HttpRequest, week: PracticeWeek, initial: dict | None =
         assessors=selectors.assessor_candidates(),
         teams=week.scope_teams().order_by("service__name", "name"),
     )
+
+
+def _visit_initial(visit: Visit) -> dict:
+    """The visit as the form's values: its initial, and what someone else saved after a conflict."""
+    local = timezone.localtime(visit.starts_at)
+    return {
+        "assessor": visit.assessor,
+        "team": visit.team,
+        "day": local.date(),
+        "time": local.time().strftime("%H:%M"),
+        "local_contact": visit.local_contact,
+        "team_size": visit.team_size,
+        "team_context": visit.team_context,
+        "team_structure": visit.team_structure,
+        "briefing": visit.briefing,
+        "observes_family": visit.observes_family,
+        "family_activity": visit.family_activity,
+        "version": visit.version,
+    }
 
 
 def _visit_values(form: VisitForm) -> dict:
@@ -278,30 +271,25 @@ def _visit_values(form: VisitForm) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     week = selectors.get_week_for_user(request.user, pk)
     selectors.require_manage(request.user)
     form = _visit_form(request, week, initial={"day": week.starts_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.visit_create(actor=request.user, week=week, **_visit_values(form))
-        except services.PracticeWeekError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"The visit to {visit.team} has been added to the timetable.")
-            return redirect("practiceweeks:week_detail", pk=week.pk)
-    return render(
+    return form_page(
         request,
-        "practiceweeks/visit_form.html",
-        {"form": form, "week": week, "visit": None},
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda data: services.visit_create(actor=request.user, week=week, **_visit_values(form)),
+        template="practiceweeks/visit_form.html",
+        context={"week": week, "visit": None},
+        message=lambda visit: f"The visit to {visit.team} has been added to the timetable.",
+        done=lambda _: redirect("practiceweeks:week_detail", pk=week.pk),
     )
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     visit = selectors.get_visit_for_user(request.user, pk)
     observation = Observation.objects.filter(visit=visit).first()
     shown = None
@@ -319,112 +307,80 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent_ok": selectors.consent_in_time(visit),
             "can_record": selectors.can_record(request.user, visit),
             "can_record_consent": selectors.can_record_consent(request.user, visit),
-            "can_manage": selectors.may_manage(request.user),
+            "can_manage": policy.can(request.user, selectors.MANAGE),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     visit = selectors.get_visit_for_user(request.user, pk)
     selectors.require_manage(request.user)
-    local = timezone.localtime(visit.starts_at)
-    initial = {
-        "assessor": visit.assessor,
-        "team": visit.team,
-        "day": local.date(),
-        "time": local.time().strftime("%H:%M"),
-        "local_contact": visit.local_contact,
-        "team_size": visit.team_size,
-        "team_context": visit.team_context,
-        "team_structure": visit.team_structure,
-        "briefing": visit.briefing,
-        "observes_family": visit.observes_family,
-        "family_activity": visit.family_activity,
-        "version": visit.version,
-    }
-    form = _visit_form(request, visit.week, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.visit_update(
-                    actor=request.user,
-                    visit=visit,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    **_visit_values(form),
-                )
-            except services.EditConflict as exc:
-                status = 409
-                visit.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = visit.version
-                form = VisitForm(
-                    data,
-                    assessors=selectors.assessor_candidates(),
-                    teams=visit.week.scope_teams(),
-                )
-                form.full_clean()
-                form.add_error(None, str(exc))
-            except services.PracticeWeekError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, "The visit has been saved.")
-                return redirect("practiceweeks:visit_detail", pk=visit.pk)
-    return render(
+    form = _visit_form(request, visit.week, initial=_visit_initial(visit))
+    return form_page(
         request,
-        "practiceweeks/visit_form.html",
-        {"form": form, "week": visit.week, "visit": visit},
-        status=status,
+        form,
+        lambda data: services.visit_update(
+            actor=request.user,
+            visit=visit,
+            expected_version=data["version"] or 0,
+            **_visit_values(form),
+        ),
+        template="practiceweeks/visit_form.html",
+        context={"week": visit.week, "visit": visit},
+        message="The visit has been saved.",
+        done=lambda _: redirect("practiceweeks:visit_detail", pk=visit.pk),
+        saved=_visit_initial,
     )
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     visit = selectors.get_visit_for_user(request.user, pk)
     if not selectors.can_record_consent(request.user, visit):
         raise PermissionDenied("Only the assessor or a quality assurance lead records consent.")
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_record(
-                actor=request.user,
-                visit=visit,
-                given_by=data["given_by"],
-                method=data["method"],
-                given_at=form.given_at(),
-                notes=data["notes"],
-            )
-        except services.PracticeWeekError as exc:
-            field = "given_on" if exc.field == "given_at" else exc.field
-            form.add_error(field if field in form.fields else None, str(exc))
-        else:
-            messages.success(request, "The family's consent has been recorded.")
-            return redirect("practiceweeks:visit_detail", pk=visit.pk)
-    return render(
+    return form_page(
         request,
-        "practiceweeks/consent.html",
-        {
+        form,
+        lambda data: services.consent_record(
+            actor=request.user,
+            visit=visit,
+            given_by=data["given_by"],
+            method=data["method"],
+            given_at=form.given_at(),
+            notes=data["notes"],
+        ),
+        template="practiceweeks/consent.html",
+        context={
             "visit": visit,
-            "form": form,
             "consents": visit.consents.select_related("recorded_by"),
             "started": timezone.now() >= visit.starts_at,
         },
-        status=400 if request.method == "POST" else 200,
+        message="The family's consent has been recorded.",
+        done=lambda _: redirect("practiceweeks:visit_detail", pk=visit.pk),
     )
 
 
 # -- observations ------------------------------------------------------------------------------
 
 
+def _observation_values(observation: Observation | None) -> dict:
+    """The observation as the form's values (empty before the first save), and what someone
+    else saved after a conflict."""
+    values = {**services.findings_text(observation), "version": 0}
+    if observation is not None:
+        values.update({f: getattr(observation, f) for f in services.OBSERVATION_TEXT_FIELDS})
+        values["version"] = observation.version
+    return values
+
+
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessor writes the observation of a visit (pk is the visit's)."""
-    selectors.require_view(request.user)
     visit = selectors.get_visit_for_user(request.user, pk)
     if not selectors.can_record(request.user, visit):
         raise PermissionDenied("Only the visit's assessor records its observation.")
@@ -436,55 +392,48 @@ def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "reopen it if it needs to change.",
         )
         return redirect("practiceweeks:observation_detail", pk=observation.pk)
-    initial = {**services.findings_text(observation), "version": 0}
-    if observation is not None:
-        initial.update({f: getattr(observation, f) for f in services.OBSERVATION_TEXT_FIELDS})
-        initial["version"] = observation.version
-    form = ObservationForm(request.POST or None, initial=initial)
+    form = ObservationForm(request.POST or None, initial=_observation_values(observation))
     found_names: list[dict] = []
-    conflict = ""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            found = names.names_in(form.texts(), _allowed_words())
-            if found and not data["names_checked"]:
-                status = 200
-                found_names = [
-                    {"field": form[name], "label": _field_label(form, name), "words": words}
-                    for name, words in found.items()
-                ]
-            else:
-                try:
-                    saved = services.observation_save(
-                        actor=request.user,
-                        visit=visit,
-                        expected_version=data["version"] or 0,
-                        findings={n: data[n] for _, _, n in services.FINDING_FIELDS},
-                        case_examples=data["case_examples"],
-                        children_said=data["children_said"],
-                        parents_carers_said=data["parents_carers_said"],
-                        family_meeting_observed=data["family_meeting_observed"],
-                        family_meeting_notes=data["family_meeting_notes"],
-                        names_confirmed=[w for words in found.values() for w in words],
-                    )
-                except services.EditConflict as exc:
-                    status = 409
-                    conflict = str(exc)
-                    current = Observation.objects.get(visit=visit)
-                    post = request.POST.copy()
-                    post["version"] = current.version
-                    post.pop("names_checked", None)
-                    form = ObservationForm(post)
-                    form.is_valid()
-                except services.PracticeWeekError as exc:
-                    _form_error(form, exc)
-                else:
-                    if "check" in request.POST:
-                        return redirect("practiceweeks:observation_submit", pk=saved.pk)
-                    messages.success(request, "Your observation has been saved as a draft.")
-                    return redirect("practiceweeks:observation_edit", pk=visit.pk)
+    found = (
+        names.names_in(form.texts(), _allowed_words())
+        if request.method == "POST" and form.is_valid()
+        else {}
+    )
+    if found and not form.cleaned_data["names_checked"]:
+        # Not saved yet: the assessor is asked to check the names first (not an error).
+        found_names = [
+            {"field": form[name], "label": _field_label(form, name), "words": words}
+            for name, words in found.items()
+        ]
+    else:
+        saved = []
+        if submit(
+            request,
+            form,
+            lambda data: saved.append(
+                services.observation_save(
+                    actor=request.user,
+                    visit=visit,
+                    expected_version=data["version"] or 0,
+                    findings={n: data[n] for _, _, n in services.FINDING_FIELDS},
+                    case_examples=data["case_examples"],
+                    children_said=data["children_said"],
+                    parents_carers_said=data["parents_carers_said"],
+                    family_meeting_observed=data["family_meeting_observed"],
+                    family_meeting_notes=data["family_meeting_notes"],
+                    names_confirmed=[w for words in found.values() for w in words],
+                )
+            ),
+            saved=_observation_values,
+        ):
+            if "check" in request.POST:
+                return redirect("practiceweeks:observation_submit", pk=saved[0].pk)
+            messages.success(request, "Your observation has been saved as a draft.")
+            return redirect("practiceweeks:observation_edit", pk=visit.pk)
+        if getattr(form, "conflict", None):
+            # The names are checked again against what is saved now.
+            form.data.pop("names_checked", None)
+            form.full_clean()
     return render(
         request,
         "practiceweeks/observation_form.html",
@@ -493,10 +442,9 @@ def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "observation": observation,
             "form": form,
             "found_names": found_names,
-            "conflict": conflict,
             "consent_ok": selectors.consent_in_time(visit),
         },
-        status=status,
+        status=200 if found_names else form_status(request, form),
     )
 
 
@@ -516,8 +464,8 @@ def _observation_context(request: HttpRequest, observation: Observation) -> dict
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     observation = selectors.get_observation_for_user(request.user, pk)
     return render(
         request,
@@ -527,8 +475,8 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     observation = selectors.get_observation_for_user(request.user, pk)
     if not selectors.can_record(request.user, observation.visit):
         raise PermissionDenied("Only the visit's assessor submits its observation.")
@@ -536,65 +484,51 @@ def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This observation has already been submitted.")
         return redirect("practiceweeks:observation_detail", pk=observation.pk)
     form = VersionForm(request.POST or None, initial={"version": observation.version})
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.observation_submit(
-                actor=request.user,
-                observation=observation,
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.PracticeWeekError as exc:
-            error = str(exc)
-            observation.refresh_from_db()
-            form = VersionForm(initial={"version": observation.version})
-        else:
-            messages.success(
-                request, "Your observation has been submitted and is now locked. Thank you."
-            )
-            return redirect("practiceweeks:observation_detail", pk=observation.pk)
-    context = _observation_context(request, observation)
-    context.update({"form": form, "error": error})
-    return render(
+    if submit(
         request,
-        "practiceweeks/observation_submit.html",
-        context,
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda data: services.observation_submit(
+            actor=request.user, observation=observation, expected_version=data["version"]
+        ),
+    ):
+        messages.success(
+            request, "Your observation has been submitted and is now locked. Thank you."
+        )
+        return redirect("practiceweeks:observation_detail", pk=observation.pk)
+    observation.refresh_from_db()
+    context = _observation_context(request, observation)
+    context["form"] = form
+    # Any refusal here, a conflict too, is a 400 (the page has always said so).
+    return render(
+        request, "practiceweeks/observation_submit.html", context, status=form_status(request)
     )
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def observation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     observation = selectors.get_observation_for_user(request.user, pk)
     if not selectors.can_reopen(request.user, observation):
         raise PermissionDenied("Only a quality assurance lead reopens a submitted observation.")
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reopened = services.observation_reopen(
-                actor=request.user, observation=observation, reason=form.cleaned_data["reason"]
-            )
-        except services.PracticeWeekError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Version {reopened.number} has been opened for the assessor to change. Version "
-                f"{reopened.number - 1} stays as it was submitted.",
-            )
-            return redirect("practiceweeks:observation_detail", pk=observation.pk)
-    return render(
+    return form_page(
         request,
-        "practiceweeks/observation_reopen.html",
-        {"observation": observation, "visit": observation.visit, "form": form},
-        status=400 if request.method == "POST" else 200,
+        ReopenForm(request.POST or None),
+        lambda data: services.observation_reopen(
+            actor=request.user, observation=observation, reason=data["reason"]
+        ),
+        template="practiceweeks/observation_reopen.html",
+        context={"observation": observation, "visit": observation.visit},
+        message=lambda opened: (
+            f"Version {opened.number} has been opened for the assessor to change. Version "
+            f"{opened.number - 1} stays as it was submitted."
+        ),
+        done=lambda _: redirect("practiceweeks:observation_detail", pk=observation.pk),
     )
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def observation_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    selectors.require_view(request.user)
     observation = selectors.get_observation_for_user(request.user, pk)
     version = selectors.get_version_for_user(request.user, observation, number)
     content = version.content or {}
@@ -623,8 +557,8 @@ def observation_version(request: HttpRequest, pk: int, number: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def observation_themes(request: HttpRequest, pk: int) -> HttpResponse:
-    selectors.require_view(request.user)
     observation = selectors.get_observation_for_user(request.user, pk)
     if not selectors.can_tag(request.user, observation):
         raise PermissionDenied("Only the assessor or a quality assurance lead tags themes.")
@@ -634,31 +568,18 @@ def observation_themes(request: HttpRequest, pk: int) -> HttpResponse:
     form = TagForm(
         request.POST or None, findings=findings, initial={"version": observation.version}
     )
-    error = ""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.observation_tag(
-                    actor=request.user,
-                    observation=observation,
-                    expected_version=form.cleaned_data["version"],
-                    tags=form.tags(),
-                )
-            except services.EditConflict as exc:
-                status = 409
-                error = str(exc)
-                observation.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = observation.version
-                form = TagForm(data, findings=findings)
-                form.is_valid()
-            except services.PracticeWeekError as exc:
-                error = str(exc)
-            else:
-                messages.success(request, "The themes have been saved.")
-                return redirect("practiceweeks:observation_detail", pk=observation.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.observation_tag(
+            actor=request.user,
+            observation=observation,
+            expected_version=data["version"],
+            tags=form.tags(),
+        ),
+    ):
+        messages.success(request, "The themes have been saved.")
+        return redirect("practiceweeks:observation_detail", pk=observation.pk)
     rows = form.rows()
     labels = dict(Heading.choices)
     for row in rows:
@@ -671,9 +592,8 @@ def observation_themes(request: HttpRequest, pk: int) -> HttpResponse:
             "visit": observation.visit,
             "form": form,
             "rows": rows,
-            "error": error,
         },
-        status=status,
+        status=form_status(request, form),
     )
 
 
@@ -681,8 +601,7 @@ def observation_themes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _analysed_week(request: HttpRequest, pk: int):
-    selectors.require_view(request.user)
-    selectors.require_whole_week(request.user)
+    # Callers are gated by READ_WHOLE_PRACTICE_WEEKS.
     week = selectors.get_week_for_user(request.user, pk)
     result = week_analysis.week_analysis(week)
     previous = selectors.previous_week(request.user, week)
@@ -693,6 +612,7 @@ def _analysed_week(request: HttpRequest, pk: int):
 
 
 @require_GET
+@policy.requires(policy.Capability.READ_WHOLE_PRACTICE_WEEKS)
 def analysis(request: HttpRequest, pk: int) -> HttpResponse:
     week, result, comparison = _analysed_week(request, pk)
     may_raise = policy.can(request.user, policy.Capability.RAISE_ACTIONS)
@@ -719,7 +639,7 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
             "min_teams": week_analysis.MIN_TEAMS,
             "suppression_note": week_analysis.SUPPRESSION_NOTE,
             "action_plan_url": action_plan_url(week),
-            "can_manage": selectors.may_manage(request.user),
+            "can_manage": policy.can(request.user, selectors.MANAGE),
         },
     )
 
@@ -733,6 +653,7 @@ def _report(request: HttpRequest, pk: int) -> tuple[PracticeWeek, documents.Repo
 
 
 @require_GET
+@policy.requires(policy.Capability.READ_WHOLE_PRACTICE_WEEKS)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     week, built = _report(request, pk)
     blocks = [(type(b).__name__.lower(), b) for b in built.blocks]
@@ -743,7 +664,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "week": week,
             "report": built,
             "blocks": blocks,
-            "can_manage": selectors.may_manage(request.user),
+            "can_manage": policy.can(request.user, selectors.MANAGE),
         },
     )
 
@@ -759,6 +680,7 @@ def _stem(week: PracticeWeek) -> str:
 
 
 @require_GET
+@policy.requires(policy.Capability.READ_WHOLE_PRACTICE_WEEKS)
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     week, built = _report(request, pk)
     return _download(
@@ -769,6 +691,7 @@ def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(policy.Capability.READ_WHOLE_PRACTICE_WEEKS)
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     week, built = _report(request, pk)
     return _download(documents.render_pdf(built), "application/pdf", f"{_stem(week)}.pdf")

@@ -73,41 +73,21 @@ def _published_or_computed(
 # --- the calculators, one per measure: (area, year) -> value ----------------------------------
 
 
-def _referrals_per_10k(area: str, year: int) -> float | None:
-    return _per_10k(loader.published_value("referrals", area, year, "referral_count"), area, year)
+Calculator = Callable[[str, int], float | None]
 
 
-def _rereferral_pct(area: str, year: int) -> float | None:
-    return _published_or_computed(
-        "referrals", area, year, "rereferral_percent", "rereferral_count", "referral_count"
-    )
+def _count_per_10k(name: str, column: str) -> Calculator:
+    """A published count per 10,000 children."""
+    return lambda area, year: _per_10k(loader.published_value(name, area, year, column), area, year)
 
 
-def _nfa_pct(area: str, year: int) -> float | None:
-    return _published_or_computed(
-        "referrals", area, year, "no_further_action_percent", "no_further_action_count",
-        "referral_count",
-    )  # fmt: skip
+def _percent(name: str, percent: str, num: str, den: str) -> Calculator:
+    """A published percentage, or numerator over denominator where only it is missing."""
+    return lambda area, year: _published_or_computed(name, area, year, percent, num, den)
 
 
-def _cin_per_10k(area: str, year: int) -> float | None:
-    return _per_10k(loader.published_value("cin", area, year, "At31_episodes"), area, year)
-
-
-def _cp_per_10k(area: str, year: int) -> float | None:
-    return _per_10k(loader.published_value("cp_duration", area, year, "CPP_At31"), area, year)
-
-
-def _cp_2y_pct(area: str, year: int) -> float | None:
-    return _published_or_computed(
-        "cp_duration", area, year, "2_years_or_more_percent", "2_years_or_more", "CPP_At31"
-    )
-
-
-def _cp_subsequent_pct(area: str, year: int) -> float | None:
-    return _published_or_computed(
-        "cp_subsequent", area, year, "CPP_subsequent_percent", "CPP_subsequent", "CPP_start"
-    )
+def _as_published(name: str, column: str) -> Calculator:
+    return lambda area, year: loader.published_value(name, area, year, column)
 
 
 CLA_AT_31_MARCH = "Children looked after on 31 March each year"
@@ -156,10 +136,6 @@ def _care_leavers_in_touch_pct(area: str, year: int) -> float | None:
         unknown += u
     share = _pct(unknown, total)
     return None if share is None else _round(100.0 - share)
-
-
-def _caseload_fte(area: str, year: int) -> float | None:
-    return loader.published_value("workforce", area, year, "caseload_fte")
 
 
 def _agency_rate_pct(area: str, year: int) -> float | None:
@@ -281,18 +257,24 @@ MEASURES: dict[str, Measure] = {
     )
 }
 
-_CALCULATORS: dict[str, Callable[[str, int], float | None]] = {
-    "referrals_per_10k": _referrals_per_10k,
-    "rereferral_pct": _rereferral_pct,
-    "nfa_pct": _nfa_pct,
-    "cin_per_10k": _cin_per_10k,
-    "cp_per_10k": _cp_per_10k,
-    "cp_2y_pct": _cp_2y_pct,
-    "cp_subsequent_pct": _cp_subsequent_pct,
+_CALCULATORS: dict[str, Calculator] = {
+    "referrals_per_10k": _count_per_10k("referrals", "referral_count"),
+    "rereferral_pct": _percent(
+        "referrals", "rereferral_percent", "rereferral_count", "referral_count"
+    ),
+    "nfa_pct": _percent(
+        "referrals", "no_further_action_percent", "no_further_action_count", "referral_count"
+    ),
+    "cin_per_10k": _count_per_10k("cin", "At31_episodes"),
+    "cp_per_10k": _count_per_10k("cp_duration", "CPP_At31"),
+    "cp_2y_pct": _percent("cp_duration", "2_years_or_more_percent", "2_years_or_more", "CPP_At31"),
+    "cp_subsequent_pct": _percent(
+        "cp_subsequent", "CPP_subsequent_percent", "CPP_subsequent", "CPP_start"
+    ),
     "cla_per_10k": _cla_per_10k,
     "cla_3plus_pct": _cla_3plus_pct,
     "care_leavers_in_touch_pct": _care_leavers_in_touch_pct,
-    "caseload_fte": _caseload_fte,
+    "caseload_fte": _as_published("workforce", "caseload_fte"),
     "agency_rate_pct": _agency_rate_pct,
 }
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from lineofsight.actions.models import ImprovementAction, SourceType, Status
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
+from lineofsight.web.dates import add_months
 from lineofsight.web.figures import SMALL_MAX, share_withheld
 from lineofsight.worklists import casedata
 
@@ -35,18 +36,6 @@ log = logging.getLogger(__name__)
 
 WINDOW_MONTHS = 3
 SMALLEST_SHOWN = SMALL_MAX + 1  # the small-number rule (lineofsight.web.figures)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day (31 January + 1 = 28/29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lineofsight.accounts.fields import PersonChoiceField
 from lineofsight.accounts.models import Team, User
 from lineofsight.web.fields import (
     DATE_HINT,
     FilterMessagesMixin,
-    PersonChoiceField,
     TextField,
     UKDateField,
 )

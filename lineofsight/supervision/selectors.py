@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.models import AccessPurpose, Role, Team, User
+from lineofsight.accounts.models import AccessPurpose, Team, User
 from lineofsight.worklists import hooks
 from lineofsight.worklists.casedata import CaseRow
 from lineofsight.worklists.query import WorklistQuery
@@ -100,15 +100,9 @@ def sessions_for_nomination(team: Team) -> list[Session]:
 
 def people_who_may_facilitate(teams: QuerySet[Team] | list[Team] | None = None) -> QuerySet[User]:
     """Who may facilitate a session of one of `teams`: a team manager of that team, or a
-    quality assurance lead (every team when `teams` is None)."""
-    managers = Q(role=Role.TEAM_MANAGER)
-    if teams is not None:
-        managers &= Q(memberships__team__in=teams)
-    return (
-        policy.with_approved_roles(User.objects.filter(is_active=True))
-        .filter(pk__in=User.objects.filter(managers | Q(role=Role.QA_LEAD)).values("pk"))
-        .order_by("full_name", "pk")
-    )
+    quality assurance lead (every team when `teams` is None): whoever leads supervision and
+    whose scope takes the team in."""
+    return policy.people_who_can(policy.Capability.LEAD_SUPERVISION, teams)
 
 
 def may_facilitate(person: User, team: Team) -> bool:

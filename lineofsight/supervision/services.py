@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
@@ -22,6 +21,8 @@ from lineofsight.actions import services as action_services
 from lineofsight.actions.models import ImprovementAction, SourceType
 from lineofsight.casework import store
 from lineofsight.history.services import capture, record_change
+from lineofsight.web.errors import EditConflict, ServiceError
+from lineofsight.web.locking import version_take
 from lineofsight.worklists import casedata
 from lineofsight.worklists.selectors import (
     NO_CASEWORK,
@@ -37,12 +38,14 @@ SESSION_FIELDS = ("team_id", "held_on", "facilitator_id", "snapshot_id")
 CASE_FIELDS = (*REFLECTION_FIELDS, "look_again_on")
 
 
-class SupervisionError(ValueError):
+class SupervisionError(ServiceError):
     """A change that cannot be made; the message says why, for the person making it."""
 
 
-class CaseChangedMeanwhile(SupervisionError):
+class CaseChangedMeanwhile(SupervisionError, EditConflict):
     """Someone else saved the case after this person opened it."""
+
+    title = "Someone else saved this case"
 
     def __init__(self, current: SessionCase) -> None:
         who = current.updated_by.full_name if current.updated_by else "someone else"
@@ -53,9 +56,10 @@ class CaseChangedMeanwhile(SupervisionError):
         )
         super().__init__(
             f"{who} saved this case{when}, after you opened it. Your text has not been saved: "
-            "it is still in the boxes below. Compare it with what they saved, then save again."
+            "it is still in the boxes below. Compare it with what they saved, then save again.",
+            current=current,
+            saved_by=current.updated_by,
         )
-        self.current = current
 
 
 def _require_lead(actor: User, team: Team) -> None:
@@ -285,17 +289,13 @@ def session_case_record(
         "decisions": decisions.strip(),
         "look_again_on": look_again_on,
     }
-    before_row = SessionCase.objects.select_for_update().get(pk=case.pk)
-    if before_row.version != expected_version:
-        raise CaseChangedMeanwhile(before_row)
-    before = capture(before_row, CASE_FIELDS)
-    # The version test is repeated in the UPDATE itself, so the refusal holds even on a
-    # database that does not lock rows for SELECT ... FOR UPDATE (SQLite).
-    updated = SessionCase.objects.filter(pk=case.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+    before_row = version_take(
+        SessionCase, case.pk, expected_version=expected_version, conflict=CaseChangedMeanwhile
     )
-    if updated != 1:
-        raise CaseChangedMeanwhile(SessionCase.objects.get(pk=case.pk))
+    before = capture(before_row, CASE_FIELDS)
+    SessionCase.objects.filter(pk=case.pk).update(
+        **values, updated_by=actor, updated_at=timezone.now()
+    )
     saved = SessionCase.objects.select_related("session__team", "updated_by").get(pk=case.pk)
     record_change(actor=actor, action="session_case_record", obj=saved, before=before)
     return saved

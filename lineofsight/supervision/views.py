@@ -13,6 +13,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.actions.selectors import owners_for_child
+from lineofsight.web.forms import form_status, submit
 from lineofsight.worklists import selection as worklist_selection
 
 from . import followup, selectors, services, summaries
@@ -34,8 +35,8 @@ def _require_lead_for(request: HttpRequest, team) -> None:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def sessions(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     return render(
         request,
         "supervision/sessions.html",
@@ -48,8 +49,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.LEAD_SUPERVISION)
 def session_create(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     teams = selectors.leadable_teams(request.user)
     initial = {"facilitator": request.user.pk, "team": request.GET.get("team")}
     form = SessionForm(
@@ -58,35 +59,33 @@ def session_create(request: HttpRequest) -> HttpResponse:
         people=selectors.people_who_may_facilitate(teams),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(
-                actor=request.user,
-                team=form.cleaned_data["team"],
-                held_on=form.cleaned_data["held_on"],
-                facilitator=form.cleaned_data["facilitator"],
-                attendees=[form.cleaned_data["facilitator"]],
-            )
-        except services.SupervisionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                "Session set up. Choose who attends, then bring cases to it from the "
-                "team's worklist.",
-            )
-            return redirect("supervision:session", pk=session.pk)
-    return render(
+    created = []
+    if submit(
         request,
-        "supervision/session_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: created.append(
+            services.session_create(
+                actor=request.user,
+                team=data["team"],
+                held_on=data["held_on"],
+                facilitator=data["facilitator"],
+                attendees=[data["facilitator"]],
+            )
+        ),
+    ):
+        messages.success(
+            request,
+            "Session set up. Choose who attends, then bring cases to it from the team's worklist.",
+        )
+        return redirect("supervision:session", pk=created[0].pk)
+    return render(
+        request, "supervision/session_form.html", {"form": form}, status=form_status(request)
     )
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def session(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     found = selectors.get_session_for_user(request.user, pk)
     summary = summaries.session_summary(request.user, found)
     # The session names each child brought to it: each is a view of that child's record.
@@ -107,8 +106,8 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.LEAD_SUPERVISION)
 def session_attendees(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     found = selectors.get_session_for_user(request.user, pk)
     _require_lead_for(request, found.team)
     form = AttendeesForm(
@@ -116,17 +115,20 @@ def session_attendees(request: HttpRequest, pk: int) -> HttpResponse:
         people=selectors.possible_attendees(found),
         initial={"attendees": list(found.attendees.values_list("pk", flat=True))},
     )
-    if request.method == "POST" and form.is_valid():
-        services.session_set_attendees(
-            actor=request.user, session=found, attendees=form.cleaned_data["attendees"]
-        )
+    if submit(
+        request,
+        form,
+        lambda data: services.session_set_attendees(
+            actor=request.user, session=found, attendees=data["attendees"]
+        ),
+    ):
         messages.success(request, "Attendees saved.")
         return redirect("supervision:session", pk=found.pk)
     return render(
         request,
         "supervision/attendees.html",
         {"session": found, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(request),
     )
 
 
@@ -140,8 +142,8 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 
 @require_POST
+@policy.requires(policy.Capability.LEAD_SUPERVISION)
 def nominate(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     form = NominateForm(request.POST)
     back = _back(request, reverse("supervision:sessions"))
     if not form.is_valid():
@@ -166,8 +168,8 @@ def nominate(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def case(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     found = selectors.get_session_case_for_user(request.user, pk)
     can_edit = selectors.may_lead(request.user, found.session.team)
     if request.method == "POST" and not can_edit:
@@ -175,33 +177,22 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(found, name) for name in (*REFLECTION_FIELDS, "look_again_on")}
     initial["version"] = found.version
     form = CaseRecordForm(request.POST or None, initial=initial)
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.session_case_record(
-                    actor=request.user,
-                    case=found,
-                    expected_version=data["version"],
-                    **{name: data[name] for name in (*REFLECTION_FIELDS, "look_again_on")},
-                )
-            except services.CaseChangedMeanwhile as exc:
-                conflict = exc
-                status = 409
-                # Keep their words, and let the next save go over what is there now, once
-                # they have compared the two.
-                form = CaseRecordForm({**request.POST.dict(), "version": exc.current.version})
-            else:
-                messages.success(request, "The discussion of this case is saved.")
-                return redirect("supervision:case", pk=found.pk)
-        else:
-            status = 400
+    if submit(
+        request,
+        form,
+        lambda data: services.session_case_record(
+            actor=request.user,
+            case=found,
+            expected_version=data["version"],
+            **{name: data[name] for name in (*REFLECTION_FIELDS, "look_again_on")},
+        ),
+    ):
+        messages.success(request, "The discussion of this case is saved.")
+        return redirect("supervision:case", pk=found.pk)
+    conflict = getattr(form, "conflict", None)
     context = {
         "summary": summaries.case_summary(request.user, found),
         "form": form,
-        "conflict": conflict,
         "their_version": reflection_items(conflict.current) if conflict else [],
         "reflection": reflection_items(found),
         "can_edit": can_edit,
@@ -212,12 +203,12 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=AccessPurpose.SUPERVISION,
         path=request.path,
     )
-    return render(request, "supervision/case.html", context, status=status)
+    return render(request, "supervision/case.html", context, status=form_status(request, form))
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.LEAD_SUPERVISION)
 def case_action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     found = selectors.get_session_case_for_user(request.user, pk)
     _require_lead_for(request, found.session.team)
     owners = owners_for_child(found.person_id, teams=[found.session.team])
@@ -228,19 +219,18 @@ def case_action_create(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=AccessPurpose.SUPERVISION,
         path=request.path,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_case_action_create(actor=request.user, case=found, **form.cleaned_data)
-        except services.SupervisionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Action added.")
-            return redirect("supervision:case", pk=found.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.session_case_action_create(actor=request.user, case=found, **data),
+    ):
+        messages.success(request, "Action added.")
+        return redirect("supervision:case", pk=found.pk)
     return render(
         request,
         "supervision/action_form.html",
         {"case": found, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(request),
     )
 
 
@@ -248,6 +238,7 @@ SELECTION_ACTIONS = ("keep", "bring", "clear")
 
 
 @require_http_methods(["GET", "POST"])
+@policy.requires(policy.Capability.LEAD_SUPERVISION)
 def selection(request: HttpRequest, team_id: int) -> HttpResponse:
     """The children selected on a team's worklist for group supervision, kept across its pages.
 
@@ -256,7 +247,6 @@ def selection(request: HttpRequest, team_id: int) -> HttpResponse:
     go back to `next`), bring (bring every child selected to `session`, then clear the
     selection) or clear. An id that is not a child on the team's worklist as the user sees it
     is refused with a message naming it, and nothing changes."""
-    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     team = policy.get_team_for_user(request.user, team_id)
     _require_lead_for(request, team)
     here = reverse("supervision:selection", kwargs={"team_id": team.pk})
@@ -351,8 +341,8 @@ def _say_what_was_nominated(request: HttpRequest, result, found) -> None:
 
 
 @require_POST
+@policy.requires(policy.Capability.LEAD_SUPERVISION)
 def case_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.LEAD_SUPERVISION)
     found = selectors.get_session_case_for_user(request.user, pk)
     _require_lead_for(request, found.session.team)
     try:
@@ -365,8 +355,8 @@ def case_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_INDICATORS)
 def evaluation(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_INDICATORS)
     teams = policy.visible_teams(request.user)
     form = EvaluationFilterForm(request.GET or None, teams=teams)
     team = form.cleaned_data["team"] if form.is_valid() else None

@@ -6,11 +6,12 @@ their ISO text and working-day position up in lists instead of building `date` o
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 from datetime import date
 from functools import lru_cache
 
 import holidays
+
+from lineofsight.web import dates
 
 
 class Calendar:
@@ -76,11 +77,7 @@ def ordinal(year: int, month: int, day: int) -> int:
 @lru_cache(maxsize=1 << 16)
 def add_months(day: int, months: int) -> int:
     """Calendar months, keeping the day of the month where it exists (31 Jan + 1 -> 28/29 Feb)."""
-    d = date.fromordinal(day)
-    m = d.month - 1 + months
-    year, month = d.year + m // 12, m % 12 + 1
-    last = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(d.day, last)).toordinal()
+    return dates.add_months(date.fromordinal(day), months).toordinal()
 
 
 def add_years(day: int, years: int) -> int:

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from lineofsight.casework import schema
 from lineofsight.publishedstats.loader import ENGLAND
 
+from .annex_a import MAX_ROWS, write_annex_a
 from .calendar import Calendar
 from .output import TableFiles, join_parts
 from .records import NOTE_DAYS, Recorder, write_teams, write_workers
@@ -191,8 +192,6 @@ def synthesize(
     )
     result.rows = {name: sum(p["rows"][name] for p in parts) for name in schema.tables()}
     if annex_a:
-        from .annex_a import MAX_ROWS, write_annex_a
-
         written = write_annex_a(ssd_dir, out / "annex_a.xlsx", t.year, area_name=t.area_name)
         if written is None:
             result.messages.append(

@@ -205,39 +205,23 @@ def _year_flow(area: str, year: int, size_ratio: float, fallback: YearFlow | Non
     def pick(local: float | None, prev: float | None, nat: float | None) -> float:
         return float(_first(local, prev, nat, 0.0))
 
+    def count(local: float | None, name: str) -> int:
+        """A volume: the area's, else last year's, else England's scaled to the area's size."""
+        nat = national and getattr(national, name) * size_ratio
+        return int(pick(local, fallback and getattr(fallback, name), nat))
+
+    def rate(local: float | None, name: str) -> float:
+        """A rate: the area's, else last year's, else England's."""
+        nat = national and getattr(national, name)
+        return pick(local, fallback and getattr(fallback, name), nat)
+
     return YearFlow(
         year=year,
-        referrals=int(
-            pick(
-                refs,
-                fallback and fallback.referrals,
-                national and national.referrals * size_ratio,
-            )
-        ),
-        rereferral_rate=pick(
-            _ratio(rerefs, refs),
-            fallback and fallback.rereferral_rate,
-            national and national.rereferral_rate,
-        ),
-        cp_starts=int(
-            pick(
-                cp_start,
-                fallback and fallback.cp_starts,
-                national and national.cp_starts * size_ratio,
-            )
-        ),
-        cp_subsequent_rate=pick(
-            _ratio(cp_sub, cp_start),
-            fallback and fallback.cp_subsequent_rate,
-            national and national.cp_subsequent_rate,
-        ),
-        cla_starts=int(
-            pick(
-                cla_start,
-                fallback and fallback.cla_starts,
-                national and national.cla_starts * size_ratio,
-            )
-        ),
+        referrals=count(refs, "referrals"),
+        rereferral_rate=rate(_ratio(rerefs, refs), "rereferral_rate"),
+        cp_starts=count(cp_start, "cp_starts"),
+        cp_subsequent_rate=rate(_ratio(cp_sub, cp_start), "cp_subsequent_rate"),
+        cla_starts=count(cla_start, "cla_starts"),
     )
 
 

@@ -19,31 +19,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Team, User
+from lineofsight.actions.models import CLOSED_STATUSES, ImprovementAction, RecheckResult
+from lineofsight.actions.selectors import actions_visible_to
+from lineofsight.audits.models import Answer
+from lineofsight.audits.selectors import audits_counted_for, audits_with_answers_visible_to
+from lineofsight.casework import store
 from lineofsight.feedback import selectors as feedback_selectors
+from lineofsight.framework import vocabulary
+from lineofsight.framework.evidence import Evidence, Leaning
+from lineofsight.indicators import engine, presentation
+from lineofsight.indicators.catalogue import catalogue
+from lineofsight.practiceweeks.selectors import observations_for_theme
 from lineofsight.web import figures
-
-from . import vocabulary
-from .evidence import Evidence, Leaning
 
 log = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-
-
-def may_view(user: User) -> bool:
-    """Leaders, managers, quality assurance and analysts: whoever reads indicators."""
-    return policy.can(user, policy.Capability.VIEW_INDICATORS) or policy.can(
-        user, policy.Capability.MANAGE_PRACTICE_WEEKS
-    )
-
-
-def require_view(user: User) -> None:
-    if not may_view(user):
-        policy.require(user, policy.Capability.VIEW_INDICATORS)
 
 
 def sees_everything(user: User) -> bool:
@@ -96,21 +92,10 @@ class AuditQuestionRow:
     def answered(self) -> int:
         return self.yes + self.partly + self.no
 
-    @property
-    def yes_text(self) -> str:
-        return figures.count_text(self.yes)
-
-    @property
-    def partly_text(self) -> str:
-        return figures.count_text(self.partly)
-
-    @property
-    def no_text(self) -> str:
-        return figures.count_text(self.no)
-
-    @property
-    def not_applicable_text(self) -> str:
-        return figures.count_text(self.not_applicable)
+    yes_text = figures.count_text_of("yes")
+    partly_text = figures.count_text_of("partly")
+    no_text = figures.count_text_of("no")
+    not_applicable_text = figures.count_text_of("not_applicable")
 
 
 def _bucket(value: str, scale: list[dict]) -> str:
@@ -129,16 +114,10 @@ def _audits_counted(user: User):
     everything, otherwise the audits of the teams in their scope; never an audit whose first
     auditor's answers are hidden from the user while they moderate it blind. The rule is the
     audits app's (`audits_counted_for`), shared with programme reports."""
-    from lineofsight.audits.selectors import audits_counted_for
-
     return audits_counted_for(user)
 
 
 def _answer_rows(user: User) -> list[dict]:
-    from django.db.models import Count
-
-    from lineofsight.audits.models import Answer
-
     return list(
         Answer.objects.filter(
             version__is_current_submission=True,
@@ -171,9 +150,6 @@ def _row_path(row: dict) -> tuple[str, str, str]:
 def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow]:
     """Per audit question linked to the theme: how many submitted audits answered yes, partly,
     no (or not applicable), and links to the audits the user may open with a concerning answer."""
-    from lineofsight.audits.models import Answer
-    from lineofsight.audits.selectors import audits_with_answers_visible_to
-
     if not theme.audit_questions:
         return []
     rows: dict[tuple[str, str, str], AuditQuestionRow] = {}
@@ -242,11 +218,7 @@ def audit_answer_counts(user: User) -> dict[str, int]:
 
 
 def practice_week_evidence(user: User, key: str) -> list[Evidence] | None:
-    """Observations from practice weeks; None when the practice weeks app offers none yet."""
-    try:
-        from lineofsight.practiceweeks.selectors import observations_for_theme
-    except ImportError:
-        return None
+    """Observations from practice weeks; None when they cannot be read."""
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the page's queries intact
             return list(observations_for_theme(user, key))
@@ -276,10 +248,6 @@ def _indicator_url(indicator_id: str) -> str:
 
 
 def _linked_indicators(key: str) -> list:
-    try:
-        from lineofsight.indicators.catalogue import catalogue
-    except ImportError:
-        return []
     theme_ids = set(vocabulary.get(key).indicators)
     return [i for i in catalogue() if key in (i.themes or ()) or i.id in theme_ids]
 
@@ -287,30 +255,21 @@ def _linked_indicators(key: str) -> list:
 def _value_text(value) -> str:
     """The indicator's value through the board's small-number rule (a count of 1 to 4 reads
     "fewer than 5"; a share built on 1 to 4 children is withheld)."""
-    from lineofsight.indicators import presentation
-
     if value is None or not value.has_data:
         return (value.no_data_reason if value is not None else "") or "No value"
     return presentation.figure_of(value).text
 
 
-def indicator_evidence(user: User, key: str) -> list[IndicatorRow] | None:
+def indicator_evidence(user: User, key: str) -> list[IndicatorRow]:
     """The indicators linked to the theme with their current value for the user's scope: the
-    whole council for roles that see everything, otherwise the teams they can see (None: no
-    catalogue)."""
-    try:
-        from lineofsight.indicators import engine
-    except ImportError:
-        return None
+    whole council for roles that see everything, otherwise the teams they can see."""
     indicators = _linked_indicators(key)
     teams = scope_teams(user)
     area = "whole council" if teams is None else "the teams you can see"
     values: dict[str, object] = {}
     period_end = None
     if indicators and (teams is None or teams):
-        from lineofsight.casework.store import current_snapshot
-
-        snapshot = current_snapshot()
+        snapshot = store.current_snapshot()
         if snapshot is not None:
             try:
                 period_end = engine.default_period_end(snapshot)
@@ -344,9 +303,6 @@ def indicator_evidence(user: User, key: str) -> list[IndicatorRow] | None:
 
 
 def _actions_with_theme(user: User, key: str | None = None) -> list:
-    from lineofsight.actions.models import ImprovementAction
-    from lineofsight.actions.selectors import actions_visible_to
-
     if "themes" not in {f.name for f in ImprovementAction._meta.get_fields()}:
         return []
     actions = actions_visible_to(user).order_by("due_date", "id")
@@ -359,8 +315,6 @@ def _actions_with_theme(user: User, key: str | None = None) -> list:
 
 
 def action_evidence(user: User, key: str) -> list[Evidence]:
-    from lineofsight.actions.models import CLOSED_STATUSES, RecheckResult
-
     out = []
     for action in _actions_with_theme(user, key):
         if action.recheck_result == RecheckResult.IMPROVED:
@@ -446,25 +400,14 @@ class ThemeSummary:
     actions: int
 
     # What the index shows: every count through the one small-number rule.
-    @property
-    def audit_answers_text(self) -> str:
-        return figures.count_text(self.audit_answers)
+    audit_answers_text = figures.count_text_of("audit_answers")
+    feedback_text = figures.count_text_of("feedback")
+    indicators_text = figures.count_text_of("indicators")
+    actions_text = figures.count_text_of("actions")
 
     @property
     def practice_weeks_text(self) -> str:
         return "–" if self.practice_weeks is None else figures.count_text(self.practice_weeks)
-
-    @property
-    def feedback_text(self) -> str:
-        return figures.count_text(self.feedback)
-
-    @property
-    def indicators_text(self) -> str:
-        return figures.count_text(self.indicators)
-
-    @property
-    def actions_text(self) -> str:
-        return figures.count_text(self.actions)
 
 
 def theme_index(user: User) -> tuple[list[ThemeSummary], list[ThemeSummary]]:

@@ -4,6 +4,6 @@ from . import views
 
 app_name = "themes"
 urlpatterns = [
-    path("themes/", views.index, name="index"),
-    path("themes/<str:key>/", views.detail, name="detail"),
+    path("", views.index, name="index"),
+    path("<str:key>/", views.detail, name="detail"),
 ]

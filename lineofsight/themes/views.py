@@ -4,14 +4,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from lineofsight.accounts import policy
 from lineofsight.web import figures
 
 from . import selectors
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_THEMES)
 def index(request: HttpRequest) -> HttpResponse:
-    selectors.require_view(request.user)
     themes, free_tags = selectors.theme_index(request.user)
     return render(
         request,
@@ -26,8 +27,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_THEMES)
 def detail(request: HttpRequest, key: str) -> HttpResponse:
-    selectors.require_view(request.user)
     found = selectors.triangulation(request.user, key)
     if found is None:
         raise Http404("No such theme")

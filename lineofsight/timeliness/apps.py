@@ -7,6 +7,7 @@ class TimelinessConfig(AppConfig):
     verbose_name = "Timeliness and drift"
 
     def ready(self) -> None:
+        # Imports here, not at the top: models can be imported only once every app is loaded.
         # Every import (and every recompute) computes the derived tables into the new snapshot.
         from lineofsight.intake import pipeline
 

@@ -13,17 +13,19 @@ open referral belongs to the leaving care service).
 Columns:
   person_id        the child
   cohort           'cla', 'cp', 'care_leaver' or 'cin'
-  team_id          team of the current allocation; else of the child's open (or latest) referral;
-                   else a care leaver's allocated team. Matches accounts.Team.case_system_id.
-  worker_id        professional of the current allocation (the open involvement that started
-                   last; an allocated worker before a personal adviser on the same day); NULL when
-                   unallocated. Matches accounts.User.professional_id.
+  team_id          the team responsible for the child on the as-at date, and
+  worker_id        the worker allocated then (NULL when unallocated): the snapshot's
+                   child_attribution table (casework.attribution, which states the rule) read on
+                   the as-at date. Match accounts.Team.case_system_id and
+                   accounts.User.professional_id.
   start_date       start of the cohort's current episode: the plan (cp), the period of care (cla),
                    the referral (cin), leaving care (care_leaver; NULL if not in the data)
   case_start_date  start of the whole open case: the earliest of everything open
 """
 
 from __future__ import annotations
+
+from lineofsight.casework import attribution
 
 from .context import Derivation
 
@@ -77,41 +79,15 @@ def build(d: Derivation) -> None:
             FROM living l JOIN per_child c ON c.person_id = l.person_id AND c.weight = l.weight
             GROUP BY l.person_id
         ),
-        allocation AS (
-            SELECT person_id, professional_id, team_id
-            FROM _tl_involvements
-            WHERE end_date IS NULL
-            QUALIFY row_number() OVER (
-                PARTITION BY person_id
-                ORDER BY start_date DESC NULLS LAST,
-                         CASE WHEN lower(role) LIKE '%advis%' THEN 1 ELSE 0 END,
-                         involvement_id DESC
-            ) = 1
-        ),
-        referral_team AS (
-            SELECT person_id, team_id FROM _tl_referrals
-            WHERE team_id IS NOT NULL
-            QUALIFY row_number() OVER (
-                PARTITION BY person_id
-                ORDER BY close_date IS NULL DESC, referral_date DESC, referral_id DESC
-            ) = 1
-        ),
-        leaver_team AS (
-            SELECT clea_person_id AS person_id, clea_care_leaver_allocated_team AS team_id
-            FROM {d.t("ssd_care_leavers")}
-            WHERE clea_care_leaver_allocated_team IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY clea_person_id ORDER BY clea_table_id) = 1
-        )
+        responsible AS ({attribution.on_date_sql(a, d.t(attribution.TABLE))})
         SELECT t.person_id,
                t.cohort,
-               coalesce(al.team_id, rt.team_id, lt.team_id) AS team_id,
-               al.professional_id AS worker_id,
+               r.team_id,
+               r.worker_id,
                t.start_date,
                c.case_start_date
         FROM top t
         JOIN per_child c ON c.person_id = t.person_id
-        LEFT JOIN allocation al ON al.person_id = t.person_id
-        LEFT JOIN referral_team rt ON rt.person_id = t.person_id
-        LEFT JOIN leaver_team lt ON lt.person_id = t.person_id
+        LEFT JOIN responsible r ON r.person_id = t.person_id
         ORDER BY t.person_id
     """)

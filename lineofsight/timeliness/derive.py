@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from lineofsight.casework import attribution
+
 from . import cases, expectations, flags, measure, sources
 from .calendar import CALENDAR_TABLE, WorkingCalendar
 from .context import TEMP_PREFIX, Derivation
@@ -78,6 +80,9 @@ def compute(
     # insertion order DuckDB can write the large ones in parallel.
     con.execute("SET preserve_insertion_order = false")
     try:
+        # open_cases reads who is responsible for each child; an import has written that table
+        # already, a snapshot built by hand (tests, benchmarks) gets it here.
+        attribution.ensure_built(con, alias)
         sources.prepare(d)
         first, last = calendar_range(d)
         calendar.install(con, first, last, table=d.cal)

@@ -296,9 +296,16 @@ def cp_reviews(d: Derivation) -> str:
         start_events=("the plan started", "the previous review"),
         event_type="cp_review",
         source_table="ssd_cp_reviews",
-        episodes="SELECT plan_id AS episode_key, person_id, start_date AS ep_start, "
-        "end_date AS ep_end FROM _tl_cp_plans",
+        episodes=_plans("_tl_cp_plans"),
         events=events + f" AND e.cppr_cp_review_date <= {d.as_at_sql}",
+    )
+
+
+def _plans(view: str) -> str:
+    """A view of plans (`_tl_cp_plans`, `_tl_cin_plans`) as the episodes of a chain."""
+    return (
+        "SELECT plan_id AS episode_key, person_id, start_date AS ep_start, end_date AS ep_end "
+        f"FROM {view}"
     )
 
 
@@ -319,8 +326,7 @@ def cp_visits(d: Derivation) -> str:
         start_events=("the plan started", "the previous visit"),
         event_type="cp_visit",
         source_table="ssd_cp_visits",
-        episodes="SELECT plan_id AS episode_key, person_id, start_date AS ep_start, "
-        "end_date AS ep_end FROM _tl_cp_plans",
+        episodes=_plans("_tl_cp_plans"),
         events=events,
     )
 
@@ -333,8 +339,7 @@ def cin_visits(d: Derivation) -> str:
         start_events=("the plan started", "the previous visit"),
         event_type="cin_visit",
         source_table="ssd_cin_visits",
-        episodes="SELECT plan_id AS episode_key, person_id, start_date AS ep_start, "
-        "end_date AS ep_end FROM _tl_cin_plans",
+        episodes=_plans("_tl_cin_plans"),
         events=f"""
             SELECT p.plan_id AS episode_key, v.visit_id AS event_id, v.visit_date AS event_date
             FROM _tl_visits v JOIN _tl_cin_plans p ON p.person_id = v.person_id

@@ -213,26 +213,22 @@ def _overdue(flag: str, rule_ids: tuple[str, ...]) -> Callable[[Derivation], str
     return sql
 
 
-def _assessment(d: Derivation) -> str:
-    return f"""
-        SELECT person_id, 'assessment_over_45wd' AS flag, due_date + 1 AS since,
-               'Assessment started ' || {uk_date_sql("start_date")}
-               || ' not authorised: due by ' || {uk_date_sql("due_date")} || ', '
-               || {_days_words("working_days_late")} || ' overdue' AS detail
-        FROM _tl_overdue
-        WHERE rule_id = 'assessment_45wd'
-    """
+def _overdue_one(
+    flag: str, rule_id: str, started: str, missing: str
+) -> Callable[[Derivation], str]:
+    """A flag for one rule's overdue work, said as "<started> <date> <missing>: due by ..."."""
 
+    def sql(d: Derivation) -> str:
+        return f"""
+            SELECT person_id, '{flag}' AS flag, due_date + 1 AS since,
+                   '{started} ' || {uk_date_sql("start_date")}
+                   || ' {missing}: due by ' || {uk_date_sql("due_date")} || ', '
+                   || {_days_words("working_days_late")} || ' overdue' AS detail
+            FROM _tl_overdue
+            WHERE rule_id = '{rule_id}'
+        """
 
-def _s47(d: Derivation) -> str:
-    return f"""
-        SELECT person_id, 's47_no_icpc_15wd' AS flag, due_date + 1 AS since,
-               'Section 47 enquiry started ' || {uk_date_sql("start_date")}
-               || ' with no initial conference: due by ' || {uk_date_sql("due_date")} || ', '
-               || {_days_words("working_days_late")} || ' overdue' AS detail
-        FROM _tl_overdue
-        WHERE rule_id = 'icpc_15wd'
-    """
+    return sql
 
 
 def _months_open(start: str, as_at: str) -> str:
@@ -347,8 +343,12 @@ def _unallocated(d: Derivation) -> str:
 SQL: dict[str, Callable[[Derivation], str]] = {
     "cp_plan_9m": _cp_plan_bands,  # one statement gives all three bands
     "cp_second_plan": _second_plan,
-    "assessment_over_45wd": _assessment,
-    "s47_no_icpc_15wd": _s47,
+    "assessment_over_45wd": _overdue_one(
+        "assessment_over_45wd", "assessment_45wd", "Assessment started", "not authorised"
+    ),
+    "s47_no_icpc_15wd": _overdue_one(
+        "s47_no_icpc_15wd", "icpc_15wd", "Section 47 enquiry started", "with no initial conference"
+    ),
     "visit_overdue": _overdue("visit_overdue", ("cp_visit", "cin_visit")),
     "not_seen_alone": _not_seen_alone,
     "review_overdue": _overdue("review_overdue", ("cp_first_review_3m", "cp_review_6m")),

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.casework import schema, writer
+from lineofsight.casework import attribution, schema, writer
 from lineofsight.casework import services as casework_services
 from lineofsight.casework.models import Snapshot
 from lineofsight.casework.services import SnapshotUnavailable
@@ -155,6 +155,8 @@ def _write(
             provided_tables=frozenset(provided),
         )
         intake_services.import_run_set_progress(run=run, phase=Phase.WRITE, progress=30)
+        # Written afresh, as an import writes it: an older source file may not hold it.
+        attribution.build(con, alias)
         steps = list(pipeline.POST_LOAD_STEPS)
         for done, step in enumerate(steps, start=1):
             step(context)

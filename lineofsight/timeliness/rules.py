@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from lineofsight.web.errors import ServiceError
+
 DEFAULT_RULES_FILE = Path(__file__).with_name("default_rules.yml")
 
 
@@ -44,8 +46,12 @@ class RulesFileError(ValueError):
     """The rules file is not as this module expects: a fault in the product, not in user input."""
 
 
-class InvalidTimescale(ValueError):
-    """A value an administrator entered for a rule cannot be used; the message says why."""
+class InvalidTimescale(ServiceError):
+    """A value an administrator entered for a rule cannot be used; the message says why. It
+    belongs to the form's one box, the rule's value."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="value")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from lineofsight.intake.models import ImportRun
+
 from .calendar import Closure, WorkingCalendar
 from .models import ClosurePeriod, LocalTimescale
+from .recompute import RUN_NAME
 from .rules import LocalValue, Rule, in_force
 
 
@@ -67,10 +70,6 @@ def working_calendar() -> WorkingCalendar:
 def recompute_run_get(pk: int):
     """A recompute's run (an ImportRun named "Recomputed from snapshot N"); 404 for any other
     import, which is the Imports page's business."""
-    from lineofsight.intake.models import ImportRun
-
-    from .recompute import RUN_NAME
-
     run = (
         ImportRun.objects.select_related("snapshot", "run_by")
         .filter(pk=pk, source_name__startswith=f"{RUN_NAME} ")
@@ -82,10 +81,6 @@ def recompute_run_get(pk: int):
 
 
 def recompute_runs_recent(limit: int = 5):
-    from lineofsight.intake.models import ImportRun
-
-    from .recompute import RUN_NAME
-
     return list(
         ImportRun.objects.select_related("snapshot", "run_by")
         .filter(source_name__startswith=f"{RUN_NAME} ")

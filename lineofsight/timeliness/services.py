@@ -9,7 +9,6 @@ import logging
 import threading
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from lineofsight.casework.models import Snapshot
 from lineofsight.history.services import capture, record_change
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import ImportRun, RunStatus
+from lineofsight.web.errors import ServiceError
 
 from . import recompute
 from .models import ClosurePeriod, LocalTimescale
@@ -85,7 +85,7 @@ def _check_closure(
                 f"A closure can be at most {MAX_CLOSURE_DAYS} days long: check the dates"
             )
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors=errors)
     return description
 
 
@@ -96,7 +96,7 @@ def closure_period_add(
     last_day: datetime.date | None,
     description: str,
 ) -> ClosurePeriod:
-    """Add days the council is closed. Raises ValidationError (by field) and changes nothing
+    """Add days the council is closed. Raises ServiceError (by field) and changes nothing
     when the dates or description will not do."""
     description = _check_closure(first_day, last_day, description)
     with transaction.atomic():

@@ -53,24 +53,20 @@ def prepare(d: Derivation) -> None:
         FROM {d.t("ssd_cin_episodes")}
         WHERE cine_person_id IS NOT NULL AND cine_referral_date <= {a}
     """)
-    d.run(f"""
-        CREATE OR REPLACE TEMP VIEW _tl_cp_plans AS
-        SELECT cppl_cp_plan_id AS plan_id,
-               cppl_person_id AS person_id,
-               cppl_cp_plan_start_date AS start_date,
-               {_ended("cppl_cp_plan_end_date", a)} AS end_date
-        FROM {d.t("ssd_cp_plans")}
-        WHERE cppl_person_id IS NOT NULL AND cppl_cp_plan_start_date <= {a}
-    """)
-    d.run(f"""
-        CREATE OR REPLACE TEMP VIEW _tl_cin_plans AS
-        SELECT cinp_cin_plan_id AS plan_id,
-               cinp_person_id AS person_id,
-               cinp_cin_plan_start_date AS start_date,
-               {_ended("cinp_cin_plan_end_date", a)} AS end_date
-        FROM {d.t("ssd_cin_plans")}
-        WHERE cinp_person_id IS NOT NULL AND cinp_cin_plan_start_date <= {a}
-    """)
+    # Child protection and child in need plans: the same fields, each under its table's prefix.
+    for view, table, row, plan in (
+        ("_tl_cp_plans", "ssd_cp_plans", "cppl", "cppl_cp_plan"),
+        ("_tl_cin_plans", "ssd_cin_plans", "cinp", "cinp_cin_plan"),
+    ):
+        d.run(f"""
+            CREATE OR REPLACE TEMP VIEW {view} AS
+            SELECT {plan}_id AS plan_id,
+                   {row}_person_id AS person_id,
+                   {plan}_start_date AS start_date,
+                   {_ended(f"{plan}_end_date", a)} AS end_date
+            FROM {d.t(table)}
+            WHERE {row}_person_id IS NOT NULL AND {plan}_start_date <= {a}
+        """)
     d.run(f"""
         CREATE OR REPLACE TEMP VIEW _tl_cla_episodes AS
         SELECT clae_cla_episode_id AS episode_id,

@@ -1,5 +1,6 @@
 """Form fields the product's forms share: free text that is cleaned and limited, dates typed
-the UK way, times on the 24-hour clock, and people named with their role.
+the UK way, and times on the 24-hour clock
+(people named with their role: `lineofsight.accounts.fields`).
 
 Every text a person types goes through `TextField` (or `CleanTextMixin`): control characters
 pasted from Word or another program (a bell, a vertical tab...) are removed on input, in this one
@@ -12,8 +13,7 @@ import datetime
 import re
 
 from django import forms
-
-from lineofsight.accounts.models import User
+from django.utils import timezone
 
 DATE_HINT = "For example, 27/03/2026"
 
@@ -71,16 +71,27 @@ class TextField(CleanTextMixin, forms.CharField):
 
 
 class UKDateField(forms.DateField):
-    """A date typed the UK way (27/03/2026). Shown back exactly as typed when it is not a date,
-    and as 27/03/2026 when it comes from the record."""
+    """The one date field: a date typed the UK way (27/03/2026). Shown back exactly as typed
+    when it is not a date, and as 27/03/2026 when it comes from the record. With `named=True`
+    its messages name the date from its label ("Enter the due date", "Enter the due date as a
+    real date, for example 27/03/2026"); `error_messages` replaces either."""
 
     input_formats = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
     widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
     default_error_messages = {"invalid": "Enter a real date, for example 27/03/2026"}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, named: bool = False, **kwargs) -> None:
         kwargs.setdefault("help_text", DATE_HINT)
-        super().__init__(*args, **kwargs)
+        messages: dict[str, str] = {}
+        label = str(kwargs.get("label") or "")
+        if named and label:
+            noun = label[0].lower() + label[1:]
+            messages = {
+                "required": f"Enter the {noun}",
+                "invalid": f"Enter the {noun} as a real date, for example 27/03/2026",
+            }
+        messages.update(kwargs.pop("error_messages", None) or {})
+        super().__init__(*args, error_messages=messages, **kwargs)
 
     def to_python(self, value: object) -> datetime.date | None:
         if isinstance(value, str):
@@ -93,26 +104,9 @@ class UKDateField(forms.DateField):
         return value
 
 
-def uk_date_field(
-    label: str, *, required: bool = True, help_text: str = DATE_HINT, **kwargs
-) -> UKDateField:
-    """A UKDateField whose messages name the date: "Enter the due date"."""
-    noun = label[0].lower() + label[1:]
-    messages = {
-        "required": f"Enter the {noun}",
-        "invalid": f"Enter the {noun} as a real date, for example 27/03/2026",
-    }
-    messages.update(kwargs.pop("error_messages", {}))
-    return UKDateField(
-        label=label, required=required, help_text=help_text, error_messages=messages, **kwargs
-    )
-
-
 def not_in_past(day: datetime.date | None, what: str) -> None:
     """Refuse a date to come (a due date, a date to look again) that has already passed.
     Raises forms.ValidationError; services have their own check that says the same."""
-    from django.utils import timezone
-
     if day is not None and day < timezone.localdate():
         raise forms.ValidationError(f"The {what} must be today or in the future")
 
@@ -121,11 +115,6 @@ class TimeOfDayField(forms.TimeField):
     input_formats = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]
     widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
     default_error_messages = {"invalid": "Enter a time on the 24-hour clock, for example 09:30"}
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.full_name} ({obj.get_role_display()})"
 
 
 class FilterMessagesMixin:

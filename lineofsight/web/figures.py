@@ -11,6 +11,8 @@ committee report) can use the same rule without importing a higher layer:
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 SMALL_MIN, SMALL_MAX = 1, 4
 FEWER_THAN_5 = "fewer than 5"
 SUPPRESSED = "suppressed: fewer than 5"
@@ -37,6 +39,13 @@ def count_text(n: float | None) -> str:
     if float(n).is_integer():
         return f"{int(n):,}"
     return f"{n:,.1f}"
+
+
+def count_text_of(attribute: str) -> property:
+    """A property that shows another attribute (dotted: "result.n") as `count_text` does, for
+    a figure's text beside its number: `yes_text = count_text_of("yes")`."""
+    value = attrgetter(attribute)
+    return property(lambda self: count_text(value(self)), doc=f"`{attribute}` as a page shows it.")
 
 
 def share_withheld(numerator: float | None, denominator: float | None) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lineofsight.accounts.models import User
+if TYPE_CHECKING:  # for annotations only: web sits below accounts and never imports it
+    from lineofsight.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Panel:
     figures: tuple[Figure, ...] = ()
 
 
-PanelProvider = Callable[[User], list[Panel]]
+PanelProvider = Callable[["User"], list[Panel]]
 
 _PROVIDERS: list[tuple[int, PanelProvider]] = []
 

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("council.css", views.council_css, name="council_css"),
 ]

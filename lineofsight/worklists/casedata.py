@@ -341,17 +341,28 @@ class TeamSummary:
     by_flag: dict[str, int] = field(default_factory=dict)
 
 
-_TEAM_SUMMARY_SQL = """
+# The open cases in a scope, one row per child and team; `{scope}` is the scope's condition.
+CASES_IN_SCOPE_SQL = """
 WITH cases AS (
     SELECT DISTINCT oc.person_id, oc.team_id FROM open_cases oc WHERE {scope}
-)
-SELECT c.team_id, f.flag, grouping(f.flag) AS whole_team,
-       count(DISTINCT c.person_id) AS children,
-       count(DISTINCT CASE WHEN f.flag IS NOT NULL THEN c.person_id END) AS flagged
-FROM cases c
-LEFT JOIN drift_flags f ON f.person_id = c.person_id
-GROUP BY GROUPING SETS ((c.team_id), (c.team_id, f.flag))
+)"""
+
+
+def per_flag_sql(rows: str, key: str) -> str:
+    """Children (distinct) and flagged children for each `key` of `rows` (a query's table of
+    person_id and key), and children for each flag, in one query: key, flag, whole (1 on the
+    key's totals), children, flagged."""
+    return f"""
+SELECT r.{key}, f.flag, grouping(f.flag) AS whole,
+       count(DISTINCT r.person_id) AS children,
+       count(DISTINCT CASE WHEN f.flag IS NOT NULL THEN r.person_id END) AS flagged
+FROM {rows} r
+LEFT JOIN drift_flags f ON f.person_id = r.person_id
+GROUP BY GROUPING SETS ((r.{key}), (r.{key}, f.flag))
 """
+
+
+_TEAM_SUMMARY_SQL = CASES_IN_SCOPE_SQL + per_flag_sql("cases", "team_id")
 
 
 def team_summaries(con: duckdb.DuckDBPyConnection, scope: CaseScope) -> dict[str, TeamSummary]:

@@ -27,7 +27,7 @@ from lineofsight.web.figures import count_text, is_small, share_text, share_with
 from lineofsight.web.filters import BadFilter
 
 from . import casedata
-from .casedata import CaseScope, TeamSummary
+from .casedata import CASES_IN_SCOPE_SQL, CaseScope, TeamSummary, per_flag_sql
 from .flags import FLAGS, Flag, flag
 from .selectors import NO_CASEWORK, casework_scope, reading
 
@@ -38,23 +38,17 @@ ARIA_SORT = {ASCENDING: "ascending", DESCENDING: "descending"}
 # Children per service (distinct: a child open to two teams of a service counts once), and per
 # flag, in one query. `$keys`/`$services` pair each visible team's case system id with its
 # service.
-_SERVICE_SQL = """
-WITH cases AS (
-    SELECT DISTINCT oc.person_id, oc.team_id FROM open_cases oc WHERE {scope}
-),
+_SERVICE_SQL = (
+    CASES_IN_SCOPE_SQL
+    + """,
 teams AS (
     SELECT unnest($keys::VARCHAR[]) AS team_id, unnest($services::BIGINT[]) AS service_id
 ),
 served AS (
     SELECT DISTINCT c.person_id, t.service_id FROM cases c JOIN teams t ON t.team_id = c.team_id
+)"""
+    + per_flag_sql("served", "service_id")
 )
-SELECT s.service_id, f.flag, grouping(f.flag) AS whole_service,
-       count(DISTINCT s.person_id) AS children,
-       count(DISTINCT CASE WHEN f.flag IS NOT NULL THEN s.person_id END) AS flagged
-FROM served s
-LEFT JOIN drift_flags f ON f.person_id = s.person_id
-GROUP BY GROUPING SETS ((s.service_id), (s.service_id, f.flag))
-"""
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,18 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from lineofsight.accounts import policy
-from lineofsight.accounts.services import access_log_record, access_log_record_many
+from lineofsight.accounts.models import Team
+from lineofsight.accounts.services import access_log_record_many
 from lineofsight.web.filters import refuses_bad_filters
 from lineofsight.web.spreadsheet import safe_text
 
-from . import chronology as chronology_events
 from . import comparison, hooks, selection, selectors
 from .flags import COHORTS, flag
 from .query import WorklistQuery
@@ -31,8 +28,8 @@ def _no_snapshot(request: HttpRequest, title: str) -> HttpResponse:
 
 
 @require_GET
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def index(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     if policy.scope_for(request.user) is policy.Scope.OWN_CASELOAD:
         return redirect("worklists:mine")
     snapshot, teams = selectors.team_summaries(request.user)
@@ -63,15 +60,23 @@ def _worklist_page(request: HttpRequest, worklist: selectors.Worklist, **extra) 
     }
 
 
-@require_GET
-@refuses_bad_filters
-def team(request: HttpRequest, team_id: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
+def _team_worklist(request: HttpRequest, team_id: int) -> tuple[Team, selectors.Worklist | None]:
+    """The team (404 outside the user's scope) and its worklist as the page address asks
+    (None before any case data is imported)."""
     the_team = policy.get_team_for_user(request.user, team_id)
     query = WorklistQuery.parse(request.GET)
     try:
-        worklist = selectors.team_worklist(request.user, the_team, query)
+        return the_team, selectors.team_worklist(request.user, the_team, query)
     except NO_CASEWORK:
+        return the_team, None
+
+
+@require_GET
+@refuses_bad_filters
+@policy.requires(policy.Capability.VIEW_CASEWORK)
+def team(request: HttpRequest, team_id: int) -> HttpResponse:
+    the_team, worklist = _team_worklist(request, team_id)
+    if worklist is None:
         return _no_snapshot(request, f"{the_team.name}: worklist")
     context = _worklist_page(request, worklist, team=the_team)
     page = context["page"]
@@ -105,8 +110,8 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @require_GET
 @refuses_bad_filters
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def mine(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
     query = WorklistQuery.parse(request.GET)
     try:
         worklist = selectors.caseload_worklist(request.user, query)
@@ -126,14 +131,9 @@ def _or_blank(value: object) -> str:
 
 @require_GET
 @refuses_bad_filters
+@policy.requires(policy.Capability.VIEW_CASEWORK)
 def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
-    policy.require(request.user, policy.Capability.VIEW_CASEWORK)
-    the_team = policy.get_team_for_user(request.user, team_id)
-    query = WorklistQuery.parse(request.GET)
-    try:
-        worklist = selectors.team_worklist(request.user, the_team, query)
-    except NO_CASEWORK:
-        worklist = None
+    the_team, worklist = _team_worklist(request, team_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = the_team.case_system_id or str(the_team.pk)
     response["Content-Disposition"] = f'attachment; filename="worklist-{name}.csv"'
@@ -197,81 +197,3 @@ def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
 def service(request: HttpRequest) -> HttpResponse:
     found = comparison.teams_compared(request.user, request.GET)
     return render(request, "worklists/service.html", {"comparison": found})
-
-
-NOTES_PER_PAGE = 20
-
-
-def _same_site_path(request: HttpRequest, url: str) -> str:
-    """`url` as a path on this site ("/worklists/team/3/?flag=x"), or "" if it is not one:
-    another host, another scheme, a scheme-relative "//host" or anything odd."""
-    if not url or len(url) > 2000:
-        return ""
-    if not url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return ""
-    parts = urlsplit(url)
-    path = parts.path
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return ""
-    return path + (f"?{parts.query}" if parts.query else "")
-
-
-def _back_link(request: HttpRequest) -> str:
-    """Where the chronology's back link goes: the `back` parameter if it is a path on this
-    site, else the page the user came from (on this site, and not this page itself), else
-    the worklists."""
-    back = request.GET.get("back", "")
-    if back.startswith("/"):  # only relative paths, never a full address
-        found = _same_site_path(request, back)
-        if found and urlsplit(found).path != request.path:
-            return found
-    referer = _same_site_path(request, request.headers.get("referer", ""))
-    if referer and urlsplit(referer).path != request.path:
-        return referer
-    return reverse("worklists:index")
-
-
-@require_GET
-@refuses_bad_filters
-def chronology(request: HttpRequest, person_id: str) -> HttpResponse:
-    order = chronology_events.parse_order(request.GET.get("order"))
-    notes_page = chronology_events.parse_page(request.GET.get("notes_page"))
-    record = selectors.chronology_for_user(request.user, person_id)
-    access_log_record(
-        user=request.user,
-        person_id=record.access.person_id,
-        purpose=record.access.purpose,
-        path=request.path,
-    )
-    notes = chronology_events.case_notes_in(
-        record.snapshot, record.access.person_id, per_page=NOTES_PER_PAGE, page=notes_page
-    )
-    back = _back_link(request)
-
-    def link(**changes) -> str:
-        params = {"order": order, "back": back, "notes_page": notes.page, **changes}
-        return f"?{urlencode({k: v for k, v in params.items() if v})}"
-
-    return render(
-        request,
-        "worklists/chronology.html",
-        {
-            "record": record,
-            "events": chronology_events.in_order(record.events, order),
-            "order": order,
-            "orders": [
-                (key, label, link(order=key, notes_page=None))
-                for key, label in chronology_events.ORDERS.items()
-            ],
-            "back": back,
-            "notes": notes,
-            "notes_previous": link(notes_page=notes.page - 1) + "#case-notes"
-            if notes.page > 1
-            else "",
-            "notes_next": link(notes_page=notes.page + 1) + "#case-notes"
-            if notes.page < notes.pages
-            else "",
-        },
-    )

@@ -1,9 +1,22 @@
-"""Words for a worklist row's due dates and last visit, for the page and the CSV export alike."""
+"""Words for a worklist row's due dates and last visit, for the page and the CSV export alike
+(and for the expected events of a child's chronology)."""
 
 from __future__ import annotations
 
 from .casedata import CaseRow
-from .chronology import EXPECTED_EVENTS
+
+# What each kind of expected event is called when it is due and has not happened.
+EXPECTED_EVENTS: dict[str, str] = {
+    "assessment": "Assessment to be completed",
+    "icpc": "Initial child protection conference",
+    "cp_review": "Child protection review conference",
+    "cp_visit": "Child protection visit",
+    "cin_visit": "Child in need visit",
+    "cla_review": "Looked-after review",
+    "cla_visit": "Looked-after child visit",
+    "cla_health_assessment": "Health assessment",
+    "pathway_plan_review": "Pathway plan review",
+}
 
 
 def event_words(event_type: str) -> str:

@@ -108,3 +108,9 @@ def format_violations(url: str, violations: list[dict]) -> str:
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
         lines.extend(f"    {n}" for n in v["nodes"])
     return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """No WCAG 2.2 AA violation that axe finds on the page as it is now."""
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)

@@ -7,18 +7,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.actions.models import ImprovementAction
+from lineofsight.actions.tests.test_plans import SIX  # the six columns of the seed plan
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as, council):
@@ -26,14 +23,14 @@ def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as,
     due = timezone.localdate() + datetime.timedelta(days=21)
 
     # The raise page, reached from the indicator with its source in the query string.
-    page.goto("/actions/new/?source_type=indicator&source_id=referrals")
+    page.goto(reverse("actions:raise") + "?source_type=indicator&source_id=referrals")
     assert page.get_by_role("heading", level=1).inner_text() == "Raise an improvement action"
-    _accessible(page)
+    assert_accessible(page)
 
     # A mistake first: the error summary must be accessible too.
     page.get_by_role("button", name="Raise the action").click()
     assert "There is a problem" in page.inner_text(".govuk-error-summary")
-    _accessible(page)
+    assert_accessible(page)
 
     page.get_by_label("Issue identified").fill("Re-referrals within a year are rising")
     page.get_by_label("Action to be taken").fill("Review closures with a second manager")
@@ -51,24 +48,17 @@ def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as,
     action = ImprovementAction.objects.get()
     assert action.themes == ["assessment-quality", "front-door"]
     assert page.get_by_role("heading", level=1).inner_text() == f"Improvement action {action.pk}"
-    _accessible(page)
+    assert_accessible(page)
 
     # Its plan: the seed's six columns, under its main theme.
     page.get_by_role("link", name="See the action plan").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Action plan: Indicator")
     table = page.locator("table").first
-    for column in (
-        "Issue identified",
-        "Action to be taken",
-        "Anticipated risk if not completed",
-        "Priority",
-        "Proposed date for completion",
-        "Responsibility for completion",
-    ):
+    for column in SIX:
         assert column in table.inner_text()
     assert "Review closures with a second manager" in table.inner_text()
     assert page.get_by_role("heading", name="Quality of assessment").is_visible()
-    _accessible(page)
+    assert_accessible(page)
 
     # The board: counted under both its themes.
     page.get_by_role("link", name="All actions by theme").click()
@@ -79,14 +69,14 @@ def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as,
     assert row.locator("td").all_inner_texts() == ["fewer than 5", "0", "0", "0"]
     front_door = summary.locator("tr", has_text="Front door").locator("td").first
     assert front_door.inner_text() == "fewer than 5"
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Status").select_option(label="Overdue")
     page.get_by_role("button", name="Show actions").click()
     assert "No actions match." in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
 
     # Later, a re-check by a focused practice day.
-    page.goto(f"/actions/{action.pk}/")
+    page.goto(reverse("actions:detail", args=[action.pk]))
     page.get_by_role("group", name="How was practice looked at again?").get_by_label(
         "Focused practice day"
     ).check()
@@ -96,4 +86,4 @@ def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as,
     page.get_by_label("What the re-check found").fill("Closures now have a second look")
     page.get_by_role("button", name="Record the re-check").click()
     assert "by focused practice day" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)

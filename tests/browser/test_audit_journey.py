@@ -8,19 +8,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from lineofsight.audits import services as audit_services
 from lineofsight.audits.models import Audit, Moderation
 from lineofsight.audits.tests import casefile_extract
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 @pytest.fixture
@@ -34,10 +30,10 @@ def casework(settings, tmp_path, council):
 def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casework):
     # The QA lead creates a programme and draws the sample.
     sign_in_as("qa_lead")
-    page.goto("/audits/programmes/")
-    _accessible(page)
+    page.goto(reverse("audits:programmes"))
+    assert_accessible(page)
     page.get_by_role("link", name="Create a programme").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Name of the programme").fill("Golden threads, summer")
     page.get_by_label("Start date").fill("2026-06-01")
     page.get_by_label("End date").fill("2026-08-31")
@@ -48,14 +44,14 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_label("Files per team", exact=True).fill("1")
     page.get_by_role("button", name="Create the programme").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Golden threads, summer"
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Draw the sample").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Seed (optional)").fill("2026")
     page.get_by_role("button", name="Draw the sample and allocate auditors").click()
     assert "4 files drawn and allocated" in page.inner_text("main")
     assert "2026" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
 
     # Each file went to someone outside its team; the East team manager has West's, say.
     tm = council["users"]["team_manager"]
@@ -68,14 +64,14 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
 
     # The auditor does the audit beside the child's record.
     sign_in_as("team_manager")
-    page.goto("/audits/")
-    _accessible(page)
+    page.goto(reverse("audits:my_audits"))
+    assert_accessible(page)
     page.get_by_role("link", name=audit.reference).click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Start the audit").click()
     assert "The child's record" in page.inner_text("aside")
     assert "as at 28/06/2024" in page.inner_text("aside")
-    _accessible(page)
+    assert_accessible(page)
     for radio in page.locator("input[type=radio][value=yes]").all():
         radio.check()
     for radio in page.locator("input[type=radio][name^=s][value='4']").all():
@@ -88,12 +84,12 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     )
     page.get_by_role("button", name="Save and continue later").click()
     assert "Your work on the audit has been saved" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Save and submit").click()
     assert "submitted and is now locked" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Raise an action").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Issue identified").fill("The genogram is two years old.")
     page.get_by_label("Action to be taken").fill("Update the genogram with the family.")
     page.get_by_label("Medium").check()
@@ -103,64 +99,64 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_label("Proposed date for completion").fill("2030-01-31")
     page.get_by_role("button", name="Raise the action").click()
     assert "Update the genogram" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
 
     # The practitioner is invited, responds, and sees the action they own.
     sign_in_as("practitioner")
-    page.goto("/audits/")
-    _accessible(page)
+    page.goto(reverse("audits:my_audits"))
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile(f"{audit.reference}: child")).first.click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("I agree with some of the findings").check()
     page.get_by_label("Your comments").fill("The genogram was updated last week.")
     page.get_by_label("What you will do").fill("Share it with the family.")
     page.get_by_role("button", name="Send your response").click()
     assert "Share it with the family." in page.inner_text("main")
-    _accessible(page)
-    page.goto("/actions/mine/")
+    assert_accessible(page)
+    page.goto(reverse("actions:mine"))
     assert "Update the genogram" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("Update the genogram")).click()
-    _accessible(page)
+    assert_accessible(page)
 
     # The QA lead moderates: the Outstanding audit is always chosen, and graded blind.
     sign_in_as("qa_lead")
-    page.goto(f"/audits/programmes/{audit.programme_id}/moderation/")
-    _accessible(page)
+    page.goto(reverse("audits:programme_moderation", args=[audit.programme_id]))
+    assert_accessible(page)
     page.get_by_label("Moderation rate (percent of submitted audits)").fill("10")
     page.get_by_role("button", name="Save the rate").click()
     page.get_by_role("button", name="Choose audits to moderate").click()
     assert "1 of 1 submitted audits chosen" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     moderation = Moderation.objects.get(audit=audit)
     page.get_by_role("link", name=audit.reference).click()
     assert "grading blind" in page.inner_text("main")
     assert "Outstanding</strong>" not in page.content()
-    _accessible(page)
+    assert_accessible(page)
     for radio in page.locator("input[type=radio][name^='grade-s'][value='3']").all():
         radio.check()
     page.locator("input[name='grade-grade'][value='3']").check()
     page.get_by_label("Why this grade").fill("Strong, but the impact is not yet sustained.")
     page.get_by_role("button", name="Submit your grade").click()
     assert "Grades compared" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     page.locator("input[name='agree-grade'][value='3']").check()
     page.get_by_label("Why this grade was agreed").fill("Agreed Good after discussion.")
     page.get_by_role("button", name="Record the agreed grade").click()
     assert "Agreed Good after discussion." in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     moderation.refresh_from_db()
     audit.refresh_from_db()
     assert audit.final_grade == 3 and moderation.agreed_by == council["users"]["qa_lead"]
 
-    page.goto(f"/audits/programmes/{audit.programme_id}/report/")
+    page.goto(reverse("audits:programme_report", args=[audit.programme_id]))
     assert "Moderation" in page.inner_text("main")
-    _accessible(page)
-    page.goto("/audits/agreement/")
-    _accessible(page)
-    page.goto(f"/audits/{audit.pk}/")
+    assert_accessible(page)
+    page.goto(reverse("audits:agreement"))
+    assert_accessible(page)
+    page.goto(reverse("audits:audit_detail", args=[audit.pk]))
     assert "agreed at moderation: Good" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
 
 
 def test_the_audit_form_works_without_javascript(browser, live_server, council, casework):
@@ -174,11 +170,11 @@ def test_the_audit_form_works_without_javascript(browser, live_server, council, 
     )  # fmt: skip
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/sign-in/")
+    page.goto(reverse("accounts:sign_in"))
     page.get_by_label("Email address").fill("team_manager@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"/audits/{audit.pk}/edit/")
+    page.goto(reverse("audits:audit_edit", args=[audit.pk]))
     assert "Child1 TeamW" in page.inner_text("aside")  # the child's record beside the form
     page.locator("input[type=radio][value=no]").first.check()
     page.locator("textarea[name^=e]").first.fill("No assessment since the move.")

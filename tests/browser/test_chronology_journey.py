@@ -14,14 +14,9 @@ from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.audits.tests import factories
 from lineofsight.worklists.tests.snapshots import AS_AT, build_snapshot, east_derived, east_tables
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def _fits_320(page) -> None:
@@ -65,20 +60,20 @@ def test_chronology_in_words_newest_first_and_back_to_the_worklist(page, sign_in
     # Case notes below the events, newest first.
     notes = page.locator("#case-notes ~ .govuk-summary-card")
     assert "Visit 13" in notes.first.inner_text()
-    _accessible(page)
+    assert_accessible(page)
 
     # Oldest first, and the way back still leads to the worklist.
     page.get_by_role("link", name="Oldest first").click()
     page.wait_for_url("**order=oldest**")
     dates = page.locator("tbody time").evaluate_all("els => els.map(e => e.dateTime)")
     assert dates == sorted(dates)
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Back", exact=True).click()
     page.wait_for_url(f"**{team}")
 
     page.set_viewport_size({"width": 320, "height": 800})
     for params in ("", "?order=oldest"):
-        page.goto(reverse("worklists:chronology", args=["E1"]) + params)
+        page.goto(reverse("children:chronology", args=["E1"]) + params)
         _fits_320(page)
 
 
@@ -99,7 +94,7 @@ def test_the_auditor_reads_case_notes_beside_the_questions(page, sign_in_as, cou
     # Beside the questions on a wide screen.
     form, side = page.locator("#audit-form").bounding_box(), panel.bounding_box()
     assert side["x"] >= form["x"] + form["width"]
-    _accessible(page)
+    assert_accessible(page)
     assert AccessLogEntry.objects.filter(person_id="E1", purpose="audit", path=edit).exists()
 
     # The link to every note opens the chronology at its case notes.
@@ -116,7 +111,7 @@ def test_the_auditor_reads_case_notes_beside_the_questions(page, sign_in_as, cou
     form, side = page.locator("#audit-form").bounding_box(), panel.bounding_box()
     assert side["y"] >= form["y"] + form["height"]
     _fits_320(page)
-    _accessible(page)
+    assert_accessible(page)
 
 
 def test_the_side_panel_works_without_javascript(browser, live_server, council):
@@ -138,7 +133,7 @@ def test_the_side_panel_works_without_javascript(browser, live_server, council):
     page.goto(reverse("audits:audit_edit", args=[audit.pk]))
     assert "Visit 13" in page.inner_text("aside")
     _fits_320(page)
-    page.goto(reverse("worklists:chronology", args=["E1"]) + "?order=oldest")
+    page.goto(reverse("children:chronology", args=["E1"]) + "?order=oldest")
     assert "oldest first" in page.locator("caption").inner_text()
     _fits_320(page)
     context.close()

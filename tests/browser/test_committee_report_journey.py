@@ -10,26 +10,21 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from lineofsight.indicators.models import CommitteeReport
-from lineofsight.indicators.report_views import DOCX_TYPE
+from lineofsight.reports.models import CommitteeReport
+from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 from .test_import_review_journey import assert_reflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, council):
     east_snapshot()
     sign_in_as("qa_lead")
 
-    page.goto(reverse("indicators:reports"))
+    page.goto(reverse("reports:committee"))
     assert page.get_by_role("heading", level=1).inner_text() == "Committee reports"
     assert_accessible(page)
 
@@ -66,13 +61,13 @@ def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, counc
     assert item.how_we_know == "Audits and the casework data." and item.version == 3
 
     # Download the Word document with the browser's own session.
-    response = page.request.get(reverse("indicators:report_docx", kwargs={"pk": item.pk}))
+    response = page.request.get(reverse("reports:committee_docx", kwargs={"pk": item.pk}))
     assert response.status == 200
     assert response.headers["content-type"] == DOCX_TYPE
     assert response.headers["content-disposition"].startswith("attachment; filename=")
     text = "\n".join(p.text for p in Document(io.BytesIO(response.body())).paragraphs)
     assert "Review plans open nine months." in text
 
-    page.goto(reverse("indicators:reports"))
+    page.goto(reverse("reports:committee"))
     assert "Quality of practice for the committee" in page.inner_text("main")
     assert_accessible(page)

@@ -9,16 +9,11 @@ from django.urls import reverse
 
 from lineofsight.feedback.models import Feedback
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WENT_WELL = "My social worker explains things so I understand"
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def make_link(page) -> str:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from lineofsight.accounts.models import Role
 from lineofsight.actions.tests.test_actions import _action
 from lineofsight.casework.models import SourceKind
+from lineofsight.home.tests.test_home_navigation import EXPECTED_AREAS
 from lineofsight.intake.models import ImportRun, RunStatus
-from lineofsight.web.tests.test_home_navigation import EXPECTED_AREAS
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,7 @@ HOME = {
 
 
 def assert_accessible_and_reflows(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
+    assert_accessible(page)
     size = page.viewport_size
     page.set_viewport_size({"width": 320, "height": 800})
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -123,8 +122,7 @@ def test_the_practitioners_figures_lead_to_their_children(page, sign_in_as, work
     nav = page.get_by_role("navigation", name="Main areas")
     assert _current(nav) == [("My caseload", "page")]
     # The worklist's own page (its table at 320 pixels) is the worklist journey's to check.
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
+    assert_accessible(page)
 
 
 def test_the_navigation_works_without_javascript_at_320_pixels(browser, live_server, council):

@@ -14,14 +14,9 @@ from lineofsight.intake import services
 from lineofsight.intake.models import ImportRun, RunStatus
 from lineofsight.intake.tests import extract
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def assert_reflows(page) -> None:

@@ -12,14 +12,9 @@ from django.urls import reverse
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.indicators.tests.handmade import PERIOD_END, handmade_snapshot
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def _shot(page, name: str) -> None:

@@ -9,14 +9,14 @@ from conftest import PASSWORD
 from tests.test_url_matrix import _admin_kwargs, all_url_names, expectation_for
 from tests.url_matrix import NOBODY, ROLES
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible, axe_violations, format_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_in_reach_home_and_sign_out(page, council):
     page.goto("/")
-    assert page.url.endswith("/sign-in/?next=/")
+    assert page.url.endswith("/accounts/sign-in/?next=/")
     page.get_by_label("Email address").fill("practitioner@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -24,33 +24,32 @@ def test_sign_in_reach_home_and_sign_out(page, council):
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
     assert "Practitioner Person" in page.inner_text(".los-account-bar")
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/sign-in/")
+    page.wait_for_url("**/accounts/sign-in/")
     page.goto("/")
-    assert "/sign-in/" in page.url
+    assert "/accounts/sign-in/" in page.url
 
 
 def test_failed_sign_in_shows_an_accessible_error(page, council):
-    page.goto("/sign-in/")
+    page.goto(reverse("accounts:sign_in"))
     page.get_by_label("Email address").fill("practitioner@example.org")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
     assert "Enter a correct email address and password" in summary.inner_text()
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
+    assert_accessible(page)
 
 
 def test_pages_work_without_javascript(browser, live_server, council):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/sign-in/")
+    page.goto(reverse("accounts:sign_in"))
     page.get_by_label("Email address").fill("qa_lead@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("main").get_by_role("link", name="Access log").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Access log"
     page.get_by_role("button", name="Sign out").click()
-    assert "/sign-in/" in page.url
+    assert "/accounts/sign-in/" in page.url
     context.close()
 
 
@@ -82,7 +81,9 @@ def test_every_page_passes_axe(name, route, viewer, page, sign_in_as, council):
     assert not violations, format_violations(url, violations)
 
 
-@pytest.mark.parametrize(("role", "url"), [("practitioner", "/access-log/"), ("qa_lead", "/nope/")])
+@pytest.mark.parametrize(
+    ("role", "url"), [("practitioner", "/accounts/access-log/"), ("qa_lead", "/nope/")]
+)
 def test_error_pages_pass_axe(role, url, page, sign_in_as):
     sign_in_as(role)
     response = page.goto(url)

@@ -10,19 +10,15 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.practiceweeks.models import Observation, PracticeWeek
 from lineofsight.web.documents import docx_text
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def _uk(day: datetime.date) -> str:
@@ -37,10 +33,10 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
 
     # The QA lead plans the week.
     sign_in_as("qa_lead")
-    page.goto("/practice-weeks/")
-    _accessible(page)
+    page.goto(reverse("practiceweeks:weeks"))
+    assert_accessible(page)
     page.get_by_role("link", name="Plan a practice week").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Title").fill("Practice week, spring")
     page.get_by_label("First day").fill(_uk(first))
     page.get_by_label("Last day").fill(_uk(first + datetime.timedelta(days=4)))
@@ -48,11 +44,11 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     page.get_by_role("group", name="Services in scope").get_by_label("Children in Care").check()
     page.get_by_role("button", name="Create the practice week").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Practice week, spring"
-    _accessible(page)
+    assert_accessible(page)
 
     # ...and a visit: the service manager to the Care Team, observing a meeting with a carer.
     page.get_by_role("link", name="Plan a visit").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Assessor", exact=True).select_option(
         label="Service manager Person (Service manager, Safeguarding)"
     )
@@ -66,29 +62,29 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     page.get_by_label("What will be observed").fill("A review meeting with a foster carer")
     page.get_by_role("button", name="Add the visit").click()
     assert "has been added to the timetable" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Care Team").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Record the family's consent").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("Who gave consent").fill("The foster carer")
     page.get_by_label("Spoken, by phone").check()
     page.get_by_label("Date consent was given").fill(_uk(timezone.localdate()))
     page.get_by_label("Time consent was given").fill("00:00")
     page.get_by_role("button", name="Record consent").click()
     assert "consent has been recorded" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
 
     # The assessor records the observation.
     sign_in_as("service_manager")
-    page.goto("/practice-weeks/")
-    _accessible(page)
+    page.goto(reverse("practiceweeks:weeks"))
+    assert_accessible(page)
     page.get_by_role("table", name="Your visits as an assessor").get_by_role(
         "link", name="Care Team"
     ).click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Record your observation").click()
-    _accessible(page)
+    assert_accessible(page)
     page.locator("#id_leadership__strength").fill("Managers are visible\nSupervision is regular")
     page.locator("#id_leadership__area").fill("Caseloads are high")
     page.locator("#id_voice_of_child__strength").fill("Direct work shows each child's wishes")
@@ -101,23 +97,23 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     page.get_by_role("button", name="Save and check before submitting").click()
     assert "look like people's names" in page.inner_text("main")
     assert "Jayden" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_label("none of them is a child's name").check()
     page.get_by_role("button", name="Save and check before submitting").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Check and submit your observation"
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Submit the observation").click()
     assert "submitted and is now locked" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     observation = Observation.objects.get()
     week = PracticeWeek.objects.get()
 
     # The QA lead tags themes, writes the reflection, and produces the report.
     sign_in_as("qa_lead")
-    page.goto(f"/practice-weeks/observations/{observation.pk}/")
-    _accessible(page)
+    page.goto(reverse("practiceweeks:observation_detail", args=[observation.pk]))
+    assert_accessible(page)
     page.get_by_role("link", name="Tag themes").click()
-    _accessible(page)
+    assert_accessible(page)
     caseloads = observation.findings.get(text="Caseloads are high")
     group = page.locator(f"#id_t{caseloads.pk}").locator("xpath=ancestor::details")
     group.locator("summary").click()
@@ -125,19 +121,19 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     group.get_by_label("Other themes").fill("Caseload pressure")
     page.get_by_role("button", name="Save the themes").click()
     assert "The themes have been saved" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
 
-    page.goto(f"/practice-weeks/{week.pk}/edit/")
-    _accessible(page)
+    page.goto(reverse("practiceweeks:week_edit", args=[week.pk]))
+    assert_accessible(page)
     page.get_by_label("Reflection on the process").fill(
         "Assessors asked for the team's structure earlier."
     )
     page.get_by_role("button", name="Save the practice week").click()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Analysis").click()
     # One team visited: too few to say how widely, and the count reads "fewer than 5".
     assert "fewer than 5 of fewer than 5 teams: cannot be said" in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     # An action raised from a theme goes into the report's action plan (the actions app's form).
     page.get_by_role(
         "link", name="Raise an action about Workforce and wellbeing for Care Team"
@@ -153,10 +149,10 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     )
     page.get_by_role("button", name="Raise the action").click()
     assert "has been raised" in page.inner_text("main")
-    page.goto(f"/practice-weeks/{week.pk}/analysis/")
+    page.goto(reverse("practiceweeks:analysis", args=[week.pk]))
     page.get_by_role("link", name="Read and download the report").click()
     assert "Assessors asked for the team's structure earlier." in page.inner_text("main")
-    _accessible(page)
+    assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the report as a Word document (DOCX)").click()
     text = docx_text(Path(download.value.path()).read_bytes())

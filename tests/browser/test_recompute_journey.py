@@ -13,7 +13,8 @@ from lineofsight.intake.models import ImportRun, RunStatus
 from lineofsight.intake.tests import extract
 from lineofsight.timeliness import recompute
 
-from .test_import_review_journey import assert_accessible, assert_reflows
+from .conftest import assert_accessible
+from .test_import_review_journey import assert_reflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,14 +11,9 @@ from django.urls import reverse
 from lineofsight.accounts.models import RoleGrant, RoleGrantStatus, User
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def _sign_in_user(page, live_server, user: User) -> None:
@@ -59,7 +54,7 @@ def test_grant_is_requested_by_admin_and_approved_by_senior_leader(
 
     # Until approved, the newcomer sees no child.
     _sign_in_user(page, live_server, newcomer)
-    page.goto(reverse("web:home"))
+    page.goto(reverse("home:home"))
     assert "Access awaiting approval" in page.inner_text("main")
     assert_accessible(page)
     worklist = reverse("worklists:team", kwargs={"team_id": east.pk})
@@ -69,7 +64,7 @@ def test_grant_is_requested_by_admin_and_approved_by_senior_leader(
 
     # The senior leader finds the request from the home page and approves it.
     sign_in_as("senior_leader")
-    page.goto(reverse("web:home"))
+    page.goto(reverse("home:home"))
     page.get_by_role("link", name="1 request for a role that sees children's records").click()
     page.wait_for_url("**/people/grants/")
     assert_accessible(page)

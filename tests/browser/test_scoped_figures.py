@@ -9,14 +9,9 @@ from django.urls import reverse
 
 from lineofsight.indicators.tests.handmade import handmade_snapshot
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def test_team_managers_board_and_service_comparison_are_scoped_and_accessible(

@@ -11,14 +11,9 @@ from lineofsight.indicators.tests.handmade import handmade_snapshot
 from lineofsight.worklists.flags import FLAGS
 from lineofsight.worklists.tests.snapshots import AS_AT, build_snapshot, east_tables
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def assert_reflows(page) -> None:

@@ -9,14 +9,9 @@ from django.urls import reverse
 
 from lineofsight.feedback.models import Feedback
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def test_a_text_box_counts_and_refuses_too_much(page, sign_in_as, council):

@@ -20,14 +20,9 @@ from lineofsight.supervision.models import SessionCase
 from lineofsight.worklists import views as worklist_views
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import axe_violations, format_violations
+from .conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, format_violations(page.url, violations)
 
 
 def test_worklist_to_group_supervision(page, sign_in_as, council):
@@ -65,7 +60,7 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
     page.get_by_role("link", name="Chronology of child E2").click()
     page.wait_for_url("**/children/E2/")
     assert page.get_by_role("heading", level=1).inner_text() == "Ben Brook"
-    chronology = reverse("worklists:chronology", kwargs={"person_id": "E2"})
+    chronology = reverse("children:chronology", kwargs={"person_id": "E2"})
     assert AccessLogEntry.objects.filter(person_id="E2", path=chronology).count() == 1
     # The worklist that named Ben is logged too.
     assert AccessLogEntry.objects.filter(person_id="E2").exclude(path=chronology).exists()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "url_name", "kwargs"),
     [
-        ("practitioner", "web:home", {}),
+        ("practitioner", "home:home", {}),
         ("qa_lead", "accounts:access_log", {}),
         ("qa_lead", "accounts:access_log_export", {}),  # CSV
         ("senior_leader", "accounts:role_grants", {}),

@@ -5,7 +5,7 @@ sees no child."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -14,6 +14,7 @@ from lineofsight.accounts.models import AccessLogEntry, Role, RoleGrant, RoleGra
 from lineofsight.accounts.selectors import AccessLogFilter, role_grant_events
 from lineofsight.history.models import ChangeEvent
 from lineofsight.history.services import capture
+from lineofsight.web.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,13 @@ def _newcomer(council, role=Role.TEAM_MANAGER, email="newcomer@example.org") -> 
         teams=[council["teams"]["east"]],
     )
     return User.objects.get(pk=user.pk)
+
+
+def _leader_from_server(email: str, full_name: str) -> User:
+    """A senior leader made on the server (no actor), their role still to be approved."""
+    return services.user_create(
+        actor=None, email=email, full_name=full_name, role=Role.SENIOR_LEADER, password=None
+    )
 
 
 def _grant(user: User) -> RoleGrant:
@@ -71,7 +79,7 @@ def test_senior_leader_approves_and_the_user_sees_their_team(council):
 def test_refusal_needs_a_reason_and_leaves_the_user_without_access(council):
     user = _newcomer(council)
     leader = council["users"]["senior_leader"]
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ServiceError, match="reason"):
         services.role_grant_refuse(actor=leader, grant=_grant(user), reason="  ")
     assert _grant(user).status == RoleGrantStatus.PENDING
     grant = services.role_grant_refuse(actor=leader, grant=_grant(user), reason="Not our staff")
@@ -79,7 +87,7 @@ def test_refusal_needs_a_reason_and_leaves_the_user_without_access(council):
     user.refresh_from_db()
     assert not policy.role_approved(user)
     assert list(policy.visible_teams(user)) == []
-    with pytest.raises(ValidationError, match="already been decided"):
+    with pytest.raises(ServiceError, match="already been decided"):
         services.role_grant_approve(actor=leader, grant=grant, reason="Changed my mind")
     assert _history(grant) == ["role_grant_request", "role_grant_refuse"]
 
@@ -122,13 +130,7 @@ def test_senior_leader_cannot_approve_their_own_grant(council, client):
     assert RoleGrant.objects.get(pk=grant.pk).status == RoleGrantStatus.PENDING
 
     # Another senior leader may.
-    other = services.user_create(
-        actor=None,
-        email="s2@example.org",
-        full_name="Second Leader",
-        role=Role.SENIOR_LEADER,
-        password=None,
-    )
+    other = _leader_from_server("s2@example.org", "Second Leader")
     services.role_grant_approve_from_server(grant=other.role_grants.get(), reason="First leader")
     other.refresh_from_db()
     services.role_grant_approve(actor=other, grant=grant, reason="Moving to QA")
@@ -162,9 +164,9 @@ def test_pending_account_sees_no_child(council, client):
     client.force_login(user)
     team_url = reverse("worklists:team", kwargs={"team_id": council["teams"]["east"].pk})
     assert client.get(team_url).status_code in (403, 404)
-    child = client.get(reverse("worklists:chronology", kwargs={"person_id": "E2"}))
+    child = client.get(reverse("children:chronology", kwargs={"person_id": "E2"}))
     assert child.status_code in (403, 404)
-    home = client.get(reverse("web:home"))
+    home = client.get(reverse("home:home"))
     assert "Access awaiting approval" in home.text
     assert AccessLogEntry.objects.filter(user=user).count() == 0
 
@@ -172,9 +174,7 @@ def test_pending_account_sees_no_child(council, client):
         actor=council["users"]["senior_leader"], grant=_grant(user), reason="Joined East team"
     )
     assert client.get(team_url).status_code == 200
-    assert (
-        client.get(reverse("worklists:chronology", kwargs={"person_id": "E2"})).status_code == 200
-    )
+    assert client.get(reverse("children:chronology", kwargs={"person_id": "E2"})).status_code == 200
     assert AccessLogEntry.objects.filter(user=user, person_id="E2").exists()
 
 
@@ -185,7 +185,7 @@ def test_pages_approve_and_refuse(council, client_for):
     leader = client_for("senior_leader")
     listing = leader.get(reverse("accounts:role_grants"))
     assert "Nia Newcomer" in listing.text
-    assert "1 request for a role that sees children" in leader.get(reverse("web:home")).text
+    assert "1 request for a role that sees children" in leader.get(reverse("home:home")).text
 
     # The administrator can see the request but not decide it.
     admin = client_for("administrator")
@@ -274,13 +274,7 @@ def test_demo_users_are_approved_with_a_demonstration_reason(db, settings):
 
 
 def test_command_approves_a_first_senior_leader(db, capsys):
-    leader = services.user_create(
-        actor=None,
-        email="first@example.org",
-        full_name="First",
-        role=Role.SENIOR_LEADER,
-        password=None,
-    )
+    leader = _leader_from_server("first@example.org", "First")
     grant = leader.role_grants.get()
     call_command("role_grants")
     assert "first@example.org" in capsys.readouterr().out

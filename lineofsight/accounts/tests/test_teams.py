@@ -6,7 +6,6 @@ import importlib
 
 import pytest
 from django.apps import apps as global_apps
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from lineofsight.accounts import services
 from lineofsight.accounts.models import TEAM_CASE_SYSTEM_ID_TAKEN, Team
 from lineofsight.history.models import ChangeEvent
 from lineofsight.history.services import capture
+from lineofsight.web.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ def test_service_refuses_a_duplicate_and_changes_nothing(council):
     west = council["teams"]["west"]
     before = capture(west, services.TEAM_FIELDS)
     west.case_system_id = " T-E "
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ServiceError) as caught:
         services.team_save(actor=council["users"]["administrator"], team=west, before=before)
-    assert caught.value.message_dict == {"case_system_id": [TEAM_CASE_SYSTEM_ID_TAKEN]}
+    assert caught.value.errors == {"case_system_id": TEAM_CASE_SYSTEM_ID_TAKEN}
     assert Team.objects.get(pk=west.pk).case_system_id == "T-W"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from lineofsight.themes import vocabulary
+from lineofsight.framework import vocabulary
 
 register = template.Library()
 

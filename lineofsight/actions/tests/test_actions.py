@@ -11,32 +11,27 @@ from django.utils import timezone
 from lineofsight.accounts.models import AccessLogEntry, Role, User
 from lineofsight.actions import selectors, services
 from lineofsight.actions.models import ImprovementAction, SourceType, Status
+from lineofsight.actions.tests import helpers
 from lineofsight.history.models import ChangeEvent
 
 pytestmark = pytest.mark.django_db
 
 
 def _action(council, **fields) -> ImprovementAction:
-    values = {
-        "actor": council["users"]["team_manager"],
-        "source_type": SourceType.SUPERVISION,
-        "source_id": "17",
-        "issue": "Plan not reviewed in time",
-        "action": "Hold the review and record it",
-        "owner": council["users"]["practitioner"],
-        "due_date": timezone.localdate() + datetime.timedelta(days=5),
-        "person_id": "C-1",
-        "team": council["teams"]["east"],
-    }
-    values.update(fields)
-    # A due date cannot be entered in the past: an overdue action is one whose day has passed.
-    due = values["due_date"]
-    values["due_date"] = max(due, timezone.localdate())
-    item = services.action_create(**values)
-    if due != item.due_date:
-        ImprovementAction.objects.filter(pk=item.pk).update(due_date=due)
-        item.refresh_from_db()
-    return item
+    return helpers.action_create(
+        **{
+            "actor": council["users"]["team_manager"],
+            "source_type": SourceType.SUPERVISION,
+            "source_id": "17",
+            "issue": "Plan not reviewed in time",
+            "action": "Hold the review and record it",
+            "owner": council["users"]["practitioner"],
+            "due_date": helpers.days(5),
+            "person_id": "C-1",
+            "team": council["teams"]["east"],
+            **fields,
+        }
+    )
 
 
 def test_an_action_from_any_source_is_recorded_with_history(council):

@@ -4,9 +4,7 @@ the seed's six columns, the board by theme, themes, re-checks, and overdue actio
 from __future__ import annotations
 
 import csv
-import datetime
 import io
-from urllib.parse import urlencode
 
 import pytest
 from django.http import Http404
@@ -16,6 +14,7 @@ from django.utils import timezone
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.actions import selectors, services, sources
 from lineofsight.actions.models import ImprovementAction, SourceType, Status
+from lineofsight.actions.tests import helpers
 from lineofsight.audits.tests import factories
 from lineofsight.audits.tests import matrix as audit_matrix
 from lineofsight.history.models import ChangeEvent
@@ -26,49 +25,24 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def _days(n: int) -> datetime.date:
-    return TODAY() + datetime.timedelta(days=n)
-
-
-def _raise_url(**params) -> str:
-    return reverse("actions:raise") + "?" + urlencode(params)
+_days = helpers.days
+_raise_url = helpers.raise_url
 
 
 def _form(owner, **extra) -> dict:
-    data = {
-        "issue": "Children's wishes are not recorded",
-        "action": "Record each child's wishes at every visit",
-        "risk_if_not_done": "Plans are made without the child",
-        "priority": "high",
-        "due_date": _days(30).isoformat(),
-        "owner": owner.pk,
-        "other_themes": "",
-        "recheck_date": _days(60).isoformat(),
-    }
-    data.update(extra)
-    return data
+    return helpers.raise_form(
+        owner,
+        **{
+            "risk_if_not_done": "Plans are made without the child",
+            "due_date": _days(30).isoformat(),
+            "recheck_date": _days(60).isoformat(),
+            **extra,
+        },
+    )
 
 
 def _action(council, **fields) -> ImprovementAction:
-    values = {
-        "actor": council["users"]["qa_lead"],
-        "source_type": SourceType.INDICATOR,
-        "source_id": "referrals",
-        "issue": "An issue",
-        "action": "An action",
-        "owner": council["users"]["practitioner"],
-        "due_date": _days(10),
-        "team": council["teams"]["east"],
-    }
-    values.update(fields)
-    # A due date cannot be entered in the past: an overdue action is one whose day has passed.
-    due = values["due_date"]
-    values["due_date"] = max(due, timezone.localdate())
-    item = services.action_create(**values)
-    if due != item.due_date:
-        ImprovementAction.objects.filter(pk=item.pk).update(due_date=due)
-        item.refresh_from_db()
-    return item
+    return helpers.action_create(**helpers.action_values(council, **fields))
 
 
 # -- sources ----------------------------------------------------------------------------------
@@ -520,10 +494,10 @@ def test_an_overdue_action_from_any_source_is_on_its_owners_home_page(
         action=f"Late {source_type} action",
         due_date=_days(-4),
     )
-    owner_home = client_for("practitioner").get(reverse("web:home"))
+    owner_home = client_for("practitioner").get(reverse("home:home"))
     assert f"Late {source_type} action" in owner_home.text and "Overdue" in owner_home.text
     for other in ("team_manager", "qa_lead", "senior_leader"):
-        assert f"Late {source_type} action" not in client_for(other).get(reverse("web:home")).text
+        assert f"Late {source_type} action" not in client_for(other).get(reverse("home:home")).text
 
 
 # -- small numbers (issue 11) -------------------------------------------------------------------

@@ -7,62 +7,37 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from lineofsight.accounts.models import Role, User
 from lineofsight.actions import selectors, services
 from lineofsight.actions.forms import RecheckForm
-from lineofsight.actions.models import ImprovementAction, RecheckResult, SourceType
-from lineofsight.worklists.selectors import CHILD_NOT_IN_SCOPE
+from lineofsight.actions.models import ImprovementAction, RecheckResult
+from lineofsight.actions.tests import helpers
+from lineofsight.children.selectors import CHILD_NOT_IN_SCOPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
-def _days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+_days = helpers.days
+_raise_url = helpers.raise_url
 
 
 def _uk(day: datetime.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _raise_url(**params) -> str:
-    return reverse("actions:raise") + "?" + urlencode(params)
-
-
 def _form(owner, **extra) -> dict:
-    data = {
-        "issue": "Children's wishes are not recorded",
-        "action": "Record each child's wishes at every visit",
-        "risk_if_not_done": "",
-        "priority": "high",
-        "due_date": _uk(_days(30)),
-        "owner": owner.pk,
-        "other_themes": "",
-        "recheck_date": "",
-    }
-    data.update(extra)
-    return data
+    return helpers.raise_form(owner, **{"due_date": _uk(_days(30)), **extra})
 
 
 def _create(council, **fields) -> ImprovementAction:
-    values = {
-        "actor": council["users"]["qa_lead"],
-        "source_type": SourceType.INDICATOR,
-        "source_id": "referrals",
-        "issue": "An issue",
-        "action": "An action",
-        "owner": council["users"]["team_manager"],
-        "due_date": _days(10),
-        "team": council["teams"]["east"],
-    }
-    values.update(fields)
-    return services.action_create(**values)
+    """Through the service as it is, so that a date in the past is refused."""
+    owner = council["users"]["team_manager"]
+    return services.action_create(**helpers.action_values(council, **{"owner": owner, **fields}))
 
 
 # -- dates still to come ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
+from lineofsight.actions.models import ImprovementAction
 from lineofsight.audits import services
 from lineofsight.audits.grades import Grade, Impact
 from lineofsight.audits.models import (
@@ -14,6 +15,9 @@ from lineofsight.audits.models import (
     AuditProgramme,
     AuditToolVersion,
     AuditVersion,
+    Moderation,
+    ModerationDraw,
+    ModerationReason,
     ProgrammeStatus,
     SampleMode,
     Selection,
@@ -98,4 +102,71 @@ def submit(audit: Audit, actor: User, **kwargs) -> AuditVersion:
         token=services.edit_token(version),
         submit=True,
         **complete_inputs(audit, **kwargs),
+    )
+
+
+def submitted(
+    programme: AuditProgramme,
+    team: Team,
+    auditor: User,
+    grades: list[int],
+    *,
+    prefix: str = "W",
+) -> list[Audit]:
+    """One audit a grade, of children <prefix>000, <prefix>001, ..., submitted by the auditor."""
+    made = []
+    for i, grade in enumerate(grades):
+        item = audit(programme, person_id=f"{prefix}{i:03d}", team=team, auditor=auditor)
+        submit(item, auditor, grade=grade)
+        made.append(item)
+    return made
+
+
+def draw(programme: AuditProgramme, drawn_by: User, **fields) -> ModerationDraw:
+    """A moderation draw of 10% (seed 1) that considered one audit, unless `fields` say else."""
+    fields = {"rate": 10, "seed": 1, "considered": 1, "always_included": 0, **fields}
+    return ModerationDraw.objects.create(programme=programme, drawn_by=drawn_by, **fields)
+
+
+def moderation(
+    audit: Audit,
+    draw: ModerationDraw,
+    moderator: User,
+    *,
+    auditor: User | None = None,
+    auditor_grade: int | None = None,
+    reason: str = ModerationReason.SAMPLED,
+    **fields,
+) -> Moderation:
+    """A moderation of the audit's first version; the auditor and their grade are the audit's
+    unless given."""
+    return Moderation.objects.create(
+        audit=audit,
+        draw=draw,
+        reason=reason,
+        audited_version=1,
+        auditor=audit.auditor if auditor is None else auditor,
+        auditor_grade=audit.overall_grade if auditor_grade is None else auditor_grade,
+        moderator=moderator,
+        **fields,
+    )
+
+
+def audit_action(
+    audit: Audit,
+    actor: User,
+    owner: User,
+    *,
+    issue: str = "The plan is not reviewed.",
+    action: str = "Review the plan with the family.",
+    due_date: datetime.date | None = None,
+) -> ImprovementAction:
+    """An improvement action raised from the audit about its child and team (due in 10 days)."""
+    return services.audit_action_create(
+        actor=actor,
+        audit=audit,
+        issue=issue,
+        action=action,
+        owner=owner,
+        due_date=due_date or timezone.localdate() + datetime.timedelta(days=10),
     )

@@ -9,14 +9,8 @@ audits or actions page is about, arranged so every role's expected status is mea
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
-
-from lineofsight.actions import services as action_services
-from lineofsight.actions.models import SourceType
 from lineofsight.audits.grades import Grade
-from lineofsight.audits.models import Audit, Moderation, ModerationDraw, ModerationReason
+from lineofsight.audits.models import Audit
 
 from . import factories
 
@@ -59,32 +53,17 @@ def first_version(council) -> dict:
 def moderation(council) -> dict:
     audit = _audit(council, submitted=True)
     qa = council["users"]["qa_lead"]
-    draw = ModerationDraw.objects.create(
-        programme=audit.programme, rate=10, seed=1, considered=1, always_included=0, drawn_by=qa
-    )
-    item = Moderation.objects.create(
-        audit=audit,
-        draw=draw,
-        reason=ModerationReason.SAMPLED,
-        audited_version=1,
-        auditor=audit.auditor,
-        auditor_grade=audit.overall_grade,
-        moderator=qa,
-    )
+    item = factories.moderation(audit, factories.draw(audit.programme, qa), qa)
     return {"pk": item.pk}
 
 
 def action(council) -> dict:
     audit = _audit(council, submitted=True)
-    item = action_services.action_create(
-        actor=council["users"]["team_manager"],
-        source_type=SourceType.AUDIT,
-        source_id=audit.pk,
-        person_id=audit.person_id,
-        team=audit.team,
+    item = factories.audit_action(
+        audit,
+        council["users"]["team_manager"],
+        council["users"]["practitioner"],
         issue="No chronology on file.",
         action="Write an impact chronology.",
-        owner=council["users"]["practitioner"],
-        due_date=timezone.localdate() + datetime.timedelta(days=10),
     )
     return {"pk": item.pk}

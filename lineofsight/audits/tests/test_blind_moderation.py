@@ -25,7 +25,6 @@ from docx import Document
 from openpyxl import load_workbook
 
 from lineofsight.accounts.models import Role
-from lineofsight.actions import services as action_services
 from lineofsight.actions.models import SourceType
 from lineofsight.audits import services
 from lineofsight.audits.grades import Grade
@@ -34,12 +33,11 @@ from lineofsight.audits.models import (
     Audit,
     AuditVersion,
     Moderation,
-    ModerationDraw,
     ModerationReason,
     SectionGrade,
 )
 from lineofsight.concerns import services as concern_services
-from lineofsight.themes import vocabulary
+from lineofsight.framework import vocabulary
 
 from . import factories
 
@@ -52,7 +50,7 @@ OTHER_EVIDENCE = "Evidence-NARWHAL-1208"
 
 NAMESPACES = ("audits", "actions", "themes", "concerns")
 OTHERS = (
-    "web:home",
+    "home:home",
     "accounts:access_log",
     "accounts:access_log_export",
     "indicators:board",
@@ -188,29 +186,15 @@ def blind(council, snapshot):
         actor=auditor, audit=audit, token=services.edit_token(version), submit=True, **inputs
     )
     audit.refresh_from_db()
-    draw = ModerationDraw.objects.create(
-        programme=programme, rate=100, seed=1, considered=5, always_included=1, drawn_by=qa
-    )
-    moderation = Moderation.objects.create(
-        audit=audit,
-        draw=draw,
+    moderation = factories.moderation(
+        audit,
+        factories.draw(programme, qa, rate=100, considered=5, always_included=1),
+        qa,
         reason=ModerationReason.EXTREME_GRADE,
-        audited_version=1,
         auditor=auditor,
         auditor_grade=Grade.OUTSTANDING,
-        moderator=qa,
     )
-    action = action_services.action_create(
-        actor=auditor,
-        source_type=SourceType.AUDIT,
-        source_id=audit.pk,
-        person_id=audit.person_id,
-        team=audit.team,
-        issue="The plan is not reviewed.",
-        action="Review the plan with the family.",
-        owner=users["practitioner"],
-        due_date=audit.due_date,
-    )
+    action = factories.audit_action(audit, auditor, users["practitioner"], due_date=audit.due_date)
     concern = concern_services.concern_raise(
         actor=auditor, source_type="audit", source_id=str(audit.pk), description="Bruising seen."
     )
@@ -256,7 +240,7 @@ def test_nothing_the_moderator_can_open_shows_the_auditors_work_until_they_grade
         "themes:detail",
         "concerns:detail",
         "indicators:children",
-        "web:home",
+        "home:home",
     ):
         assert name in opened, f"{name} was not opened by the moderator"
     for url, (name, text) in before.items():

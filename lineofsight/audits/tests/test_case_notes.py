@@ -68,7 +68,7 @@ def test_the_auditor_reads_the_latest_case_notes_beside_the_questions(
     # The notes sit in the panel beside the form, after the questions in the page's order.
     assert page.index('id="audit-form"') < page.index("Case notes, newest first")
     # This auditor may open the chronology, which lists every note, and comes back here.
-    chronology = reverse("worklists:chronology", args=["E1"])
+    chronology = reverse("children:chronology", args=["E1"])
     back = reverse("audits:audit_edit", args=[audit.pk]).replace("/", "%2F")
     assert f'href="{chronology}?back={back}#case-notes"' in page
     # One view of the child's record, for the audit.
@@ -94,7 +94,7 @@ def test_an_auditor_from_elsewhere_sees_the_notes_but_not_a_link_they_cannot_fol
     client.force_login(outsider)
     page = _edit(client, audit).text
     assert "Visit 11:" in page
-    assert reverse("worklists:chronology", args=["E1"]) not in page
+    assert reverse("children:chronology", args=["E1"]) not in page
     assert "The earlier case notes are in the case management system" in page
     assert AccessLogEntry.objects.filter(person_id="E1", user=outsider, purpose="audit").count()
 

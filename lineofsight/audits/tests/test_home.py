@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from ..home import home_panels
-from ..models import AuditStatus, Grade, Moderation, ModerationDraw, ModerationReason
+from ..models import AuditStatus, Grade, ModerationReason
 from . import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +21,13 @@ def test_the_qa_lead_sees_audits_and_moderation_across_programmes(council):
     done = factories.audit(programme, person_id="W3", team=west, auditor=tm, due_in_days=-9)
     done.status = AuditStatus.SUBMITTED  # submitted late: no longer overdue
     done.save()
-    draw = ModerationDraw.objects.create(
-        programme=programme, rate=10, seed=1, considered=1, always_included=0, drawn_by=qa
-    )
-    Moderation.objects.create(
-        audit=done,
-        draw=draw,
-        reason=ModerationReason.values[0],
-        audited_version=1,
+    factories.moderation(
+        done,
+        factories.draw(programme, qa),
+        qa,
         auditor=tm,
         auditor_grade=Grade.GOOD,
-        moderator=qa,
+        reason=ModerationReason.values[0],
     )
     (panel,) = home_panels(qa)
     figures = {f.label: (f.value, f.url) for f in panel.figures}

@@ -170,13 +170,7 @@ def test_actions_for_the_case_use_the_shared_improvement_action(audit, council):
 def _submitted_programme(council, grades: list[int]):
     qa, tm = council["users"]["qa_lead"], council["users"]["team_manager"]
     programme = factories.programme(qa, moderation_rate=20)
-    audits = []
-    for i, grade in enumerate(grades):
-        a = factories.audit(
-            programme, person_id=f"W{i:03d}", team=council["teams"]["west"], auditor=tm
-        )
-        factories.submit(a, tm, grade=grade)
-        audits.append(a)
+    audits = factories.submitted(programme, council["teams"]["west"], tm, grades)
     return programme, audits
 
 

@@ -15,14 +15,25 @@ from lineofsight.audits.models import (
     Answer,
     Audit,
     Moderation,
-    ModerationDraw,
-    ModerationReason,
     ModerationStatus,
 )
 
 from . import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def _graded(audit, draw, moderator, grade) -> Moderation:
+    """A moderation, graded now, of an audit its auditor graded Good."""
+    return factories.moderation(
+        audit,
+        draw,
+        moderator,
+        auditor_grade=Grade.GOOD,
+        moderator_grade=grade,
+        status=ModerationStatus.GRADED,
+        graded_at=timezone.now(),
+    )
 
 
 def _submitted(council, programme, n, *, grade, team="west", month=None, answer="yes"):
@@ -132,23 +143,10 @@ def test_agreement_per_auditor_and_team_with_tendency(council):
     qa = council["users"]["qa_lead"]
     programme = factories.programme(qa)
     audits = _submitted(council, programme, 10, grade=Grade.GOOD)
-    draw = ModerationDraw.objects.create(
-        programme=programme, rate=100, seed=1, considered=10, always_included=0, drawn_by=qa
-    )
+    draw = factories.draw(programme, qa, rate=100, considered=10)
     moderator_grades = [3, 3, 3, 3, 3, 2, 2, 2, 1, 1]
     for audit, mod in zip(audits, moderator_grades, strict=True):
-        Moderation.objects.create(
-            audit=audit,
-            draw=draw,
-            reason=ModerationReason.SAMPLED,
-            audited_version=1,
-            auditor=audit.auditor,
-            auditor_grade=Grade.GOOD,
-            moderator=qa,
-            moderator_grade=mod,
-            status=ModerationStatus.GRADED,
-            graded_at=timezone.now(),
-        )
+        _graded(audit, draw, qa, mod)
     report = reports.agreement_report(Moderation.objects.all())
     assert report.overall.result.n == 10
     assert report.overall.exact_text == "50%"
@@ -169,22 +167,9 @@ def test_agreement_on_1_to_4_audits_withholds_shares_kappa_and_averages(council)
     qa = council["users"]["qa_lead"]
     programme = factories.programme(qa)
     audits = _submitted(council, programme, 3, grade=Grade.GOOD)
-    draw = ModerationDraw.objects.create(
-        programme=programme, rate=100, seed=1, considered=3, always_included=0, drawn_by=qa
-    )
+    draw = factories.draw(programme, qa, rate=100, considered=3)
     for audit in audits:
-        Moderation.objects.create(
-            audit=audit,
-            draw=draw,
-            reason=ModerationReason.SAMPLED,
-            audited_version=1,
-            auditor=audit.auditor,
-            auditor_grade=Grade.GOOD,
-            moderator=qa,
-            moderator_grade=Grade.GOOD,
-            status=ModerationStatus.GRADED,
-            graded_at=timezone.now(),
-        )
+        _graded(audit, draw, qa, Grade.GOOD)
     report = reports.agreement_report(Moderation.objects.all())
     assert report.overall.n_text == "fewer than 5"
     assert report.overall.same_text == "fewer than 5"

@@ -14,14 +14,10 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from lineofsight.actions import services as action_services
-from lineofsight.actions.models import SourceType
 from lineofsight.audits.grades import Grade, Impact
 from lineofsight.audits.models import (
     Answer,
     Audit,
-    Moderation,
-    ModerationDraw,
     ModerationReason,
     ModerationStatus,
 )
@@ -47,18 +43,8 @@ def programme(council):
     qa, tm = users["qa_lead"], users["team_manager"]
     made = factories.programme(qa, seed=98765)
     grades = [Grade.OUTSTANDING] * 3 + [Grade.GOOD] * 6 + [Grade.REQUIRES_IMPROVEMENT] * 2
-    audits = []
-    for i, grade in enumerate(grades):
-        audit = factories.audit(
-            made, person_id=f"W{i:03d}", team=council["teams"]["west"], auditor=tm
-        )
-        factories.submit(audit, tm, grade=grade)
-        audits.append(audit)
-    for i in range(3):
-        audit = factories.audit(
-            made, person_id=f"C{i:03d}", team=council["teams"]["cic"], auditor=tm
-        )
-        factories.submit(audit, tm, grade=Grade.GOOD)
+    audits = factories.submitted(made, council["teams"]["west"], tm, grades)
+    factories.submitted(made, council["teams"]["cic"], tm, [Grade.GOOD] * 3, prefix="C")
     for i in range(3):
         factories.audit(
             made, person_id=f"N{i:03d}", team=council["teams"]["west"], auditor=tm, due_in_days=-3
@@ -69,30 +55,16 @@ def programme(council):
     ).update(value="no")
     Audit.objects.filter(pk__in=[a.pk for a in audits[6:8]]).update(impact=Impact.NEGATIVE)
     for audit in audits[:2]:
-        action_services.action_create(
-            actor=tm,
-            source_type=SourceType.AUDIT,
-            source_id=audit.pk,
-            person_id=audit.person_id,
-            team=audit.team,
-            issue="The plan is not reviewed.",
-            action="Review the plan with the family.",
-            owner=users["practitioner"],
-            due_date=timezone.localdate() + timezone.timedelta(days=10),
-        )
-    draw = ModerationDraw.objects.create(
-        programme=made, rate=30, seed=5, considered=14, always_included=3, drawn_by=qa
-    )
+        factories.audit_action(audit, tm, users["practitioner"])
+    draw = factories.draw(made, qa, rate=30, seed=5, considered=14, always_included=3)
     for audit, moderator_grade in zip(audits[:3], (4, 3, 3), strict=True):
         audit.refresh_from_db()
-        Moderation.objects.create(
-            audit=audit,
-            draw=draw,
+        factories.moderation(
+            audit,
+            draw,
+            qa,
             reason=ModerationReason.EXTREME_GRADE,
-            audited_version=1,
             auditor=tm,
-            auditor_grade=audit.overall_grade,
-            moderator=qa,
             moderator_grade=moderator_grade,
             status=ModerationStatus.GRADED,
             graded_at=timezone.now(),

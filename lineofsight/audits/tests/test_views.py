@@ -81,6 +81,7 @@ def test_two_people_saving_at_once_the_second_is_refused_and_keeps_their_work(
     assert "Team manager Person saved this audit" in second.text
     assert "The second person&#x27;s careful evidence" in second.text  # nothing lost
     assert "Saved by the other person: <strong>Yes</strong>" in second.text
+    assert 'id="what-they-saved"' in second.text  # and listed under the form
     version = services.current_version(audit)
     assert set(version.answers.values_list("value", flat=True)) == {"yes"}
     assert version.last_saved_by == council["users"]["team_manager"]
@@ -330,8 +331,8 @@ def test_the_home_page_logs_the_children_its_audit_panels_name(client_for, counc
     programme = factories.programme(qa)
     audit = factories.audit(programme, team=council["teams"]["west"], auditor=tm, due_in_days=3)
 
-    page = client_for("team_manager").get(reverse("web:home")).content.decode()
+    page = client_for("team_manager").get(reverse("home:home")).content.decode()
 
     assert f"child {audit.person_id}" in page
-    logged = AccessLogEntry.objects.filter(user=tm, path=reverse("web:home"))
+    logged = AccessLogEntry.objects.filter(user=tm, path=reverse("home:home"))
     assert list(logged.values_list("person_id", flat=True)) == [audit.person_id]

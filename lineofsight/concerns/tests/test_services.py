@@ -89,31 +89,24 @@ def test_a_concern_from_an_observation_goes_to_the_observed_teams_manager(
 
 def test_only_the_auditor_or_qa_may_raise_and_outsiders_get_404(c):
     u = c["users"]
+    audit, visit = ("audit", str(c["audit"].pk)), ("observation", str(c["visit"].pk))
+
+    def attempt(who: str, source: tuple[str, str], description: str = "x") -> None:
+        services.concern_raise(
+            actor=u[who], source_type=source[0], source_id=source[1], description=description
+        )
+
     # The service manager sees the East audit but did not do it.
     with pytest.raises(services.ConcernError, match="may not raise"):
-        services.concern_raise(
-            actor=u["service_manager"],
-            source_type="audit",
-            source_id=str(c["audit"].pk),
-            description="x",
-        )
+        attempt("service_manager", audit)
     # The analyst cannot see the audit at all.
     with pytest.raises(Http404):
-        services.concern_raise(
-            actor=u["analyst"], source_type="audit", source_id=str(c["audit"].pk), description="x"
-        )
+        attempt("analyst", audit)
     # Only the visit's assessor (or QA) raises from an observation.
     with pytest.raises(services.ConcernError, match="may not raise"):
-        services.concern_raise(
-            actor=u["senior_leader"],
-            source_type="observation",
-            source_id=str(c["visit"].pk),
-            description="x",
-        )
+        attempt("senior_leader", visit)
     with pytest.raises(services.ConcernError, match="Describe"):
-        services.concern_raise(
-            actor=u["qa_lead"], source_type="audit", source_id=str(c["audit"].pk), description=" "
-        )
+        attempt("qa_lead", audit, " ")
     assert not Concern.objects.exists()
 
 

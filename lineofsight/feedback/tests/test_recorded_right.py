@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lineofsight.children.selectors import CHILD_NOT_IN_SCOPE
 from lineofsight.feedback.models import Channel, Feedback, FromWhom, Kind
-from lineofsight.worklists.selectors import CHILD_NOT_IN_SCOPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
 from .test_feedback import record

@@ -28,8 +28,9 @@ from lineofsight.audits.models import (
 from lineofsight.casework import store
 from lineofsight.concerns.models import Concern, Level
 from lineofsight.feedback.models import Feedback
-from lineofsight.indicators.models import CommitteeReport, IndicatorTarget
+from lineofsight.indicators.models import IndicatorTarget
 from lineofsight.practiceweeks.models import Observation, PracticeWeek
+from lineofsight.reports.models import CommitteeReport
 from lineofsight.supervision.models import Session, SessionCase
 from lineofsight.worklists import selectors as worklists
 from lineofsight.worklists.query import WorklistQuery
@@ -160,7 +161,7 @@ def test_each_demo_role_reaches_its_daily_journeys():
     second = _demo("qa.lead.2")
     awaiting = Moderation.objects.get(status=ModerationStatus.AWAITING, moderator=second)
     session = Session.objects.filter(team=team).first()
-    common = ["web:home", "concerns:list"]
+    common = ["home:home", "concerns:list"]
     journeys: dict[str, list[str]] = {
         "practitioner": [
             "worklists:mine",

@@ -10,10 +10,10 @@ import sqlglot
 from sqlglot import ErrorLevel
 
 from lineofsight.casework import schema
+from lineofsight.framework import vocabulary
 from lineofsight.indicators import catalogue as cat
 from lineofsight.indicators import engine
 from lineofsight.indicators.types import PeriodKind, Polarity, Source, Unit
-from lineofsight.themes import vocabulary
 
 IDS = [
     "referrals",

@@ -11,26 +11,12 @@ import pytest
 from lineofsight.indicators import catalogue as catalogue_module
 from lineofsight.indicators import comparators
 from lineofsight.indicators.comparators import comparison, comparisons, council_profile
+from lineofsight.indicators.tests.test_catalogue import DFE
 from lineofsight.indicators.types import Comparison, Indicator, PeriodKind, Polarity, Unit
 from lineofsight.publishedstats.measures import MEASURES
 
 # The measure behind each catalogue indicator (the catalogue's `dfe_measure`).
-EXPECTED_MEASURES = {
-    "referrals": "referrals_per_10k",
-    "rereferral_12m_pct": "rereferral_pct",
-    "nfa_pct": "nfa_pct",
-    "cin_at_period_end": "cin_per_10k",
-    "cp_at_period_end": "cp_per_10k",
-    "cp_per_10k": "cp_per_10k",
-    "cp_open_2y_pct": "cp_2y_pct",
-    "cp_second_plan_pct": "cp_subsequent_pct",
-    "cla_at_period_end": "cla_per_10k",
-    "cla_per_10k": "cla_per_10k",
-    "cla_3plus_placements_pct": "cla_3plus_pct",
-    "care_leavers_in_touch_pct": "care_leavers_in_touch_pct",
-    "caseload_mean": "caseload_fte",
-    "agency_worker_pct": "agency_rate_pct",
-}
+EXPECTED_MEASURES = DFE
 
 # 891's ten statistical neighbours, closest first (sn_model_2025_wide.csv, row 891:
 # 891,Nottinghamshire,1,East Midlands,830,Extremely close,935,Very close,933,Very close,...)

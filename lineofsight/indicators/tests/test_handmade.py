@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from lineofsight.actions.models import ImprovementAction, Status
 from lineofsight.audits.grades import Grade
-from lineofsight.audits.models import Moderation, ModerationDraw, ModerationReason
 from lineofsight.audits.tests import factories
 from lineofsight.indicators import engine
 from lineofsight.indicators.tests.handmade import PERIOD_END, handmade_snapshot
@@ -114,24 +113,14 @@ def council_records(council):
         audit.first_submitted_at = at(submitted)
         audit.save()
         graded.append(audit)
-    draw = ModerationDraw.objects.create(
-        programme=programme, rate=10, seed=1, considered=1, always_included=0, drawn_by=qa
-    )
+    draw = factories.draw(programme, qa)
     for audit, moderator_grade, when in (
         (graded[0], Grade.GOOD, "2024-07-01"),
         (graded[1], Grade.OUTSTANDING, "2025-01-10"),
         (graded[3], Grade.GOOD, "2023-12-20"),
     ):
-        Moderation.objects.create(
-            audit=audit,
-            draw=draw,
-            reason=ModerationReason.SAMPLED,
-            audited_version=1,
-            auditor=qa,
-            auditor_grade=audit.overall_grade,
-            moderator=qa,
-            moderator_grade=moderator_grade,
-            graded_at=at(when),
+        factories.moderation(
+            audit, draw, qa, auditor=qa, moderator_grade=moderator_grade, graded_at=at(when)
         )
     owner = council["users"]["team_manager"]
     for due, status, closed, team in (

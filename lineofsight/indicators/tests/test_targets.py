@@ -19,7 +19,15 @@ def _indicator(polarity=Polarity.HIGHER_IS_BETTER, unit=Unit.PERCENT):
     for ind in catalogue.catalogue():
         if ind.polarity == polarity and (unit is None or ind.unit == unit):
             return ind
-    pytest.skip(f"no {polarity} {unit} indicator in the catalogue")
+    pytest.fail(f"no {polarity} {unit} indicator in the catalogue")
+
+
+def _set(actor, indicator, target, *, version=0, **fields):
+    """services.target_set with an amber margin of 5 and no note unless `fields` say else."""
+    fields = {"amber_margin": 5, "note": "", **fields}
+    return services.target_set(
+        actor=actor, indicator_id=indicator.id, target=target, expected_version=version, **fields
+    )
 
 
 def _edit_url(indicator_id: str) -> str:
@@ -50,22 +58,8 @@ def test_set_a_target_through_the_form_records_history(client_for, council):
 def test_changing_a_target_bumps_its_version(council):
     indicator = _indicator()
     analyst, leader = council["users"][Role.ANALYST], council["users"][Role.SENIOR_LEADER]
-    first = services.target_set(
-        actor=analyst,
-        indicator_id=indicator.id,
-        target=80,
-        amber_margin=5,
-        note="",
-        expected_version=0,
-    )
-    second = services.target_set(
-        actor=leader,
-        indicator_id=indicator.id,
-        target=90,
-        amber_margin=2,
-        note="Raised",
-        expected_version=first.version,
-    )
+    first = _set(analyst, indicator, 80)
+    second = _set(leader, indicator, 90, amber_margin=2, note="Raised", version=first.version)
     assert second.version == 2 and second.target == 90 and second.updated_by == leader
     assert ChangeEvent.objects.filter(action="target_set").count() == 2
 
@@ -73,32 +67,11 @@ def test_changing_a_target_bumps_its_version(council):
 def test_a_stale_edit_is_refused_and_nothing_is_overwritten(client_for, council):
     indicator = _indicator()
     analyst, leader = council["users"][Role.ANALYST], council["users"][Role.SENIOR_LEADER]
-    services.target_set(
-        actor=analyst,
-        indicator_id=indicator.id,
-        target=80,
-        amber_margin=5,
-        note="",
-        expected_version=0,
-    )
+    _set(analyst, indicator, 80)
     # The leader opened the form at version 1; the analyst saves version 2 meanwhile.
-    services.target_set(
-        actor=analyst,
-        indicator_id=indicator.id,
-        target=82,
-        amber_margin=5,
-        note="",
-        expected_version=1,
-    )
+    _set(analyst, indicator, 82, version=1)
     with pytest.raises(services.TargetChangedMeanwhile):
-        services.target_set(
-            actor=leader,
-            indicator_id=indicator.id,
-            target=95,
-            amber_margin=1,
-            note="",
-            expected_version=1,
-        )
+        _set(leader, indicator, 95, amber_margin=1, version=1)
     response = client_for(Role.SENIOR_LEADER).post(
         _edit_url(indicator.id), {"target": "95", "amber_margin": "1", "note": "", "version": 1}
     )
@@ -109,18 +82,9 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(client_for, council)
     assert IndicatorTarget.objects.get(indicator_id=indicator.id).target == 82
     # A first target set by someone else while the form was open is refused too.
     other = _indicator(polarity=Polarity.LOWER_IS_BETTER, unit=None)
-    services.target_set(
-        actor=analyst, indicator_id=other.id, target=10, amber_margin=0, note="", expected_version=0
-    )
+    _set(analyst, other, 10, amber_margin=0)
     with pytest.raises(services.TargetChangedMeanwhile):
-        services.target_set(
-            actor=leader,
-            indicator_id=other.id,
-            target=12,
-            amber_margin=0,
-            note="",
-            expected_version=0,
-        )
+        _set(leader, other, 12, amber_margin=0)
 
 
 @pytest.mark.parametrize(
@@ -153,26 +117,12 @@ def test_volumes_have_no_target(client_for, council):
     )
     assert response.status_code == 400 and not IndicatorTarget.objects.exists()
     with pytest.raises(services.TargetError):
-        services.target_set(
-            actor=council["users"][Role.ANALYST],
-            indicator_id=indicator.id,
-            target=5,
-            amber_margin=0,
-            note="",
-            expected_version=0,
-        )
+        _set(council["users"][Role.ANALYST], indicator, 5, amber_margin=0)
 
 
 def test_remove_a_target(client_for, council):
     indicator = _indicator()
-    services.target_set(
-        actor=council["users"][Role.ANALYST],
-        indicator_id=indicator.id,
-        target=80,
-        amber_margin=5,
-        note="",
-        expected_version=0,
-    )
+    _set(council["users"][Role.ANALYST], indicator, 80)
     response = client_for(Role.SENIOR_LEADER).post(
         _edit_url(indicator.id),
         {"target": "80", "amber_margin": "5", "version": 1, "remove": "1"},
@@ -202,11 +152,4 @@ def test_only_analysts_and_senior_leaders_set_targets(client_for, council, role,
     assert post.status_code == (302 if status == 200 else 403)
     if status == 403:
         with pytest.raises(PermissionDenied):
-            services.target_set(
-                actor=council["users"][role],
-                indicator_id=indicator.id,
-                target=1,
-                amber_margin=0,
-                note="",
-                expected_version=0,
-            )
+            _set(council["users"][role], indicator, 1, amber_margin=0)

@@ -5,19 +5,11 @@ from pathlib import Path
 import pytest
 
 from lineofsight.casework.models import Snapshot
+from lineofsight.casework.tests.conftest import data_dir  # noqa: F401  (autouse: a data folder)
 from lineofsight.intake import pipeline, services
 from lineofsight.intake.models import ImportRun, RunStatus
 
 from . import extract
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path: Path) -> Path:
-    """Every test gets its own data folder: snapshots, reports and temporary files."""
-    settings.VAR_DIR = tmp_path / "var"
-    settings.SNAPSHOT_DIR = settings.VAR_DIR / "snapshots"
-    settings.SNAPSHOT_RETENTION = 3
-    return settings.VAR_DIR
 
 
 @pytest.fixture(autouse=True)
@@ -50,14 +42,14 @@ def baseline(db, tmp_path: Path) -> Snapshot:
     return run.snapshot
 
 
-def assert_nothing_changed(baseline: Snapshot, run: ImportRun, data_dir: Path) -> None:
+def assert_nothing_changed(baseline: Snapshot, run: ImportRun, var_dir: Path) -> None:
     """The run failed, the baseline is still current, and no file was left behind."""
     assert run.status == RunStatus.FAILED
     assert run.snapshot is None
     current = Snapshot.objects.get(is_current=True)
     assert current.pk == baseline.pk
     assert Snapshot.objects.count() == 1
-    snapshot_files = sorted(p.name for p in (data_dir / "snapshots").iterdir())
+    snapshot_files = sorted(p.name for p in (var_dir / "snapshots").iterdir())
     assert snapshot_files == [baseline.file_name]
-    tmp = data_dir / "tmp"
+    tmp = var_dir / "tmp"
     assert not tmp.exists() or not any(tmp.iterdir())

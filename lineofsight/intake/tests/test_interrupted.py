@@ -139,13 +139,16 @@ def test_import_killed_with_sigkill_during_write_leaves_previous_current(tmp_pat
     ssd = extract.write(tmp_path / "ssd")
     marker = tmp_path / "writing"
 
-    first = subprocess.run(
-        [python, str(script), str(ssd), str(marker), "normal"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    def import_to_the_end() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [python, str(script), str(ssd), str(marker), "normal"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    first = import_to_the_end()
     assert first.stdout.strip() == "succeeded", first.stderr
 
     child = subprocess.Popen([python, str(script), str(ssd), str(marker), "hold"], env=env)
@@ -169,13 +172,7 @@ def test_import_killed_with_sigkill_during_write_leaves_previous_current(tmp_pat
     assert runs == [(1, "succeeded"), (2, "running")]
 
     # The next import notices the dead run, closes it and sweeps its half-written file.
-    again = subprocess.run(
-        [python, str(script), str(ssd), str(marker), "normal"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = import_to_the_end()
     assert again.stdout.strip() == "succeeded", again.stderr
     with sqlite3.connect(var / "db.sqlite3") as db:
         runs = db.execute("SELECT id, status FROM intake_importrun ORDER BY id").fetchall()

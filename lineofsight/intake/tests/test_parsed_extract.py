@@ -154,9 +154,6 @@ def test_tables_a_reader_invents_are_warnings(tmp_path: Path) -> None:
 
 
 def test_annex_a_import_uses_the_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
-
     calls = []
     workbook = _workbook(tmp_path)
 
@@ -164,9 +161,7 @@ def test_annex_a_import_uses_the_reader(tmp_path: Path, monkeypatch: pytest.Monk
         calls.append((path, as_at))
         return _extract(tmp_path)
 
-    fake = types.ModuleType("lineofsight.intake.annex_a")
-    fake.read_annex_a = read_annex_a
-    monkeypatch.setitem(sys.modules, "lineofsight.intake.annex_a", fake)
+    monkeypatch.setattr(services, "read_annex_a", read_annex_a)
 
     run = services.annex_a_import(path=workbook, as_at=datetime.date(2024, 3, 31))
 

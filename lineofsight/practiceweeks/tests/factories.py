@@ -22,10 +22,12 @@ def week(
     title: str = "Practice week, spring",
     starts_on: datetime.date | None = None,
     days: int = 6,
+    actor: User | None = None,
 ) -> PracticeWeek:
+    """A week planned by the quality assurance lead (unless `actor`), `days` after it starts."""
     starts_on = starts_on or timezone.localdate() - datetime.timedelta(days=1)
     return services.week_create(
-        actor=council["users"]["qa_lead"],
+        actor=actor or council["users"]["qa_lead"],
         title=title,
         starts_on=starts_on,
         ends_on=starts_on + datetime.timedelta(days=days),

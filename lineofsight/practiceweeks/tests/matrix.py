@@ -22,31 +22,18 @@ def _visit(council, *, submitted: bool | None):
     return week, visit, observation
 
 
-def week(council) -> dict:
-    practice_week, _, _ = _visit(council, submitted=True)
-    return {"pk": practice_week.pk}
+def _args(made: int, *, submitted: bool | None, **extra):
+    """URL arguments from the pk of what `_visit` made (0 week, 1 visit, 2 observation)."""
+
+    def build(council) -> dict:
+        return {"pk": _visit(council, submitted=submitted)[made].pk, **extra}
+
+    return build
 
 
-def visit(council) -> dict:
-    _, practice_visit, _ = _visit(council, submitted=None)
-    return {"pk": practice_visit.pk}
-
-
-def draft_visit(council) -> dict:
-    _, practice_visit, _ = _visit(council, submitted=False)
-    return {"pk": practice_visit.pk}
-
-
-def draft_observation(council) -> dict:
-    _, _, observation = _visit(council, submitted=False)
-    return {"pk": observation.pk}
-
-
-def submitted_observation(council) -> dict:
-    _, _, observation = _visit(council, submitted=True)
-    return {"pk": observation.pk}
-
-
-def first_version(council) -> dict:
-    _, _, observation = _visit(council, submitted=True)
-    return {"pk": observation.pk, "number": 1}
+week = _args(0, submitted=True)
+visit = _args(1, submitted=None)
+draft_visit = _args(1, submitted=False)
+draft_observation = _args(2, submitted=False)
+submitted_observation = _args(2, submitted=True)
+first_version = _args(2, submitted=True, number=1)

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.actions import sources
+from lineofsight.framework.evidence import Leaning
 from lineofsight.history.models import ChangeEvent
 from lineofsight.practiceweeks import selectors, services, views
 from lineofsight.practiceweeks.models import Observation, ObservationStatus, PracticeWeek, Visit
-from lineofsight.themes.evidence import Leaning
 
 from . import factories
 
@@ -215,6 +215,9 @@ def test_a_stale_form_is_refused_with_409(client_for, council):
     assert response.status_code == 409
     assert "after you opened it" in response.content.decode()
     assert Observation.objects.get(visit=visit).findings.get().text.startswith("Managers know")
+    # What they saved is listed, field by field, under the form (web/includes/conflict.html).
+    shown = response.content.decode().split('id="what-they-saved"')[1]
+    assert "Managers know" in shown
 
 
 def test_observing_a_family_without_consent_is_refused_on_the_form(client_for, council):

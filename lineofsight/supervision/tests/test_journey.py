@@ -167,7 +167,7 @@ def test_an_attendee_may_read_the_chronology_of_a_discussed_child(client_for, co
     session = create_session(lead, council)
     nominate(lead, council, session, "E2")  # allocated to P-2, not the practitioner
     practitioner = client_for("practitioner")
-    chronology = reverse("worklists:chronology", args=["E2"])
+    chronology = reverse("children:chronology", args=["E2"])
 
     assert practitioner.get(chronology).status_code == 404
     assert practitioner.get(reverse("supervision:session", args=[session.pk])).status_code == 404

@@ -26,4 +26,4 @@ def shared_dir() -> Path:
         candidate = parent.parent / "shared"
         if (candidate / "README.md").exists():
             return candidate
-    pytest.skip("shared/ material not found next to the project")
+    pytest.fail("shared/ material not found next to the project")

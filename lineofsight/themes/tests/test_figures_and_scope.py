@@ -8,63 +8,22 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from lineofsight.actions import services as action_services
-from lineofsight.audits.grades import Grade
-from lineofsight.audits.models import Moderation, ModerationDraw, ModerationReason
 from lineofsight.audits.tests import factories
-from lineofsight.feedback import services as feedback_services
-from lineofsight.feedback.models import Channel, FromWhom, Kind
+from lineofsight.casework import store
+from lineofsight.indicators import engine
+from lineofsight.indicators.types import IndicatorValue
 from lineofsight.practiceweeks.tests import factories as week_factories
 from lineofsight.themes import selectors
+from lineofsight.themes.tests import evidence
+from lineofsight.themes.tests.evidence import THEME
 from lineofsight.web.figures import FEWER_THAN_5
 
 pytestmark = pytest.mark.django_db
 
-THEME = "voice-of-the-child"
 NUMERIC_CELL = re.compile(
     r'<td class="govuk-table__cell govuk-table__cell--numeric">\s*(.*?)\s*</td>', re.S
 )
-
-
-def _audit(council, *, person_id: str, team: str, answer: str):
-    qa = council["users"]["qa_lead"]
-    audit = factories.audit(
-        factories.programme(qa), person_id=person_id, team=council["teams"][team], auditor=qa
-    )
-    factories.submit(audit, qa, answer=answer, grade=Grade.GOOD)
-    audit.refresh_from_db()
-    return audit
-
-
-def _feedback(council, *, team: str, text: str = "Nobody asked me before the meeting."):
-    return feedback_services.feedback_record(
-        actor=council["users"]["qa_lead"],
-        kind=Kind.COMPLAINT,
-        from_whom=FromWhom.CHILD,
-        received_on=timezone.localdate(),
-        team=council["teams"][team],
-        text=text,
-        channel=Channel.IN_PERSON,
-        themes=[THEME],
-        consent_to_share=True,
-    )
-
-
-def _action(council, *, team: str, text: str, source):
-    qa = council["users"]["qa_lead"]
-    return action_services.action_create(
-        actor=qa,
-        source_type="feedback",
-        source_id=source.pk,
-        issue=text,
-        action=text,
-        owner=qa,
-        due_date=timezone.localdate() + datetime.timedelta(days=30),
-        team=council["teams"][team],
-        themes=[THEME],
-    )
 
 
 def _observation(council, team: str, text: str):
@@ -86,11 +45,11 @@ def _numeric_cells(html: str) -> list[str]:
 
 def test_detail_page_never_shows_a_count_of_1_to_4(council, client_for):
     # Two audits answer "no" and one "yes" to every linked question: counts of 2 and 1.
-    _audit(council, person_id="W1", team="west", answer="no")
-    _audit(council, person_id="W2", team="west", answer="no")
-    _audit(council, person_id="E3", team="east", answer="yes")
-    item = _feedback(council, team="east")
-    _action(council, team="east", text="Ask every child first.", source=item)
+    evidence.audit(council, person_id="W1", team="west", answer="no")
+    evidence.audit(council, person_id="W2", team="west", answer="no")
+    evidence.audit(council, person_id="E3", team="east", answer="yes")
+    item = evidence.feedback(council, team="east", by="qa_lead")
+    evidence.action(council, team="east", issue="Ask every child first.", source=item)
 
     t = selectors.triangulation(council["users"]["qa_lead"], THEME)
     assert t.audits and all((r.yes, r.no) == (1, 2) for r in t.audits)  # the data is small
@@ -108,8 +67,8 @@ def test_detail_page_never_shows_a_count_of_1_to_4(council, client_for):
 
 
 def test_index_page_never_shows_a_count_of_1_to_4(council, client_for):
-    _audit(council, person_id="W1", team="west", answer="no")
-    _feedback(council, team="east")
+    evidence.audit(council, person_id="W1", team="west", answer="no")
+    evidence.feedback(council, team="east", by="qa_lead")
     themes, _ = selectors.theme_index(council["users"]["qa_lead"])
     voice = next(s for s in themes if s.theme.key == THEME)
     assert voice.feedback == 1  # small: must not be shown as "1"
@@ -125,12 +84,12 @@ def test_index_page_never_shows_a_count_of_1_to_4(council, client_for):
 
 
 def test_team_manager_sees_only_their_own_teams_evidence(council, client_for):
-    east_audit = _audit(council, person_id="E1", team="east", answer="no")
-    west_audit = _audit(council, person_id="W1", team="west", answer="no")
-    east_item = _feedback(council, team="east", text="East child said this.")
-    west_item = _feedback(council, team="west", text="West child said this.")
-    east_action = _action(council, team="east", text="East action.", source=east_item)
-    west_action = _action(council, team="west", text="West action.", source=west_item)
+    east_audit = evidence.audit(council, person_id="E1", team="east", answer="no")
+    west_audit = evidence.audit(council, person_id="W1", team="west", answer="no")
+    east_item = evidence.feedback(council, team="east", text="East child said this.", by="qa_lead")
+    west_item = evidence.feedback(council, team="west", text="West child said this.", by="qa_lead")
+    east_action = evidence.action(council, team="east", issue="East action.", source=east_item)
+    west_action = evidence.action(council, team="west", issue="West action.", source=west_item)
     west_obs = _observation(council, "west", "West team listens to children")
     manager = council["users"]["team_manager"]  # East only
     # The team manager raised the West action: still not West's evidence on their page.
@@ -174,19 +133,10 @@ def test_service_manager_sees_observations_of_their_own_service_only(council):
 
 
 def test_answers_of_an_audit_being_moderated_blind_are_not_counted(council):
-    audit = _audit(council, person_id="W1", team="west", answer="no")
+    audit = evidence.audit(council, person_id="W1", team="west", answer="no")
     qa = council["users"]["qa_lead"]
-    draw = ModerationDraw.objects.create(
-        programme=audit.programme, rate=10, seed=1, considered=1, always_included=0, drawn_by=qa
-    )
-    Moderation.objects.create(
-        audit=audit,
-        draw=draw,
-        reason=ModerationReason.SAMPLED,
-        audited_version=1,
-        auditor=audit.auditor,
-        auditor_grade=audit.overall_grade,
-        moderator=council["users"]["senior_leader"],
+    factories.moderation(
+        audit, factories.draw(audit.programme, qa), council["users"]["senior_leader"]
     )
     assert selectors.triangulation(council["users"]["senior_leader"], THEME).audits == []
     assert selectors.audit_answer_counts(council["users"]["senior_leader"]).get(THEME) is None
@@ -196,10 +146,6 @@ def test_answers_of_an_audit_being_moderated_blind_are_not_counted(council):
 def test_indicator_values_are_suppressed_and_computed_for_the_users_teams(
     council, client_for, monkeypatch
 ):
-    from lineofsight.casework import store
-    from lineofsight.indicators import engine
-    from lineofsight.indicators.types import IndicatorValue
-
     asked: list = []
 
     def compute(*, snapshot, period_end, team_ids=None, ids=None):

@@ -4,42 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from lineofsight.audits.grades import Grade
-from lineofsight.audits.tests import factories
-from lineofsight.feedback import services as feedback_services
-from lineofsight.feedback.models import Channel, FromWhom, Kind
-from lineofsight.themes import selectors, vocabulary
+from lineofsight.framework import vocabulary
+from lineofsight.themes import selectors
+from lineofsight.themes.tests import evidence
 
 pytestmark = pytest.mark.django_db
-
-
-def _audit(council, *, person_id: str, team: str, answer: str):
-    programme = factories.programme(council["users"]["qa_lead"])
-    audit = factories.audit(
-        programme,
-        person_id=person_id,
-        team=council["teams"][team],
-        auditor=council["users"]["qa_lead"],
-    )
-    factories.submit(audit, council["users"]["qa_lead"], answer=answer, grade=Grade.GOOD)
-    audit.refresh_from_db()
-    return audit
-
-
-def _feedback(council, *, team="east", themes=("voice-of-the-child",), consent=True):
-    return feedback_services.feedback_record(
-        actor=council["users"]["team_manager"],
-        kind=Kind.COMPLAINT,
-        from_whom=FromWhom.CHILD,
-        received_on=timezone.localdate(),
-        team=council["teams"][team],
-        text="Nobody asked me what I wanted before the meeting.",
-        channel=Channel.IN_PERSON,
-        themes=list(themes),
-        consent_to_share=consent,
-    )
 
 
 def test_audit_paths_match_ignoring_underscores_and_hyphens():
@@ -50,10 +20,10 @@ def test_audit_paths_match_ignoring_underscores_and_hyphens():
 
 
 def test_detail_brings_audits_and_feedback_together(council, client_for):
-    concerning = _audit(council, person_id="W101", team="west", answer="no")
-    _audit(council, person_id="W102", team="west", answer="yes")
-    care = _audit(council, person_id="C103", team="cic", answer="no")
-    item = _feedback(council, consent=False)
+    concerning = evidence.audit(council, person_id="W101", team="west", answer="no")
+    evidence.audit(council, person_id="W102", team="west", answer="yes")
+    care = evidence.audit(council, person_id="C103", team="cic", answer="no")
+    item = evidence.feedback(council, consent=False)
 
     response = client_for("qa_lead").get(
         reverse("themes:detail", kwargs={"key": "voice-of-the-child"})
@@ -74,10 +44,10 @@ def test_detail_brings_audits_and_feedback_together(council, client_for):
 
 
 def test_counts_and_links_are_scoped(council):
-    west = _audit(council, person_id="W201", team="west", answer="no")
-    care = _audit(council, person_id="C202", team="cic", answer="no")
-    _feedback(council, team="east")
-    _feedback(council, team="cic")
+    west = evidence.audit(council, person_id="W201", team="west", answer="no")
+    care = evidence.audit(council, person_id="C202", team="cic", answer="no")
+    evidence.feedback(council, team="east")
+    evidence.feedback(council, team="cic")
     manager = council["users"]["service_manager"]  # Safeguarding: East and West
     t = selectors.triangulation(manager, "voice-of-the-child")
     refs = {a.reference for row in t.audits for a in row.concerning}
@@ -87,8 +57,8 @@ def test_counts_and_links_are_scoped(council):
 
 
 def test_index_counts_by_source(council, client_for):
-    _audit(council, person_id="W301", team="west", answer="no")
-    _feedback(council, themes=("voice-of-the-child", "keeping-promises"))
+    evidence.audit(council, person_id="W301", team="west", answer="no")
+    evidence.feedback(council, themes=("voice-of-the-child", "keeping-promises"))
     themes, free = selectors.theme_index(council["users"]["qa_lead"])
     voice = next(s for s in themes if s.theme.key == "voice-of-the-child")
     assert voice.feedback == 1
@@ -103,7 +73,7 @@ def test_index_counts_by_source(council, client_for):
 
 
 def test_free_tag_in_use_has_a_page_and_unknown_keys_are_404(council, client_for):
-    _feedback(council, themes=("keeping-promises",))
+    evidence.feedback(council, themes=("keeping-promises",))
     client = client_for("qa_lead")
     assert (
         client.get(reverse("themes:detail", kwargs={"key": "keeping-promises"})).status_code == 200
@@ -113,7 +83,7 @@ def test_free_tag_in_use_has_a_page_and_unknown_keys_are_404(council, client_for
 
 
 def test_a_free_tag_outside_scope_is_404(council, client_for):
-    _feedback(council, team="cic", themes=("keeping-promises",))
+    evidence.feedback(council, team="cic", themes=("keeping-promises",))
     url = reverse("themes:detail", kwargs={"key": "keeping-promises"})
     assert client_for("team_manager").get(url).status_code == 404
     assert client_for("qa_lead").get(url).status_code == 200
@@ -128,47 +98,24 @@ def test_practitioners_and_administrators_get_403(council, client_for, role):
 
 
 def test_actions_tagged_with_the_theme_are_shown_within_scope(council, client_for):
-    import datetime
-
-    from lineofsight.actions import services as action_services
-    from lineofsight.actions.models import ImprovementAction
-
-    if "themes" not in {f.name for f in ImprovementAction._meta.get_fields()}:
-        pytest.skip("improvement actions have no themes yet")
-    item = _feedback(council)
-    qa = council["users"]["qa_lead"]
-    due = timezone.localdate() + datetime.timedelta(days=30)
-    east = action_services.action_create(
-        actor=qa,
-        source_type="feedback",
-        source_id=item.pk,
+    item = evidence.feedback(council)
+    east = evidence.action(
+        council,
+        team="east",
+        source=item,
         issue="Children are not asked before meetings.",
         action="Visit every child before their review.",
         owner=council["users"]["team_manager"],
-        due_date=due,
-        team=council["teams"]["east"],
-        themes=["voice-of-the-child"],
     )
-    care = action_services.action_create(
-        actor=qa,
-        source_type="feedback",
-        source_id=item.pk,
+    care = evidence.action(
+        council,
+        team="cic",
+        source=item,
         issue="Same in the care team.",
         action="Ask children in care before reviews.",
-        owner=qa,
-        due_date=due,
-        team=council["teams"]["cic"],
-        themes=["voice-of-the-child"],
     )
-    untagged = action_services.action_create(
-        actor=qa,
-        source_type="feedback",
-        source_id=item.pk,
-        issue="Something else.",
-        action="Unrelated.",
-        owner=qa,
-        due_date=due,
-        team=council["teams"]["east"],
+    untagged = evidence.action(
+        council, team="east", source=item, issue="Something else.", action="Unrelated.", themes=()
     )
     urls = {
         e.url

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lineofsight.themes import vocabulary
+from lineofsight.framework import vocabulary
+from lineofsight.indicators.catalogue import catalogue
 
 TOOLS = Path(vocabulary.__file__).parent.parent / "audits" / "audit_tools"
 
@@ -32,8 +33,6 @@ def test_every_audit_reference_names_a_real_tool_section_or_question():
 
 
 def test_every_indicator_reference_is_in_the_catalogue():
-    from lineofsight.indicators.catalogue import catalogue
-
     ids = {i.id for i in catalogue()}
     missing = {(t.key, i) for t in vocabulary.themes() for i in t.indicators if i not in ids}
     assert not missing

@@ -1,14 +1,2 @@
-from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path: Path) -> Path:
-    """Every test gets its own data folder for snapshot files."""
-    settings.VAR_DIR = tmp_path / "var"
-    settings.SNAPSHOT_DIR = settings.VAR_DIR / "snapshots"
-    settings.SNAPSHOT_RETENTION = 3
-    return settings.VAR_DIR
+# Every test gets its own data folder for snapshot files, as in the casework tests.
+from lineofsight.casework.tests.conftest import data_dir  # noqa: F401

@@ -61,3 +61,36 @@ def widget_attrs(field: forms.BoundField) -> dict:
 @register.filter
 def widget_attrs_items(field: forms.BoundField) -> list[tuple[str, str]]:
     return sorted(widget_attrs(field).items())
+
+
+@register.simple_tag(takes_context=True)
+def page_forms(context) -> list[forms.BaseForm]:
+    """{% page_forms as found %}: the page's forms as one list, for the error summary (a page
+    passes `form`, or `forms`, a list of several, or both)."""
+    form, others = context.get("form"), context.get("forms") or ()
+    found = [form] if isinstance(form, forms.BaseForm) else []
+    return found + [f for f in others if isinstance(f, forms.BaseForm)]
+
+
+@register.simple_tag(takes_context=True)
+def page_conflict(context) -> object:
+    """{% page_conflict as found %}: the edit conflict the page shows: `conflict` if given,
+    else the one `lineofsight.web.forms.submit` left on a form."""
+    if context.get("conflict"):
+        return context["conflict"]
+    for form in page_forms(context):
+        if getattr(form, "conflict", None):
+            return form.conflict
+    return None
+
+
+@register.filter
+def saved_since(field: forms.BoundField) -> str:
+    """After an edit conflict, what the other person saved in this field where it differs from
+    this person's value (web.forms.show_conflict), else ""."""
+    return getattr(field.form, "saved_since", {}).get(field.name, "")
+
+
+@register.filter
+def have_errors(found: list[forms.BaseForm]) -> bool:
+    return any(f.errors for f in found)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("role", Role.values)
 def test_home_page_says_what_each_role_can_do(client_for, role):
-    response = client_for(role).get(reverse("web:home"))
+    response = client_for(role).get(reverse("home:home"))
     assert response.status_code == 200
     assert escape(ROLE_SUMMARIES[role]) in response.text
     links = {link.title for link in response.context["links"]}
@@ -21,7 +21,7 @@ def test_home_page_says_what_each_role_can_do(client_for, role):
 
 def test_header_shows_the_council_and_no_crown(client_for, settings):
     settings.COUNCIL_NAME = "Wolds Borough Council"
-    text = client_for("practitioner").get(reverse("web:home")).text
+    text = client_for("practitioner").get(reverse("home:home")).text
     assert "Wolds Borough Council" in text
     assert "govuk-logo" not in text
     assert "crown" not in text.lower()

@@ -107,7 +107,7 @@ def worklist_row(context: template.Context, row: CaseRow, n: int, selectable: bo
     prefix = context.get("_chronology_prefix")
     if prefix is None:
         # Reversed once per page; each row adds its child's id.
-        prefix = reverse("worklists:chronology", args=["0"])[: -len("0/")]
+        prefix = reverse("children:chronology", args=["0"])[: -len("0/")]
         context["_chronology_prefix"] = prefix
     worklist = context.get("worklist")
     as_at = worklist.snapshot.as_at if worklist is not None else None

@@ -126,7 +126,7 @@ def test_practitioner_sees_only_their_own_caseload(client_for, council, east):
     # The team's page shows them only their own children too.
     html = client.get(team_url(council)).content.decode()
     assert sorted(person_ids(html)) == ["E1", "E3"]
-    assert client.get(reverse("worklists:chronology", args=["E2"])).status_code == 404
+    assert client.get(reverse("children:chronology", args=["E2"])).status_code == 404
     assert client.get(reverse("worklists:service")).status_code == 403
 
 
@@ -145,15 +145,15 @@ def test_team_manager_cannot_open_another_teams_worklist_or_children(client_for,
     assert client.get(team_url(council, "west")).status_code == 404
     assert client.get(team_url(council, "west", export=True)).status_code == 404
     assert client.get(reverse("worklists:team", kwargs={"team_id": 999999})).status_code == 404
-    assert client.get(reverse("worklists:chronology", args=["W1"])).status_code == 404
-    assert client.get(reverse("worklists:chronology", args=["NOBODY"])).status_code == 404
+    assert client.get(reverse("children:chronology", args=["W1"])).status_code == 404
+    assert client.get(reverse("children:chronology", args=["NOBODY"])).status_code == 404
 
 
 def test_team_manager_of_two_teams_sees_both(client_for, council, east):
     Membership.objects.create(user=council["users"]["team_manager"], team=council["teams"]["west"])
     client = client_for("team_manager")
     assert client.get(team_url(council, "west")).status_code == 200
-    assert client.get(reverse("worklists:chronology", args=["W1"])).status_code == 200
+    assert client.get(reverse("children:chronology", args=["W1"])).status_code == 200
 
 
 def test_service_manager_sees_teams_side_by_side(client_for, council, east):
@@ -197,7 +197,7 @@ def test_administrator_is_refused_casework(client_for, council, east):
         reverse("worklists:mine"),
         team_url(council),
         team_url(council, export=True),
-        reverse("worklists:chronology", args=["E1"]),
+        reverse("children:chronology", args=["E1"]),
     ):
         assert client.get(url).status_code == 403, url
 
@@ -208,7 +208,7 @@ def test_pages_without_any_snapshot_say_so(client_for, council):
         response = client.get(url)
         assert response.status_code == 200
         assert "No casework data has been imported yet" in response.content.decode()
-    assert client.get(reverse("worklists:chronology", args=["E1"])).status_code == 404
+    assert client.get(reverse("children:chronology", args=["E1"])).status_code == 404
 
 
 def test_snapshot_without_derived_tables_is_explained(client_for, council):
@@ -222,7 +222,7 @@ def test_snapshot_without_derived_tables_is_explained(client_for, council):
 
     html = client_for("team_manager").get(team_url(council)).content.decode()
     assert "no open cases or drift flags worked out yet" in html
-    chronology = client_for("team_manager").get(reverse("worklists:chronology", args=["E1"]))
+    chronology = client_for("team_manager").get(reverse("children:chronology", args=["E1"]))
     assert chronology.status_code == 404  # no open cases to say the child is in the team
 
 
@@ -255,7 +255,7 @@ def test_worklist_from_a_real_import_step(client_for, council):
     shown = set(person_ids(html))
     assert {"E1", "E2", "E3"} <= shown and "W1" not in shown
     assert "CP plan 9 to 15 months" in html  # E1's plan started 29/08/2023
-    assert client.get(reverse("worklists:chronology", args=["E1"])).status_code == 200
+    assert client.get(reverse("children:chronology", args=["E1"])).status_code == 200
 
 
 def test_a_missing_snapshot_file_is_not_an_error(client_for, council, east):
@@ -264,7 +264,7 @@ def test_a_missing_snapshot_file_is_not_an_error(client_for, council, east):
     response = client.get(team_url(council))
     assert response.status_code == 200
     assert "No casework data has been imported yet" in response.content.decode()
-    assert client.get(reverse("worklists:chronology", args=["E1"])).status_code == 404
+    assert client.get(reverse("children:chronology", args=["E1"])).status_code == 404
 
 
 def test_names_from_the_case_system_are_escaped(client_for, council):

@@ -5,11 +5,12 @@ someone with access to the server approves the first one here, giving a reason; 
 history records it as made by the server.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from lineofsight.accounts import services
 from lineofsight.accounts.models import RoleGrant, RoleGrantStatus
+from lineofsight.web.errors import ServiceError
 
 
 class Command(BaseCommand):
@@ -42,6 +43,6 @@ class Command(BaseCommand):
             raise CommandError(f"There is no request {options['approve']}.")
         try:
             grant = services.role_grant_approve_from_server(grant=grant, reason=options["reason"])
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        except (ServiceError, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"Approved: {grant.get_role_display()} for {grant.user.email}.")

@@ -8,6 +8,7 @@ import duckdb
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from lineofsight.casework import store
 from lineofsight.publishedstats import loader
 from lineofsight.synthetic.calibration import (
     area_label,
@@ -22,11 +23,7 @@ from lineofsight.synthetic.ssdcsv import attach_csv_tables
 def _current_snapshot() -> tuple[Path | None, str]:
     """The current casework snapshot's file, or None and why not."""
     try:
-        from lineofsight.casework.store import current_snapshot_path
-    except ImportError:
-        return None, "the casework store is not available"
-    try:
-        path = current_snapshot_path()
+        path = store.current_snapshot_path()
     except DatabaseError as exc:
         return None, f"the snapshot registry could not be read ({exc}; run migrate?)"
     return path, "" if path is not None else "nothing has been imported or made current"

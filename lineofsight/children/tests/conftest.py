@@ -1,0 +1,2 @@
+# The chronology is read from the same East council snapshot as the worklists.
+from lineofsight.worklists.tests.conftest import east  # noqa: F401

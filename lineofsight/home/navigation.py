@@ -1,0 +1,357 @@
+"""What each role is offered on its home page and in the navigation bar (web/base.html, through
+lineofsight.home.context_processors).
+
+A link is offered only when the policy grants the capability behind it, so the home page and the
+navigation never show a door the user cannot open. Later features add their entries here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from lineofsight.accounts.models import Role, User
+from lineofsight.accounts.policy import Capability, can
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    title: str
+    description: str
+    capability: Capability | None = None  # None: every signed-in user
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+LINKS: tuple[Link, ...] = (
+    # --- case-file audits and improvement actions (audits/actions apps) ---
+    Link(
+        "audits:my_audits",
+        "Audits",
+        "Audits allocated to you, audits to moderate, and audits of your cases or your teams.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "audits:programmes",
+        "Audit programmes",
+        "Audit cycles: samples, allocation, moderation, and reports of grades and themes.",
+        Capability.VIEW_AUDIT_REPORTS,
+    ),
+    Link(
+        "audits:agreement",
+        "Moderation agreement",
+        "How often auditors and moderators agree, by auditor and team, and over time.",
+        Capability.MANAGE_AUDIT_PROGRAMMES,
+    ),
+    Link(
+        "audits:tools",
+        "Audit tools",
+        "The questions, answer scales and grade descriptors each audit tool uses.",
+        Capability.MANAGE_AUDIT_PROGRAMMES,
+    ),
+    Link(
+        "actions:mine",
+        "My actions",
+        "Improvement actions you own: what is open and what is overdue.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "actions:list",
+        "Improvement actions",
+        "Actions raised by audits and other quality assurance, and whether they are done.",
+        Capability.VIEW_INDICATORS,
+    ),
+    Link(
+        "actions:board",
+        "Improvement actions by theme",
+        "Every action from every source under its practice theme: open, overdue, done, and "
+        "whether practice improved when it was checked again.",
+        Capability.VIEW_INDICATORS,
+    ),
+    # --- end case-file audits and improvement actions ---
+    # --- safeguarding concerns (concerns app) ---
+    Link(
+        "concerns:list",
+        "Safeguarding concerns",
+        "Immediate safeguarding concerns from audits and practice weeks: who must respond, by "
+        "when, and the responses.",
+        Capability.VIEW_CASEWORK,
+    ),
+    # --- end safeguarding concerns ---
+    # --- worklists, chronology and group supervision (worklists/supervision apps) ---
+    Link(
+        "worklists:index",
+        "Worklists",
+        "Children with open cases in your teams, their signs of drift and delay, and each "
+        "child's chronology.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "worklists:service",
+        "Teams side by side",
+        "How many children each team holds, and how many have each sign of drift or delay.",
+        Capability.VIEW_INDICATORS,
+    ),
+    Link(
+        "supervision:sessions",
+        "Group reflective supervision",
+        "Sessions where a team reflects on children whose cases have drifted, and what they "
+        "decided.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "supervision:evaluation",
+        "Has group supervision reduced drift?",
+        "Cases discussed, actions done on time, and flags cleared, against similar cases.",
+        Capability.VIEW_INDICATORS,
+    ),
+    # --- end worklists, chronology and group supervision ---
+    # --- indicators, improvement board and committee report (indicators app) ---
+    Link(
+        "indicators:board",
+        "Improvement board",
+        "Each indicator's figure and monthly trend, against the council's targets and against "
+        "England, the region and similar councils.",
+        Capability.VIEW_INDICATORS,
+    ),
+    Link(
+        "indicators:targets",
+        "Indicator targets",
+        "Set the council's target for each indicator, and how far short of it is amber.",
+        Capability.SET_INDICATOR_TARGETS,
+    ),
+    Link(
+        "reports:committee",
+        "Committee reports",
+        "Quality of practice reports for committees, as Word and PDF: the figures, and what we "
+        "know, how we know and what we will do next.",
+        # Council-wide figures: read by the roles that see everything, who are those that write.
+        Capability.WRITE_COMMITTEE_REPORTS,
+    ),
+    # --- end indicators ---
+    # --- practice weeks (practiceweeks app) ---
+    # Practice weeks are read by those who read quality assurance reports (team managers for
+    # their own teams' visits); quality assurance leads plan them.
+    Link(
+        "practiceweeks:weeks",
+        "Practice weeks",
+        "Senior managers observe practice in teams outside their own service: the timetable, "
+        "observations, themes across teams, and the report.",
+        Capability.VIEW_AUDIT_REPORTS,
+    ),
+    # --- end practice weeks ---
+    # --- feedback and triangulation (feedback/themes apps) ---
+    Link(
+        "feedback:list",
+        "Feedback from children and families",
+        "Compliments, complaints and comments, what we did about them, and one-time links "
+        "for children and families to tell us what they think.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "feedback:you_said_we_did",
+        "You said, we did",
+        "Feedback people agreed to share, and what changed because of it, by theme.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "themes:index",
+        "Practice themes",
+        "Audits, practice weeks, feedback, indicators and actions side by side for each theme.",
+        Capability.VIEW_INDICATORS,
+    ),
+    # --- end feedback and triangulation ---
+    Link(
+        "intake:imports",
+        "Imports",
+        "Load the council's case data, read the validation report and choose the current snapshot.",
+        Capability.RUN_IMPORTS,
+    ),
+    Link(
+        "timeliness:rules",
+        "Timescales",
+        "The timescales casework is measured against, the council's local standards and its "
+        "closure days.",
+        Capability.CONFIGURE,
+    ),
+    Link(
+        "accounts:access_log",
+        "Access log",
+        "See who viewed which child's record, when and why, and export it.",
+        Capability.VIEW_ACCESS_LOG,
+    ),
+    # --- separation of duties (accounts app) ---
+    Link(
+        "accounts:role_grants",
+        "Role approvals",
+        "Approve or refuse each request to give someone a role that sees children's records.",
+        Capability.APPROVE_ROLE_GRANTS,
+    ),
+    Link(
+        "accounts:role_grants",
+        "Role approvals",
+        "Requests for roles that see children's records, and what senior leaders decided.",
+        Capability.MANAGE_USERS,
+    ),
+    # --- end separation of duties ---
+    Link(
+        "admin:index",
+        "People, teams and configuration",
+        "Add and change users, services, teams and memberships.",
+        Capability.MANAGE_USERS,
+    ),
+)
+
+
+def _available(link: Link) -> bool:
+    try:
+        reverse(link.url_name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def home_links(user: User) -> list[Link]:
+    return [
+        link
+        for link in LINKS
+        if (link.capability is None or can(user, link.capability)) and _available(link)
+    ]
+
+
+# -- the service navigation bar --------------------------------------------------------------
+#
+# Each role's main areas, in the order they use them, at the top of every page (GOV.UK service
+# navigation). An area is offered only when the role has its capability (so someone whose role
+# awaits approval sees Home alone). `sections` are the page addresses that belong to an area
+# beyond its own: the area whose address, or a section, is the longest start of the page's
+# address is marked as the current one.
+
+
+@dataclass(frozen=True)
+class Area:
+    url_name: str
+    title: str
+    capability: Capability | None = None
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+    current: bool = False
+    exact: bool = False  # the page is the area's own page (aria-current="page")
+
+
+_HOME = Area("home:home", "Home")
+_CASEWORK = Capability.VIEW_CASEWORK
+_CONCERNS = Area("concerns:list", "Concerns", _CASEWORK)
+
+ROLE_AREAS: dict[str, tuple[Area, ...]] = {
+    Role.PRACTITIONER: (
+        _HOME,
+        Area("worklists:mine", "My caseload", _CASEWORK, ("/worklists/", "/children/")),
+        Area("audits:my_audits", "Audits", _CASEWORK),
+        Area("actions:mine", "My actions", _CASEWORK, ("/actions/",)),
+        _CONCERNS,
+        Area("feedback:list", "Feedback", _CASEWORK),
+    ),
+    Role.TEAM_MANAGER: (
+        _HOME,
+        Area("worklists:index", "Worklists", _CASEWORK, ("/children/",)),
+        Area("supervision:sessions", "Supervision", Capability.LEAD_SUPERVISION),
+        Area("audits:my_audits", "Audits", _CASEWORK),
+        Area("actions:list", "Actions", _CASEWORK),
+        _CONCERNS,
+        Area("feedback:list", "Feedback", _CASEWORK),
+    ),
+    Role.SERVICE_MANAGER: (
+        _HOME,
+        Area("worklists:service", "Teams", Capability.VIEW_INDICATORS),
+        Area("worklists:index", "Worklists", _CASEWORK, ("/children/",)),
+        Area("actions:list", "Action plans", _CASEWORK),
+        _CONCERNS,
+        Area("audits:programmes", "Audits", Capability.VIEW_AUDIT_REPORTS, ("/audits/",)),
+        Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
+    ),
+    Role.QA_LEAD: (
+        _HOME,
+        Area(
+            "audits:programmes",
+            "Audit programmes",
+            Capability.MANAGE_AUDIT_PROGRAMMES,
+            ("/audits/tools/", "/audits/agreement/"),
+        ),
+        Area("audits:my_audits", "Audits and moderation", _CASEWORK),
+        Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
+        _CONCERNS,
+        Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
+        Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
+    ),
+    Role.SENIOR_LEADER: (
+        _HOME,
+        Area("indicators:board", "Improvement board", Capability.VIEW_INDICATORS),
+        Area("reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS),
+        Area("actions:board", "Actions", Capability.VIEW_INDICATORS, ("/actions/",)),
+        _CONCERNS,
+        Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
+        Area("accounts:role_grants", "Role approvals", Capability.APPROVE_ROLE_GRANTS),
+    ),
+    Role.ANALYST: (
+        _HOME,
+        Area("intake:imports", "Imports", Capability.RUN_IMPORTS),
+        Area("indicators:board", "Indicators", Capability.VIEW_INDICATORS),
+        Area("indicators:targets", "Targets", Capability.SET_INDICATOR_TARGETS),
+        Area("worklists:service", "Teams", Capability.VIEW_INDICATORS, ("/worklists/",)),
+        Area("reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS),
+    ),
+    Role.ADMINISTRATOR: (
+        _HOME,
+        Area("admin:index", "People and teams", Capability.MANAGE_USERS),
+        Area("accounts:role_grants", "Role approvals", Capability.MANAGE_USERS),
+        Area("timeliness:rules", "Timescales", Capability.CONFIGURE),
+        Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
+    ),
+}
+
+
+def _reverse_or_none(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _starts(path: str, prefix: str) -> bool:
+    return prefix != "/" and path.startswith(prefix)
+
+
+def service_navigation(user: User, path: str) -> list[NavItem]:
+    """The user's main areas, with the one `path` lies in marked current (Home only on the
+    home page itself). Empty for someone not signed in."""
+    if not user.is_authenticated:
+        return []
+    areas = []
+    for area in ROLE_AREAS.get(user.role, (_HOME,)):
+        if area.capability is not None and not can(user, area.capability):
+            continue
+        url = _reverse_or_none(area.url_name)
+        if url is not None:
+            areas.append((area, url))
+    best, best_length = None, 0
+    for index, (area, url) in enumerate(areas):
+        if path == url:
+            best, best_length = index, len(path) + 1  # the area's own page beats any section
+            break
+        for prefix in (url, *area.sections):
+            if _starts(path, prefix) and len(prefix) > best_length:
+                best, best_length = index, len(prefix)
+    return [
+        NavItem(area.title, url, current=index == best, exact=index == best and path == url)
+        for index, (area, url) in enumerate(areas)
+    ]

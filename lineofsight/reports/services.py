@@ -1,0 +1,173 @@
+"""Every write to committee reports. Keyword-only, in a transaction, with change history.
+
+A report's practice-record figures (audits, moderation, supervision, improvement actions) and
+the targets are counted when it is started and kept on it (`figures.freeze`), so every download
+gives the same figures; `report_figures_count` counts them again as they stand now, on purpose.
+
+The author's three sections are shared text that more than one person may edit, so a save names
+the version it was read at; a save over someone else's newer change is refused
+(`ReportChangedMeanwhile`), never silently overwriting it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from lineofsight.accounts import policy
+from lineofsight.accounts.models import User
+from lineofsight.casework import store
+from lineofsight.casework.models import Snapshot
+from lineofsight.history.services import capture, record_change
+from lineofsight.web.errors import EditConflict, ServiceError
+from lineofsight.web.locking import version_take
+
+from . import figures as report_figures
+from .models import CommitteeReport
+
+REPORT_FIELDS = ("title", "period_end", "snapshot_id", "figures_counted_at")
+TEXT_FIELDS = ("title", "what_we_know", "how_we_know", "what_next")
+YEAR_ENDS_OFFERED = 6
+
+
+class ReportError(ServiceError):
+    """A change that cannot be made whoever asks; the message says why, for the user."""
+
+
+class ReportChangedMeanwhile(ReportError, EditConflict):
+    """Someone else saved the report after this person opened it."""
+
+    def __init__(self, current: CommitteeReport) -> None:
+        when = timezone.localtime(current.updated_at)
+        super().__init__(
+            f"{current.updated_by.full_name} saved this report at {when:%H:%M} on "
+            f"{when.day} {when:%B %Y}, after you opened it. Your text has not been saved: it is "
+            "still in the boxes below. Compare it with what they saved, then save again.",
+            current=current,
+            saved_by=current.updated_by,
+        )
+
+
+def period_end_choices(snapshot: Snapshot) -> list[datetime.date]:
+    """The 31 Marches a report from this snapshot may end on: on or before its as-at date,
+    newest first."""
+    as_at = snapshot.as_at
+    latest = as_at.year if (as_at.month, as_at.day) >= (3, 31) else as_at.year - 1
+    return [datetime.date(latest - back, 3, 31) for back in range(YEAR_ENDS_OFFERED)]
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor: User,
+    title: str,
+    period_end: datetime.date,
+    snapshot: Snapshot | None = None,
+) -> CommitteeReport:
+    """A new report for the year to `period_end`, from `snapshot` (default: the current one)."""
+    policy.require(actor, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    snapshot = snapshot or store.current_snapshot()
+    if snapshot is None:
+        raise ReportError("No casework has been imported yet, so there is nothing to report on.")
+    if snapshot.is_removed:
+        raise ReportError("That snapshot's file is no longer kept; choose a newer one.")
+    if period_end not in period_end_choices(snapshot):
+        raise ReportError(
+            "Choose a year ending on 31 March, no later than the snapshot's date "
+            f"({snapshot.as_at.day} {snapshot.as_at:%B %Y})."
+        )
+    title = title.strip()
+    if not title:
+        raise ReportError("Enter a title for the report.")
+    now = timezone.now()
+    report = CommitteeReport.objects.create(
+        title=title[:200],
+        period_end=period_end,
+        snapshot=snapshot,
+        created_by=actor,
+        created_at=now,
+        updated_by=actor,
+        updated_at=now,
+        figures_counted_at=now,
+    )
+    report.frozen_figures = report_figures.freeze(report_figures.count_records(report, now))
+    report.save(update_fields=["frozen_figures"])
+    record_change(
+        actor=actor,
+        action="committee_report_create",
+        obj=report,
+        before=dict.fromkeys(REPORT_FIELDS),
+        after=capture(report, REPORT_FIELDS),
+    )
+    return report
+
+
+@transaction.atomic
+def report_update_text(
+    *,
+    actor: User,
+    report: CommitteeReport,
+    expected_version: int,
+    title: str,
+    what_we_know: str,
+    how_we_know: str,
+    what_next: str,
+) -> CommitteeReport:
+    """Save the title and the author's three sections. Refused with ReportChangedMeanwhile if
+    someone else saved the report since `expected_version` was read."""
+    policy.require(actor, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    title = title.strip()
+    if not title:
+        raise ReportError("Enter a title for the report.")
+    values = {
+        "title": title[:200],
+        "what_we_know": _clean(what_we_know),
+        "how_we_know": _clean(how_we_know),
+        "what_next": _clean(what_next),
+    }
+    before_row = version_take(
+        CommitteeReport,
+        report.pk,
+        expected_version=expected_version,
+        conflict=ReportChangedMeanwhile,
+    )
+    before = capture(before_row, TEXT_FIELDS)
+    CommitteeReport.objects.filter(pk=report.pk).update(
+        **values, updated_by=actor, updated_at=timezone.now()
+    )
+    saved = CommitteeReport.objects.select_related("snapshot", "updated_by").get(pk=report.pk)
+    record_change(actor=actor, action="committee_report_update_text", obj=saved, before=before)
+    return saved
+
+
+@transaction.atomic
+def report_figures_count(
+    *, actor: User, report: CommitteeReport, expected_version: int
+) -> CommitteeReport:
+    """Count the report's audits, moderation, supervision and improvement actions, and read
+    its targets, again as they stand now, and keep them: the downloads give these figures from
+    now on. Refused with ReportChangedMeanwhile if someone saved the report meanwhile."""
+    policy.require(actor, policy.Capability.WRITE_COMMITTEE_REPORTS)
+    version_take(
+        CommitteeReport,
+        report.pk,
+        expected_version=expected_version,
+        conflict=ReportChangedMeanwhile,
+    )
+    locked = CommitteeReport.objects.select_related("snapshot").get(pk=report.pk)
+    before = capture(locked, ("figures_counted_at",))
+    now = timezone.now()
+    frozen = report_figures.freeze(report_figures.count_records(locked, now))
+    CommitteeReport.objects.filter(pk=report.pk).update(
+        figures_counted_at=now, frozen_figures=frozen, updated_by=actor, updated_at=now
+    )
+    saved = CommitteeReport.objects.select_related("snapshot", "updated_by").get(pk=report.pk)
+    record_change(actor=actor, action="committee_report_count_figures", obj=saved, before=before)
+    return saved
+
+
+def _clean(text: str) -> str:
+    """Line endings as Word and browsers differ on them; no trailing space."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
