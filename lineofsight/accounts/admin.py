@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from lineofsight.history.admin import ReadOnlyAdmin
 from lineofsight.history.services import capture
 
 from . import policy, services
@@ -197,18 +198,9 @@ class TeamAdmin(SavedByServiceAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """Read-only: the access log is evidence, never edited."""
 
     list_display = ("at", "user", "person_id", "purpose", "path")
     list_filter = ("purpose",)
     search_fields = ("person_id", "user__email")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,6 @@
 from django import forms
 
-from lineofsight.web.fields import FilterMessagesMixin, TextField, UKDateField
+from lineofsight.web.fields import FilterMessagesMixin, TextField, optional_date
 
 
 class SignInForm(forms.Form):
@@ -24,16 +24,8 @@ class SignInForm(forms.Form):
 class AccessLogFilterForm(FilterMessagesMixin, forms.Form):
     user = TextField(label="User (name or email)", required=False, max_length=254)
     person_id = TextField(label="Child's person ID", required=False, max_length=48)
-    date_from = UKDateField(
-        label="From date",
-        required=False,
-        error_messages={"invalid": "Enter the from date as a real date, like 31/03/2026"},
-    )
-    date_to = UKDateField(
-        label="To date",
-        required=False,
-        error_messages={"invalid": "Enter the to date as a real date, like 31/03/2026"},
-    )
+    date_from = optional_date("From date", called="from date", example="31/03/2026")
+    date_to = optional_date("To date", called="to date", example="31/03/2026")
 
     def clean(self):
         cleaned = super().clean()

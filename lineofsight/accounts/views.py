@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lineofsight.web.filters import page_of
 from lineofsight.web.forms import form_status, submit
 from lineofsight.web.spreadsheet import safe_cell
 
@@ -112,9 +113,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     refused = form.is_bound and not form.is_valid()  # a bad filter shows no log, not all of it
     if refused:
         entries = entries.none()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, entries)
     # Roles that see children's records: who asked, who approved or refused (not about a child,
     # so a search by child leaves them out).
     grant_events, more_grant_events = ([], False)
@@ -126,7 +125,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "grant_events": grant_events,
             "more_grant_events": more_grant_events,
         },

@@ -13,21 +13,13 @@ from lineofsight.web.fields import (
     FilterMessagesMixin,
     TextField,
     UKDateField,
+    radio_choice,
+    text_box,
 )
 
 from .models import Priority, RecheckMethod, RecheckResult, SourceType, Status
 
 DATE_HELP = DATE_HINT
-
-
-def _box(label: str, required: str = "", **kwargs) -> TextField:
-    """A text box of up to 4,000 characters; `required` is what to say when it is left empty
-    (no message: it may be left empty)."""
-    if required:
-        kwargs["error_messages"] = {"required": required}
-    return TextField(
-        label=label, widget=forms.Textarea, max_length=4000, required=bool(required), **kwargs
-    )
 
 
 def _today_or_later(day: datetime.date | None, what: str) -> datetime.date | None:
@@ -48,15 +40,10 @@ class OwnerChoiceField(forms.ModelChoiceField):
 class ActionForm(forms.Form):
     """A new improvement action. The caller passes the people who may own it."""
 
-    issue = _box("Issue identified", "Enter the issue identified")
-    action = _box("Action to be taken", "Enter the action to be taken")
-    risk_if_not_done = _box("Anticipated risk if not completed")
-    priority = forms.ChoiceField(
-        label="Priority",
-        choices=Priority.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the priority"},
-    )
+    issue = text_box("Issue identified", "Enter the issue identified")
+    action = text_box("Action to be taken", "Enter the action to be taken")
+    risk_if_not_done = text_box("Anticipated risk if not completed")
+    priority = radio_choice("Priority", Priority.choices, "Select the priority")
     owner = OwnerChoiceField(
         label="Who will complete it",
         queryset=User.objects.none(),
@@ -80,38 +67,29 @@ class ActionForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status",
-        choices=Status.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the status"},
-    )
-    note = _box(
+    status = radio_choice("Status", Status.choices, "Select the status")
+    note = text_box(
         "What has been done", help_text="Needed when you close an action, or reopen a closed one."
     )
 
 
 class NoteForm(forms.Form):
-    text = _box("Progress note", "Enter the progress note")
+    text = text_box("Progress note", "Enter the progress note")
 
 
 class RecheckForm(forms.Form):
     rechecked_on = UKDateField(
         named=True, label="Date of the re-check", required=False, help_text=DATE_HELP
     )
-    method = forms.ChoiceField(
-        label="How was practice looked at again?",
-        choices=RecheckMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how practice was looked at again"},
+    method = radio_choice(
+        "How was practice looked at again?",
+        RecheckMethod.choices,
+        "Select how practice was looked at again",
     )
-    result = forms.ChoiceField(
-        label="Has practice changed?",
-        choices=RecheckResult.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether practice has changed"},
+    result = radio_choice(
+        "Has practice changed?", RecheckResult.choices, "Select whether practice has changed"
     )
-    notes = _box("What the re-check found", "Say what the re-check found")
+    notes = text_box("What the re-check found", "Say what the re-check found")
     next_recheck_date = UKDateField(
         named=True,
         label="Date to look again",

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
+from lineofsight.web.figures import number_text
 from lineofsight.web.panels import Figure, Panel, PanelItem
 
 from . import selectors
@@ -53,8 +54,8 @@ def home_panels(user: User) -> list[Panel]:
                 title="Improvement actions across the service",
                 items=(),
                 figures=(
-                    Figure(figures_title, f"{counts.open:,}", _list_url("open")),
-                    Figure("Overdue", f"{counts.overdue:,}", _list_url("overdue")),
+                    Figure(figures_title, number_text(counts.open), _list_url("open")),
+                    Figure("Overdue", number_text(counts.overdue), _list_url("overdue")),
                 ),
                 more_url=reverse("actions:board"),
                 more_text="See every action by practice theme",
@@ -97,8 +98,8 @@ def home_panels(user: User) -> list[Panel]:
             else "Your team's improvement actions",
             items=tuple(items),
             figures=(
-                Figure(figures_title, f"{total_open:,}", _list_url("open")),
-                Figure("Overdue", f"{total_overdue:,}", _list_url("overdue")),
+                Figure(figures_title, number_text(total_open), _list_url("open")),
+                Figure("Overdue", number_text(total_overdue), _list_url("overdue")),
             ),
             more_url=reverse("actions:board"),
             more_text="See every action by practice theme",

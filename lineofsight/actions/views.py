@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,9 @@ from lineofsight.accounts.services import access_log_record
 from lineofsight.children.selectors import CHILD_NOT_IN_SCOPE, may_see_child
 from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
-from lineofsight.web.forms import form_status, submit
+from lineofsight.web.errors import ServiceError
+from lineofsight.web.filters import page_of
+from lineofsight.web.forms import form_page, submit
 from lineofsight.web.spreadsheet import safe_cell
 
 from . import selectors, services, sources
@@ -33,7 +34,7 @@ from .forms import (
     ThemeFields,
     ThemesForm,
 )
-from .models import SourceType
+from .models import ImprovementAction, SourceType
 
 # Which purpose a view of a child's action is logged under, by where the action came from.
 _PURPOSE = {
@@ -82,17 +83,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
     refused = form.is_bound and not form.is_valid()  # a bad filter shows no list, not all of it
     if refused:
         actions = actions.none()
-    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    page, query = page_of(request, actions)
     _log_listed(request, page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "actions/list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "today": timezone.localdate(),
             "counts": selectors.action_counts(
                 selectors.actions_visible_to(request.user), timezone.localdate()
@@ -291,55 +290,50 @@ def raise_action(request: HttpRequest) -> HttpResponse:
             **ThemeFields.initial_for(theme_keys),
         },
     )
-    raised = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def raise_action(data: dict) -> ImprovementAction:
         team = fixed_team or data.get("team")
         if (
             team is not None
             and not owners.by_child
             and not selectors.may_see_team(data["owner"], team)
         ):
-            form.add_error(
-                "owner",
+            raise ServiceError(
                 f"{data['owner'].full_name} cannot see {team.name}'s work: choose someone who can",
+                field="owner",
             )
-        elif submit(
-            request,
-            form,
-            lambda data: raised.append(
-                services.action_create(
-                    actor=request.user,
-                    source_type=source_type,
-                    source_id=source_id,
-                    person_id=person_id,
-                    team=team,
-                    issue=data["issue"],
-                    action=data["action"],
-                    risk_if_not_done=data["risk_if_not_done"],
-                    priority=data["priority"],
-                    due_date=data["due_date"],
-                    owner=data["owner"],
-                    recheck_date=data["recheck_date"],
-                    themes=form.theme_keys(),
-                )
-            ),
-        ):
-            action = raised[0]
-            messages.success(request, f"Action {action.pk} has been raised.")
-            return redirect(_safe_next(request) or reverse("actions:detail", args=[action.pk]))
-    return render(
+        return services.action_create(
+            actor=request.user,
+            source_type=source_type,
+            source_id=source_id,
+            person_id=person_id,
+            team=team,
+            issue=data["issue"],
+            action=data["action"],
+            risk_if_not_done=data["risk_if_not_done"],
+            priority=data["priority"],
+            due_date=data["due_date"],
+            owner=data["owner"],
+            recheck_date=data["recheck_date"],
+            themes=form.theme_keys(),
+        )
+
+    return form_page(
         request,
-        "actions/raise.html",
-        {
-            "form": form,
+        form,
+        raise_action,
+        template="actions/raise.html",
+        context={
             "source": source,
             "source_type_label": SourceType(source_type).label,
             "fixed_team": fixed_team,
             "person_id": person_id,
             "back_url": _safe_next(request) or _plan_url(source_type, source_id),
         },
-        status=form_status(request),
+        message=lambda action: f"Action {action.pk} has been raised.",
+        done=lambda action: redirect(
+            _safe_next(request) or reverse("actions:detail", args=[action.pk])
+        ),
     )
 
 

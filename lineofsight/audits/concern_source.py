@@ -3,11 +3,11 @@ concerns app never imports audits. source_id is the audit's pk."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 
 from lineofsight.accounts.models import AccessPurpose, User
 from lineofsight.concerns.sources import SourceInfo
+from lineofsight.web.ids import id_or_404
 
 from . import selectors
 
@@ -18,10 +18,7 @@ def resolve_audit(user: User, source_id: str) -> SourceInfo:
     """The audit as this user may see it; Http404 if it does not exist or is outside their scope.
     The auditor, the moderator and quality assurance leads may raise a concern from it; the
     programme's own hours to respond apply."""
-    try:
-        pk = int(source_id)
-    except (TypeError, ValueError):
-        raise Http404("No such audit") from None
+    pk = id_or_404(source_id, "audit")
     audit = selectors.get_audit_for_user(user, pk)
     return SourceInfo(
         title=f"Case-file audit {audit.reference}",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
+from lineofsight.web.figures import number_text
 from lineofsight.web.panels import Figure, Panel
 
 from .models import Audit, AuditStatus, Moderation, ModerationStatus
@@ -37,16 +38,18 @@ def home_panels(user: User) -> list[Panel]:
             title="Audit programmes at a glance",
             items=(),
             figures=(
-                Figure("Audits not yet submitted", f"{audits['under_way'] or 0:,}", programmes),
-                Figure("Audits past their due date", f"{audits['overdue'] or 0:,}", mine),
+                Figure(
+                    "Audits not yet submitted", number_text(audits["under_way"] or 0), programmes
+                ),
+                Figure("Audits past their due date", number_text(audits["overdue"] or 0), mine),
                 Figure(
                     "Audits waiting for a moderator's grade",
-                    f"{moderation['awaiting'] or 0:,}",
+                    number_text(moderation["awaiting"] or 0),
                     programmes,
                 ),
                 Figure(
                     "Moderated audits waiting for the agreed grade",
-                    f"{moderation['graded'] or 0:,}",
+                    number_text(moderation["graded"] or 0),
                     programmes,
                 ),
             ),

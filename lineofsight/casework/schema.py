@@ -49,7 +49,47 @@ SNAPSHOT_TABLES: tuple[str, ...] = (
     "ssd_involvements",
     "case_notes",
 )
+# The child, the child's statutory episodes and who works with the child: what the timeliness of
+# statutory work is derived from. Contacts, missing episodes, legal statuses, the workforce and case
+# notes play no part in it.
+CASE_TABLES: tuple[str, ...] = tuple(
+    t
+    for t in SNAPSHOT_TABLES
+    if t
+    not in {
+        "ssd_contacts",
+        "ssd_missing",
+        "ssd_legal_status",
+        "ssd_professionals",
+        "ssd_department",
+        "case_notes",
+    }
+)
 
+# Annex A's List 9 (care leavers) columns after the child and the allocated worker: the importer
+# knows the list by them, and the synthetic council writes them in this order.
+ANNEX_A_CARE_LEAVER_COLUMNS: tuple[str, ...] = (
+    "Allocated Personal Advisor",
+    "Eligibility Category",
+    "Latest Pathway Plan Review Date",
+    "LA in Touch",
+    "Latest Date of Contact",
+    "Type of Accommodation",
+    "Suitability of Accommodation",
+    "Activity Status",
+)
+# The yes/no flags of an s47 enquiry's outcome (s47e_s47_outcome_json), in the SSD's order; the
+# SSD writes every key whether or not it holds data.
+S47_OUTCOME_FLAGS: tuple[str, ...] = (
+    "NFA_FLAG",
+    "LEGAL_ACTION_FLAG",
+    "PROV_OF_SERVICES_FLAG",
+    "PROV_OF_SB_CARE_FLAG",
+    "CP_CONFERENCE_FLAG",
+    "NFA_CONTINUE_SINGLE_FLAG",
+    "MONITOR_FLAG",
+    "OTHER_OUTCOMES_EXIST_FLAG",
+)
 # Keys the specification does not mark as primary keys but which identify a row.
 _PRIMARY_KEY_OVERLAY = {
     "ssd_department": "dept_team_id",

@@ -11,7 +11,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
 from lineofsight.history.services import history_for
-from lineofsight.web.forms import form_status, submit
+from lineofsight.web.forms import form_page, form_status, submit
 
 from . import selectors, services, sources
 from .forms import RaiseForm, RespondForm
@@ -53,37 +53,27 @@ def concern_raise(request: HttpRequest, source_type: str, source_id: str) -> Htt
         raise PermissionDenied(f"You may not raise a safeguarding concern from {info.title}.")
     _log_child(request, info.person_id, info.purpose)
     form = RaiseForm(request.POST or None)
-    raised = []
-    if submit(
+    return form_page(
         request,
         form,
-        lambda data: raised.append(
-            services.concern_raise(
-                actor=request.user,
-                source_type=source_type,
-                source_id=source_id,
-                description=data["description"],
-            )
+        lambda data: services.concern_raise(
+            actor=request.user,
+            source_type=source_type,
+            source_id=source_id,
+            description=data["description"],
         ),
-    ):
-        concern = raised[0]
-        messages.success(
-            request,
-            "The concern has been raised and sent. The "
-            f"{concern.get_level_display().lower()} must respond by "
-            f"{selectors.deadline_text(concern.respond_by)}.",
-        )
-        return redirect("concerns:detail", pk=concern.pk)
-    return render(
-        request,
-        "concerns/raise.html",
-        {
+        template="concerns/raise.html",
+        context={
             "info": info,
             "source_label": source.label,
             "preview": services.raise_preview(info, request.user),
-            "form": form,
         },
-        status=form_status(request),
+        message=lambda concern: (
+            "The concern has been raised and sent. The "
+            f"{concern.get_level_display().lower()} must respond by "
+            f"{selectors.deadline_text(concern.respond_by)}."
+        ),
+        done=lambda concern: redirect("concerns:detail", pk=concern.pk),
     )
 
 

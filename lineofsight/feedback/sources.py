@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
 from lineofsight.accounts.models import User
 from lineofsight.actions.sources import SourceInfo
+from lineofsight.web.ids import id_or_404
 
 from . import selectors
 
 
 def describe_feedback(user: User, source_id: str) -> SourceInfo:
     """The feedback as this user may see it; 404 when it does not exist or is out of scope."""
-    try:
-        pk = int(source_id)
-    except (TypeError, ValueError):
-        raise Http404("No such feedback") from None
+    pk = id_or_404(source_id, "feedback")
     item = selectors.get_feedback_for_user(user, pk)
     received = date_format(item.received_on, "j F Y")
     return SourceInfo(

@@ -11,6 +11,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.selectors import pending_role_grant_count
 from lineofsight.accounts.services import access_log_record_many
 from lineofsight.web import panels
+from lineofsight.web.figures import number_text
 
 from .navigation import home_links
 
@@ -33,7 +34,7 @@ def _leader_panel(user, pending: int) -> list[panels.Panel]:
             figures=(
                 panels.Figure(
                     "Role requests waiting for your decision",
-                    f"{pending:,}",
+                    number_text(pending),
                     reverse("accounts:role_grants"),
                 ),
             ),

@@ -24,6 +24,7 @@ from lineofsight.web.figures import (  # noqa: F401  (re-exported: the one suppr
     count_cell,
     count_text,
     is_small,
+    number_text,
     share_text,
 )
 
@@ -52,21 +53,11 @@ def format_number(value: float | None, unit: Unit | str) -> str:
         return ""
     unit = Unit(unit)
     if unit is Unit.COUNT:
-        return f"{round(value):,}"
+        return number_text(round(value))
     text = f"{value:,.1f}"
     if text in ("-0.0",):
         text = "0.0"
     return text + "%" if unit is Unit.PERCENT else text
-
-
-def format_count(number: float | None) -> str:
-    """A numerator or denominator: a whole number with thousands separators, or 1 decimal place
-    when it is not whole (e.g. full-time equivalents)."""
-    if number is None:
-        return ""
-    if float(number).is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.1f}"
 
 
 def is_suppressed(
@@ -127,8 +118,8 @@ def figure(
     return Figure(
         text=format_number(value, unit),
         value=value,
-        numerator=format_count(numerator),
-        denominator=format_count(denominator),
+        numerator=number_text(numerator),
+        denominator=number_text(denominator),
         suppressed=False,
         no_data=False,
     )

@@ -26,6 +26,8 @@ from pathlib import Path
 import duckdb
 from django.conf import settings
 
+from lineofsight.web.figures import number_text
+
 MIN_DENOMINATOR = 10
 
 
@@ -169,9 +171,7 @@ def figures_of(path: Path, as_at: datetime.date, provided: frozenset[str]) -> di
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return "no value"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return "no value" if value is None else number_text(value)
 
 
 def _shown(value: float | None, unit: str) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
 from lineofsight.casework import store
+from lineofsight.web.figures import number_text
 from lineofsight.web.panels import Figure, Panel, PanelItem
 
 from . import selectors
@@ -41,15 +42,17 @@ def home_panels(user: User) -> list[Panel]:
             f"As at {current.as_at:%d/%m/%Y}" if current else "None: nothing has been imported",
             reverse("intake:snapshots") if current else "",
         ),
-        Figure("Imports waiting for your review", f"{len(in_review):,}", imports_url),
+        Figure("Imports waiting for your review", number_text(len(in_review)), imports_url),
     ]
     if last is not None and last.status == RunStatus.FAILED:
-        figures.append(Figure("Problems in the last import", f"{last.error_count:,}"))
+        figures.append(Figure("Problems in the last import", number_text(last.error_count)))
     items = tuple(
         PanelItem(
             text=f"Import started {_when(run.started_at)}",
             url=reverse("intake:import_detail", kwargs={"pk": run.pk}),
-            detail=f"{run.error_count:,} errors, {run.warning_count:,} warnings",
+            detail=(
+                f"{number_text(run.error_count)} errors, {number_text(run.warning_count)} warnings"
+            ),
             tag="Ready to review",
             tag_class="govuk-tag--yellow",
         )

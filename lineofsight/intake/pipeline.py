@@ -1,7 +1,7 @@
 """The machinery of one import: read, validate, write. No Django models are touched here;
 intake.services runs these phases and keeps the ImportRun record.
 
-    with ImportJob(token="run42", work_dir=...) as job:
+    with closing(ImportJob(token="run42", work_dir=...)) as job:
         job.read(files)                      # stage every CSV in a private DuckDB database
         errors, warnings = job.validate()    # set-based checks, every problem logged
         written = job.write(source_kind=..., as_at=None)   # the incoming snapshot file
@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import duckdb
 from django.conf import settings
@@ -109,17 +108,6 @@ class ImportJob:
         self.log = ProblemLog(self.con)
         self.incoming = writer.incoming_path(self.token)
         self._published = False
-
-    def __enter__(self) -> ImportJob:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         try:

@@ -397,7 +397,7 @@ def _execute(
 ) -> ImportRun:
     import_runs_close_interrupted()
     try:
-        with ImportJob(token=run.token, work_dir=work_dir_for(run)) as job:
+        with contextlib.closing(ImportJob(token=run.token, work_dir=work_dir_for(run))) as job:
             with _phase(run, Phase.READ, progress) as step:
                 prepared = prepare(job.work_dir / "source")
                 job.add_problems(prepared.problems)

@@ -73,15 +73,27 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for name, timing in run.phase_timings.items()
         if name in Phase.values and "seconds" in timing
     ]
+    page = selectors.report_page(run, number, PROBLEMS_PER_PAGE)
+    one = run.error_count == 1
+    failure = [
+        run.failure_message
+        or f"The data has {run.error_count} error{'' if one else 's'}. Correct "
+        f"{'it' if one else 'them'} in the case system's extract and import it again."
+    ]
+    if page.problems:
+        failure.append("See the validation report")
     return render(
         request,
         "intake/import_detail.html",
         {
             "run": run,
-            "page": selectors.report_page(run, number, PROBLEMS_PER_PAGE),
+            "page": page,
             "files": run.files.all(),
             "timings": timings,
             "refresh": refresh,
+            "failure": failure,
+            # The failure's lines lead to the validation report, where there is one.
+            "failure_target": "problems" if page.problems else "main-content",
         },
     )
 

@@ -4,13 +4,13 @@ visit's pk, so a concern can be raised while the observation is still being writ
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose, User
 from lineofsight.concerns.sources import SourceInfo
+from lineofsight.web.ids import id_or_404
 
 from . import selectors
 from .models import Observation
@@ -22,10 +22,7 @@ def resolve_observation(user: User, source_id: str) -> SourceInfo:
     """The visit's observation as this user may see it; Http404 if the visit does not exist or
     is outside their scope. The visit's assessor and quality assurance leads may raise a concern
     from it. An observation names no child, so the concern has no person id."""
-    try:
-        pk = int(source_id)
-    except (TypeError, ValueError):
-        raise Http404("No such observation") from None
+    pk = id_or_404(source_id, "observation")
     visit = selectors.get_visit_for_user(user, pk)
     url = reverse("practiceweeks:visit_detail", args=[visit.pk])
     observation = Observation.objects.filter(visit=visit).first()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 
 from lineofsight.accounts.models import User
 from lineofsight.actions.sources import SourceInfo
+from lineofsight.web.ids import id_or_404
 
 from . import selectors
 from .reports import week_dates
@@ -15,10 +15,7 @@ from .reports import week_dates
 def resolve_week(user: User, source_id: str) -> SourceInfo:
     """The week as this user may see it; Http404 if it does not exist or is outside their
     scope (including roles that do not use practice weeks)."""
-    try:
-        pk = int(source_id)
-    except (TypeError, ValueError):
-        raise Http404("No such practice week") from None
+    pk = id_or_404(source_id, "practice week")
     week = selectors.get_week_for_user(user, pk)
     return SourceInfo(
         title=f"Practice week: {week.title}, {week_dates(week)}",

@@ -599,7 +599,11 @@ def audit_figures(
     values = [counts.get(g, 0) for g in GRADES_BEST_FIRST]
     hidden = statistics.suppress_row(values)
     found.grades = [
-        (g.label, presentation.FEWER_THAN_5 if h else f"{v:,}", None if h else float(v))
+        (
+            g.label,
+            presentation.FEWER_THAN_5 if h else presentation.number_text(v),
+            None if h else float(v),
+        )
         for g, v, h in zip(GRADES_BEST_FIRST, values, hidden, strict=True)
     ]
     found.grade_shares = [

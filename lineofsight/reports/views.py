@@ -20,7 +20,7 @@ from lineofsight.accounts.models import User
 from lineofsight.casework import store
 from lineofsight.history.services import history_for
 from lineofsight.web import documents
-from lineofsight.web.forms import form_status, submit
+from lineofsight.web.forms import form_page, form_status, submit
 
 from . import document, figures, services
 from .forms import ReportCreateForm, ReportTextForm
@@ -75,30 +75,19 @@ def report_create(request: HttpRequest) -> HttpResponse:
             "period_end": ends[0].isoformat(),
         },
     )
-    made = []
-    if submit(
+    return form_page(
         request,
         form,
-        lambda data: made.append(
-            services.report_create(
-                actor=request.user,
-                title=data["title"],
-                period_end=data["period_end"],
-                snapshot=snapshot,
-            )
+        lambda data: services.report_create(
+            actor=request.user,
+            title=data["title"],
+            period_end=data["period_end"],
+            snapshot=snapshot,
         ),
-    ):
-        messages.success(request, "Report started. Write its three sections below.")
-        return redirect("reports:committee_detail", pk=made[0].pk)
-    return render(
-        request,
-        "reports/committee_create.html",
-        {
-            "snapshot": snapshot,
-            "snapshot_line": figures.snapshot_line(snapshot),
-            "form": form,
-        },
-        status=form_status(request),
+        template="reports/committee_create.html",
+        context={"snapshot": snapshot, "snapshot_line": figures.snapshot_line(snapshot)},
+        message="Report started. Write its three sections below.",
+        done=lambda report: redirect("reports:committee_detail", pk=report.pk),
     )
 
 

@@ -3,13 +3,13 @@ source: registered with the actions app's sources registry from `SupervisionConf
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from lineofsight.accounts.models import User
 from lineofsight.actions import sources
 from lineofsight.actions.models import SourceType
+from lineofsight.web.ids import id_or_404
 
 from .selectors import get_session_case_for_user
 
@@ -18,10 +18,7 @@ def describe_session_case(user: User, source_id: str) -> sources.SourceInfo:
     """source_id: the pk of the case discussed at a session (supervision.SessionCase), as
     `supervision.services.session_case_action_create` records it. Raises Http404 for a case that
     does not exist or lies outside the user's scope."""
-    try:
-        pk = int(source_id)
-    except (TypeError, ValueError):
-        raise Http404("No such record") from None
+    pk = id_or_404(source_id, "record")
     case = get_session_case_for_user(user, pk)
     session = case.session
     return sources.SourceInfo(

@@ -13,7 +13,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.actions.selectors import owners_for_child
-from lineofsight.web.forms import form_status, submit
+from lineofsight.web.forms import form_page, form_status, submit
 from lineofsight.worklists import selection as worklist_selection
 
 from . import followup, selectors, services, summaries
@@ -59,27 +59,22 @@ def session_create(request: HttpRequest) -> HttpResponse:
         people=selectors.people_who_may_facilitate(teams),
         initial=initial,
     )
-    created = []
-    if submit(
+    return form_page(
         request,
         form,
-        lambda data: created.append(
-            services.session_create(
-                actor=request.user,
-                team=data["team"],
-                held_on=data["held_on"],
-                facilitator=data["facilitator"],
-                attendees=[data["facilitator"]],
-            )
+        lambda data: services.session_create(
+            actor=request.user,
+            team=data["team"],
+            held_on=data["held_on"],
+            facilitator=data["facilitator"],
+            attendees=[data["facilitator"]],
         ),
-    ):
-        messages.success(
-            request,
-            "Session set up. Choose who attends, then bring cases to it from the team's worklist.",
-        )
-        return redirect("supervision:session", pk=created[0].pk)
-    return render(
-        request, "supervision/session_form.html", {"form": form}, status=form_status(request)
+        template="supervision/session_form.html",
+        context={},
+        message=(
+            "Session set up. Choose who attends, then bring cases to it from the team's worklist."
+        ),
+        done=lambda session: redirect("supervision:session", pk=session.pk),
     )
 
 
@@ -115,20 +110,16 @@ def session_attendees(request: HttpRequest, pk: int) -> HttpResponse:
         people=selectors.possible_attendees(found),
         initial={"attendees": list(found.attendees.values_list("pk", flat=True))},
     )
-    if submit(
+    return form_page(
         request,
         form,
         lambda data: services.session_set_attendees(
             actor=request.user, session=found, attendees=data["attendees"]
         ),
-    ):
-        messages.success(request, "Attendees saved.")
-        return redirect("supervision:session", pk=found.pk)
-    return render(
-        request,
-        "supervision/attendees.html",
-        {"session": found, "form": form},
-        status=form_status(request),
+        template="supervision/attendees.html",
+        context={"session": found},
+        message="Attendees saved.",
+        done=lambda _: redirect("supervision:session", pk=found.pk),
     )
 
 
@@ -219,18 +210,14 @@ def case_action_create(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=AccessPurpose.SUPERVISION,
         path=request.path,
     )
-    if submit(
+    return form_page(
         request,
         form,
         lambda data: services.session_case_action_create(actor=request.user, case=found, **data),
-    ):
-        messages.success(request, "Action added.")
-        return redirect("supervision:case", pk=found.pk)
-    return render(
-        request,
-        "supervision/action_form.html",
-        {"case": found, "form": form},
-        status=form_status(request),
+        template="supervision/action_form.html",
+        context={"case": found},
+        message="Action added.",
+        done=lambda _: redirect("supervision:case", pk=found.pk),
     )
 
 

@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from lineofsight.casework.schema import ANNEX_A_CARE_LEAVER_COLUMNS
+
 from .output import make_zip_deterministic
 from .ssdcsv import attach_csv_tables
 
@@ -721,14 +723,7 @@ def _care_leavers() -> AnnexList:
             "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
             DISABILITY,
             *ALLOCATED,
-            "Allocated Personal Advisor",
-            "Eligibility Category",
-            "Latest Pathway Plan Review Date",
-            "LA in Touch",
-            "Latest Date of Contact",
-            "Type of Accommodation",
-            "Suitability of Accommodation",
-            "Activity Status",
+            *ANNEX_A_CARE_LEAVER_COLUMNS,
         ),
         f"""WITH {_PEOPLE}
         SELECT {_PERSON_COLS}, {_UASC}, p.disabled,

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import json
 
+from lineofsight.casework.codewords import REFERRAL_SOURCE
+from lineofsight.casework.schema import S47_OUTCOME_FLAGS
+
 from .sampling import Weighted
 
-# CIN census referral (and contact) sources, with a national-looking mix.
-SOURCES: dict[str, str] = {
-    "1A": "Individual: family member, relative or carer",
-    "1B": "Individual: acquaintance (including neighbours and child minders)",
-    "1C": "Individual: self",
-    "1D": "Individual: other",
-    "2A": "Schools",
-    "2B": "Education services",
-    "3A": "Health services: GP",
-    "3B": "Health services: health visitor",
-    "3C": "Health services: school nurse",
-    "3D": "Health services: other primary health services",
-    "3E": "Health services: A&E",
-    "3F": "Health services: other",
-    "4": "Housing",
-    "5A": "LA services: social care",
-    "5B": "LA services: other internal",
-    "5C": "LA services: external",
-    "6": "Police",
-    "7": "Other legal agency",
-    "8": "Other",
-    "9": "Anonymous",
-    "10": "Unknown",
-}
+# CIN census referral (and contact) sources in the casework words. The national-looking mix below
+# was set before early help (5D) had a code of its own, so it draws from the others.
+SOURCES: dict[str, str] = {k: v for k, v in REFERRAL_SOURCE.items() if k != "5D"}
 SOURCE_DRAW = Weighted(
     list(SOURCES),
     [4, 1.5, 1, 1.5, 20, 2, 2, 2.5, 0.5, 3, 2.5, 4.5, 1.5, 6, 4, 3, 29, 2.5, 6, 1, 1],
@@ -168,16 +150,7 @@ ASSESSMENT_KEYS = (
     "OTHER_ACTIONS_FLAG",
     "OTHER_OUTCOMES_EXIST_FLAG",
 )
-S47_KEYS = (
-    "NFA_FLAG",
-    "LEGAL_ACTION_FLAG",
-    "PROV_OF_SERVICES_FLAG",
-    "PROV_OF_SB_CARE_FLAG",
-    "CP_CONFERENCE_FLAG",
-    "NFA_CONTINUE_SINGLE_FLAG",
-    "MONITOR_FLAG",
-    "OTHER_OUTCOMES_EXIST_FLAG",
-)
+S47_KEYS = S47_OUTCOME_FLAGS
 ICPC_KEYS = (
     "NFA_FLAG",
     "REFERRAL_TO_OTHER_AGENCY_FLAG",

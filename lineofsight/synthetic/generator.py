@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -72,7 +73,7 @@ def build_shard(
         skeleton.statutory_at_census,
         Draw(seeded(seed, t.area, t.year, t.shard, "staff")),
     )
-    with TableFiles(directory, header=header) as files:
+    with closing(TableFiles(directory, header=header)) as files:
         rows_draw = Draw(seeded(seed, t.area, t.year, t.shard, "rows"))
         recorder = Recorder(t, layout, workers, cal, rows_draw, files.rows, note_days=note_days)
         chains = skeleton.chains

@@ -9,7 +9,6 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 
 from lineofsight.casework import schema
 
@@ -64,17 +63,6 @@ class TableFiles:
         self.flush()
         for handle in self._handles.values():
             handle.close()
-
-    def __enter__(self) -> TableFiles:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def join_parts(parts: list[Path], target: Path) -> None:

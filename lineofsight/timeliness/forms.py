@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from lineofsight.web.fields import TextField, UKDateField
+from lineofsight.web.fields import TextField, optional_date
 
 from .rules import UNIT_WORDS, Rule
 
@@ -37,14 +37,10 @@ class ClosureForm(forms.Form):
         max_length=100,
         required=False,
     )
-    first_day = UKDateField(
-        label="First day closed",
-        required=False,
-        error_messages={"invalid": "Enter the first day as a real date, like 29/12/2026"},
-    )
-    last_day = UKDateField(
-        label="Last day closed",
+    first_day = optional_date("First day closed", called="first day", example="29/12/2026")
+    last_day = optional_date(
+        "Last day closed",
+        called="last day",
+        example="31/12/2026",
         help_text="The same as the first day for a single day. For example, 31/12/2026",
-        required=False,
-        error_messages={"invalid": "Enter the last day as a real date, like 31/12/2026"},
     )

@@ -10,27 +10,13 @@ the source did not provide is empty in the snapshot, so these are empty too; the
 
 from __future__ import annotations
 
+from lineofsight.casework.schema import CASE_TABLES
+
 from .context import Derivation
 
-# The SSD tables the derivation reads; the rest of a snapshot plays no part in it.
-READS = (
-    "ssd_person",
-    "ssd_cin_episodes",
-    "ssd_cin_assessments",
-    "ssd_s47_enquiry",
-    "ssd_initial_cp_conference",
-    "ssd_cin_plans",
-    "ssd_cin_visits",
-    "ssd_cp_plans",
-    "ssd_cp_visits",
-    "ssd_cp_reviews",
-    "ssd_cla_episodes",
-    "ssd_cla_placement",
-    "ssd_cla_reviews",
-    "ssd_cla_visits",
-    "ssd_care_leavers",
-    "ssd_involvements",
-)
+# The SSD tables the derivation reads (casework.schema.CASE_TABLES); the rest of a snapshot plays
+# no part in it.
+READS = CASE_TABLES
 
 
 def _ended(column: str, as_at: str) -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .figures import number_text
+
 FONTS = Path(__file__).parent / "fonts"
 WIDTH = 2000
 INK = (11, 12, 12)  # GOV.UK black
@@ -65,9 +67,9 @@ def _scale(highest: float) -> tuple[float, list[float]]:
 
 
 def _format(value: float) -> str:
-    if abs(value - round(value)) < 1e-9:
-        return f"{round(value):,}"
-    return f"{value:,.1f}"
+    # Axis values are worked out in floating point: one that is a whole number but for rounding
+    # noise is shown as that whole number.
+    return number_text(round(value) if abs(value - round(value)) < 1e-9 else value)
 
 
 def _title(draw: ImageDraw.ImageDraw, title: str, y: int) -> int:

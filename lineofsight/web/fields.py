@@ -70,6 +70,31 @@ class TextField(CleanTextMixin, forms.CharField):
     """Any free text: one line by default, `widget=forms.Textarea` for more."""
 
 
+def text_box(label: str, required: str = "", *, max_length: int = LONG_TEXT, **kwargs) -> TextField:
+    """A box of free text over several lines. `required` is what to say when it is left empty;
+    without it the box may be left empty."""
+    if required:
+        kwargs["error_messages"] = {"required": required, **(kwargs.get("error_messages") or {})}
+    return TextField(
+        label=label,
+        widget=forms.Textarea,
+        max_length=max_length,
+        required=bool(required),
+        **kwargs,
+    )
+
+
+def radio_choice(label: str, choices, required: str, **kwargs) -> forms.ChoiceField:
+    """One of a few choices as radio buttons; `required` is what to say when none is chosen."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
+        **kwargs,
+    )
+
+
 class UKDateField(forms.DateField):
     """The one date field: a date typed the UK way (27/03/2026). Shown back exactly as typed
     when it is not a date, and as 27/03/2026 when it comes from the record. With `named=True`
@@ -102,6 +127,17 @@ class UKDateField(forms.DateField):
         if isinstance(value, datetime.date):
             return value.strftime("%d/%m/%Y")
         return value
+
+
+def optional_date(label: str, *, called: str, example: str, **kwargs) -> UKDateField:
+    """A date that may be left empty (a filter, a closure day); `called` names it in the
+    message when it is not a date: "Enter the from date as a real date, like 31/03/2026"."""
+    return UKDateField(
+        label=label,
+        required=False,
+        error_messages={"invalid": f"Enter the {called} as a real date, like {example}"},
+        **kwargs,
+    )
 
 
 def not_in_past(day: datetime.date | None, what: str) -> None:

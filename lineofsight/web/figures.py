@@ -29,16 +29,22 @@ def is_small(number: float | None) -> bool:
     return number is not None and SMALL_MIN <= number <= SMALL_MAX
 
 
-def count_text(n: float | None) -> str:
-    """A count as a page shows it: "fewer than 5" for 1 to 4, otherwise a whole number with
-    thousands separators (one decimal place when it is not whole). "" for None."""
+def number_text(n: float | None) -> str:
+    """Any number a page, chart or document shows: a whole number with thousands separators,
+    one decimal place when it is not whole (e.g. full-time equivalents). "" for None. Counts of
+    children go through `count_text`, which adds the small-number rule."""
     if n is None:
         return ""
-    if is_small(n):
-        return FEWER_THAN_5
     if float(n).is_integer():
         return f"{int(n):,}"
     return f"{n:,.1f}"
+
+
+def count_text(n: float | None) -> str:
+    """A count as a page shows it: "fewer than 5" for 1 to 4, otherwise `number_text`."""
+    if is_small(n):
+        return FEWER_THAN_5
+    return number_text(n)
 
 
 def count_text_of(attribute: str) -> property:

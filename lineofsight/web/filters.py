@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,6 +20,14 @@ class BadFilter(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+def page_of(request: HttpRequest, items, per_page: int = 50) -> tuple[Page, str]:
+    """The page of `items` the query string asks for, and the query string without the page
+    number, so that web/includes/pagination.html keeps the filters from page to page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(items, per_page).get_page(request.GET.get("page")), query.urlencode()
 
 
 def bad_filter_page(request: HttpRequest, problems: list[str]) -> HttpResponse:

@@ -129,6 +129,34 @@ def _or_blank(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+# The worklist CSV: each column's heading and how a row fills it (from the row and the
+# snapshot's date), so that the two cannot fall out of step.
+_EXPORT_COLUMNS = (
+    ("person_id", lambda row, as_at: row.person_id),
+    ("name", lambda row, as_at: row.name),
+    ("cohorts", lambda row, as_at: ";".join(COHORTS.get(c, c) for c in row.cohorts)),
+    ("worker_id", lambda row, as_at: row.worker_id),
+    ("worker_name", lambda row, as_at: row.worker_name),
+    ("flags", lambda row, as_at: ";".join(row.flag_ids)),
+    ("flag_labels", lambda row, as_at: ";".join(flag(f).label for f in row.flag_ids)),
+    (
+        "oldest_flag_since",
+        lambda row, as_at: row.oldest_flag.isoformat() if row.oldest_flag else "",
+    ),
+    ("snapshot_as_at", lambda row, as_at: as_at.isoformat()),
+    ("days_overdue", lambda row, as_at: _or_blank(row.days_overdue(as_at))),
+    ("overdue_item", lambda row, as_at: event_words(row.overdue_item) if row.overdue_item else ""),
+    ("overdue_due_date", lambda row, as_at: _or_blank(row.overdue_since)),
+    ("last_visit", lambda row, as_at: _or_blank(row.last_visit)),
+    ("last_visit_seen", lambda row, as_at: visit_words(row) if row.last_visit else ""),
+    ("next_due", lambda row, as_at: _or_blank(row.next_due)),
+    (
+        "next_due_item",
+        lambda row, as_at: event_words(row.next_due_item) if row.next_due_item else "",
+    ),
+)
+
+
 @require_GET
 @refuses_bad_filters
 @policy.requires(policy.Capability.VIEW_CASEWORK)
@@ -138,56 +166,16 @@ def team_export(request: HttpRequest, team_id: int) -> HttpResponse:
     name = the_team.case_system_id or str(the_team.pk)
     response["Content-Disposition"] = f'attachment; filename="worklist-{name}.csv"'
     out = csv.writer(response)
-    out.writerow(
-        [
-            "person_id",
-            "name",
-            "cohorts",
-            "worker_id",
-            "worker_name",
-            "flags",
-            "flag_labels",
-            "oldest_flag_since",
-            "snapshot_as_at",
-            "days_overdue",
-            "overdue_item",
-            "overdue_due_date",
-            "last_visit",
-            "last_visit_seen",
-            "next_due",
-            "next_due_item",
-        ]
-    )
+    out.writerow([name for name, _ in _EXPORT_COLUMNS])
     if worklist is None:
         return response
-    as_at = worklist.snapshot.as_at.isoformat()
     # An export holds every listed child's name: each is a view of that child's record.
     access_log_record_many(
         user=request.user, person_ids=(r.person_id for r in worklist.rows), path=request.path
     )
     for row in worklist.rows:
         out.writerow(
-            [
-                _csv_cell(v)
-                for v in (
-                    row.person_id,
-                    row.name,
-                    ";".join(COHORTS.get(c, c) for c in row.cohorts),
-                    row.worker_id,
-                    row.worker_name,
-                    ";".join(row.flag_ids),
-                    ";".join(flag(f).label for f in row.flag_ids),
-                    row.oldest_flag.isoformat() if row.oldest_flag else "",
-                    as_at,
-                    _or_blank(row.days_overdue(worklist.snapshot.as_at)),
-                    event_words(row.overdue_item) if row.overdue_item else "",
-                    _or_blank(row.overdue_since),
-                    _or_blank(row.last_visit),
-                    visit_words(row) if row.last_visit else "",
-                    _or_blank(row.next_due),
-                    event_words(row.next_due_item) if row.next_due_item else "",
-                )
-            ]
+            [_csv_cell(value(row, worklist.snapshot.as_at)) for _, value in _EXPORT_COLUMNS]
         )
     return response
 

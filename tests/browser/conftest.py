@@ -114,3 +114,22 @@ def assert_accessible(page) -> None:
     """No WCAG 2.2 AA violation that axe finds on the page as it is now."""
     violations = axe_violations(page)
     assert not violations, format_violations(page.url, violations)
+
+
+# The steps every journey repeats, each written once.
+def go(page, url: str) -> None:
+    """Open a page and check it is accessible."""
+    page.goto(url)
+    assert_accessible(page)
+
+
+def open_link(page, name, **options) -> None:
+    """Follow the link of that name and check the page it opens is accessible."""
+    page.get_by_role("link", name=name, **options).click()
+    assert_accessible(page)
+
+
+def fill_in(page, answers: dict[str, str]) -> None:
+    """Type each answer into the field its label names, in order."""
+    for label, answer in answers.items():
+        page.get_by_label(label).fill(answer)

@@ -14,7 +14,7 @@ from lineofsight.audits import services as audit_services
 from lineofsight.audits.models import Audit, Moderation
 from lineofsight.audits.tests import casefile_extract
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, fill_in, go, open_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +30,16 @@ def casework(settings, tmp_path, council):
 def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casework):
     # The QA lead creates a programme and draws the sample.
     sign_in_as("qa_lead")
-    page.goto(reverse("audits:programmes"))
-    assert_accessible(page)
-    page.get_by_role("link", name="Create a programme").click()
-    assert_accessible(page)
-    page.get_by_label("Name of the programme").fill("Golden threads, summer")
-    page.get_by_label("Start date").fill("2026-06-01")
-    page.get_by_label("End date").fill("2026-08-31")
+    go(page, reverse("audits:programmes"))
+    open_link(page, "Create a programme")
+    fill_in(
+        page,
+        {
+            "Name of the programme": "Golden threads, summer",
+            "Start date": "2026-06-01",
+            "End date": "2026-08-31",
+        },
+    )
     page.get_by_label("Audit tool").select_option(label="Golden threads (version 1)")
     for cohort in ("Child in need", "Child protection", "Looked after", "Care leaver"):
         page.get_by_role("group", name="Cohorts to sample").get_by_label(cohort).check()
@@ -45,8 +48,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_role("button", name="Create the programme").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Golden threads, summer"
     assert_accessible(page)
-    page.get_by_role("link", name="Draw the sample").click()
-    assert_accessible(page)
+    open_link(page, "Draw the sample")
     page.get_by_label("Seed (optional)").fill("2026")
     page.get_by_role("button", name="Draw the sample and allocate auditors").click()
     assert "4 files drawn and allocated" in page.inner_text("main")
@@ -64,10 +66,8 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
 
     # The auditor does the audit beside the child's record.
     sign_in_as("team_manager")
-    page.goto(reverse("audits:my_audits"))
-    assert_accessible(page)
-    page.get_by_role("link", name=audit.reference).click()
-    assert_accessible(page)
+    go(page, reverse("audits:my_audits"))
+    open_link(page, audit.reference)
     page.get_by_role("link", name="Start the audit").click()
     assert "The child's record" in page.inner_text("aside")
     assert "as at 28/06/2024" in page.inner_text("aside")
@@ -88,8 +88,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_role("button", name="Save and submit").click()
     assert "submitted and is now locked" in page.inner_text("main")
     assert_accessible(page)
-    page.get_by_role("link", name="Raise an action").click()
-    assert_accessible(page)
+    open_link(page, "Raise an action")
     page.get_by_label("Issue identified").fill("The genogram is two years old.")
     page.get_by_label("Action to be taken").fill("Update the genogram with the family.")
     page.get_by_label("Medium").check()
@@ -103,8 +102,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
 
     # The practitioner is invited, responds, and sees the action they own.
     sign_in_as("practitioner")
-    page.goto(reverse("audits:my_audits"))
-    assert_accessible(page)
+    go(page, reverse("audits:my_audits"))
     page.get_by_role("link", name=re.compile(f"{audit.reference}: child")).first.click()
     assert_accessible(page)
     page.get_by_label("I agree with some of the findings").check()
@@ -116,13 +114,11 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.goto(reverse("actions:mine"))
     assert "Update the genogram" in page.inner_text("main")
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile("Update the genogram")).click()
-    assert_accessible(page)
+    open_link(page, re.compile("Update the genogram"))
 
     # The QA lead moderates: the Outstanding audit is always chosen, and graded blind.
     sign_in_as("qa_lead")
-    page.goto(reverse("audits:programme_moderation", args=[audit.programme_id]))
-    assert_accessible(page)
+    go(page, reverse("audits:programme_moderation", args=[audit.programme_id]))
     page.get_by_label("Moderation rate (percent of submitted audits)").fill("10")
     page.get_by_role("button", name="Save the rate").click()
     page.get_by_role("button", name="Choose audits to moderate").click()
@@ -152,8 +148,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.goto(reverse("audits:programme_report", args=[audit.programme_id]))
     assert "Moderation" in page.inner_text("main")
     assert_accessible(page)
-    page.goto(reverse("audits:agreement"))
-    assert_accessible(page)
+    go(page, reverse("audits:agreement"))
     page.goto(reverse("audits:audit_detail", args=[audit.pk]))
     assert "agreed at moderation: Good" in page.inner_text("main")
     assert_accessible(page)

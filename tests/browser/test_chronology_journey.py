@@ -44,6 +44,18 @@ def _snapshot_with_notes():
     return build_snapshot(tables=tables, derived=east_derived(), as_at=AS_AT)
 
 
+def _audit_of_e1(council):
+    """The team manager's audit of E1, whose case notes fill the side panel."""
+    _snapshot_with_notes()
+    programme = factories.programme(council["users"]["qa_lead"])
+    return factories.audit(
+        programme,
+        person_id="E1",
+        team=council["teams"]["east"],
+        auditor=council["users"]["team_manager"],
+    )
+
+
 def test_chronology_in_words_newest_first_and_back_to_the_worklist(page, sign_in_as, council):
     _snapshot_with_notes()
     sign_in_as("team_manager")
@@ -78,12 +90,7 @@ def test_chronology_in_words_newest_first_and_back_to_the_worklist(page, sign_in
 
 
 def test_the_auditor_reads_case_notes_beside_the_questions(page, sign_in_as, council):
-    _snapshot_with_notes()
-    manager = council["users"]["team_manager"]
-    programme = factories.programme(council["users"]["qa_lead"])
-    audit = factories.audit(
-        programme, person_id="E1", team=council["teams"]["east"], auditor=manager
-    )
+    audit = _audit_of_e1(council)
     edit = reverse("audits:audit_edit", args=[audit.pk])
     sign_in_as("team_manager")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -115,14 +122,9 @@ def test_the_auditor_reads_case_notes_beside_the_questions(page, sign_in_as, cou
 
 
 def test_the_side_panel_works_without_javascript(browser, live_server, council):
-    _snapshot_with_notes()
-    manager = council["users"]["team_manager"]
-    programme = factories.programme(council["users"]["qa_lead"])
-    audit = factories.audit(
-        programme, person_id="E1", team=council["teams"]["east"], auditor=manager
-    )
+    audit = _audit_of_e1(council)
     client = Client()
-    client.force_login(manager)
+    client.force_login(audit.auditor)
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 800}
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from lineofsight.practiceweeks.models import Observation, PracticeWeek
 from lineofsight.web.documents import docx_text
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, fill_in, go, open_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,40 +33,45 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
 
     # The QA lead plans the week.
     sign_in_as("qa_lead")
-    page.goto(reverse("practiceweeks:weeks"))
-    assert_accessible(page)
-    page.get_by_role("link", name="Plan a practice week").click()
-    assert_accessible(page)
-    page.get_by_label("Title").fill("Practice week, spring")
-    page.get_by_label("First day").fill(_uk(first))
-    page.get_by_label("Last day").fill(_uk(first + datetime.timedelta(days=4)))
-    page.get_by_label("Purpose and focus").fill("To see practice with children at first hand.")
+    go(page, reverse("practiceweeks:weeks"))
+    open_link(page, "Plan a practice week")
+    fill_in(
+        page,
+        {
+            "Title": "Practice week, spring",
+            "First day": _uk(first),
+            "Last day": _uk(first + datetime.timedelta(days=4)),
+            "Purpose and focus": "To see practice with children at first hand.",
+        },
+    )
     page.get_by_role("group", name="Services in scope").get_by_label("Children in Care").check()
     page.get_by_role("button", name="Create the practice week").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Practice week, spring"
     assert_accessible(page)
 
     # ...and a visit: the service manager to the Care Team, observing a meeting with a carer.
-    page.get_by_role("link", name="Plan a visit").click()
-    assert_accessible(page)
+    open_link(page, "Plan a visit")
     page.get_by_label("Assessor", exact=True).select_option(
         label="Service manager Person (Service manager, Safeguarding)"
     )
     page.get_by_label("Team to visit").select_option(label="Care Team (Children in Care)")
     page.get_by_label("Date of the visit").fill(_uk(visit_day))
     page.get_by_label("Time the visit starts").fill("23:59")  # consent comes before the visit
-    page.get_by_label("Local contact").fill("Duty senior, 01234 567890")
-    page.get_by_label("Size of the team").fill("9")
-    page.get_by_label("The team's context").fill("Children in care across the north.")
+    fill_in(
+        page,
+        {
+            "Local contact": "Duty senior, 01234 567890",
+            "Size of the team": "9",
+            "The team's context": "Children in care across the north.",
+        },
+    )
     page.get_by_label("The visit includes observing").check()
     page.get_by_label("What will be observed").fill("A review meeting with a foster carer")
     page.get_by_role("button", name="Add the visit").click()
     assert "has been added to the timetable" in page.inner_text("main")
     assert_accessible(page)
-    page.get_by_role("link", name="Care Team").click()
-    assert_accessible(page)
-    page.get_by_role("link", name="Record the family's consent").click()
-    assert_accessible(page)
+    open_link(page, "Care Team")
+    open_link(page, "Record the family's consent")
     page.get_by_label("Who gave consent").fill("The foster carer")
     page.get_by_label("Spoken, by phone").check()
     page.get_by_label("Date consent was given").fill(_uk(timezone.localdate()))
@@ -77,14 +82,12 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
 
     # The assessor records the observation.
     sign_in_as("service_manager")
-    page.goto(reverse("practiceweeks:weeks"))
-    assert_accessible(page)
+    go(page, reverse("practiceweeks:weeks"))
     page.get_by_role("table", name="Your visits as an assessor").get_by_role(
         "link", name="Care Team"
     ).click()
     assert_accessible(page)
-    page.get_by_role("link", name="Record your observation").click()
-    assert_accessible(page)
+    open_link(page, "Record your observation")
     page.locator("#id_leadership__strength").fill("Managers are visible\nSupervision is regular")
     page.locator("#id_leadership__area").fill("Caseloads are high")
     page.locator("#id_voice_of_child__strength").fill("Direct work shows each child's wishes")
@@ -110,10 +113,8 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
 
     # The QA lead tags themes, writes the reflection, and produces the report.
     sign_in_as("qa_lead")
-    page.goto(reverse("practiceweeks:observation_detail", args=[observation.pk]))
-    assert_accessible(page)
-    page.get_by_role("link", name="Tag themes").click()
-    assert_accessible(page)
+    go(page, reverse("practiceweeks:observation_detail", args=[observation.pk]))
+    open_link(page, "Tag themes")
     caseloads = observation.findings.get(text="Caseloads are high")
     group = page.locator(f"#id_t{caseloads.pk}").locator("xpath=ancestor::details")
     group.locator("summary").click()
@@ -123,8 +124,7 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     assert "The themes have been saved" in page.inner_text("main")
     assert_accessible(page)
 
-    page.goto(reverse("practiceweeks:week_edit", args=[week.pk]))
-    assert_accessible(page)
+    go(page, reverse("practiceweeks:week_edit", args=[week.pk]))
     page.get_by_label("Reflection on the process").fill(
         "Assessors asked for the team's structure earlier."
     )

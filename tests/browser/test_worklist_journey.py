@@ -20,7 +20,7 @@ from lineofsight.supervision.models import SessionCase
 from lineofsight.worklists import views as worklist_views
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, fill_in, go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,7 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
     sign_in_as("team_manager")
 
     # Set up a session for the team.
-    page.goto(reverse("supervision:session_create"))
-    assert_accessible(page)
+    go(page, reverse("supervision:session_create"))
     page.get_by_label("Date of the session").fill("01/07/2024")
     page.get_by_role("button", name="Set up the session").click()
     page.wait_for_url("**/supervision/sessions/*/")
@@ -79,11 +78,16 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
     page.get_by_role("link", name="Record the discussion of Ben Brook").click()
     page.wait_for_url("**/supervision/cases/*/")
     assert_accessible(page)
-    page.get_by_label("Through the eyes of the child").fill("Ben wants someone to listen.")
-    page.get_by_label("Hypotheses").fill("The assessment stalled when the worker changed.")
-    page.get_by_label("What is working well").fill("School attendance is good.")
-    page.get_by_label("What we are worried about").fill("No one has finished the assessment.")
-    page.get_by_label("What needs to happen").fill("Finish the assessment this month.")
+    fill_in(
+        page,
+        {
+            "Through the eyes of the child": "Ben wants someone to listen.",
+            "Hypotheses": "The assessment stalled when the worker changed.",
+            "What is working well": "School attendance is good.",
+            "What we are worried about": "No one has finished the assessment.",
+            "What needs to happen": "Finish the assessment this month.",
+        },
+    )
     page.get_by_label("Decisions", exact=True).fill("Manager to authorise by the 20th.")
     look_again = datetime.date.today() + datetime.timedelta(days=30)  # it must be still to come
     page.get_by_label("Date to look again at this case").fill(look_again.strftime("%d/%m/%Y"))
@@ -170,8 +174,7 @@ def test_worklist_at_a_glance_and_children_from_two_pages(
     session = upcoming_session(council)
     sign_in_as("team_manager")
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(east_worklist(council))
-    assert_accessible(page)
+    go(page, east_worklist(council))
 
     # The counts are above the table and in view without scrolling.
     summary = page.locator("dl[aria-labelledby=worklist-summary]")

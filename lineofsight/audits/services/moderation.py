@@ -26,6 +26,7 @@ from ..models import (
 )
 from .allocation import worker_pool
 from .errors import AuditError
+from .recording import save_recorded
 
 
 @transaction.atomic
@@ -36,10 +37,7 @@ def programme_set_moderation_rate(
     if not 0 < rate <= 100:
         raise AuditError("The moderation rate must be from 1 to 100 percent.")
     locked = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
-    before = capture(locked, ("moderation_rate",))
-    locked.moderation_rate = rate
-    locked.save(update_fields=["moderation_rate"])
-    record_change(actor=actor, action="audit_programme_set_rate", obj=locked, before=before)
+    save_recorded(actor=actor, obj=locked, action="audit_programme_set_rate", moderation_rate=rate)
     return locked
 
 
@@ -213,8 +211,5 @@ def moderation_agree(
     locked.save(update_fields=[*fields, "agreed_by", "agreed_at"])
     record_change(actor=actor, action="audit_moderation_agree", obj=locked, before=before)
     audit = Audit.objects.select_for_update().get(pk=locked.audit_id)
-    audit_before = capture(audit, ("final_grade",))
-    audit.final_grade = grade
-    audit.save(update_fields=["final_grade"])
-    record_change(actor=actor, action="audit_moderation_agree", obj=audit, before=audit_before)
+    save_recorded(actor=actor, obj=audit, action="audit_moderation_agree", final_grade=grade)
     return locked

@@ -152,6 +152,15 @@ def moderation(
     )
 
 
+def team_manager_audit(council: dict, team: str) -> Audit:
+    """An audit in a fresh programme of a file in `team`, allocated to the team manager."""
+    return audit(
+        programme(council["users"]["qa_lead"]),
+        team=council["teams"][team],
+        auditor=council["users"]["team_manager"],
+    )
+
+
 def audit_action(
     audit: Audit,
     actor: User,

@@ -29,10 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def audit(council):
-    programme = factories.programme(council["users"]["qa_lead"])
-    return factories.audit(
-        programme, team=council["teams"]["east"], auditor=council["users"]["team_manager"]
-    )
+    return factories.team_manager_audit(council, "east")
 
 
 def _token(audit: Audit) -> str:

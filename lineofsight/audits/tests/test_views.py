@@ -22,10 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def audit(council):
-    programme = factories.programme(council["users"]["qa_lead"])
-    return factories.audit(
-        programme, team=council["teams"]["west"], auditor=council["users"]["team_manager"]
-    )
+    return factories.team_manager_audit(council, "west")
 
 
 def _form_data(audit: Audit, token: str, *, answer="yes", grade=Grade.GOOD, action="save"):

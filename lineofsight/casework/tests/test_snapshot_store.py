@@ -92,28 +92,28 @@ def test_make_current_on_the_current_snapshot_changes_nothing() -> None:
     assert ChangeEvent.objects.count() == before
 
 
+def _current_row(file_name: str, **fields) -> Snapshot:
+    """A snapshot row marked current directly, past the services, for the database to judge."""
+    return Snapshot.objects.create(
+        file_name=file_name,
+        source_kind=SourceKind.SSD,
+        as_at=datetime.date(2024, 1, 1),
+        content_hash="0" * 64,
+        is_current=True,
+        **fields,
+    )
+
+
 def test_only_one_snapshot_can_be_current() -> None:
     _snapshot("first")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Snapshot.objects.create(
-            file_name="second.duckdb",
-            source_kind=SourceKind.SSD,
-            as_at=datetime.date(2024, 1, 1),
-            content_hash="0" * 64,
-            is_current=True,
-            published_at=timezone.now(),  # so only the one-current rule can refuse it
-        )
+        # Published, so only the one-current rule can refuse it.
+        _current_row("second.duckdb", published_at=timezone.now())
 
 
 def test_a_snapshot_cannot_be_current_unless_published() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Snapshot.objects.create(
-            file_name="staged.duckdb",
-            source_kind=SourceKind.SSD,
-            as_at=datetime.date(2024, 1, 1),
-            content_hash="0" * 64,
-            is_current=True,
-        )
+        _current_row("staged.duckdb")
 
 
 def test_a_staged_snapshot_is_not_current_until_published() -> None:

@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lineofsight.casework.codewords import REFERRAL_SOURCE
+
 from .spec import ZZ_CODE_ERROR, ColumnSpec, normalise
 
 _LETTERING = re.compile(r"^\s*[a-z]{1,2}[).]\s+")  # Annex A's "a) " in front of a code
@@ -242,30 +244,8 @@ ETHNICITY = CodeSet(
 
 # --- contacts and referrals ----------------------------------------------------------------------
 
-SOURCE_DESCRIPTIONS = {
-    "1A": "Individual: family member, relative or carer",
-    "1B": "Individual: acquaintance",
-    "1C": "Individual: self",
-    "1D": "Individual: other",
-    "2A": "Schools",
-    "2B": "Education services",
-    "3A": "Health services: GP",
-    "3B": "Health services: health visitor",
-    "3C": "Health services: school nurse",
-    "3D": "Health services: other primary health services",
-    "3E": "Health services: A&E",
-    "3F": "Health services: other",
-    "4": "Housing",
-    "5A": "LA services: social care",
-    "5B": "LA services: other internal",
-    "5C": "LA services: external",
-    "5D": "LA services: early help",
-    "6": "Police",
-    "7": "Other legal agency",
-    "8": "Other",
-    "9": "Anonymous",
-    "10": "Unknown",
-}
+# The words stored beside a source code are the ones every page shows (casework.codewords).
+SOURCE_DESCRIPTIONS = REFERRAL_SOURCE
 SOURCE = CodeSet(
     name="contact or referral source",
     fine=re.compile(r"^\s*(10|[1-9][A-F]?)\b", re.IGNORECASE),

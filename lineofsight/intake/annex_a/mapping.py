@@ -60,18 +60,7 @@ MAPPING_ORDER = (3, 6, 1, 4, 5, 7, 8, 9, 10, 2)
 # are kept most carefully: looked after first, then child protection, care leavers and so on.
 LIST_TRUST = {8: 0, 7: 1, 9: 2, 6: 3, 5: 4, 4: 5, 3: 6, 10: 7, 1: 8, 2: 9}
 
-_S47_OUTCOME_KEYS = (
-    "NFA_FLAG",
-    "LEGAL_ACTION_FLAG",
-    "PROV_OF_SERVICES_FLAG",
-    "PROV_OF_SB_CARE_FLAG",
-    "CP_CONFERENCE_FLAG",
-    "NFA_CONTINUE_SINGLE_FLAG",
-    "MONITOR_FLAG",
-    "OTHER_OUTCOMES_EXIST_FLAG",
-    "TOTAL_NO_OF_OUTCOMES",
-    "OUTCOME_COMMENTS",
-)
+_S47_OUTCOME_KEYS = (*schema.S47_OUTCOME_FLAGS, "TOTAL_NO_OF_OUTCOMES", "OUTCOME_COMMENTS")
 _ICPC_OUTCOME_KEYS = (
     "NFA_FLAG",
     "REFERRAL_TO_OTHER_AGENCY_FLAG",

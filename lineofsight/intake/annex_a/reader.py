@@ -7,6 +7,8 @@ from datetime import date
 from itertools import chain, islice
 from pathlib import Path
 
+from lineofsight.casework.schema import ANNEX_A_CARE_LEAVER_COLUMNS
+
 from ..problems import ParsedExtract, Problem, Severity
 from .mapping import CHILD_ID, MAPPING_ORDER, Mapper
 from .rows import ListTable, Reporter, RowReader
@@ -109,14 +111,7 @@ USED_COLUMNS: dict[int, tuple[str, ...]] = {
     9: (
         *_PERSON,
         *_ALLOCATION,
-        "Allocated Personal Advisor",
-        "Eligibility Category",
-        "Latest Pathway Plan Review Date",
-        "LA in Touch",
-        "Latest Date of Contact",
-        "Type of Accommodation",
-        "Suitability of Accommodation",
-        "Activity Status",
+        *ANNEX_A_CARE_LEAVER_COLUMNS,
     ),
     10: (*_PERSON, "Date of Placement Order", "Date of Adoption Order"),
 }
