@@ -429,7 +429,7 @@ def test_the_snapshot_list_shows_source_date_rows_warnings_and_publisher(
     row, older = page[newest:oldest], page[oldest:]
     assert "Standard Safeguarding Dataset extract" in row and "halved.zip" in row
     assert "20/04/2024" in row
-    assert f"{second.snapshot.total_rows} rows" in row
+    assert f"{second.snapshot.total_rows:,} rows" in row
     assert f">{second.warning_count}<" in row and second.warning_count >= 1
     assert "Ana Lyst, " in row  # and when: the date and time follow
     assert row.count("Current") == 1

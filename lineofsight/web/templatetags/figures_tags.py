@@ -27,3 +27,10 @@ def count_capfirst(value: float | None) -> str:
 def suppression_note() -> str:
     """{% suppression_note %}: the sentence that explains the small-number rule."""
     return figures.SUPPRESSION_NOTE
+
+
+@register.filter
+def number_text(value: float | None) -> str:
+    """{{ n|number_text }}: a number that is not a count of children (rows, files, seconds of
+    work), with thousands separators, written the same way as every other figure."""
+    return figures.number_text(value)
