@@ -85,12 +85,12 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return figures.FEWER_THAN_5 if self.hidden else figures.count_text(self.count)
+        return figures.hidden_text(self.count) if self.hidden else figures.count_text(self.count)
 
     @property
     def cell(self) -> int | str:
         """For a spreadsheet: the number, or the text when it is hidden."""
-        return figures.FEWER_THAN_5 if self.hidden else figures.count_cell(self.count)
+        return figures.hidden_text(self.count) if self.hidden else figures.count_cell(self.count)
 
 
 @dataclass(frozen=True)

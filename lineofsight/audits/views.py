@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from lineofsight.children import chronology
 from lineofsight.children import selectors as child_selectors
 from lineofsight.concerns import selectors as concern_selectors
 from lineofsight.history.services import history_for
-from lineofsight.web.forms import add_service_error, form_page, show_conflict, submit
+from lineofsight.web.forms import form_page, form_status, submit
 
 from . import casefiles, exports, reports, selectors, services
 from .concern_source import SOURCE_TYPE as CONCERN_SOURCE
@@ -461,77 +462,69 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tool = audit.programme.tool_version
     structure = selectors.tool_structure(tool)
     version = services.current_version(audit)
-    error = ""
-    locked = ""
-    status = 200
     if request.method == "POST":
         form = AuditForm(request.POST, tool=tool, structure=structure)
-        if form.is_valid():
-            submit = request.POST.get("action") == "submit"
-            answers, sections = _audit_inputs(form, structure)
-            top = {
-                "overall_grade": form.cleaned_data["overall_grade"],
-                "overall_rationale": form.cleaned_data["overall_rationale"],
-                "impact": form.cleaned_data["impact"],
-                "impact_rationale": form.cleaned_data["impact_rationale"],
-            }
-            try:
-                services.audit_save(
-                    actor=request.user,
-                    audit=audit,
-                    token=form.cleaned_data["token"],
-                    answers=answers,
-                    sections=sections,
-                    submit=submit,
-                    **top,
-                )
-            except services.AuditIncomplete as exc:
-                # Keep the work: save it as a draft, then say what is still needed.
-                services.audit_save(
-                    actor=request.user,
-                    audit=audit,
-                    token=form.cleaned_data["token"],
-                    answers=answers,
-                    sections=sections,
-                    submit=False,
-                    **top,
-                )
-                version = services.current_version(audit)
-                data = request.POST.copy()
-                data["token"] = services.edit_token(version)
-                form = AuditForm(data, tool=tool, structure=structure)
-                form.is_valid()
-                for field, message in exc.missing:
-                    form.add_error(field, message)
-                error = "Your work has been saved as a draft, but it cannot be submitted yet."
-                status = 400
-            except services.AuditEditConflict as exc:
-                version = services.current_version(audit)
-                # Their answers are shown beside each field the two of them changed.
-                show_conflict(form, exc, saved=AuditForm.initial_from(version, structure))
-                status = 409
-            except services.AuditLocked:
-                locked = (
-                    "Someone submitted this audit after you opened it, so it is locked and your "
-                    "changes have not been saved. They are still in the form below: copy what "
-                    "you need, then open a new version from the audit's page."
-                )
-                status = 409
-            except services.AuditError as exc:
-                add_service_error(form, exc)
-                status = 400
-            else:
-                if submit:
-                    messages.success(request, "The audit has been submitted and is now locked.")
-                    return redirect("audits:audit_detail", pk=audit.pk)
-                messages.success(request, "Your work on the audit has been saved.")
-                return redirect("audits:audit_edit", pk=audit.pk)
-        else:
-            status = 400
     else:
         initial = AuditForm.initial_from(version, structure)
         initial["token"] = services.edit_token(version)
         form = AuditForm(initial=initial, tool=tool, structure=structure)
+    finish = request.POST.get("action") == "submit"
+    # Refusals that are not an error on this form: the draft kept, or the audit locked meanwhile.
+    refused: dict[str, services.AuditError] = {}
+
+    def save(data: dict) -> None:
+        answers, sections = _audit_inputs(form, structure)
+        keep = functools.partial(
+            services.audit_save,
+            actor=request.user,
+            audit=audit,
+            token=data["token"],
+            answers=answers,
+            sections=sections,
+            **{
+                k: data[k]
+                for k in ("overall_grade", "overall_rationale", "impact", "impact_rationale")
+            },
+        )
+        try:
+            keep(submit=finish)
+        except services.AuditIncomplete as exc:
+            # Keep the work: save it as a draft, then say what is still needed.
+            keep(submit=False)
+            refused["incomplete"] = exc
+        except services.AuditLocked as exc:
+            refused["locked"] = exc
+
+    def their_answers(_current: AuditVersion) -> dict:
+        # Their answers are shown beside each field the two of them changed.
+        return AuditForm.initial_from(services.current_version(audit), structure)
+
+    if submit(request, form, save, saved=their_answers) and not refused:
+        if finish:
+            messages.success(request, "The audit has been submitted and is now locked.")
+            return redirect("audits:audit_detail", pk=audit.pk)
+        messages.success(request, "Your work on the audit has been saved.")
+        return redirect("audits:audit_edit", pk=audit.pk)
+    error = locked = ""
+    status = form_status(request, form)
+    if "incomplete" in refused:
+        version = services.current_version(audit)
+        data = request.POST.copy()
+        data["token"] = services.edit_token(version)
+        form = AuditForm(data, tool=tool, structure=structure)
+        form.is_valid()
+        for field, message in refused["incomplete"].missing:
+            form.add_error(field, message)
+        error = "Your work has been saved as a draft, but it cannot be submitted yet."
+    elif "locked" in refused:
+        locked = (
+            "Someone submitted this audit after you opened it, so it is locked and your "
+            "changes have not been saved. They are still in the form below: copy what "
+            "you need, then open a new version from the audit's page."
+        )
+        status = 409
+    elif getattr(form, "conflict", None):
+        version = services.current_version(audit)
     context = _context_for(audit)
     return render(
         request,

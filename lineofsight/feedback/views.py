@@ -194,26 +194,30 @@ def _response_values(item: Feedback) -> dict[str, object]:
 def link_create(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_for_recording(request.user)
     form = LinkForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        created = services.feedback_link_create(
-            actor=request.user,
-            team=form.cleaned_data["team"],
-            for_whom=form.cleaned_data["for_whom"],
-        )
+    made = []
+    if submit(
+        request,
+        form,
+        lambda data: made.append(
+            services.feedback_link_create(
+                actor=request.user, team=data["team"], for_whom=data["for_whom"]
+            )
+        ),
+    ):
         # The token is shown here once and nowhere else: only its hash is kept.
         return render(
             request,
             "feedback/link_created.html",
             {
-                "url": request.build_absolute_uri(created.path),
-                "link": created.link,
+                "url": request.build_absolute_uri(made[0].path),
+                "link": made[0].link,
             },
         )
     return render(
         request,
         "feedback/link_form.html",
         {"form": form, "days": settings.FEEDBACK_LINK_DAYS},
-        status=form_status(request),
+        status=form_status(request, form),
     )
 
 

@@ -394,46 +394,41 @@ def observation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("practiceweeks:observation_detail", pk=observation.pk)
     form = ObservationForm(request.POST or None, initial=_observation_values(observation))
     found_names: list[dict] = []
-    found = (
-        names.names_in(form.texts(), _allowed_words())
-        if request.method == "POST" and form.is_valid()
-        else {}
-    )
-    if found and not form.cleaned_data["names_checked"]:
-        # Not saved yet: the assessor is asked to check the names first (not an error).
-        found_names = [
-            {"field": form[name], "label": _field_label(form, name), "words": words}
-            for name, words in found.items()
-        ]
-    else:
-        saved = []
-        if submit(
-            request,
-            form,
-            lambda data: saved.append(
-                services.observation_save(
-                    actor=request.user,
-                    visit=visit,
-                    expected_version=data["version"] or 0,
-                    findings={n: data[n] for _, _, n in services.FINDING_FIELDS},
-                    case_examples=data["case_examples"],
-                    children_said=data["children_said"],
-                    parents_carers_said=data["parents_carers_said"],
-                    family_meeting_observed=data["family_meeting_observed"],
-                    family_meeting_notes=data["family_meeting_notes"],
-                    names_confirmed=[w for words in found.values() for w in words],
-                )
-            ),
-            saved=_observation_values,
-        ):
-            if "check" in request.POST:
-                return redirect("practiceweeks:observation_submit", pk=saved[0].pk)
-            messages.success(request, "Your observation has been saved as a draft.")
-            return redirect("practiceweeks:observation_edit", pk=visit.pk)
-        if getattr(form, "conflict", None):
-            # The names are checked again against what is saved now.
-            form.data.pop("names_checked", None)
-            form.full_clean()
+    saved = []
+
+    def save(data: dict) -> None:
+        found = names.names_in(form.texts(), _allowed_words())
+        if found and not data["names_checked"]:
+            # Not saved yet: the assessor is asked to check the names first (not an error).
+            found_names.extend(
+                {"field": form[name], "label": _field_label(form, name), "words": words}
+                for name, words in found.items()
+            )
+            return
+        saved.append(
+            services.observation_save(
+                actor=request.user,
+                visit=visit,
+                expected_version=data["version"] or 0,
+                findings={n: data[n] for _, _, n in services.FINDING_FIELDS},
+                case_examples=data["case_examples"],
+                children_said=data["children_said"],
+                parents_carers_said=data["parents_carers_said"],
+                family_meeting_observed=data["family_meeting_observed"],
+                family_meeting_notes=data["family_meeting_notes"],
+                names_confirmed=[w for words in found.values() for w in words],
+            )
+        )
+
+    if submit(request, form, save, saved=_observation_values) and saved:
+        if "check" in request.POST:
+            return redirect("practiceweeks:observation_submit", pk=saved[0].pk)
+        messages.success(request, "Your observation has been saved as a draft.")
+        return redirect("practiceweeks:observation_edit", pk=visit.pk)
+    if getattr(form, "conflict", None):
+        # The names are checked again against what is saved now.
+        form.data.pop("names_checked", None)
+        form.full_clean()
     return render(
         request,
         "practiceweeks/observation_form.html",

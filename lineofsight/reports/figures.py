@@ -601,7 +601,7 @@ def audit_figures(
     found.grades = [
         (
             g.label,
-            presentation.FEWER_THAN_5 if h else presentation.number_text(v),
+            figures_rule.hidden_text(v) if h else presentation.number_text(v),
             None if h else float(v),
         )
         for g, v, h in zip(GRADES_BEST_FIRST, values, hidden, strict=True)

@@ -136,20 +136,21 @@ def _back(request: HttpRequest, fallback: str) -> str:
 @policy.requires(policy.Capability.LEAD_SUPERVISION)
 def nominate(request: HttpRequest) -> HttpResponse:
     form = NominateForm(request.POST)
-    back = _back(request, reverse("supervision:sessions"))
-    if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        messages.error(request, first)
-        return redirect(back)
-    found = selectors.get_session_for_user(request.user, form.cleaned_data["session"])
-    _require_lead_for(request, found.team)
-    try:
+    done = []
+
+    def nominate_cases(data: dict) -> None:
+        found = selectors.get_session_for_user(request.user, data["session"])
+        _require_lead_for(request, found.team)
         result = services.session_cases_nominate(
-            actor=request.user, session=found, person_ids=form.cleaned_data["person_id"]
+            actor=request.user, session=found, person_ids=data["person_id"]
         )
-    except services.SupervisionError as exc:
-        messages.error(request, str(exc))
-        return redirect(back)
+        done.append((found, result))
+
+    if not submit(request, form, nominate_cases):
+        # This form lives on other pages: its first refusal is said there, as a message.
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(_back(request, reverse("supervision:sessions")))
+    found, result = done[0]
     # Brought here, they are no longer waiting in the team's worklist selection.
     worklist_selection.selection_drop(
         request.session, found.team_id, [c.person_id for c in result.added] + result.already

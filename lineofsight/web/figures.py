@@ -17,10 +17,14 @@ SMALL_MIN, SMALL_MAX = 1, 4
 FEWER_THAN_5 = "fewer than 5"
 SUPPRESSED = "suppressed: fewer than 5"
 NO_DATA = "No data"
+# A count of 5 or more hidden only so that a small count in the same row cannot be worked out
+# from the row's total: saying "fewer than 5" of it would be untrue.
+WITHHELD = "withheld"
 SUPPRESSION_NOTE = (
     "To protect children's privacy, a count of 1 to 4 is shown as \u201cfewer than 5\u201d, "
     "and a percentage, rate or average is not shown when the number of children it is "
-    "worked out from (above or below the line) is 1 to 4."
+    "worked out from (above or below the line) is 1 to 4. Where a table gives a total, one "
+    "more count may be withheld so that a small one cannot be worked out from the total."
 )
 
 
@@ -45,6 +49,12 @@ def count_text(n: float | None) -> str:
     if is_small(n):
         return FEWER_THAN_5
     return number_text(n)
+
+
+def hidden_text(n: float) -> str:
+    """The text of a cell hidden by the small-number rule: "fewer than 5" when that is true (a
+    count of 0 to 4), otherwise "withheld" (hidden so a small count beside it stays hidden)."""
+    return FEWER_THAN_5 if n < SMALL_MAX + 1 else WITHHELD
 
 
 def count_text_of(attribute: str) -> property:

@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lineofsight.audits import statistics as s
+from lineofsight.audits.grades import GRADES_BEST_FIRST
+from lineofsight.audits.reports import grade_row
 
 # Cohen, J. (1968). Weighted kappa: nominal scale agreement with provision for scaled
 # disagreement or partial credit. Psychological Bulletin 70(4), 213-220. Table 1: two judges,
@@ -137,3 +139,16 @@ def test_run_chart_finds_a_shift_of_six_points_on_one_side_of_the_median():
     assert chart.shift_points == frozenset({4, 5, 6, 7, 8, 9})
     assert s.run_chart([0.5, None, 0.6]).shift_points == frozenset()
     assert s.run_chart([None, None]).median is None
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=2, max_size=6))
+def test_a_hidden_cell_says_fewer_than_5_only_when_that_is_true(counts):
+    row = grade_row(
+        "Row", [g for g, n in zip(GRADES_BEST_FIRST, counts, strict=False) for _ in range(n)]
+    )
+    for cell in row.cells:
+        if cell.hidden:
+            assert cell.text == ("fewer than 5" if cell.count < 5 else "withheld")
+            assert cell.cell == cell.text
+        else:
+            assert cell.text != "withheld"

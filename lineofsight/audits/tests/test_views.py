@@ -13,7 +13,13 @@ from django.utils import timezone
 from lineofsight.accounts.models import AccessLogEntry, Role, User
 from lineofsight.audits import selectors, services
 from lineofsight.audits.grades import Grade
-from lineofsight.audits.models import Audit, AuditProgramme, AuditStatus
+from lineofsight.audits.models import (
+    Audit,
+    AuditProgramme,
+    AuditStatus,
+    AuditVersion,
+    VersionStatus,
+)
 
 from . import factories
 
@@ -99,6 +105,60 @@ def test_submitting_an_incomplete_audit_saves_it_and_says_what_is_missing(client
     audit.refresh_from_db()
     assert audit.status == AuditStatus.IN_PROGRESS
     assert services.current_version(audit).answers.count() > 0
+
+
+def test_finishing_an_incomplete_audit_keeps_a_draft_and_marks_each_missing_field(
+    client_for, audit
+):
+    url = reverse("audits:audit_edit", args=[audit.pk])
+    client = client_for("team_manager")
+    data = _form_data(audit, _token(client.get(url)), answer="no", action="submit")
+    evidence_field = next(k for k in data if k.startswith("e"))
+    data[evidence_field] = ""  # "No" needs evidence
+    data["overall_rationale"] = ""
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    text = response.text
+    assert "Your work has been saved as a draft, but it cannot be submitted yet." in text
+    assert "Give the evidence for your answer to:" in text
+    assert "Explain the overall grade" in text
+    form = response.context["form"]
+    assert set(form.errors) == {evidence_field, "overall_rationale"}
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
+    assert audit.last_submitted_at is None
+    version = services.current_version(audit)
+    assert version.status == VersionStatus.DRAFT and version.submitted_at is None
+    assert set(version.answers.values_list("value", flat=True)) == {"no"}
+    assert version.answers.get(question_id=int(evidence_field[1:])).evidence == ""
+    assert version.overall_grade == Grade.GOOD
+    # The form carries the draft's revision, so finishing it next time is not a conflict.
+    assert _token(response) == services.edit_token(version)
+
+
+def test_saving_over_a_version_already_submitted_is_refused_and_changes_nothing(client_for, audit):
+    url = reverse("audits:audit_edit", args=[audit.pk])
+    client = client_for("team_manager")
+    assert client.post(url, _form_data(audit, _token(client.get(url)))).status_code == 302
+    token = _token(client.get(url))
+    # Submitted after this page was read: the version is locked, the audit not yet marked so
+    # (otherwise the page would send them to the audit instead of the form).
+    AuditVersion.objects.filter(audit=audit).update(status=VersionStatus.SUBMITTED)
+    before = services.current_version(audit)
+
+    response = client.post(url, _form_data(audit, token, answer="no"))
+
+    assert response.status_code == 409
+    assert "Someone submitted this audit after you opened it" in response.text
+    assert "your changes have not been saved" in response.text
+    assert response.context["form"].errors == {}
+    version = services.current_version(audit)
+    assert version.revision == before.revision
+    assert version.last_saved_at == before.last_saved_at
+    assert set(version.answers.values_list("value", flat=True)) == {"yes"}
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.IN_PROGRESS
 
 
 def test_submitting_locks_the_form_and_the_history_shows_both_versions(client_for, audit):
