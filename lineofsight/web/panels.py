@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # for annotations only: web sits below accounts and never imports it
-    from lineofsight.accounts.models import User
+# web sits below accounts and never imports it: a panel provider is given the signed-in user
+# as Django's user, whatever model the project configures.
+from django.contrib.auth.base_user import AbstractBaseUser as User
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Panel:
     figures: tuple[Figure, ...] = ()
 
 
-PanelProvider = Callable[["User"], list[Panel]]
+PanelProvider = Callable[[User], list[Panel]]
 
 _PROVIDERS: list[tuple[int, PanelProvider]] = []
 
