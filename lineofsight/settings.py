@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lineofsight.audits",
     "lineofsight.worklists",
     "lineofsight.children",
+    "lineofsight.recording",
     "lineofsight.supervision",
     "lineofsight.themes",
     "lineofsight.indicators",
@@ -211,6 +212,8 @@ COUNCIL_COLOUR = env("LINEOFSIGHT_COUNCIL_COLOUR", "#1d4e60")
 THEMES_FILE = env("LINEOFSIGHT_THEMES_FILE", "")
 # A social worker holding more children than this counts in caseload_over_threshold_pct.
 CASELOAD_THRESHOLD = env_int("LINEOFSIGHT_CASELOAD_THRESHOLD", 20)
+# Processes that check case notes at import (lineofsight/recording/derive.py); 0: the default.
+RECORDING_CHECK_WORKERS = env_int("LINEOFSIGHT_RECORDING_CHECK_WORKERS", 0) or None
 # Practice week analysis: a theme seen in at least HIGH_SHARE of the teams visited reads "in a high
 # number of teams"; below LOW_SHARE, "in a small number of teams"; between them, "in some teams".
 PRACTICE_WEEK_HIGH_SHARE = float(env("LINEOFSIGHT_PRACTICE_WEEK_HIGH_SHARE", "0.5"))

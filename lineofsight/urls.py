@@ -12,6 +12,7 @@ urlpatterns = [
     path("timescales/", include("lineofsight.timeliness.urls")),  # timeliness rules
     path("worklists/", include("lineofsight.worklists.urls")),
     path("children/", include("lineofsight.children.urls")),  # a child's chronology
+    path("recording/", include("lineofsight.recording.urls")),  # the quality of case notes
     path("supervision/", include("lineofsight.supervision.urls")),  # group supervision
     path("audits/", include("lineofsight.audits.urls")),  # case-file audits
     path("actions/", include("lineofsight.actions.urls")),  # improvement actions

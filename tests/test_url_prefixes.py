@@ -20,6 +20,7 @@ PREFIXES = {
     "timeliness": "/timescales/",
     "worklists": "/worklists/",
     "children": "/children/",
+    "recording": "/recording/",
     "supervision": "/supervision/",
     "audits": "/audits/",
     "actions": "/actions/",

@@ -328,19 +328,11 @@ def _east_child(council: dict) -> dict:
 def _east_session(council: dict):
     import datetime
 
-    from lineofsight.supervision import services
+    from lineofsight.supervision.tests.helpers import make_session
     from lineofsight.worklists.tests.snapshots import east_snapshot
 
     east_snapshot()
-    manager = council["users"]["team_manager"]
-    session = services.session_create(
-        actor=manager,
-        team=council["teams"]["east"],
-        held_on=datetime.date(2024, 7, 1),
-        facilitator=manager,
-    )
-    services.session_cases_nominate(actor=manager, session=session, person_ids=["E2"])
-    return session
+    return make_session(council, datetime.date(2024, 7, 1), person_ids=["E2"])
 
 
 def _east_data(council: dict) -> dict:
@@ -619,6 +611,52 @@ EXPECTED.update(
     }
 )
 # --- end improvement action plans ---
+
+
+# --- recording (recording app) ---
+# The East snapshot with case notes (lineofsight/recording/tests/test_rules_support.py). Checking
+# one's writing needs casework; the quality pages and the rules page need VIEW_RECORDING (not
+# practitioners, not administrators); only QA leads change the rules. Note N-AMY is about E1,
+# written by the test practitioner P-1, who may therefore read it.
+RECORDING_READERS = COMPARERS  # Capability.VIEW_RECORDING
+RULE_KEEPERS = (Role.QA_LEAD,)  # Capability.MANAGE_RECORDING_RULES
+
+
+def _recording_notes(council: dict) -> dict:
+    from lineofsight.recording.tests.test_rules_support import notes_snapshot
+
+    notes_snapshot()
+    return {}
+
+
+def _recording_note(council: dict) -> dict:
+    _recording_notes(council)
+    return {"note_id": "N-AMY"}
+
+
+def _recording_term(council: dict) -> dict:
+    return {"position": 1}
+
+
+EXPECTED.update(
+    {
+        "recording:check": expect(200, only=CASEWORK),
+        "recording:check_live": expect(405, html=False),  # POST only
+        "recording:mine": expect(200, only=CASEWORK, kwargs=_recording_notes),
+        "recording:quality": expect(200, only=RECORDING_READERS, kwargs=_recording_notes),
+        "recording:quality_csv": expect(
+            200, only=RECORDING_READERS, kwargs=_recording_notes, html=False
+        ),
+        "recording:note": expect(200, only=CASEWORK, kwargs=_recording_note, child_record=True),
+        "recording:rules": expect(200, only=RECORDING_READERS),
+        "recording:rules_switch": expect(405),  # POST only
+        "recording:rules_term_add": expect(200, only=RULE_KEEPERS),
+        "recording:rules_term_edit": expect(200, only=RULE_KEEPERS, kwargs=_recording_term),
+        "recording:rules_term_remove": expect(200, only=RULE_KEEPERS, kwargs=_recording_term),
+        "recording:rules_acronyms": expect(200, only=RULE_KEEPERS),
+    }
+)
+# --- end recording ---
 
 
 def admin_expectation(url_name: str) -> Expect:

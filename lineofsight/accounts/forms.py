@@ -1,6 +1,7 @@
 from django import forms
 
-from lineofsight.web.fields import FilterMessagesMixin, TextField, optional_date
+from lineofsight.web.fields import TextField, optional_date
+from lineofsight.web.filters import FilterMessagesMixin
 
 
 class SignInForm(forms.Form):

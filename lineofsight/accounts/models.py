@@ -6,6 +6,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from lineofsight.history.authorship import user_field
+
 
 class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Practitioner"
@@ -185,7 +187,7 @@ class AccessPurpose(models.TextChoices):
 class AccessLogEntry(models.Model):
     """One view of a child's record: who, which child, when, why, and on which page."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_log")
+    user = user_field(related_name="access_log")
     person_id = models.CharField(max_length=48, db_index=True)
     purpose = models.CharField(max_length=32, choices=AccessPurpose.choices)
     path = models.CharField(max_length=500)
@@ -211,27 +213,17 @@ class RoleGrant(models.Model):
     """A request to give someone a role that sees children's records, and a senior leader's
     decision on it. Separation of duties: administrators request, senior leaders decide."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    user = user_field(related_name="role_grants")
     role = models.CharField(max_length=32, choices=Role.choices)
-    requested_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for a request made by a command run on the server.",
+    requested_by = user_field(
+        optional=True, help_text="Empty for a request made by a command run on the server."
     )
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
         max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for a decision made by a command run on the server.",
+    decided_by = user_field(
+        optional=True, help_text="Empty for a decision made by a command run on the server."
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=1000, blank=True)

@@ -71,6 +71,9 @@ class Capability(StrEnum):
     ANSWER_ESCALATED_CONCERNS = "answer_escalated_concerns"
     # Told of every concern raised and escalated, whatever the team.
     OVERSEE_CONCERNS = "oversee_concerns"
+    # --- recording: the quality of case notes per team and worker; the council's word lists ---
+    VIEW_RECORDING = "view_recording"
+    MANAGE_RECORDING_RULES = "manage_recording_rules"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -101,6 +104,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.MANAGE_FEEDBACK,
                 Capability.RAISE_ACTIONS,
                 Capability.RESPOND_TO_CONCERNS,
+                Capability.VIEW_RECORDING,
             }
         ),
         Role.SERVICE_MANAGER: frozenset(
@@ -116,6 +120,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.MANAGE_FEEDBACK,
                 Capability.RAISE_ACTIONS,
                 Capability.RESPOND_TO_CONCERNS,
+                Capability.VIEW_RECORDING,
             }
         ),
         Role.QA_LEAD: frozenset(
@@ -140,6 +145,8 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.RAISE_ACTIONS,
                 Capability.RESPOND_TO_CONCERNS,
                 Capability.OVERSEE_CONCERNS,
+                Capability.VIEW_RECORDING,
+                Capability.MANAGE_RECORDING_RULES,
             }
         ),
         Role.SENIOR_LEADER: frozenset(
@@ -160,6 +167,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 # Separation of duties: an administrator asks for a role that sees children's
                 # records, a senior leader approves it; neither completes a grant alone.
                 Capability.APPROVE_ROLE_GRANTS,
+                Capability.VIEW_RECORDING,
             }
         ),
         Role.ANALYST: frozenset(
@@ -172,6 +180,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.SET_INDICATOR_TARGETS,
                 Capability.READ_COMMITTEE_REPORTS,
                 Capability.WRITE_COMMITTEE_REPORTS,
+                Capability.VIEW_RECORDING,
             }
         ),
         # Administrators see no child: people, teams, configuration and who looked at what.

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_creation, record_set
 from lineofsight.web.errors import ServiceError
 
 from .models import (
@@ -59,7 +59,7 @@ def user_create(
         professional_id=professional_id,
         approved_role="",  # a role that sees children waits for a senior leader (below)
     )
-    record_change(actor=actor, action="user_create", obj=user, before=capture(None, USER_FIELDS))
+    record_creation(actor=actor, action="user_create", obj=user, fields=USER_FIELDS)
     if needs_approval(role):
         _role_grant_open(actor=actor, user=user, role=role, reason="")
     for team in teams:
@@ -136,13 +136,7 @@ def _record_save(*, actor: User | None, obj: Service | Team, before: dict) -> No
 def membership_add(*, actor: User | None, user: User, team: Team) -> Membership:
     membership, created = Membership.objects.get_or_create(user=user, team=team)
     if created:
-        record_change(
-            actor=actor,
-            action="membership_add",
-            obj=user,
-            before={"team": None},
-            after={"team": str(team)},
-        )
+        record_set(actor=actor, action="membership_add", obj=user, field="team", value=str(team))
     return membership
 
 
@@ -252,9 +246,7 @@ def _role_grant_open(*, actor: User | None, user: User, role: str, reason: str) 
     grant = RoleGrant.objects.create(
         user=user, role=role, requested_by=actor, reason=reason.strip()[:1000]
     )
-    record_change(
-        actor=actor, action="role_grant_request", obj=grant, before=capture(None, GRANT_FIELDS)
-    )
+    record_creation(actor=actor, action="role_grant_request", obj=grant, fields=GRANT_FIELDS)
     return grant
 
 

@@ -8,18 +8,10 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
 from lineofsight.framework import vocabulary
-from lineofsight.web.fields import (
-    DATE_HINT,
-    FilterMessagesMixin,
-    TextField,
-    UKDateField,
-    radio_choice,
-    text_box,
-)
+from lineofsight.web.fields import TextField, UKDateField, checkboxes, radio_choice, text_box
+from lineofsight.web.filters import FilterMessagesMixin
 
 from .models import Priority, RecheckMethod, RecheckResult, SourceType, Status
-
-DATE_HELP = DATE_HINT
 
 
 def _today_or_later(day: datetime.date | None, what: str) -> datetime.date | None:
@@ -50,7 +42,7 @@ class ActionForm(forms.Form):
         empty_label="Select a person",
         error_messages={"required": "Select who will complete the action"},
     )
-    due_date = UKDateField(named=True, label="Proposed date for completion", help_text=DATE_HELP)
+    due_date = UKDateField(named=True, label="Proposed date for completion")
 
     def __init__(
         self, *args, owners: QuerySet[User], allocated: frozenset[int] = frozenset(), **kwargs
@@ -78,9 +70,7 @@ class NoteForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
-    rechecked_on = UKDateField(
-        named=True, label="Date of the re-check", required=False, help_text=DATE_HELP
-    )
+    rechecked_on = UKDateField(named=True, label="Date of the re-check", required=False)
     method = radio_choice(
         "How was practice looked at again?",
         RecheckMethod.choices,
@@ -110,10 +100,8 @@ class RecheckForm(forms.Form):
 class ThemeFields(forms.Form):
     """Themes from the council's vocabulary (checkboxes) plus free tags typed in a text box."""
 
-    themes = forms.MultipleChoiceField(
-        label="Practice themes",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    themes = checkboxes(
+        "Practice themes",
         help_text="Select every theme the action bears on. The first is its main theme.",
     )
     other_themes = TextField(

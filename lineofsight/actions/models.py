@@ -6,11 +6,11 @@ later, so the source is a type and an id rather than a foreign key to any one ap
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team
+from lineofsight.history.authorship import user_field
 
 
 class SourceType(models.TextChoices):
@@ -68,13 +68,9 @@ class ImprovementAction(models.Model):
     risk_if_not_done = models.TextField("Anticipated risk if not completed", blank=True)
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.MEDIUM)
     due_date = models.DateField("Proposed date for completion")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions"
-    )
+    owner = user_field(related_name="owned_actions")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_actions"
-    )
+    created_by = user_field(related_name="created_actions")
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # A later look at whether practice actually changed, not only whether the action closed.
@@ -110,7 +106,7 @@ class ActionNote(models.Model):
     """A progress note: what has been done, by whom, when."""
 
     action = models.ForeignKey(ImprovementAction, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = user_field()
     at = models.DateTimeField(default=timezone.now)
     text = models.TextField()
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Team, User
 from lineofsight.framework.vocabulary import normalise_tag
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_creation, record_set
 from lineofsight.web.errors import ServiceError
 from lineofsight.worklists import selectors as worklist_selectors
 
@@ -142,9 +142,7 @@ def action_create(
         recheck_date=recheck_date,
         themes=theme_keys,
     )
-    record_change(
-        actor=actor, action="action_create", obj=item, before=capture(None, ACTION_FIELDS)
-    )
+    record_creation(actor=actor, action="action_create", obj=item, fields=ACTION_FIELDS)
     return item
 
 
@@ -179,12 +177,8 @@ def action_add_note(*, actor: User, action: ImprovementAction, text: str) -> Act
         raise ActionError("Enter the progress note.")
     _within_limit(progress_note=text)
     note = ActionNote.objects.create(action=action, author=actor, text=text.strip())
-    record_change(
-        actor=actor,
-        action="action_add_note",
-        obj=action,
-        before={"note": None},
-        after={"note": text.strip()[:500]},
+    record_set(
+        actor=actor, action="action_add_note", obj=action, field="note", value=text.strip()[:500]
     )
     return note
 

@@ -6,7 +6,15 @@ from django import forms
 from django.db.models import QuerySet
 
 from lineofsight.accounts.models import Role, Team, User
-from lineofsight.web.fields import FilterMessagesMixin, TextField, UKDateField
+from lineofsight.web.fields import (
+    VERY_LONG_TEXT,
+    TextField,
+    UKDateField,
+    checkboxes,
+    radio_choice,
+    text_box,
+)
+from lineofsight.web.filters import FilterMessagesMixin
 
 from .grades import GRADES_BEST_FIRST, Cohort, Impact
 from .models import (
@@ -41,15 +49,10 @@ def _grade_field(label: str, required: bool = False, message: str = "") -> forms
     )
 
 
-def _text(label: str, required: bool = False, message: str = "", **kwargs) -> forms.CharField:
-    return TextField(
-        label=label,
-        required=required,
-        widget=forms.Textarea,
-        max_length=kwargs.pop("max_length", 10_000),
-        error_messages={"required": message or f"Enter {label.lower()}"},
-        **kwargs,
-    )
+def _text(label: str, required: str = "", **kwargs) -> TextField:
+    """A box for an answer, evidence or a rationale: these may run long."""
+    kwargs.setdefault("max_length", VERY_LONG_TEXT)
+    return text_box(label, required, **kwargs)
 
 
 class ToolVersionChoiceField(forms.ModelChoiceField):
@@ -63,6 +66,8 @@ class TeamsField(forms.ModelMultipleChoiceField):
 
 
 class ProgrammeForm(forms.Form):
+    """A new audit programme: its cleaned values are `programme_create`'s arguments."""
+
     name = TextField(
         label="Name of the programme",
         max_length=200,
@@ -77,12 +82,7 @@ class ProgrammeForm(forms.Form):
         empty_label="Select a tool",
         error_messages={"required": "Select the audit tool"},
     )
-    cohorts = forms.MultipleChoiceField(
-        label="Cohorts to sample",
-        choices=Cohort.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one cohort"},
-    )
+    cohorts = checkboxes("Cohorts to sample", Cohort.choices, "Select at least one cohort")
     teams = TeamsField(
         label="Teams",
         queryset=Team.objects.select_related("service").order_by("service__name", "name"),
@@ -90,11 +90,8 @@ class ProgrammeForm(forms.Form):
         required=False,
         help_text="Leave all unticked to sample every team in the casework data.",
     )
-    sample_mode = forms.ChoiceField(
-        label="How many files",
-        choices=SampleMode.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how to size the sample"},
+    sample_mode = radio_choice(
+        "How many files", SampleMode.choices, "Select how to size the sample"
     )
     sample_count = forms.IntegerField(
         label="Files per team",
@@ -117,29 +114,25 @@ class ProgrammeForm(forms.Form):
         initial=12,
         help_text="0 to include them.",
     )
-    excluded_person_ids = TextField(
-        label="Other children to leave out (person IDs)",
-        required=False,
-        widget=forms.Textarea,
+    excluded_person_ids = text_box(
+        "Other children to leave out (person IDs)",
         help_text="One per line, or separated by commas. For example, children in a current "
         "practice review.",
     )
     exclusion_reason = TextField(label="Why they are left out", required=False, max_length=300)
-    auditor_roles = forms.MultipleChoiceField(
-        label="Who audits",
-        choices=AUDITOR_ROLE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
+    auditor_roles = checkboxes(
+        "Who audits",
+        AUDITOR_ROLE_CHOICES,
+        "Select at least one role to audit",
         initial=default_auditor_roles,
         help_text="Auditors never audit files from their own team (or, for a service manager, "
         "their own service), nor their own cases.",
-        error_messages={"required": "Select at least one role to audit"},
     )
-    moderator_roles = forms.MultipleChoiceField(
-        label="Who moderates",
-        choices=MODERATOR_ROLE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
+    moderator_roles = checkboxes(
+        "Who moderates",
+        MODERATOR_ROLE_CHOICES,
+        "Select at least one role to moderate",
         initial=default_moderator_roles,
-        error_messages={"required": "Select at least one role to moderate"},
     )
     audit_due_days = forms.IntegerField(
         label="Days to complete each audit",
@@ -165,6 +158,7 @@ class ProgrammeForm(forms.Form):
             self.add_error("sample_count", "Enter how many files to audit in each team")
         if mode == SampleMode.SHARE and not cleaned.get("sample_share"):
             self.add_error("sample_share", "Enter the percentage of each team's files to audit")
+        cleaned["teams"] = list(cleaned.get("teams") or [])
         raw = cleaned.get("excluded_person_ids") or ""
         cleaned["excluded_person_ids"] = [
             p.strip() for p in raw.replace(",", "\n").splitlines() if p.strip()
@@ -193,8 +187,7 @@ class AddFileForm(forms.Form):
     )
     reason = _text(
         "Why this file is added by hand",
-        required=True,
-        message="Say why this file is being added by hand",
+        "Say why this file is being added by hand",
         max_length=2000,
     )
 
@@ -308,18 +301,16 @@ class AuditForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = _text(
         "Why the submitted audit needs to change",
-        required=True,
-        message="Say why the submitted audit needs to change",
+        "Say why the submitted audit needs to change",
         max_length=2000,
     )
 
 
 class RespondForm(forms.Form):
-    agreement = forms.ChoiceField(
-        label="Do you agree with the findings?",
-        choices=Agreement.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you agree with the findings"},
+    agreement = radio_choice(
+        "Do you agree with the findings?",
+        Agreement.choices,
+        "Select whether you agree with the findings",
     )
     comments = _text("Your comments", max_length=5000)
     will_do = _text("What you will do", max_length=5000)
@@ -352,9 +343,7 @@ class ModerationGradeForm(forms.Form):
         self.fields["grade"] = _grade_field(
             "Your overall grade", required=True, message="Select your overall grade"
         )
-        self.fields["rationale"] = _text(
-            "Why this grade", required=True, message="Explain your overall grade"
-        )
+        self.fields["rationale"] = _text("Why this grade", "Explain your overall grade")
 
     def section_fields(self) -> list[tuple[ToolSection, forms.BoundField]]:
         return [(s, self[f"s{s.pk}"]) for s in self.structure]
@@ -365,12 +354,7 @@ class ModerationGradeForm(forms.Form):
 
 class ModerationAgreeForm(forms.Form):
     grade = _grade_field("Agreed grade", required=True, message="Select the agreed grade")
-    rationale = _text(
-        "Why this grade was agreed",
-        required=True,
-        message="Say why this grade was agreed",
-        max_length=5000,
-    )
+    rationale = _text("Why this grade was agreed", "Say why this grade was agreed", max_length=5000)
 
 
 class AgreementFilterForm(FilterMessagesMixin, forms.Form):

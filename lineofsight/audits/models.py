@@ -20,6 +20,9 @@ from django.utils import timezone
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Team
 from lineofsight.casework.models import Snapshot
+from lineofsight.concerns.models import AwaitingResponse
+from lineofsight.framework.drafts import DraftThenSubmitted, SubmissionStatus
+from lineofsight.history.authorship import user_field
 
 from .grades import Cohort, Grade, Impact
 
@@ -156,9 +159,7 @@ class AuditProgramme(models.Model):
     status = models.CharField(
         max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
     # How the sample was drawn, so it can be drawn again and checked.
     seed = models.BigIntegerField(null=True, blank=True)
@@ -173,9 +174,7 @@ class AuditProgramme(models.Model):
     # {"recent_audit": [...person ids], "listed": [...], "other_cohort_or_team": n}
     exclusions = models.JSONField(default=dict, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    drawn_by = user_field(optional=True)
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -221,19 +220,11 @@ class Audit(models.Model):
     worker_id = models.CharField(max_length=48, blank=True, db_index=True)
     selection = models.CharField(max_length=16, choices=Selection.choices)
     added_reason = models.TextField(blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    added_by = user_field(optional=True)
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    auditor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="audits_to_do",
-    )
+    auditor = user_field(optional=True, related_name="audits_to_do")
     allocated_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -281,17 +272,16 @@ class Audit(models.Model):
         )
 
 
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+# An audit version is a draft until it is submitted; the audit pages and services call it so.
+VersionStatus = SubmissionStatus
 
 
-class AuditVersion(models.Model):
+class AuditVersion(DraftThenSubmitted):
+    """One version of an audit's content: submitting locks it, and a change after that is a new
+    version (its status, who saved and submitted it: DraftThenSubmitted)."""
+
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
     # Optimistic lock: the form carries the revision it was loaded at; a save from an older
     # revision is refused so that nobody overwrites what someone else saved meanwhile.
     revision = models.PositiveIntegerField(default=0)
@@ -300,18 +290,8 @@ class AuditVersion(models.Model):
     impact = models.CharField(max_length=16, choices=Impact.choices, blank=True)
     impact_rationale = models.TextField(blank=True)
     reason_for_change = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = user_field(optional=True)
     created_at = models.DateTimeField(default=timezone.now)
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    last_saved_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
     # The latest submitted version of its audit: the one reports count.
     is_current_submission = models.BooleanField(default=False)
     # The snapshot in force when the version was submitted: the evidence base of its grades.
@@ -327,10 +307,6 @@ class AuditVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit.reference} version {self.number}"
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status == VersionStatus.SUBMITTED
 
 
 class Answer(models.Model):
@@ -379,9 +355,7 @@ class PractitionerResponse(models.Model):
     """The practitioner whose case was audited is invited to respond once it is submitted."""
 
     audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="response")
-    practitioner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_responses"
-    )
+    practitioner = user_field(related_name="audit_responses")
     invited_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     version_number = models.PositiveIntegerField(null=True, blank=True)
@@ -396,15 +370,13 @@ class PractitionerResponse(models.Model):
 # -- safeguarding ------------------------------------------------------------------------------
 
 
-class SafeguardingConcern(models.Model):
+class SafeguardingConcern(AwaitingResponse):
     """Superseded: safeguarding concerns now live in lineofsight/concerns (from any source). The
     rows here were copied there by concerns migration 0002; nothing reads or writes this model
     any more, and a later audits migration can drop it."""
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="concerns")
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    raised_by = user_field()
     raised_at = models.DateTimeField(default=timezone.now)
     description = models.TextField()
     notified = models.ManyToManyField(
@@ -412,9 +384,7 @@ class SafeguardingConcern(models.Model):
     )
     respond_by = models.DateTimeField()
     response = models.TextField(blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    responded_by = user_field(optional=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -422,13 +392,6 @@ class SafeguardingConcern(models.Model):
 
     def __str__(self) -> str:
         return f"Safeguarding concern {self.pk} on {self.audit.reference}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.responded_at is None
-
-    def is_overdue(self, now=None) -> bool:
-        return self.is_open and self.respond_by < (now or timezone.now())
 
 
 # -- moderation --------------------------------------------------------------------------------
@@ -445,9 +408,7 @@ class ModerationDraw(models.Model):
     # [{"team_id", "team", "eligible", "drawn"}] for the random part of the sample.
     strata = models.JSONField(default=list)
     drawn_at = models.DateTimeField(default=timezone.now)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    drawn_by = user_field()
 
     class Meta:
         ordering = ["drawn_at", "id"]
@@ -474,17 +435,9 @@ class Moderation(models.Model):
     # The auditor's grades as they were when the file was chosen: what the moderator is compared
     # with, whatever later versions of the audit say.
     audited_version = models.PositiveIntegerField()
-    auditor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    auditor = user_field()
     auditor_grade = models.PositiveSmallIntegerField(choices=Grade.choices)
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="moderations_to_do",
-    )
+    moderator = user_field(optional=True, related_name="moderations_to_do")
     status = models.CharField(
         max_length=16, choices=ModerationStatus.choices, default=ModerationStatus.AWAITING
     )
@@ -495,9 +448,7 @@ class Moderation(models.Model):
     graded_at = models.DateTimeField(null=True, blank=True)
     agreed_grade = models.PositiveSmallIntegerField(choices=Grade.choices, null=True, blank=True)
     agreed_rationale = models.TextField(blank=True)
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    agreed_by = user_field(optional=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,7 +16,9 @@ list of children behind the audit figures).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -399,12 +401,17 @@ def audit_work(user: User, area_limit: int = 200) -> AuditWork:
 PANEL_ITEMS = 5
 
 
-def _due(day: datetime.date | None, today: datetime.date) -> tuple[str, str, str]:
+def _due(day: datetime.date | None, today: datetime.date) -> dict[str, str]:
+    """How a home-page line shows a due date: its detail, and a red tag once it has passed."""
     if day is None:
-        return "", "", ""
+        return {}
     if day < today:
-        return f"Was due {day:%d/%m/%Y}", "Overdue", "govuk-tag--red"
-    return f"Due {day:%d/%m/%Y}", "", ""
+        return {
+            "detail": f"Was due {day:%d/%m/%Y}",
+            "tag": "Overdue",
+            "tag_class": "govuk-tag--red",
+        }
+    return {"detail": f"Due {day:%d/%m/%Y}"}
 
 
 def _audit_item(audit: Audit, url: str, **shown: str) -> PanelItem:
@@ -414,6 +421,28 @@ def _audit_item(audit: Audit, url: str, **shown: str) -> PanelItem:
         person_id=audit.person_id,
         url=url,
         **shown,
+    )
+
+
+def _listed(key: str, title: str, items: list[PanelItem], **more: str) -> list[Panel]:
+    """A home-page panel of `items`; none at all when there are none."""
+    if not items:
+        return []
+    return [Panel(key=key, title=title, items=tuple(items), **more)]
+
+
+def _audit_panel(
+    key: str,
+    title: str,
+    rows: Iterable[Moderation | PractitionerResponse],
+    *,
+    url: Callable[[Any], str],
+    detail: Callable[[Any], str],
+    **more: str,
+) -> list[Panel]:
+    """A home-page panel of the audits `rows` are about (moderations, invitations to respond)."""
+    return _listed(
+        key, title, [_audit_item(r.audit, url(r), detail=detail(r)) for r in rows], **more
     )
 
 
@@ -429,7 +458,7 @@ def home_panels(user: User) -> list[Panel]:
     to_do = list(
         Audit.objects.filter(auditor=user)
         .exclude(status=AuditStatus.SUBMITTED)
-        .order_by("due_date", "id")[: PANEL_ITEMS + 1]
+        .order_by("due_date", "id")[:PANEL_ITEMS]
     )
     if to_do:
         overdue = (
@@ -437,73 +466,43 @@ def home_panels(user: User) -> list[Panel]:
             .exclude(status=AuditStatus.SUBMITTED)
             .count()
         )
-        items = []
-        for a in to_do[:PANEL_ITEMS]:
-            detail, tag, tag_class = _due(a.due_date, today)
-            items.append(
+        panels += _listed(
+            "audits",
+            "Audits allocated to you",
+            [
                 _audit_item(
                     a,
                     reverse("audits:audit_detail", kwargs={"pk": a.pk}),
-                    detail=detail,
-                    tag=tag,
-                    tag_class=tag_class,
+                    **_due(a.due_date, today),
                 )
-            )
-        panels.append(
-            Panel(
-                key="audits",
-                title="Audits allocated to you",
-                items=tuple(items),
-                summary=f"{overdue} overdue" if overdue else "",
-                more_url=reverse("audits:my_audits"),
-                more_text="All your audit work",
-            )
+                for a in to_do
+            ],
+            summary=f"{overdue} overdue" if overdue else "",
+            more_url=reverse("audits:my_audits"),
+            more_text="All your audit work",
         )
 
-    moderations = list(
+    panels += _audit_panel(
+        "moderation",
+        "Audits to moderate",
         Moderation.objects.filter(moderator=user)
         .exclude(status=ModerationStatus.AGREED)
         .select_related("audit")
-        .order_by("id")[: PANEL_ITEMS + 1]
+        .order_by("id")[:PANEL_ITEMS],
+        url=lambda m: reverse("audits:moderation_detail", kwargs={"pk": m.pk}),
+        detail=lambda m: m.get_status_display(),
+        more_url=reverse("audits:my_audits"),
+        more_text="All your audit work",
     )
-    if moderations:
-        panels.append(
-            Panel(
-                key="moderation",
-                title="Audits to moderate",
-                items=tuple(
-                    _audit_item(
-                        m.audit,
-                        reverse("audits:moderation_detail", kwargs={"pk": m.pk}),
-                        detail=m.get_status_display(),
-                    )
-                    for m in moderations[:PANEL_ITEMS]
-                ),
-                more_url=reverse("audits:my_audits"),
-                more_text="All your audit work",
-            )
-        )
-
-    responses = list(
+    panels += _audit_panel(
+        "responses",
+        "Audits of your cases: your view is invited",
         PractitionerResponse.objects.filter(practitioner=user, responded_at__isnull=True)
         .select_related("audit")
-        .order_by("invited_at")[: PANEL_ITEMS + 1]
+        .order_by("invited_at")[:PANEL_ITEMS],
+        url=lambda r: reverse("audits:audit_respond", kwargs={"pk": r.audit_id}),
+        detail=lambda r: f"Invited {timezone.localtime(r.invited_at):%d/%m/%Y}",
     )
-    if responses:
-        panels.append(
-            Panel(
-                key="responses",
-                title="Audits of your cases: your view is invited",
-                items=tuple(
-                    _audit_item(
-                        r.audit,
-                        reverse("audits:audit_respond", kwargs={"pk": r.audit_id}),
-                        detail=f"Invited {timezone.localtime(r.invited_at):%d/%m/%Y}",
-                    )
-                    for r in responses[:PANEL_ITEMS]
-                ),
-            )
-        )
 
     if sees_all(user) or _is_manager(user):
         overdue_audits = Audit.objects.filter(due_date__lt=today).exclude(
@@ -524,30 +523,23 @@ def home_panels(user: User) -> list[Panel]:
                 )
             )
 
-    actions = list(action_selectors.my_open_actions(user)[: PANEL_ITEMS + 1])
+    actions = list(action_selectors.my_open_actions(user)[:PANEL_ITEMS])
     if actions:
         counts = action_selectors.action_counts(action_selectors.my_open_actions(user), today)
-        items = []
-        for a in actions[:PANEL_ITEMS]:
-            detail, tag, tag_class = _due(a.due_date, today)
-            items.append(
+        panels += _listed(
+            "actions",
+            "Your improvement actions",
+            [
                 PanelItem(
                     text=a.action[:80],
                     url=reverse("actions:detail", kwargs={"pk": a.pk}),
-                    detail=detail,
-                    tag=tag,
-                    tag_class=tag_class,
+                    **_due(a.due_date, today),
                 )
-            )
-        panels.append(
-            Panel(
-                key="actions",
-                title="Your improvement actions",
-                items=tuple(items),
-                summary=f"{counts.open} open, {counts.overdue} overdue",
-                more_url=reverse("actions:mine"),
-                more_text="All your actions",
-            )
+                for a in actions
+            ],
+            summary=f"{counts.open} open, {counts.overdue} overdue",
+            more_url=reverse("actions:mine"),
+            more_text="All your actions",
         )
     return panels
 

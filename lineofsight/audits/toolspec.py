@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,11 +155,33 @@ def _items(raw: object, where: str, what: str, problems: list[str]) -> list:
     return raw
 
 
-def _claim(key: str, seen: set[str], where: str, what: str, problems: list[str]) -> None:
-    """Note `key` as taken among the `what`s, with a problem if another already has it."""
-    if key in seen:
-        problems.append(f"{where}: the key {key!r} is used by another {what}")
-    seen.add(key)
+def _keyed(
+    raw: object,
+    where: str,
+    what: str,
+    needs: str,
+    problems: list[str],
+    *,
+    within: str = "",
+    named: bool = False,
+) -> Iterator[tuple[dict, str, str]]:
+    """Each `what` listed at `where` (at least one), as (its mapping, its key, the place its
+    problems name: "section 2 (visits)", "section 2 (visits) question 3"), with a problem for
+    each that is not a mapping holding `needs` and for each key used twice. `within` is the
+    place of the enclosing item; `named` names each place by its key too."""
+    seen: set[str] = set()
+    for index, item in enumerate(_items(raw, where, what, problems), start=1):
+        place = f"{within} {what} {index}" if within else f"{what} {index}"
+        if not isinstance(item, dict):
+            problems.append(f"{place}: must be a mapping with {needs}")
+            continue
+        key = _slug(item, place, problems)
+        if named:
+            place = f"{place} ({key or '?'})"
+        if key in seen:
+            problems.append(f"{place}: the key {key!r} is used by another {what}")
+        seen.add(key)
+        yield item, key, place
 
 
 def parse(text: str, source: str = "") -> ToolSpec:
@@ -180,41 +203,27 @@ def parse(text: str, source: str = "") -> ToolSpec:
     scale = _scale(doc.get("answer_scale"), problems)
     overall = _descriptors(doc.get("overall_descriptors"), "overall", problems)
     sections: list[SectionSpec] = []
-    raw_sections = _items(doc.get("sections"), "tool", "section", problems)
-    section_keys: set[str] = set()
-    for s_index, raw in enumerate(raw_sections, start=1):
-        where = f"section {s_index}"
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: must be a mapping with a key, title and questions")
-            continue
-        s_key = _slug(raw, where, problems)
-        where = f"section {s_index} ({s_key or '?'})"
-        _claim(s_key, section_keys, where, "section", problems)
-        questions: list[QuestionSpec] = []
-        raw_questions = _items(raw.get("questions"), where, "question", problems)
-        q_keys: set[str] = set()
-        for q_index, q in enumerate(raw_questions, start=1):
-            q_where = f"{where} question {q_index}"
-            if not isinstance(q, dict):
-                problems.append(f"{q_where}: must be a mapping with a key and text")
-                continue
-            q_key = _slug(q, q_where, problems)
-            _claim(q_key, q_keys, q_where, "question", problems)
-            questions.append(
-                QuestionSpec(
-                    key=q_key,
-                    text=_text(q, "text", q_where, problems),
-                    guidance=_text(q, "guidance", q_where, problems, required=False),
-                    evidence_prompt=_text(q, "evidence", q_where, problems, required=False)[:300],
-                )
+    for raw, s_key, where in _keyed(
+        doc.get("sections"), "tool", "section", "a key, title and questions", problems, named=True
+    ):
+        questions = tuple(
+            QuestionSpec(
+                key=q_key,
+                text=_text(q, "text", q_where, problems),
+                guidance=_text(q, "guidance", q_where, problems, required=False),
+                evidence_prompt=_text(q, "evidence", q_where, problems, required=False)[:300],
             )
+            for q, q_key, q_where in _keyed(
+                raw.get("questions"), where, "question", "a key and text", problems, within=where
+            )
+        )
         sections.append(
             SectionSpec(
                 key=s_key,
                 title=_text(raw, "title", where, problems),
                 guidance=_text(raw, "guidance", where, problems, required=False),
                 descriptors=_descriptors(raw.get("descriptors"), where, problems),
-                questions=tuple(questions),
+                questions=questions,
             )
         )
     if problems:

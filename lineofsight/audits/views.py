@@ -23,6 +23,7 @@ from lineofsight.children import chronology
 from lineofsight.children import selectors as child_selectors
 from lineofsight.concerns import selectors as concern_selectors
 from lineofsight.history.services import history_for
+from lineofsight.recording import evidence as recording_evidence
 from lineofsight.web.forms import form_page, form_status, submit
 
 from . import casefiles, exports, reports, selectors, services
@@ -71,9 +72,14 @@ def _context_for(audit: Audit) -> casefiles.ChildContext:
 
 
 CASE_NOTES_SHOWN = 10
+# Audit tools about recording itself: beside them, each case note shows what the recording
+# checker finds in it, as evidence to read (never an answer).
+TOOLS_WITH_RECORDING_EVIDENCE = frozenset({"recording"})
 
 
-def _case_notes_for(request: HttpRequest, audit: Audit, context: casefiles.ChildContext):
+def _case_notes_for(
+    request: HttpRequest, audit: Audit, context: casefiles.ChildContext, *, tool_key: str = ""
+):
     """The child's latest case notes, beside the audit's questions, or None. Only for a user
     who may see the child through this audit (its auditor, or a role that sees every audit);
     the page has logged the view with purpose audit. The notes are the council's record, not
@@ -89,7 +95,12 @@ def _case_notes_for(request: HttpRequest, audit: Audit, context: casefiles.Child
     if child_selectors.may_see_child(user, audit.person_id):
         query = urlencode({"back": request.get_full_path()})
         link = f"{reverse('children:chronology', args=[audit.person_id])}?{query}#case-notes"
-    return {"found": notes, "chronology": link}
+    checked = None
+    if tool_key in TOOLS_WITH_RECORDING_EVIDENCE and notes.available:
+        checked = recording_evidence.checked_case_notes(
+            context.snapshot, audit.person_id, notes.notes
+        )
+    return {"found": notes, "chronology": link, "checked": checked}
 
 
 # -- worklist ----------------------------------------------------------------------------------
@@ -167,25 +178,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         ProgrammeForm(request.POST or None),
-        lambda data: services.programme_create(
-            actor=request.user,
-            name=data["name"],
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            tool_version=data["tool_version"],
-            sample_mode=data["sample_mode"],
-            sample_count=data.get("sample_count"),
-            sample_share=data.get("sample_share"),
-            cohorts=data["cohorts"],
-            teams=list(data["teams"]),
-            exclude_recent_months=data["exclude_recent_months"],
-            excluded_person_ids=data["excluded_person_ids"],
-            exclusion_reason=data["exclusion_reason"],
-            auditor_roles=data["auditor_roles"],
-            moderator_roles=data["moderator_roles"],
-            audit_due_days=data["audit_due_days"],
-            safeguarding_response_hours=data["safeguarding_response_hours"],
-        ),
+        lambda data: services.programme_create(actor=request.user, **data),
         template="audits/programme_form.html",
         context={},
         message=lambda programme: f"The programme {programme.name} has been created.",
@@ -538,7 +531,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "locked": locked,
             "context": context,
-            "case_notes": _case_notes_for(request, audit, context),
+            "case_notes": _case_notes_for(request, audit, context, tool_key=tool.tool.key),
             "descriptors": _descriptor_list(tool.overall_descriptors),
         },
         status=status,

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from lineofsight.history.authorship import user_field
+
 
 class SourceKind(models.TextChoices):
     SSD = "ssd", "Standard Safeguarding Dataset extract"
@@ -42,13 +44,8 @@ class Snapshot(models.Model):
     # quality gate stopped waits for review ("staged": never current, seen by no other page),
     # and for one discarded at review (its removed_at is then set).
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty when published from the command line.",
+    published_by = user_field(
+        optional=True, help_text="Empty when published from the command line."
     )
 
     class Meta:

@@ -90,6 +90,15 @@ S47_OUTCOME_FLAGS: tuple[str, ...] = (
     "MONITOR_FLAG",
     "OTHER_OUTCOMES_EXIST_FLAG",
 )
+# Likewise the flags of an initial child protection conference's outcome (icpc_icpc_outcome_json).
+ICPC_OUTCOME_FLAGS: tuple[str, ...] = (
+    "NFA_FLAG",
+    "REFERRAL_TO_OTHER_AGENCY_FLAG",
+    "SINGLE_ASSESSMENT_FLAG",
+    "PROV_OF_SERVICES_FLAG",
+    "CP_FLAG",
+    "OTHER_OUTCOMES_EXIST_FLAG",
+)
 # Keys the specification does not mark as primary keys but which identify a row.
 _PRIMARY_KEY_OVERLAY = {
     "ssd_department": "dept_team_id",

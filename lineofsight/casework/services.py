@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_creation
 
 from . import writer
 from .models import Snapshot, SourceKind
@@ -66,11 +66,8 @@ def snapshot_register(
             is_current=False,
             source_fields={t: sorted(f) for t, f in (source_fields or {}).items()},
         )
-        record_change(
-            actor=actor,
-            action="snapshot_register",
-            obj=snapshot,
-            before=capture(None, _CREATE_FIELDS),
+        record_creation(
+            actor=actor, action="snapshot_register", obj=snapshot, fields=_CREATE_FIELDS
         )
         if not publish:
             return snapshot

@@ -3,11 +3,13 @@ observation), who was told of each step, and the response."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import datetime
+
 from django.db import models
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team
+from lineofsight.history.authorship import user_field
 
 
 class Level(models.IntegerChoices):
@@ -18,7 +20,26 @@ class Level(models.IntegerChoices):
     SENIOR = 3, "Senior leaders"
 
 
-class Concern(models.Model):
+class AwaitingResponse(models.Model):
+    """A concern is open until someone responds to it, and overdue once `respond_by` has passed
+    without a response."""
+
+    # Each concern model declares these two fields itself.
+    respond_by: datetime.datetime
+    responded_at: datetime.datetime | None
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.responded_at is None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and self.respond_by < (now or timezone.now())
+
+
+class Concern(AwaitingResponse):
     source_type = models.CharField(max_length=40)
     source_id = models.CharField(max_length=64)
     source_title = models.CharField(max_length=300)  # as it was when the concern was raised
@@ -27,22 +48,14 @@ class Concern(models.Model):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
     )
     description = models.TextField()
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_raised"
-    )
+    raised_by = user_field(related_name="concerns_raised")
     raised_at = models.DateTimeField(default=timezone.now)
     response_hours = models.PositiveIntegerField()  # hours on working days, for every level
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.TEAM)
     respond_by = models.DateTimeField()  # the deadline of the current level
     escalated_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="concerns_responded",
-    )
+    responded_by = user_field(optional=True, related_name="concerns_responded")
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -54,13 +67,6 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"Safeguarding concern {self.pk}: {self.source_title}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.responded_at is None
-
-    def is_overdue(self, now=None) -> bool:
-        return self.is_open and self.respond_by < (now or timezone.now())
 
 
 class Step(models.TextChoices):
@@ -75,9 +81,7 @@ class ConcernNotice(models.Model):
     empty until the email has gone, so a failed send is tried again by escalate_concerns."""
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notices")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concern_notices"
-    )
+    user = user_field(related_name="concern_notices")
     step = models.CharField(max_length=16, choices=Step.choices)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     email = models.CharField(max_length=254, blank=True)

@@ -7,7 +7,8 @@ from django.utils import timezone
 from lineofsight.accounts.models import Team, User
 from lineofsight.children.selectors import CHILD_NOT_IN_SCOPE, may_see_child
 from lineofsight.framework import vocabulary
-from lineofsight.web.fields import FilterMessagesMixin, TextField, UKDateField
+from lineofsight.web.fields import TextField, UKDateField, checkboxes, radio_choice, text_box
+from lineofsight.web.filters import FilterMessagesMixin
 
 from .models import Channel, FromWhom, Kind, LinkFor, Rating
 
@@ -21,11 +22,9 @@ class TeamChoiceField(forms.ModelChoiceField):
 
 def _theme_fields() -> tuple[forms.MultipleChoiceField, forms.CharField]:
     return (
-        forms.MultipleChoiceField(
-            label="Themes",
-            required=False,
-            choices=vocabulary.choices,
-            widget=forms.CheckboxSelectMultiple,
+        checkboxes(
+            "Themes",
+            vocabulary.choices,
             help_text="Select the practice themes the feedback is about.",
         ),
         TextField(
@@ -44,18 +43,10 @@ class ThemesMixin:
 
 
 class FeedbackForm(ThemesMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What kind of feedback is it?",
-        choices=Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of feedback it is"},
+    kind = radio_choice(
+        "What kind of feedback is it?", Kind.choices, "Select what kind of feedback it is"
     )
-    from_whom = forms.ChoiceField(
-        label="Who gave it?",
-        choices=FromWhom.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who gave the feedback"},
-    )
+    from_whom = radio_choice("Who gave it?", FromWhom.choices, "Select who gave the feedback")
     received_on = UKDateField(named=True, label="Date received")
     channel = forms.ChoiceField(
         label="How did it reach us?",
@@ -68,12 +59,10 @@ class FeedbackForm(ThemesMixin, forms.Form):
         empty_label="Select a team",
         error_messages={"required": "Select the team the feedback is about"},
     )
-    text = TextField(
-        label="What they said",
-        widget=forms.Textarea,
-        max_length=4000,
+    text = text_box(
+        "What they said",
+        "Enter what they said",
         help_text="In their words where you can. Do not write a child's name.",
-        error_messages={"required": "Enter what they said"},
     )
     consent_to_share = forms.BooleanField(
         label="They agreed that their words may be shared, for example quoted in a report",
@@ -108,12 +97,10 @@ class FeedbackForm(ThemesMixin, forms.Form):
 
 
 class RespondForm(ThemesMixin, forms.Form):
-    response = TextField(
-        label="What we did",
-        widget=forms.Textarea,
-        max_length=4000,
+    response = text_box(
+        "What we did",
+        "Enter what we did in response",
         help_text="What changed, or what we did, because of this feedback.",
-        error_messages={"required": "Enter what we did in response"},
     )
     responded_on = UKDateField(
         named=True,
@@ -140,12 +127,7 @@ class LinkForm(forms.Form):
         empty_label="Select a team",
         error_messages={"required": "Select the team the feedback will be about"},
     )
-    for_whom = forms.ChoiceField(
-        label="Who is the link for?",
-        choices=LinkFor.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who the link is for"},
-    )
+    for_whom = radio_choice("Who is the link for?", LinkFor.choices, "Select who the link is for")
 
     def __init__(self, *args, teams: QuerySet[Team], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -185,12 +167,8 @@ class PublicFeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose happy, okay or not happy"},
     )
-    went_well = TextField(
-        label="What went well?", required=False, max_length=1000, widget=forms.Textarea
-    )
-    could_be_better = TextField(
-        label="What could be better?", required=False, max_length=1000, widget=forms.Textarea
-    )
+    went_well = text_box("What went well?", max_length=1000)
+    could_be_better = text_box("What could be better?", max_length=1000)
     share = forms.BooleanField(
         label="Yes, you can share what I wrote. You will not say who wrote it.",
         required=False,

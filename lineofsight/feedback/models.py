@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from lineofsight.accounts.models import Team
+from lineofsight.history.authorship import user_field
 
 
 class Kind(models.TextChoices):
@@ -70,9 +71,7 @@ class FeedbackLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="feedback_links")
     for_whom = models.CharField("Who it is for", max_length=16, choices=LinkFor.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback_links"
-    )
+    created_by = user_field(related_name="feedback_links")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=_default_link_expiry)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -104,23 +103,12 @@ class Feedback(models.Model):
     link = models.OneToOneField(
         FeedbackLink, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback"
     )
-    created_by = models.ForeignKey(  # None for a submission through a one-time link
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="feedback_recorded",
-    )
+    # None for a submission through a one-time link.
+    created_by = user_field(optional=True, related_name="feedback_recorded")
     created_at = models.DateTimeField(default=timezone.now)
     # "You said, we did": what was done in response, by whom and when.
     response = models.TextField("What we did", blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="feedback_responses",
-    )
+    responded_by = user_field(optional=True, related_name="feedback_responses")
     responded_on = models.DateField(null=True, blank=True)
     # Optimistic lock for the response: a save from an older version is refused.
     version = models.PositiveIntegerField(default=1)

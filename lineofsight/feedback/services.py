@@ -18,11 +18,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lineofsight.accounts.edits import VersionedEdit
 from lineofsight.accounts.models import Team, User
 from lineofsight.framework import vocabulary
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import record_creation, record_set
 from lineofsight.web.errors import EditConflict, ServiceError
-from lineofsight.web.locking import version_take
 
 from .models import (
     LINK_FOR_TO_FROM_WHOM,
@@ -69,6 +69,21 @@ class FeedbackChangedMeanwhile(FeedbackError, EditConflict):
             current=current,
             saved_by=current.responded_by,
         )
+
+
+def _response_conflict(now: Feedback) -> FeedbackChangedMeanwhile:
+    return FeedbackChangedMeanwhile(Feedback.objects.select_related("responded_by").get(pk=now.pk))
+
+
+# A response says who responded and when in its own fields, so it takes no updated_by stamp.
+_RESPONSE_EDIT = VersionedEdit(
+    Feedback,
+    RESPONSE_FIELDS,
+    "feedback_respond",
+    _response_conflict,
+    related=("team", "responded_by", "created_by"),
+    stamped=False,
+)
 
 
 class LinkUnavailable(Exception):
@@ -121,9 +136,7 @@ def feedback_record(
         channel=channel,
         created_by=actor,
     )
-    record_change(
-        actor=actor, action="feedback_record", obj=item, before=capture(None, FEEDBACK_FIELDS)
-    )
+    record_creation(actor=actor, action="feedback_record", obj=item, fields=FEEDBACK_FIELDS)
     return item
 
 
@@ -145,15 +158,6 @@ def feedback_respond(
         raise FeedbackError("The date of the response cannot be in the future.")
     if responded_on < feedback.received_on:
         raise FeedbackError("The response cannot be dated before the feedback was received.")
-    current = version_take(
-        Feedback,
-        feedback.pk,
-        expected_version=expected_version,
-        conflict=lambda now: FeedbackChangedMeanwhile(
-            Feedback.objects.select_related("responded_by").get(pk=now.pk)
-        ),
-    )
-    before = capture(current, RESPONSE_FIELDS)
     values = {
         "response": response.strip()[:TEXT_MAX],
         "responded_by": actor,
@@ -161,12 +165,9 @@ def feedback_respond(
     }
     if themes is not None:
         values["themes"] = _clean_themes(themes)
-    Feedback.objects.filter(pk=feedback.pk).update(**values)
-    saved = Feedback.objects.select_related("team", "responded_by", "created_by").get(
-        pk=feedback.pk
+    return _RESPONSE_EDIT.save(
+        feedback.pk, actor=actor, expected_version=expected_version, values=values
     )
-    record_change(actor=actor, action="feedback_respond", obj=saved, before=before)
-    return saved
 
 
 # -- one-time links ----------------------------------------------------------------------------
@@ -205,9 +206,7 @@ def feedback_link_create(
         created_by=actor,
         expires_at=timezone.now() + datetime.timedelta(days=lifetime),
     )
-    record_change(
-        actor=actor, action="feedback_link_create", obj=link, before=capture(None, LINK_FIELDS)
-    )
+    record_creation(actor=actor, action="feedback_link_create", obj=link, fields=LINK_FIELDS)
     return CreatedLink(
         link=link, token=token, path=reverse("feedback:public", kwargs={"token": token})
     )
@@ -287,19 +286,8 @@ def feedback_link_submit(
             )
     except IntegrityError:
         raise LinkUnavailable from None
-    record_change(
-        actor=None,
-        action="feedback_link_use",
-        obj=link,
-        before={"used_at": None},
-        after={"used_at": now},
-    )
-    record_change(
-        actor=None,
-        action="feedback_link_submit",
-        obj=item,
-        before=capture(None, FEEDBACK_FIELDS),
-    )
+    record_set(actor=None, action="feedback_link_use", obj=link, field="used_at", value=now)
+    record_creation(actor=None, action="feedback_link_submit", obj=item, fields=FEEDBACK_FIELDS)
     return item
 
 

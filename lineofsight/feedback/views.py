@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +18,8 @@ from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
 from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
-from lineofsight.web.forms import form_status, submit
+from lineofsight.web.filters import page_of
+from lineofsight.web.forms import form_page, form_status, submit
 
 from . import selectors, services
 from .forms import FeedbackForm, FilterForm, LinkForm, PublicFeedbackForm, RespondForm
@@ -67,16 +67,14 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     items = selectors.feedback_list(request.user, filters)
     if form.is_bound and not form.is_valid():  # a bad filter shows no list, not all of it
         items = []
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, items)
     return render(
         request,
         "feedback/list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "may_manage": policy.can(request.user, policy.Capability.MANAGE_FEEDBACK),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
@@ -93,28 +91,26 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         user=request.user,
         initial={"received_on": timezone.localdate()},
     )
-    recorded = []
-    if submit(
+    return form_page(
         request,
         form,
-        lambda data: recorded.append(
-            services.feedback_record(
-                actor=request.user,
-                kind=data["kind"],
-                from_whom=data["from_whom"],
-                received_on=data["received_on"],
-                team=data["team"],
-                text=data["text"],
-                channel=data["channel"],
-                themes=form.chosen_themes(),
-                consent_to_share=data["consent_to_share"],
-                person_id=data["person_id"],
-            )
+        lambda data: services.feedback_record(
+            actor=request.user,
+            kind=data["kind"],
+            from_whom=data["from_whom"],
+            received_on=data["received_on"],
+            team=data["team"],
+            text=data["text"],
+            channel=data["channel"],
+            themes=form.chosen_themes(),
+            consent_to_share=data["consent_to_share"],
+            person_id=data["person_id"],
         ),
-    ):
-        messages.success(request, f"Feedback {recorded[0].reference} has been recorded.")
-        return redirect("feedback:detail", pk=recorded[0].pk)
-    return render(request, "feedback/form.html", {"form": form}, status=form_status(request))
+        template="feedback/form.html",
+        context={},
+        message=lambda recorded: f"Feedback {recorded.reference} has been recorded.",
+        done=lambda recorded: redirect("feedback:detail", pk=recorded.pk),
+    )
 
 
 def _raise_action_url(item) -> str:
@@ -194,30 +190,20 @@ def _response_values(item: Feedback) -> dict[str, object]:
 def link_create(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_for_recording(request.user)
     form = LinkForm(request.POST or None, teams=teams)
-    made = []
-    if submit(
+    return form_page(
         request,
         form,
-        lambda data: made.append(
-            services.feedback_link_create(
-                actor=request.user, team=data["team"], for_whom=data["for_whom"]
-            )
+        lambda data: services.feedback_link_create(
+            actor=request.user, team=data["team"], for_whom=data["for_whom"]
         ),
-    ):
+        template="feedback/link_form.html",
+        context={"days": settings.FEEDBACK_LINK_DAYS},
         # The token is shown here once and nowhere else: only its hash is kept.
-        return render(
+        done=lambda made: render(
             request,
             "feedback/link_created.html",
-            {
-                "url": request.build_absolute_uri(made[0].path),
-                "link": made[0].link,
-            },
-        )
-    return render(
-        request,
-        "feedback/link_form.html",
-        {"form": form, "days": settings.FEEDBACK_LINK_DAYS},
-        status=form_status(request, form),
+            {"url": request.build_absolute_uri(made.path), "link": made.link},
+        ),
     )
 
 

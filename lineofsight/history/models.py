@@ -1,17 +1,14 @@
 """Change history: who changed which authored record, when, with old and new values."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .authorship import user_field
+
 
 class ChangeEvent(models.Model):
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+    actor = user_field(
+        optional=True,
         help_text="Empty for changes made by the system (a command run without a user).",
     )
     action = models.CharField(max_length=64)  # the service that made the change, e.g. user_update

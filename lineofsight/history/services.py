@@ -2,7 +2,8 @@
 
 A service takes `capture(obj, fields)` before changing an object and passes it to
 `record_change(...)` afterwards, inside the same transaction, so the record and its history are
-written together or not at all.
+written together or not at all. `record_creation`, `record_removal` and `record_set` say the
+common cases once: an object created, an object about to be deleted, one value newly given.
 """
 
 from __future__ import annotations
@@ -64,6 +65,24 @@ def record_change(
         object_repr=str(obj)[:200],
         changes=changes,
     )
+
+
+def record_creation(*, actor: Any, action: str, obj: models.Model, fields: Iterable[str]) -> None:
+    """Record that `obj` was created, with its `fields` as they were saved."""
+    record_change(actor=actor, action=action, obj=obj, before=capture(None, fields))
+
+
+def record_removal(*, actor: Any, action: str, obj: models.Model, fields: Iterable[str]) -> None:
+    """Record that `obj` is being removed: its `fields` as they were, and nothing after. Call it
+    before deleting the object, while it still has its primary key."""
+    fields = tuple(fields)
+    before, after = capture(obj, fields), dict.fromkeys(fields)
+    record_change(actor=actor, action=action, obj=obj, before=before, after=after)
+
+
+def record_set(*, actor: Any, action: str, obj: models.Model, field: str, value: Any) -> None:
+    """Record `field` given `value` where it had none (a moderator allocated, a link used)."""
+    record_change(actor=actor, action=action, obj=obj, before={field: None}, after={field: value})
 
 
 def history_for(obj: models.Model):

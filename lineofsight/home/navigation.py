@@ -110,6 +110,36 @@ LINKS: tuple[Link, ...] = (
         Capability.VIEW_INDICATORS,
     ),
     # --- end worklists, chronology and group supervision ---
+    # --- recording (recording app) ---
+    Link(
+        "recording:check",
+        "Check my writing",
+        "Paste a draft case note to see, before you save it, where it may use words the "
+        "council asks us to avoid or unexplained acronyms, and whether the child's voice, "
+        "analysis and reasons for decisions come through. Nothing you type is kept.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "recording:mine",
+        "My case notes",
+        "Your recent case notes with what the recording checker points at in each.",
+        Capability.VIEW_CASEWORK,
+    ),
+    Link(
+        "recording:quality",
+        "Quality of recording",
+        "By team and worker: how often case notes carry the child's voice, analysis and "
+        "decisions with reasons, and how often they use discouraged words and acronyms.",
+        Capability.VIEW_RECORDING,
+    ),
+    Link(
+        "recording:rules",
+        "Recording rules",
+        "The council's word lists, allowed acronyms and checks, how often each check's findings "
+        "are dismissed, and the history of changes.",
+        Capability.VIEW_RECORDING,
+    ),
+    # --- end recording ---
     # --- indicators, improvement board and committee report (indicators app) ---
     Link(
         "indicators:board",
@@ -260,6 +290,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         Area("actions:mine", "My actions", _CASEWORK, ("/actions/",)),
         _CONCERNS,
         Area("feedback:list", "Feedback", _CASEWORK),
+        Area("recording:check", "My writing", _CASEWORK, ("/recording/",)),
     ),
     Role.TEAM_MANAGER: (
         _HOME,
@@ -269,6 +300,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         Area("actions:list", "Actions", _CASEWORK),
         _CONCERNS,
         Area("feedback:list", "Feedback", _CASEWORK),
+        Area("recording:quality", "Recording", Capability.VIEW_RECORDING, ("/recording/",)),
     ),
     Role.SERVICE_MANAGER: (
         _HOME,
@@ -291,6 +323,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
         _CONCERNS,
         Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
+        Area("recording:quality", "Recording", Capability.VIEW_RECORDING, ("/recording/",)),
         Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
     ),
     Role.SENIOR_LEADER: (

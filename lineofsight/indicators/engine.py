@@ -57,6 +57,19 @@ from .models import IndicatorResultCache
 from .types import Indicator, IndicatorValue, Source, Unit
 
 TIMELINESS_TABLES = frozenset({"_calendar", "event_timeliness"})
+_NOT_WORKED_OUT = (
+    "Timeliness has not been worked out for this data: import it again, or run lineofsight "
+    "recompute."
+)
+# Tables an import's post-load steps derive, with why an indicator reading one has no value when
+# an older snapshot lacks it. Apps above this one add theirs in AppConfig.ready().
+DERIVED_TABLES: dict[str, str] = dict.fromkeys(TIMELINESS_TABLES, _NOT_WORKED_OUT)
+
+
+def register_derived_table(name: str, *, missing: str) -> None:
+    DERIVED_TABLES[name] = missing
+
+
 # Plain names of the snapshot tables, for "no data" reasons.
 TABLE_WORDS = {
     "ssd_person": "children's personal details",
@@ -199,7 +212,12 @@ def value_from(
             empty or "There is nothing to count in this period.",
             team_id,
         )
-    factor = {Unit.PERCENT: 100.0, Unit.PER_10K: 10000.0, Unit.MEAN: 1.0}[indicator.unit]
+    factor = {
+        Unit.PERCENT: 100.0,
+        Unit.PER_10K: 10000.0,
+        Unit.MEAN: 1.0,
+        Unit.PER_100: 100.0,
+    }[indicator.unit]
     return IndicatorValue(
         indicator,
         start,
@@ -244,12 +262,9 @@ def missing_reason(
     """Why the snapshot cannot give this indicator at all, or ""."""
     provided, present = set(provided), set(present)
     for table in spec.indicator.tables:
-        if table in TIMELINESS_TABLES:
+        if table in DERIVED_TABLES:
             if table not in present:
-                return (
-                    "Timeliness has not been worked out for this data: import it again, or run "
-                    "lineofsight recompute."
-                )
+                return DERIVED_TABLES[table]
         elif table not in provided or table not in present:
             words = TABLE_WORDS.get(table, table)
             return f"The data imported (as at {_long_date(as_at)}) did not include {words}."

@@ -42,6 +42,7 @@ class TargetForm(forms.Form):
             Unit.PERCENT: "a percentage, like 85 for 85%",
             Unit.PER_10K: "a rate per 10,000 children, like 42.5",
             Unit.MEAN: "an average, like 17.5",
+            Unit.PER_100: "a rate per 100 case notes, like 12.5",
             Unit.COUNT: "a number of children, like 120",
         }[indicator.unit]
         higher = indicator.polarity == "higher_is_better"

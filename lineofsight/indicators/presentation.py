@@ -177,6 +177,7 @@ def unit_text(unit: Unit | str) -> str:
         Unit.PERCENT: "Percentage",
         Unit.PER_10K: "Rate per 10,000 children",
         Unit.MEAN: "Average",
+        Unit.PER_100: "Rate per 100 case notes",
     }[Unit(unit)]
 
 

@@ -8,11 +8,11 @@ newer change is refused (`TargetChangedMeanwhile`), never silently overwriting i
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from lineofsight.accounts import policy
+from lineofsight.accounts.edits import VersionedEdit
 from lineofsight.accounts.models import User
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import record_creation, record_removal
 from lineofsight.web.errors import EditConflict, ServiceError
 from lineofsight.web.locking import version_take
 
@@ -40,6 +40,9 @@ class TargetChangedMeanwhile(TargetError, EditConflict):
             current=current,
             saved_by=current.updated_by if current is not None else None,
         )
+
+
+_TARGET_EDIT = VersionedEdit(IndicatorTarget, TARGET_FIELDS, "target_set", TargetChangedMeanwhile)
 
 
 def _check(indicator: Indicator, target: float, amber_margin: float) -> None:
@@ -88,29 +91,11 @@ def target_set(
             raise TargetChangedMeanwhile(
                 IndicatorTarget.objects.select_related("updated_by").get(indicator_id=indicator_id)
             ) from None
-        record_change(
-            actor=actor, action="target_set", obj=saved, before=capture(None, TARGET_FIELDS)
-        )
+        record_creation(actor=actor, action="target_set", obj=saved, fields=TARGET_FIELDS)
         return saved
-    before = _target_take(existing, expected_version)
-    IndicatorTarget.objects.filter(pk=existing.pk).update(
-        **values, updated_by=actor, updated_at=timezone.now()
+    return _TARGET_EDIT.save(
+        existing.pk, actor=actor, expected_version=expected_version, values=values
     )
-    saved = IndicatorTarget.objects.select_related("updated_by").get(pk=existing.pk)
-    record_change(actor=actor, action="target_set", obj=saved, before=before)
-    return saved
-
-
-def _target_take(existing: IndicatorTarget, expected_version: int) -> dict:
-    """Take the target at the version the form was loaded with (else TargetChangedMeanwhile);
-    what it was, for the history."""
-    version_take(
-        IndicatorTarget,
-        existing.pk,
-        expected_version=expected_version,
-        conflict=TargetChangedMeanwhile,
-    )
-    return capture(existing, TARGET_FIELDS)
 
 
 @transaction.atomic
@@ -120,12 +105,12 @@ def target_remove(*, actor: User, indicator_id: str, expected_version: int) -> N
     existing = IndicatorTarget.objects.select_for_update().filter(indicator_id=indicator_id).first()
     if existing is None:
         return
-    before = _target_take(existing, expected_version)
-    record_change(
-        actor=actor,
-        action="target_remove",
-        obj=existing,
-        before=before,
-        after=dict.fromkeys(TARGET_FIELDS),
+    # Taken at the version the form was loaded with, as an edit is (else TargetChangedMeanwhile).
+    version_take(
+        IndicatorTarget,
+        existing.pk,
+        expected_version=expected_version,
+        conflict=TargetChangedMeanwhile,
     )
+    record_removal(actor=actor, action="target_remove", obj=existing, fields=TARGET_FIELDS)
     existing.delete()

@@ -23,6 +23,7 @@ class Unit(StrEnum):
     PERCENT = "percent"  # value = 100 * numerator / denominator
     PER_10K = "per_10k"  # value = 10000 * numerator / denominator (children in the population)
     MEAN = "mean"  # value = numerator / denominator (e.g. cases per worker)
+    PER_100 = "per_100"  # value = 100 * numerator / denominator (e.g. terms per 100 case notes)
 
 
 class PeriodKind(StrEnum):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from lineofsight.casework.models import Snapshot, SourceKind
+from lineofsight.history.authorship import user_field
 
 from .gate import Change
 
@@ -39,14 +39,7 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0 to 100.")
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for a command line run.",
-    )
+    run_by = user_field(optional=True, help_text="Empty for a command line run.")
     os_user = models.CharField(max_length=150, blank=True, help_text="Who ran the command.")
     # So a run left "running" by a killed process can be recognised and closed.
     host = models.CharField(max_length=255, blank=True)

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import logging
 import os
 import shutil
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.casework import services as casework_services
@@ -40,7 +38,7 @@ from lineofsight.casework.store import snapshot_dir
 from lineofsight.history.services import capture, record_change
 from lineofsight.web.errors import ServiceError
 
-from . import gate, ssd, staging, uploads
+from . import background, gate, ssd, staging, uploads
 from .annex_a import read_annex_a
 from .models import ImportFile, ImportRun, Phase, RunStatus
 from .pipeline import FileRecord, ImportJob
@@ -49,8 +47,6 @@ from .ssd import SourceFile
 
 if TYPE_CHECKING:
     from lineofsight.accounts.models import User
-
-log = logging.getLogger(__name__)
 
 
 class GateMode(StrEnum):
@@ -316,41 +312,11 @@ def uploaded_import_start(
     folder = uploads.new_upload_dir()
     upload = uploads.save(chunks, folder, file_name)
     run = import_run_create(source_kind=kind, source_name=file_name, actor=actor, as_at=as_at)
-    if getattr(settings, "INTAKE_IMPORTS_INLINE", False):
-        _run_upload(run.pk, upload, as_at, actor, own_connection=False)
-        run.refresh_from_db()
-    else:
-        # A plain thread, no queue: one import at a time, and the run records its progress.
-        threading.Thread(
-            target=_run_upload,
-            args=(run.pk, upload, as_at, actor),
-            kwargs={"own_connection": True},
-            name=f"import-{run.pk}",
-            daemon=True,
-        ).start()
-    return run
 
+    def work(this_run: ImportRun) -> None:
+        uploaded_import_run(run=this_run, upload=upload, as_at=as_at, actor=actor)
 
-def _run_upload(
-    run_pk: int,
-    upload: Path,
-    as_at: datetime.date | None,
-    actor: User | None,
-    *,
-    own_connection: bool,
-) -> None:
-    if own_connection:
-        close_old_connections()
-    try:
-        run = ImportRun.objects.get(pk=run_pk)
-        uploaded_import_run(run=run, upload=upload, as_at=as_at, actor=actor)
-    except Exception:
-        # The run is already marked failed with the reason; the log keeps the traceback.
-        log.exception("Import %s failed", run_pk)
-    finally:
-        if own_connection:
-            # The thread's own database connection; nothing else will close it.
-            connection.close()
+    return background.run_in_background(run=run, work=work, label="Import")
 
 
 def uploaded_import_run(

@@ -10,19 +10,16 @@ from lineofsight.accounts.fields import PersonChoiceField
 from lineofsight.accounts.models import Service, Team, User
 from lineofsight.framework import vocabulary
 from lineofsight.web.fields import (
-    DATE_HINT,
     TextField,
     TimeOfDayField,
     UKDateField,
+    checkboxes,
+    radio_choice,
+    text_box,
 )
 
 from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind
 from .services import FINDING_FIELDS
-
-
-def _notes(label: str, **kwargs) -> TextField:
-    """An optional box of free text (the assessor writes as much or as little as they saw)."""
-    return TextField(label=label, required=False, widget=forms.Textarea, **kwargs)
 
 
 class AssessorChoiceField(PersonChoiceField):
@@ -33,14 +30,19 @@ class AssessorChoiceField(PersonChoiceField):
         return f"{obj.full_name} ({obj.get_role_display()}{service})"
 
 
-class TeamChoiceField(forms.ModelChoiceField):
+class _TeamWithItsService:
+    """Names each team with its service: assessors visit teams outside their own service."""
+
     def label_from_instance(self, obj: Team) -> str:
         return f"{obj.name} ({obj.service})"
 
 
-class TeamsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Team) -> str:
-        return f"{obj.name} ({obj.service})"
+class TeamChoiceField(_TeamWithItsService, forms.ModelChoiceField):
+    pass
+
+
+class TeamsField(_TeamWithItsService, forms.ModelMultipleChoiceField):
+    pass
 
 
 def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -56,15 +58,13 @@ class WeekForm(forms.Form):
     )
     starts_on = UKDateField(
         label="First day",
-        help_text=DATE_HINT,
         error_messages={"required": "Enter the first day of the week"},
     )
     ends_on = UKDateField(
         label="Last day",
-        help_text=DATE_HINT,
         error_messages={"required": "Enter the last day of the week"},
     )
-    purpose = _notes(
+    purpose = text_box(
         "Purpose and focus",
         help_text="Why the week is held and what the assessors should look at. It opens the "
         "report.",
@@ -83,7 +83,7 @@ class WeekForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Other teams in scope",
     )
-    reflection = _notes(
+    reflection = text_box(
         "Reflection on the process",
         help_text="After the analysis session: how the week went and what to do differently "
         "next time. It goes into the report.",
@@ -114,7 +114,6 @@ class VisitForm(forms.Form):
     )
     day = UKDateField(
         label="Date of the visit",
-        help_text=DATE_HINT,
         error_messages={"required": "Enter the date of the visit"},
     )
     time = TimeOfDayField(
@@ -137,15 +136,15 @@ class VisitForm(forms.Form):
         help_text="How many people work in the team.",
         error_messages={"invalid": "Enter the size of the team as a whole number"},
     )
-    team_context = _notes(
+    team_context = text_box(
         "The team's context",
         help_text="What the team does, its area, current pressures.",
     )
-    team_structure = _notes(
+    team_structure = text_box(
         "How the team is structured",
         help_text="Managers, senior practitioners, social workers, newly qualified workers.",
     )
-    briefing = _notes(
+    briefing = text_box(
         "Anything else the assessor should know in advance",
         help_text="Where to go, what will be happening, the agreed focus of the visit.",
     )
@@ -179,15 +178,11 @@ class ConsentForm(forms.Form):
         "young person themselves.",
         error_messages={"required": "Say who gave consent"},
     )
-    method = forms.ChoiceField(
-        label="How consent was given",
-        choices=ConsentMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how consent was given"},
+    method = radio_choice(
+        "How consent was given", ConsentMethod.choices, "Choose how consent was given"
     )
     given_on = UKDateField(
         label="Date consent was given",
-        help_text=DATE_HINT,
         error_messages={"required": "Enter the date consent was given"},
     )
     given_time = TimeOfDayField(
@@ -195,7 +190,7 @@ class ConsentForm(forms.Form):
         help_text="On the 24-hour clock, for example 14:00",
         error_messages={"required": "Enter the time consent was given"},
     )
-    notes = _notes(
+    notes = text_box(
         "Notes (optional)",
         help_text="For example, what the family agreed to, or where the signed form is kept.",
     )
@@ -208,16 +203,16 @@ ITEM_HINT = "One per line. Use initials or a role, never a child's name."
 
 
 class ObservationForm(forms.Form):
-    case_examples = _notes(
+    case_examples = text_box(
         "Case examples",
         help_text="Examples of work with a child or family that show practice well. Leave a "
         "blank line between examples. Use initials or a role, never a child's name.",
     )
-    children_said = _notes(
+    children_said = text_box(
         "What children and young people said",
         help_text="When you spoke to them directly. Leave a blank line between people.",
     )
-    parents_carers_said = _notes(
+    parents_carers_said = text_box(
         "What parents and carers said",
         help_text="When you spoke to them directly. Leave a blank line between people.",
     )
@@ -225,7 +220,7 @@ class ObservationForm(forms.Form):
         label="I observed a home visit or a meeting with the family",
         required=False,
     )
-    family_meeting_notes = _notes(
+    family_meeting_notes = text_box(
         "What you observed of the family meeting",
     )
     names_checked = forms.BooleanField(
@@ -244,7 +239,7 @@ class ObservationForm(forms.Form):
                     if kind == Kind.STRENGTH
                     else "What could be developed or shared further"
                 )
-            self.fields[name] = _notes(label, help_text=ITEM_HINT)
+            self.fields[name] = text_box(label, help_text=ITEM_HINT)
 
     def sections(self) -> list[dict]:
         """[{heading, label, prompt, fields: [BoundField, BoundField]}] in heading order."""
@@ -273,11 +268,10 @@ class VersionForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = TextField(
-        label="Why the observation needs to change",
-        widget=forms.Textarea,
+    reason = text_box(
+        "Why the observation needs to change",
+        "Say why the observation needs to change",
         help_text="The assessor and anyone reading its history will see this.",
-        error_messages={"required": "Say why the observation needs to change"},
     )
 
 
@@ -291,11 +285,9 @@ class TagForm(forms.Form):
         self.findings = findings
         suggested = {t.key for t in vocabulary.themes()}
         for f in findings:
-            self.fields[f"t{f.pk}"] = forms.MultipleChoiceField(
-                label="Suggested themes",
-                choices=vocabulary.choices(),
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
+            self.fields[f"t{f.pk}"] = checkboxes(
+                "Suggested themes",
+                vocabulary.choices(),
                 initial=[k for k in f.themes if k in suggested],
             )
             self.fields[f"f{f.pk}"] = TextField(

@@ -15,12 +15,13 @@ No child is referred to by name: the forms warn when free text seems to hold a n
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from lineofsight.accounts.models import Service, Team
+from lineofsight.framework.drafts import DraftThenSubmitted, SubmissionStatus
+from lineofsight.history.authorship import user_field
 
 
 class Heading(models.TextChoices):
@@ -58,13 +59,9 @@ class PracticeWeek(models.Model):
     services = models.ManyToManyField(Service, blank=True, related_name="practice_weeks")
     teams = models.ManyToManyField(Team, blank=True, related_name="practice_weeks")
     version = models.PositiveIntegerField(default=0)  # optimistic lock
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_field(optional=True)
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -91,9 +88,7 @@ class PracticeWeek(models.Model):
 
 class Visit(models.Model):
     week = models.ForeignKey(PracticeWeek, on_delete=models.PROTECT, related_name="visits")
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practice_week_visits"
-    )
+    assessor = user_field(related_name="practice_week_visits")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="practice_week_visits")
     starts_at = models.DateTimeField()
     local_contact = models.CharField(max_length=300)
@@ -105,9 +100,7 @@ class Visit(models.Model):
     observes_family = models.BooleanField(default=False)
     family_activity = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=0)  # optimistic lock
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -132,9 +125,7 @@ class FamilyConsent(models.Model):
     method = models.CharField(max_length=16, choices=ConsentMethod.choices)
     given_at = models.DateTimeField()
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -148,16 +139,15 @@ class FamilyConsent(models.Model):
         return self.given_at < visit.starts_at and self.recorded_at < visit.starts_at
 
 
-class ObservationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+# An observation is a draft until it is submitted; the practice-week pages and services call it so.
+ObservationStatus = SubmissionStatus
 
 
-class Observation(models.Model):
+class Observation(DraftThenSubmitted):
+    """The assessor's account of a visit (its status, who saved and submitted it:
+    DraftThenSubmitted)."""
+
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="observation")
-    status = models.CharField(
-        max_length=16, choices=ObservationStatus.choices, default=ObservationStatus.DRAFT
-    )
     number = models.PositiveIntegerField(default=1)  # the version being written or last sent
     version = models.PositiveIntegerField(default=0)  # optimistic lock on the draft and tags
     reason_for_change = models.TextField(blank=True)  # why this version number was opened
@@ -166,14 +156,6 @@ class Observation(models.Model):
     parents_carers_said = models.TextField(blank=True)
     family_meeting_observed = models.BooleanField(default=False)
     family_meeting_notes = models.TextField(blank=True)
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    last_saved_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -181,10 +163,6 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"Observation of {self.visit}"
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status == ObservationStatus.SUBMITTED
 
 
 class Finding(models.Model):
@@ -211,9 +189,7 @@ class ObservationVersion(models.Model):
     number = models.PositiveIntegerField()
     content = models.JSONField(default=dict)
     reason_for_change = models.TextField(blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = user_field()
     submitted_at = models.DateTimeField()
 
     class Meta:

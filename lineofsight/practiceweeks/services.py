@@ -20,7 +20,7 @@ from django.utils import timezone
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import Service, Team, User
 from lineofsight.framework import vocabulary
-from lineofsight.history.services import capture, history_for, record_change
+from lineofsight.history.services import capture, history_for, record_change, record_creation
 from lineofsight.web import errors as web_errors
 from lineofsight.web.errors import ServiceError
 from lineofsight.web.locking import version_take
@@ -295,7 +295,7 @@ def visit_create(
         family_activity=family_activity.strip(),
         created_by=actor,
     )
-    record_change(actor=actor, action="visit_create", obj=visit, before=capture(None, VISIT_FIELDS))
+    record_creation(actor=actor, action="visit_create", obj=visit, fields=VISIT_FIELDS)
     return visit
 
 

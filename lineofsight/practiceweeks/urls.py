@@ -1,8 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "practiceweeks"
+
+# One observation's pages, under its address.
+observation_pages = [
+    path("", views.observation_detail, name="observation_detail"),
+    path("submit/", views.observation_submit, name="observation_submit"),
+    path("reopen/", views.observation_reopen, name="observation_reopen"),
+    path("versions/<int:number>/", views.observation_version, name="observation_version"),
+    path("themes/", views.observation_themes, name="observation_themes"),
+]
 urlpatterns = [
     path("", views.weeks, name="weeks"),
     path("new/", views.week_create, name="week_create"),
@@ -16,34 +25,6 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/consent/", views.consent, name="consent"),
-    path(
-        "visits/<int:pk>/observation/",
-        views.observation_edit,
-        name="observation_edit",
-    ),
-    path(
-        "observations/<int:pk>/",
-        views.observation_detail,
-        name="observation_detail",
-    ),
-    path(
-        "observations/<int:pk>/submit/",
-        views.observation_submit,
-        name="observation_submit",
-    ),
-    path(
-        "observations/<int:pk>/reopen/",
-        views.observation_reopen,
-        name="observation_reopen",
-    ),
-    path(
-        "observations/<int:pk>/versions/<int:number>/",
-        views.observation_version,
-        name="observation_version",
-    ),
-    path(
-        "observations/<int:pk>/themes/",
-        views.observation_themes,
-        name="observation_themes",
-    ),
+    path("visits/<int:pk>/observation/", views.observation_edit, name="observation_edit"),
+    path("observations/<int:pk>/", include(observation_pages)),
 ]

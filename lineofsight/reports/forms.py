@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 
-from lineofsight.web.fields import VERY_LONG_TEXT, TextField
+from lineofsight.web.fields import VERY_LONG_TEXT, TextField, text_box
 
 from .document import SECTIONS
 from .figures import period_text
@@ -23,11 +23,9 @@ _SECTIONS = {key: (title, prompt) for key, title, prompt in SECTIONS}
 
 def _section(key: str) -> TextField:
     title, prompt = _SECTIONS[key]
-    return TextField(
-        label=title,
+    return text_box(
+        title,
         help_text=prompt + " Leave a blank line between paragraphs.",
-        widget=forms.Textarea,
-        required=False,
         # A section of a report to committee may run to several pages.
         max_length=VERY_LONG_TEXT,
     )

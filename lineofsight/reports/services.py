@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.accounts import policy
+from lineofsight.accounts.edits import VersionedEdit
 from lineofsight.accounts.models import User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
@@ -48,6 +49,15 @@ class ReportChangedMeanwhile(ReportError, EditConflict):
             current=current,
             saved_by=current.updated_by,
         )
+
+
+_TEXT_EDIT = VersionedEdit(
+    CommitteeReport,
+    TEXT_FIELDS,
+    "committee_report_update_text",
+    ReportChangedMeanwhile,
+    related=("snapshot", "updated_by"),
+)
 
 
 def period_end_choices(snapshot: Snapshot) -> list[datetime.date]:
@@ -127,19 +137,7 @@ def report_update_text(
         "how_we_know": _clean(how_we_know),
         "what_next": _clean(what_next),
     }
-    before_row = version_take(
-        CommitteeReport,
-        report.pk,
-        expected_version=expected_version,
-        conflict=ReportChangedMeanwhile,
-    )
-    before = capture(before_row, TEXT_FIELDS)
-    CommitteeReport.objects.filter(pk=report.pk).update(
-        **values, updated_by=actor, updated_at=timezone.now()
-    )
-    saved = CommitteeReport.objects.select_related("snapshot", "updated_by").get(pk=report.pk)
-    record_change(actor=actor, action="committee_report_update_text", obj=saved, before=before)
-    return saved
+    return _TEXT_EDIT.save(report.pk, actor=actor, expected_version=expected_version, values=values)
 
 
 @transaction.atomic

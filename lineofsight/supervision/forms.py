@@ -6,12 +6,8 @@ from django.utils import timezone
 
 from lineofsight.accounts.fields import PersonChoiceField
 from lineofsight.accounts.models import Team, User
-from lineofsight.web.fields import (
-    DATE_HINT,
-    FilterMessagesMixin,
-    TextField,
-    UKDateField,
-)
+from lineofsight.web.fields import TextField, UKDateField, text_box
+from lineofsight.web.filters import FilterMessagesMixin
 
 from .models import REFLECTION_FIELDS, SessionCase
 from .selectors import may_facilitate
@@ -29,9 +25,7 @@ class SessionForm(forms.Form):
         error_messages={"required": "Choose the team", "invalid_choice": "Choose the team"},
     )
     held_on = UKDateField(
-        label="Date of the session",
-        help_text=DATE_HINT,
-        error_messages={"required": "Enter the date of the session"},
+        label="Date of the session", error_messages={"required": "Enter the date of the session"}
     )
     facilitator = PersonChoiceField(
         queryset=User.objects.none(),
@@ -91,28 +85,20 @@ class NominateForm(forms.Form):
 
 
 class CaseRecordForm(forms.Form):
-    through_the_eyes_of_the_child = TextField(
-        label="Through the eyes of the child",
+    through_the_eyes_of_the_child = text_box(
+        "Through the eyes of the child",
         help_text="What is a day like for the child? What would they say about what is "
         "happening to them, and about us?",
-        widget=forms.Textarea,
-        required=False,
     )
-    hypotheses = TextField(
-        label="Hypotheses",
+    hypotheses = text_box(
+        "Hypotheses",
         help_text="What might be keeping the difficulty going? Note each idea the group had.",
-        widget=forms.Textarea,
-        required=False,
     )
-    working_well = TextField(label="What is working well", widget=forms.Textarea, required=False)
-    worried_about = TextField(
-        label="What we are worried about", widget=forms.Textarea, required=False
-    )
-    needs_to_happen = TextField(label="What needs to happen", widget=forms.Textarea, required=False)
-    decisions = TextField(label="Decisions", widget=forms.Textarea, required=False)
-    look_again_on = UKDateField(
-        label="Date to look again at this case", help_text=DATE_HINT, required=False
-    )
+    working_well = text_box("What is working well")
+    worried_about = text_box("What we are worried about")
+    needs_to_happen = text_box("What needs to happen")
+    decisions = text_box("Decisions")
+    look_again_on = UKDateField(label="Date to look again at this case", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def clean_look_again_on(self):
@@ -127,25 +113,15 @@ class CaseRecordForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    issue = TextField(
-        label="What is the concern",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the concern the action answers"},
-    )
-    action = TextField(
-        label="What will be done",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter what will be done"},
-    )
+    issue = text_box("What is the concern", "Enter the concern the action answers")
+    action = text_box("What will be done", "Enter what will be done")
     owner = PersonChoiceField(
         queryset=User.objects.none(),
         label="Who will do it",
         empty_label=None,
         error_messages={"required": "Choose who will do it"},
     )
-    due_date = UKDateField(
-        label="Due date", help_text=DATE_HINT, error_messages={"required": "Enter the due date"}
-    )
+    due_date = UKDateField(label="Due date", error_messages={"required": "Enter the due date"})
 
     def __init__(
         self, *args, people: QuerySet[User], allocated: frozenset[int] = frozenset(), **kwargs

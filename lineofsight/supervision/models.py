@@ -14,14 +14,13 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Team
 from lineofsight.casework.models import Snapshot
+from lineofsight.history.authorship import user_field
 
 
 class Session(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="supervision_sessions")
     held_on = models.DateField("date of the session")
-    facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    facilitator = user_field()
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="supervision_sessions_attended", blank=True
     )
@@ -30,9 +29,7 @@ class Session(models.Model):
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -61,13 +58,9 @@ class SessionCase(models.Model):
     # Optimistic locking: a save names the version it started from, and is refused if someone
     # else has saved since.
     version = models.PositiveIntegerField(default=1)
-    nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    nominated_by = user_field()
     nominated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_field(optional=True)
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

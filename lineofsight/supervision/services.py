@@ -16,13 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from lineofsight.accounts.edits import VersionedEdit
 from lineofsight.accounts.models import Team, User
 from lineofsight.actions import services as action_services
 from lineofsight.actions.models import ImprovementAction, SourceType
 from lineofsight.casework import store
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import record_change, record_creation
 from lineofsight.web.errors import EditConflict, ServiceError
-from lineofsight.web.locking import version_take
 from lineofsight.worklists import casedata
 from lineofsight.worklists.selectors import (
     NO_CASEWORK,
@@ -62,6 +62,15 @@ class CaseChangedMeanwhile(SupervisionError, EditConflict):
         )
 
 
+_CASE_EDIT = VersionedEdit(
+    SessionCase,
+    CASE_FIELDS,
+    "session_case_record",
+    CaseChangedMeanwhile,
+    related=("session__team", "updated_by"),
+)
+
+
 def _require_lead(actor: User, team: Team) -> None:
     if not selectors.may_lead(actor, team):
         raise PermissionDenied("You may not lead group supervision for this team.")
@@ -91,9 +100,7 @@ def session_create(
         snapshot=store.current_snapshot(),
         created_by=actor,
     )
-    record_change(
-        actor=actor, action="session_create", obj=session, before=capture(None, SESSION_FIELDS)
-    )
+    record_creation(actor=actor, action="session_create", obj=session, fields=SESSION_FIELDS)
     people = list(attendees)
     if people:
         session_set_attendees(actor=actor, session=session, attendees=people)
@@ -289,16 +296,7 @@ def session_case_record(
         "decisions": decisions.strip(),
         "look_again_on": look_again_on,
     }
-    before_row = version_take(
-        SessionCase, case.pk, expected_version=expected_version, conflict=CaseChangedMeanwhile
-    )
-    before = capture(before_row, CASE_FIELDS)
-    SessionCase.objects.filter(pk=case.pk).update(
-        **values, updated_by=actor, updated_at=timezone.now()
-    )
-    saved = SessionCase.objects.select_related("session__team", "updated_by").get(pk=case.pk)
-    record_change(actor=actor, action="session_case_record", obj=saved, before=before)
-    return saved
+    return _CASE_EDIT.save(case.pk, actor=actor, expected_version=expected_version, values=values)
 
 
 @transaction.atomic

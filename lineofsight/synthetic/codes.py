@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from lineofsight.casework.codewords import REFERRAL_SOURCE
-from lineofsight.casework.schema import S47_OUTCOME_FLAGS
+from lineofsight.casework.schema import ICPC_OUTCOME_FLAGS, S47_OUTCOME_FLAGS
 
 from .sampling import Weighted
 
@@ -151,14 +151,7 @@ ASSESSMENT_KEYS = (
     "OTHER_OUTCOMES_EXIST_FLAG",
 )
 S47_KEYS = S47_OUTCOME_FLAGS
-ICPC_KEYS = (
-    "NFA_FLAG",
-    "REFERRAL_TO_OTHER_AGENCY_FLAG",
-    "SINGLE_ASSESSMENT_FLAG",
-    "PROV_OF_SERVICES_FLAG",
-    "CP_FLAG",
-    "OTHER_OUTCOMES_EXIST_FLAG",
-)
+ICPC_KEYS = ICPC_OUTCOME_FLAGS
 
 CONTACT_OUTCOMES = {
     "referral": outcome_json(CONTACT_KEYS, ("NEW_REFERRAL_FLAG",)),

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from datetime import date
 from functools import lru_cache
 
-from .names import CARER_WORDS
+from .names import BOYS, CARER_WORDS, GIRLS
 from .sampling import Draw, Weighted
 
 MONTHS = (
@@ -113,6 +113,7 @@ STRENGTHS = (
     "{carer} spoke openly about the difficult week and asked for help early, which is new.",
     "There was food in the fridge and {name}'s school uniform was washed and ready.",
     "{name} has a good relationship with their grandmother, who visits most days.",
+    "{name} and {other} from the same street walk to school together, which {carer} likes.",
 )
 WORRIES = (
     "I remain worried about the arguments {name} describes, because "
@@ -141,6 +142,12 @@ NEXT_STEPS = (
     "{due}; I will check in after the first session.",
     "I will write to {name} with what we agreed, in words they chose, by {due}.",
     "Next visit booked for {due}; I will see {name} on their own first.",
+    "I have asked the school for a quieter space at lunch so that {name} can eat without the "
+    "crowd that upsets them.",
+    "We agreed to move family time to Saturdays because {name} said weekday visits made them "
+    "late for school and tired in class.",
+    "My manager and I decided to keep the plan as it is until {due}, as the changes at home "
+    "are recent and need time to hold.",
 )
 
 POOR_LINES = {
@@ -174,6 +181,10 @@ POOR_LINES = {
     ),
 }
 POOR_TAILS = (
+    "It was agreed that the plan continues.",
+    "Discussed with the family the worries raised by school about attendance and the "
+    "arguments at home and what needs to happen next and who will do what before the next "
+    "meeting.",
     "Continue to monitor.",
     "NFA at this time.",
     "Plan to continue.",
@@ -187,6 +198,8 @@ MIXED_LINES = (
     "{name} told me school is 'boring' and that she misses her siblings.",
     "The LAC review is next month; {name} wants to chair part of it.",
     "{name} was quiet but showed me a drawing of the family.",
+    "{name} said {other} from school has been unkind online and it was decided that school "
+    "would be told.",
 )
 EVENT_TEXT = {
     "referral": (
@@ -337,7 +350,9 @@ class NoteWriter:
         quality = table.items[bisect_right(table.cum, r() * table.total)]
         templates = self.bank[(kind, quality, age < 3)]
         template = templates[int(r() * len(templates))]
-        return template.format(name=name, carer=carer, due=long_date(due))
+        return template.format(
+            name=name, carer=carer, due=long_date(due), other=other_child(name, due)
+        )
 
     def event(self, kind: str, name: str, due: int, **extra: str) -> str:
         template = self.d.pick(self.events[kind])
@@ -354,6 +369,17 @@ class NoteWriter:
         if kind == "cla":
             return f"{d.pick(CARER_FIRST)} and {d.pick(CARER_SECOND)}"
         return d.pick(CARER_WORDS)
+
+
+CHILD_NAMES = GIRLS + BOYS
+
+
+def other_child(name: str, day: int) -> str:
+    """Another child's first name, for notes that mention a friend or a classmate. Worked out
+    from the name and date rather than drawn, so the rest of the council stays as it was."""
+    at = (day + sum(map(ord, name))) % len(CHILD_NAMES)
+    other = CHILD_NAMES[at]
+    return other if other != name else CHILD_NAMES[(at + 1) % len(CHILD_NAMES)]
 
 
 CARER_FIRST = ("Jo", "Sam", "Lee", "Pat", "Kim")

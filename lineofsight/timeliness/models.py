@@ -7,10 +7,11 @@ changes is stored here. Snapshots copy the values in force when they are compute
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from lineofsight.history.authorship import user_field
 
 from .rules import UNIT_WORDS, Unit
 
@@ -23,13 +24,7 @@ class LocalTimescale(models.Model):
     rule_id = models.CharField(max_length=64, unique=True)
     value = models.PositiveIntegerField()
     unit = models.CharField(max_length=16, choices=UNIT_CHOICES)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    changed_by = user_field(optional=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -48,13 +43,7 @@ class ClosurePeriod(models.Model):
     first_day = models.DateField()
     last_day = models.DateField()
     description = models.CharField(max_length=100)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    added_by = user_field(optional=True)
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

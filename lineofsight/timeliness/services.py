@@ -5,17 +5,21 @@ next import or recompute (snapshots already written keep the values they were co
 from __future__ import annotations
 
 import datetime
-import logging
-import threading
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
 from lineofsight.casework.models import Snapshot
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import (
+    capture,
+    record_change,
+    record_creation,
+    record_removal,
+    record_set,
+)
+from lineofsight.intake import background
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import ImportRun, RunStatus
 from lineofsight.web.errors import ServiceError
@@ -31,8 +35,6 @@ _CLOSURE_FIELDS = ("first_day", "last_day", "description")
 # A closure longer than this is more likely a mistyped date than a real closure.
 MAX_CLOSURE_DAYS = 31
 MAX_DESCRIPTION = 100
-
-log = logging.getLogger(__name__)
 
 
 def timescale_rule_update(
@@ -106,11 +108,8 @@ def closure_period_add(
             description=description,
             added_by=actor if getattr(actor, "pk", None) else None,
         )
-        record_change(
-            actor=actor,
-            action="closure_period_add",
-            obj=closure,
-            before=capture(None, _CLOSURE_FIELDS),
+        record_creation(
+            actor=actor, action="closure_period_add", obj=closure, fields=_CLOSURE_FIELDS
         )
     return closure
 
@@ -119,12 +118,8 @@ def closure_period_remove(*, actor: object | None, closure: ClosurePeriod) -> No
     """Remove a closure; its days count as working days from the next import or recompute."""
     with transaction.atomic():
         locked = ClosurePeriod.objects.select_for_update().get(pk=closure.pk)
-        record_change(
-            actor=actor,
-            action="closure_period_remove",
-            obj=locked,
-            before=capture(locked, _CLOSURE_FIELDS),
-            after=dict.fromkeys(_CLOSURE_FIELDS),
+        record_removal(
+            actor=actor, action="closure_period_remove", obj=locked, fields=_CLOSURE_FIELDS
         )
         locked.delete()
 
@@ -157,39 +152,17 @@ def snapshot_recompute_start(*, actor: User) -> ImportRun:
     source = recompute.source_checked()
     with transaction.atomic():
         run = recompute.run_create(source=source, actor=actor)
-        record_change(
+        record_set(
             actor=actor,
             action="timescales_recompute_start",
             obj=run,
-            before={"snapshot_id": None},
-            after={"snapshot_id": source.pk},
+            field="snapshot_id",
+            value=source.pk,
         )
-    if getattr(settings, "INTAKE_IMPORTS_INLINE", False):
-        _recompute_in_background(run.pk, source.pk, actor, own_connection=False)
-        run.refresh_from_db()
-    else:
-        # A plain thread, no queue, as imports run: the run records its progress.
-        threading.Thread(
-            target=_recompute_in_background,
-            args=(run.pk, source.pk, actor),
-            kwargs={"own_connection": True},
-            name=f"recompute-{run.pk}",
-            daemon=True,
-        ).start()
-    return run
 
+    def work(this_run: ImportRun) -> None:
+        # Read again in the thread that does the work, as the run itself is.
+        snapshot = Snapshot.objects.get(pk=source.pk)
+        recompute.recompute(actor=actor, snapshot=snapshot, run=this_run)
 
-def _recompute_in_background(
-    run_pk: int, snapshot_pk: int, actor: User, *, own_connection: bool
-) -> None:
-    if own_connection:
-        close_old_connections()
-    try:
-        run = ImportRun.objects.get(pk=run_pk)
-        recompute.recompute(actor=actor, snapshot=Snapshot.objects.get(pk=snapshot_pk), run=run)
-    except Exception:
-        # The run is already marked failed with the reason; the log keeps the traceback.
-        log.exception("Recompute %s failed", run_pk)
-    finally:
-        if own_connection:
-            connection.close()
+    return background.run_in_background(run=run, work=work, label="Recompute")

@@ -95,6 +95,20 @@ def radio_choice(label: str, choices, required: str, **kwargs) -> forms.ChoiceFi
     )
 
 
+def checkboxes(label: str, choices=(), required: str = "", **kwargs) -> forms.MultipleChoiceField:
+    """Any number of choices as tick boxes. `required` is what to say when none is ticked;
+    without it all may be left unticked."""
+    if required:
+        kwargs["error_messages"] = {"required": required, **(kwargs.get("error_messages") or {})}
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=bool(required),
+        **kwargs,
+    )
+
+
 class UKDateField(forms.DateField):
     """The one date field: a date typed the UK way (27/03/2026). Shown back exactly as typed
     when it is not a date, and as 27/03/2026 when it comes from the record. With `named=True`
@@ -151,19 +165,3 @@ class TimeOfDayField(forms.TimeField):
     input_formats = ["%H:%M", "%H.%M", "%H%M", "%H:%M:%S"]
     widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
     default_error_messages = {"invalid": "Enter a time on the 24-hour clock, for example 09:30"}
-
-
-class FilterMessagesMixin:
-    """For a form of filters on a list page (read from the query string): a value that is not
-    one of the choices says which filter and what to do, in plain words. The page then shows
-    the error (status 400) and no list, never the whole list as if there were no filter."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            if hasattr(field, "choices"):
-                label = str(field.label or "an option").lower()
-                field.error_messages["invalid_choice"] = (
-                    f"Choose {label} from the list: the value in the page address is not one"
-                )
-                field.error_messages["invalid_pk_value"] = field.error_messages["invalid_choice"]

@@ -2,7 +2,8 @@
 
 A list page never ignores a filter it does not understand and shows everything instead: it
 says what is wrong, with status 400, and lists nothing. Selectors raise `BadFilter`; views
-wrapped in `refuses_bad_filters` turn it into that page."""
+wrapped in `refuses_bad_filters` turn it into that page; a form of filters with
+`FilterMessagesMixin` says the same of a value that is not one of its choices."""
 
 from __future__ import annotations
 
@@ -48,3 +49,19 @@ def refuses_bad_filters(view: Callable[..., HttpResponse]) -> Callable[..., Http
             return bad_filter_page(request, exc.problems)
 
     return wrapped
+
+
+class FilterMessagesMixin:
+    """For a form of filters on a list page (read from the query string): a value that is not
+    one of the choices says which filter and what to do, in plain words. The page then shows
+    the error (status 400) and no list, never the whole list as if there were no filter."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if hasattr(field, "choices"):
+                label = str(field.label or "an option").lower()
+                field.error_messages["invalid_choice"] = (
+                    f"Choose {label} from the list: the value in the page address is not one"
+                )
+                field.error_messages["invalid_pk_value"] = field.error_messages["invalid_choice"]

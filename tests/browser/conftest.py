@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are
 # still ordinary synchronous calls, which Django would otherwise refuse in that situation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -127,6 +129,24 @@ def open_link(page, name, **options) -> None:
     """Follow the link of that name and check the page it opens is accessible."""
     page.get_by_role("link", name=name, **options).click()
     assert_accessible(page)
+
+
+def press(page, button: str, *, says: str, url: str | None = None) -> None:
+    """Press the button of that name; check the page it leads to (once at `url`, when given) says
+    `says` in its main part and is accessible."""
+    page.get_by_role("button", name=button).click()
+    if url is not None:
+        page.wait_for_url(url)
+    assert says in page.inner_text("main")
+    assert_accessible(page)
+
+
+def sign_in_with_the_form(page, role: str, password: str = PASSWORD) -> None:
+    """Type the role's email address and the password into the sign-in form on the page, and
+    send it."""
+    page.get_by_label("Email address").fill(f"{role}@example.org")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def fill_in(page, answers: dict[str, str]) -> None:

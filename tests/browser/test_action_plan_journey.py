@@ -13,7 +13,7 @@ from django.utils import timezone
 from lineofsight.actions.models import ImprovementAction
 from lineofsight.actions.tests.test_plans import SIX  # the six columns of the seed plan
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,9 +71,7 @@ def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as,
     assert front_door.inner_text() == "fewer than 5"
     assert_accessible(page)
     page.get_by_label("Status").select_option(label="Overdue")
-    page.get_by_role("button", name="Show actions").click()
-    assert "No actions match." in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Show actions", says="No actions match.")
 
     # Later, a re-check by a focused practice day.
     page.goto(reverse("actions:detail", args=[action.pk]))
@@ -84,6 +82,4 @@ def test_an_action_from_an_indicator_on_its_plan_and_the_board(page, sign_in_as,
         "Practice has improved"
     ).check()
     page.get_by_label("What the re-check found").fill("Closures now have a second look")
-    page.get_by_role("button", name="Record the re-check").click()
-    assert "by focused practice day" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Record the re-check", says="by focused practice day")

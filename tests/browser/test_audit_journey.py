@@ -14,7 +14,7 @@ from lineofsight.audits import services as audit_services
 from lineofsight.audits.models import Audit, Moderation
 from lineofsight.audits.tests import casefile_extract
 
-from .conftest import assert_accessible, fill_in, go, open_link
+from .conftest import assert_accessible, fill_in, go, open_link, press, sign_in_with_the_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,12 +82,8 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_label("What the impact on the child is, and how you know").fill(
         "Seen alone regularly; the plan is working."
     )
-    page.get_by_role("button", name="Save and continue later").click()
-    assert "Your work on the audit has been saved" in page.inner_text("main")
-    assert_accessible(page)
-    page.get_by_role("button", name="Save and submit").click()
-    assert "submitted and is now locked" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Save and continue later", says="Your work on the audit has been saved")
+    press(page, "Save and submit", says="submitted and is now locked")
     open_link(page, "Raise an action")
     page.get_by_label("Issue identified").fill("The genogram is two years old.")
     page.get_by_label("Action to be taken").fill("Update the genogram with the family.")
@@ -96,9 +92,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
         label="Practitioner Person (Practitioner, the child's allocated worker)"
     )
     page.get_by_label("Proposed date for completion").fill("2030-01-31")
-    page.get_by_role("button", name="Raise the action").click()
-    assert "Update the genogram" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Raise the action", says="Update the genogram")
 
     # The practitioner is invited, responds, and sees the action they own.
     sign_in_as("practitioner")
@@ -108,9 +102,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     page.get_by_label("I agree with some of the findings").check()
     page.get_by_label("Your comments").fill("The genogram was updated last week.")
     page.get_by_label("What you will do").fill("Share it with the family.")
-    page.get_by_role("button", name="Send your response").click()
-    assert "Share it with the family." in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Send your response", says="Share it with the family.")
     page.goto(reverse("actions:mine"))
     assert "Update the genogram" in page.inner_text("main")
     assert_accessible(page)
@@ -121,9 +113,7 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
     go(page, reverse("audits:programme_moderation", args=[audit.programme_id]))
     page.get_by_label("Moderation rate (percent of submitted audits)").fill("10")
     page.get_by_role("button", name="Save the rate").click()
-    page.get_by_role("button", name="Choose audits to moderate").click()
-    assert "1 of 1 submitted audits chosen" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Choose audits to moderate", says="1 of 1 submitted audits chosen")
     moderation = Moderation.objects.get(audit=audit)
     page.get_by_role("link", name=audit.reference).click()
     assert "grading blind" in page.inner_text("main")
@@ -133,14 +123,10 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
         radio.check()
     page.locator("input[name='grade-grade'][value='3']").check()
     page.get_by_label("Why this grade").fill("Strong, but the impact is not yet sustained.")
-    page.get_by_role("button", name="Submit your grade").click()
-    assert "Grades compared" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Submit your grade", says="Grades compared")
     page.locator("input[name='agree-grade'][value='3']").check()
     page.get_by_label("Why this grade was agreed").fill("Agreed Good after discussion.")
-    page.get_by_role("button", name="Record the agreed grade").click()
-    assert "Agreed Good after discussion." in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Record the agreed grade", says="Agreed Good after discussion.")
     moderation.refresh_from_db()
     audit.refresh_from_db()
     assert audit.final_grade == 3 and moderation.agreed_by == council["users"]["qa_lead"]
@@ -155,7 +141,6 @@ def test_an_audit_from_allocation_to_moderation(page, sign_in_as, council, casew
 
 
 def test_the_audit_form_works_without_javascript(browser, live_server, council, casework):
-    from conftest import PASSWORD
     from lineofsight.audits.tests import factories
 
     programme = factories.programme(council["users"]["qa_lead"])
@@ -166,9 +151,7 @@ def test_the_audit_form_works_without_javascript(browser, live_server, council, 
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto(reverse("accounts:sign_in"))
-    page.get_by_label("Email address").fill("team_manager@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, "team_manager")
     page.goto(reverse("audits:audit_edit", args=[audit.pk]))
     assert "Child1 TeamW" in page.inner_text("aside")  # the child's record beside the form
     page.locator("input[type=radio][value=no]").first.check()

@@ -14,7 +14,7 @@ from lineofsight.reports.models import CommitteeReport
 from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, press
 from .test_import_review_journey import assert_reflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,20 +43,19 @@ def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, counc
     assert_reflows(page)
 
     # Count the practice records again (the downloads then give the new figures).
-    page.get_by_role("button", name="Count audits, supervision and actions again now").click()
-    page.wait_for_url("**/reports/committee/*/")
-    assert "are counted again as they stand at" in page.inner_text("main")
-    assert_accessible(page)
+    press(
+        page,
+        "Count audits, supervision and actions again now",
+        says="are counted again as they stand at",
+        url="**/reports/committee/*/",
+    )
 
     page.get_by_label("What we know about the quality of practice").fill(
         "Most children are seen on time."
     )
     page.get_by_label("How we know").fill("Audits and the casework data.")
     page.get_by_label("What we will do next").fill("Review plans open nine months.")
-    page.get_by_role("button", name="Save the text").click()
-    page.wait_for_url("**/reports/committee/*/")
-    assert "Your text has been saved" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Save the text", says="Your text has been saved", url="**/reports/committee/*/")
     item = CommitteeReport.objects.get()
     assert item.how_we_know == "Audits and the casework data." and item.version == 3
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
 from tests.test_url_matrix import _admin_kwargs, all_url_names, expectation_for
 from tests.url_matrix import NOBODY, ROLES
 
-from .conftest import assert_accessible, axe_violations, format_violations
+from .conftest import (
+    assert_accessible,
+    axe_violations,
+    format_violations,
+    sign_in_with_the_form,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,9 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_sign_in_reach_home_and_sign_out(page, council):
     page.goto("/")
     assert page.url.endswith("/accounts/sign-in/?next=/")
-    page.get_by_label("Email address").fill("practitioner@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, "practitioner")
     page.wait_for_url("**/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
     assert "Practitioner Person" in page.inner_text(".los-account-bar")
@@ -31,9 +33,7 @@ def test_sign_in_reach_home_and_sign_out(page, council):
 
 def test_failed_sign_in_shows_an_accessible_error(page, council):
     page.goto(reverse("accounts:sign_in"))
-    page.get_by_label("Email address").fill("practitioner@example.org")
-    page.get_by_label("Password").fill("wrong")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, "practitioner", password="wrong")
     summary = page.locator(".govuk-error-summary")
     assert "Enter a correct email address and password" in summary.inner_text()
     assert_accessible(page)
@@ -43,9 +43,7 @@ def test_pages_work_without_javascript(browser, live_server, council):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto(reverse("accounts:sign_in"))
-    page.get_by_label("Email address").fill("qa_lead@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, "qa_lead")
     page.get_by_role("main").get_by_role("link", name="Access log").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Access log"
     page.get_by_role("button", name="Sign out").click()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from lineofsight.practiceweeks.models import Observation, PracticeWeek
 from lineofsight.web.documents import docx_text
 
-from .conftest import assert_accessible, fill_in, go, open_link
+from .conftest import assert_accessible, fill_in, go, open_link, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,18 +67,14 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     )
     page.get_by_label("The visit includes observing").check()
     page.get_by_label("What will be observed").fill("A review meeting with a foster carer")
-    page.get_by_role("button", name="Add the visit").click()
-    assert "has been added to the timetable" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Add the visit", says="has been added to the timetable")
     open_link(page, "Care Team")
     open_link(page, "Record the family's consent")
     page.get_by_label("Who gave consent").fill("The foster carer")
     page.get_by_label("Spoken, by phone").check()
     page.get_by_label("Date consent was given").fill(_uk(timezone.localdate()))
     page.get_by_label("Time consent was given").fill("00:00")
-    page.get_by_role("button", name="Record consent").click()
-    assert "consent has been recorded" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Record consent", says="consent has been recorded")
 
     # The assessor records the observation.
     sign_in_as("service_manager")
@@ -105,9 +101,7 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     page.get_by_role("button", name="Save and check before submitting").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Check and submit your observation"
     assert_accessible(page)
-    page.get_by_role("button", name="Submit the observation").click()
-    assert "submitted and is now locked" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Submit the observation", says="submitted and is now locked")
     observation = Observation.objects.get()
     week = PracticeWeek.objects.get()
 
@@ -120,9 +114,7 @@ def test_a_practice_week_from_plan_to_report(page, sign_in_as, council):
     group.locator("summary").click()
     group.get_by_label("Workforce and wellbeing").check()
     group.get_by_label("Other themes").fill("Caseload pressure")
-    page.get_by_role("button", name="Save the themes").click()
-    assert "The themes have been saved" in page.inner_text("main")
-    assert_accessible(page)
+    press(page, "Save the themes", says="The themes have been saved")
 
     go(page, reverse("practiceweeks:week_edit", args=[week.pk]))
     page.get_by_label("Reflection on the process").fill(

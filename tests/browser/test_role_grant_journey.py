@@ -11,7 +11,7 @@ from django.urls import reverse
 from lineofsight.accounts.models import RoleGrant, RoleGrantStatus, User
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,10 +81,12 @@ def test_grant_is_requested_by_admin_and_approved_by_senior_leader(
     assert grant.status == RoleGrantStatus.PENDING
     page.get_by_label("Approve: they will see children's records").check()
     page.get_by_label("Your reason").fill("Nia manages the East team from Monday.")
-    page.get_by_role("button", name="Record decision").click()
-    page.wait_for_url("**/people/grants/")
-    assert "Approved: Team manager for Nia Newcomer" in page.inner_text("main")
-    assert_accessible(page)
+    press(
+        page,
+        "Record decision",
+        says="Approved: Team manager for Nia Newcomer",
+        url="**/people/grants/",
+    )
     grant.refresh_from_db()
     assert grant.status == RoleGrantStatus.APPROVED
 

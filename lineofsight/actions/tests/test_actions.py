@@ -18,20 +18,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _action(council, **fields) -> ImprovementAction:
-    return helpers.action_create(
-        **{
-            "actor": council["users"]["team_manager"],
-            "source_type": SourceType.SUPERVISION,
-            "source_id": "17",
-            "issue": "Plan not reviewed in time",
-            "action": "Hold the review and record it",
-            "owner": council["users"]["practitioner"],
-            "due_date": helpers.days(5),
-            "person_id": "C-1",
-            "team": council["teams"]["east"],
-            **fields,
-        }
-    )
+    """A supervision's action about child C-1, raised by East's team manager for the practitioner,
+    due in 5 days; `fields` over that."""
+    supervision = {
+        "actor": council["users"]["team_manager"],
+        "source_type": SourceType.SUPERVISION,
+        "source_id": "17",
+        "issue": "Plan not reviewed in time",
+        "action": "Hold the review and record it",
+        "due_date": helpers.days(5),
+        "person_id": "C-1",
+    }
+    return helpers.action_create(**helpers.action_values(council, **{**supervision, **fields}))
 
 
 def test_an_action_from_any_source_is_recorded_with_history(council):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_set
 
 from .. import sampling
 from ..grades import Grade
@@ -144,12 +144,12 @@ def _allocate_moderators(
             m.moderator_id = chosen[m.pk]
     Moderation.objects.bulk_update(moderations, ["moderator"])
     for m in moderations:
-        record_change(
+        record_set(
             actor=actor,
             action="audit_moderation_allocate",
             obj=m,
-            before={"moderator_id": None},
-            after={"moderator_id": m.moderator_id},
+            field="moderator_id",
+            value=m.moderator_id,
         )
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.accounts.models import User
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_set
 
 from ..models import (
     Agreement,
@@ -34,12 +34,12 @@ def invite_practitioner(*, actor: User, audit: Audit, version: AuditVersion) -> 
         audit=audit, defaults={"practitioner": practitioner}
     )
     if created:
-        record_change(
+        record_set(
             actor=actor,
             action="audit_invite_practitioner",
             obj=audit,
-            before={"practitioner_invited": None},
-            after={"practitioner_invited": practitioner.full_name},
+            field="practitioner_invited",
+            value=practitioner.full_name,
         )
 
 

@@ -14,7 +14,7 @@ from lineofsight.accounts.models import Team, User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
 from lineofsight.history.models import ChangeEvent
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_creation
 from lineofsight.web.dates import add_months
 
 from .. import casefiles, sampling
@@ -121,11 +121,8 @@ def programme_create(
     )
     if teams:
         programme.teams.set(teams)
-    record_change(
-        actor=actor,
-        action="audit_programme_create",
-        obj=programme,
-        before=capture(None, PROGRAMME_FIELDS),
+    record_creation(
+        actor=actor, action="audit_programme_create", obj=programme, fields=PROGRAMME_FIELDS
     )
     return programme
 

@@ -3,38 +3,31 @@ the child through the audit, logged as a view for the audit, with the way to the
 
 from __future__ import annotations
 
-import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from lineofsight.accounts.models import AccessLogEntry, Role, User
-from lineofsight.worklists.tests.snapshots import AS_AT, build_snapshot, east_derived, east_tables
+from lineofsight.worklists.tests.snapshots import (
+    AS_AT,
+    build_snapshot,
+    case_notes,
+    east_derived,
+    east_tables,
+)
 
 from . import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def _notes(person_id: str, count: int) -> list[dict[str, object]]:
-    start = datetime.date(2024, 3, 1)
-    return [
-        {
-            "note_id": f"N{person_id}-{i:03d}",
-            "note_person_id": person_id,
-            "note_date": (start + datetime.timedelta(days=i)).isoformat(),
-            "note_author_id": "P-2",
-            "note_type": "Child protection visit",
-            "note_text": f"Visit {i}: Amy showed me her room.",
-        }
-        for i in range(count)
-    ]
-
-
 @pytest.fixture
 def east_with_notes(db):
     tables = east_tables()
-    tables["case_notes"] = _notes("E1", 12)
+    tables["case_notes"] = case_notes(
+        "E1", 12, author_id="P-2", text="Visit {i}: Amy showed me her room."
+    )
     return build_snapshot(tables=tables, derived=east_derived(), as_at=AS_AT)
 
 
@@ -120,3 +113,41 @@ def test_a_child_without_case_notes_says_so(client_for, council, east_with_notes
     page = _edit(client_for("team_manager"), audit).text
     assert "No case notes are recorded for this child" in page
     assert "Visit 11" not in page
+
+
+def test_beside_the_recording_tool_each_note_shows_what_the_checker_points_at(client_for, council):
+    """The recording audit tool's panel: each note with its findings highlighted and the three
+    markers, as evidence to read. No answer is filled in for the auditor."""
+    tables = east_tables()
+    tables["case_notes"] = case_notes(
+        "E1", 2, author_id="P-2", text='Visit {i}: LAC review held. Amy said "I hate contact".'
+    )
+    build_snapshot(tables=tables, derived=east_derived(), as_at=AS_AT)
+    programme = factories.programme(council["users"]["qa_lead"], tool_key="recording")
+    audit = factories.audit(
+        programme,
+        person_id="E1",
+        team=council["teams"]["east"],
+        auditor=council["users"]["team_manager"],
+    )
+    response = _edit(client_for("team_manager"), audit)
+    assert response.status_code == 200
+    page = response.text
+    assert "never an answer to a question" in page
+    marked = re.findall(r"<mark [^>]*>(.*?)</mark>", page, flags=re.S)
+    # "LAC review" in each note (the words and the acronym), never the child's own words.
+    assert marked and all("LAC" in m or "review" in m for m in marked)
+    assert not any("contact" in m for m in marked)
+    assert "The child&#x27;s voice: may be there" in page
+    assert "Analysis: what it means for the child: may be missing" in page
+    # Nothing is chosen or typed for the auditor.
+    assert " checked" not in page.split('id="audit-form"')[1].split("</form>")[0]
+    assert (
+        "<textarea" in page and "Visit 1:" not in page.split("<textarea")[1].split("</textarea>")[0]
+    )
+
+
+def test_other_tools_show_the_notes_as_written(client_for, council, east_with_notes):
+    audit = _audit(council, council["users"]["team_manager"])
+    page = _edit(client_for("team_manager"), audit).text
+    assert "Visit 11:" in page and "los-mark" not in page and "recording checker" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 
@@ -78,13 +79,7 @@ def test_every_team_gets_its_quota_shared_across_cohorts_in_proportion(cases, ru
 @given(cases_strategy, rules, seeds, st.sets(st.integers(min_value=1, max_value=400)))
 def test_excluded_children_are_never_drawn_and_are_recorded(cases, rule, seed, excluded_numbers):
     excluded = {f"P{i:04d}": "audited in the last 12 months" for i in excluded_numbers}
-    rule = sampling.SampleRule(
-        mode=rule.mode,
-        count=rule.count,
-        share=rule.share,
-        cohorts=rule.cohorts,
-        excluded=excluded,
-    )
+    rule = dataclasses.replace(rule, excluded=excluded)
     sample = sampling.draw(cases, rule, seed)
     assert not {c.person_id for c in sample.drawn} & set(excluded)
     recorded = set(sample.excluded.get("audited in the last 12 months", []))

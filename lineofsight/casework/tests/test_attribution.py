@@ -12,6 +12,8 @@ from sqlglot.errors import ErrorLevel
 
 from lineofsight.casework import attribution, writer
 
+from .ssd_rows import involvement
+
 D = datetime.date
 ALIAS = "snap"
 
@@ -21,18 +23,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, obj
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         con.execute(f"INSERT INTO {ALIAS}.{table} ({columns}) VALUES ({marks})", list(row.values()))
-
-
-def _involvement(iid, person, worker, team, start, end=None, role="Allocated Social Worker"):
-    return {
-        "invo_involvements_id": iid,
-        "invo_person_id": person,
-        "invo_professional_id": worker,
-        "invo_professional_team": team,
-        "invo_professional_role_id": role,
-        "invo_involvement_start_date": start,
-        "invo_involvement_end_date": end,
-    }
 
 
 def _snapshot_file(path: Path, *, build: bool = True) -> Path:
@@ -45,11 +35,11 @@ def _snapshot_file(path: Path, *, build: bool = True) -> Path:
         "ssd_involvements",
         [
             # C1: a social worker, then on one day an allocated worker and a personal adviser
-            _involvement("I1", "C1", "W1", "T1", D(2024, 1, 1), D(2024, 3, 1)),
-            _involvement("I2", "C1", "W2", "T2", D(2024, 3, 1), role="Personal Adviser"),
-            _involvement("I3", "C1", "W3", "T3", D(2024, 3, 1), D(2024, 5, 1)),
+            involvement("I1", "C1", "W1", "T1", D(2024, 1, 1), D(2024, 3, 1)),
+            involvement("I2", "C1", "W2", "T2", D(2024, 3, 1), role="Personal Adviser"),
+            involvement("I3", "C1", "W3", "T3", D(2024, 3, 1), D(2024, 5, 1)),
             # C4: an allocation with no team recorded, and no start date (Annex A)
-            _involvement("I4", "C4", "W4", None, None),
+            involvement("I4", "C4", "W4", None, None),
         ],
     )
     _insert(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -10,7 +9,13 @@ from django.urls import reverse
 
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.casework import codewords, rules, schema
-from lineofsight.worklists.tests.snapshots import AS_AT, build_snapshot, east_derived, east_tables
+from lineofsight.worklists.tests.snapshots import (
+    AS_AT,
+    build_snapshot,
+    case_notes,
+    east_derived,
+    east_tables,
+)
 
 
 def _chronology(client, person_id="E3", **params):
@@ -211,25 +216,9 @@ def test_a_referer_from_another_site_is_not_a_way_back(client_for, council, east
 # -- case notes ----------------------------------------------------------------------------------
 
 
-def notes_for(person_id: str, count: int) -> list[dict[str, object]]:
-    """`count` case notes, one a day from 1 March 2024, the newest last; note i says "Note i"."""
-    start = datetime.date(2024, 3, 1)
-    return [
-        {
-            "note_id": f"N{person_id}-{i:03d}",
-            "note_person_id": person_id,
-            "note_date": (start + datetime.timedelta(days=i)).isoformat(),
-            "note_author_id": "P-1",
-            "note_type": "Child protection visit",
-            "note_text": f"Note {i}: saw the child at home.",
-        }
-        for i in range(count)
-    ]
-
-
 def test_the_chronology_lists_case_notes_newest_first_a_page_at_a_time(client_for, council):
     tables = east_tables()
-    tables["case_notes"] = notes_for("E1", 25)
+    tables["case_notes"] = case_notes("E1", 25, text="Note {i}: saw the child at home.")
     build_snapshot(tables=tables, derived=east_derived(), as_at=AS_AT)
     client = client_for("team_manager")
     first = _chronology(client, "E1").content.decode()

@@ -39,6 +39,18 @@ def record(
     )
 
 
+def respond(item: Feedback, *, actor, response: str, expected_version: int | None = None):
+    """A response to `item` today, from `actor` who opened it at `expected_version` (its current
+    version unless given)."""
+    return services.feedback_respond(
+        actor=actor,
+        feedback=item,
+        expected_version=item.version if expected_version is None else expected_version,
+        response=response,
+        responded_on=timezone.localdate(),
+    )
+
+
 def test_record_writes_history_and_normalises_themes(council):
     item = record(
         council,
@@ -161,21 +173,9 @@ def test_respond_records_you_said_we_did(council, client_for):
 def test_a_stale_response_is_refused_and_nothing_is_overwritten(council, client_for):
     item = record(council)
     manager, qa = council["users"]["team_manager"], council["users"]["qa_lead"]
-    services.feedback_respond(
-        actor=qa,
-        feedback=item,
-        expected_version=1,
-        response="First response.",
-        responded_on=timezone.localdate(),
-    )
+    respond(item, actor=qa, response="First response.", expected_version=1)
     with pytest.raises(services.FeedbackChangedMeanwhile):
-        services.feedback_respond(
-            actor=manager,
-            feedback=item,
-            expected_version=1,
-            response="Second response.",
-            responded_on=timezone.localdate(),
-        )
+        respond(item, actor=manager, response="Second response.", expected_version=1)
     response = client_for("team_manager").post(
         reverse("feedback:respond", kwargs={"pk": item.pk}),
         {
@@ -246,13 +246,7 @@ def test_you_said_we_did_shows_only_shared_and_responded(council, client_for):
     private = record(council, consent=False)
     record(council, consent=True)  # no response yet
     for item in (shown, private):
-        services.feedback_respond(
-            actor=manager,
-            feedback=item,
-            expected_version=item.version,
-            response=f"We acted on {item.reference}.",
-            responded_on=timezone.localdate(),
-        )
+        respond(item, actor=manager, response=f"We acted on {item.reference}.")
     text = client_for("practitioner").get(reverse("feedback:you_said_we_did")).text
     assert f"We acted on {shown.reference}." in text
     assert f"We acted on {private.reference}." not in text

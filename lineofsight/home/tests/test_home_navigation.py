@@ -15,16 +15,19 @@ from lineofsight.worklists.tests.snapshots import east_snapshot
 pytestmark = pytest.mark.django_db
 
 EXPECTED_AREAS = {
-    Role.PRACTITIONER: ["Home", "My caseload", "Audits", "My actions", "Concerns", "Feedback"],
+    Role.PRACTITIONER: [
+        "Home", "My caseload", "Audits", "My actions", "Concerns", "Feedback", "My writing",
+    ],
     Role.TEAM_MANAGER: [
         "Home", "Worklists", "Supervision", "Audits", "Actions", "Concerns", "Feedback",
+        "Recording",
     ],
     Role.SERVICE_MANAGER: [
         "Home", "Teams", "Worklists", "Action plans", "Concerns", "Audits", "Practice weeks",
     ],
     Role.QA_LEAD: [
         "Home", "Audit programmes", "Audits and moderation", "Practice weeks", "Concerns",
-        "Themes", "Access log",
+        "Themes", "Recording", "Access log",
     ],
     Role.SENIOR_LEADER: [
         "Home", "Improvement board", "Committee reports", "Actions", "Concerns", "Themes",

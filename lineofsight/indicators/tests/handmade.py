@@ -26,22 +26,34 @@ from __future__ import annotations
 import datetime
 
 from lineofsight.casework.models import Snapshot
+from lineofsight.casework.tests.ssd_rows import involvement
 from lineofsight.worklists.tests.snapshots import build_snapshot
 
 AS_AT = datetime.date(2025, 4, 30)
 PERIOD_END = datetime.date(2025, 3, 31)
 
 
-def _person(pid: str, dob: str) -> dict:
-    return {"pers_person_id": pid, "pers_dob": dob, "pers_sex": "F"}
+def _person(pid: str, dob: str, forename: str | None = None) -> dict:
+    return {"pers_person_id": pid, "pers_dob": dob, "pers_sex": "F", "pers_forename": forename}
+
+
+def note(note_id: str, person: str, date: str, text: str) -> dict:
+    return {
+        "note_id": note_id,
+        "note_person_id": person,
+        "note_date": date,
+        "note_author_id": "W-E1",
+        "note_type": "visit",
+        "note_text": text,
+    }
 
 
 def tables() -> dict[str, list[dict[str, object]]]:
     person = [
-        _person("C1", "2015-02-01"),
+        _person("C1", "2015-02-01", "Amy"),
         _person("C2", "2012-05-05"),
         _person("C3", "2016-07-07"),
-        _person("C4", "2010-03-03"),
+        _person("C4", "2010-03-03", "Zoe"),
         _person("C5", "2005-06-15"),  # 19 on 31 March 2025
         _person("C6", "2007-01-10"),  # 18
         _person("C7", "2002-01-01"),  # 23
@@ -261,17 +273,6 @@ def tables() -> dict[str, list[dict[str, object]]]:
         worker("W-L1", "T-L", None, 1.0, "N"),  # a personal adviser, not a social worker
     ]
 
-    def involvement(iid, person, wid, team, start, end=None, role="Allocated Social Worker"):
-        return {
-            "invo_involvements_id": iid,
-            "invo_person_id": person,
-            "invo_professional_id": wid,
-            "invo_professional_team": team,
-            "invo_professional_role_id": role,
-            "invo_involvement_start_date": start,
-            "invo_involvement_end_date": end,
-        }
-
     involvements = [
         involvement("I1", "C1", "W-E1", "T-E", "2024-06-03"),
         involvement("I3", "C3", "W-E2", "T-E", "2024-09-02"),
@@ -302,6 +303,32 @@ def tables() -> dict[str, list[dict[str, object]]]:
         "ssd_professionals": professionals,
         "ssd_involvements": involvements,
         "ssd_department": departments,
+        "case_notes": [
+            note(
+                "CN1",
+                "C1",
+                "2024-07-01",
+                'Visit to Amy. Amy said "I like my new school" and wants to see her nan more.',
+            ),
+            note(
+                "CN2", "C1", "2024-08-15", "LAC review held. Placement stable. CAMHS to be chased."
+            ),
+            note(
+                "CN3",
+                "C4",
+                "2024-09-02",
+                "I have asked the school for a reduced timetable "
+                "because the mornings are when Zoe is most anxious.",
+            ),
+            note(
+                "CN4",
+                "C4",
+                "2025-01-15",
+                "The missed visits mean Zoe is unsure whether Dad "
+                "still wants to see her, which is likely to affect her sleep.",
+            ),
+            note("CN5", "C9", "2024-03-01", "LAC review held."),  # before the period
+        ],
     }
 
 

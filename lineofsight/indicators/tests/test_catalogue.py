@@ -40,6 +40,11 @@ IDS = [
     "audits_good_or_better_pct",
     "moderation_agreement_pct",
     "actions_overdue",
+    "recording_child_voice_pct",
+    "recording_analysis_pct",
+    "recording_decision_reason_pct",
+    "recording_discouraged_per_100",
+    "recording_acronyms_per_100",
 ]
 
 DFE = {
@@ -58,7 +63,8 @@ DFE = {
     "caseload_mean": "caseload_fte",
     "agency_worker_pct": "agency_rate_pct",
 }
-DERIVED = {"_calendar", "event_timeliness"}
+# Tables the import's post-load steps derive (timeliness; recording's checked case notes).
+DERIVED = {"_calendar", "event_timeliness", "recording_checks"}
 
 
 def test_ids_in_display_order():

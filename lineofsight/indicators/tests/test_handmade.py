@@ -83,6 +83,14 @@ EXPECTED = {
     # due 1 Mar 2025 and open; due 1 Feb, closed 15 Apr 2025 (after the period end): 2
     # (due 1 Mar but closed 20 Mar: no; due 1 May 2025: not yet due)
     "actions_overdue": (2, 2, None),
+    # Case notes dated in the year, checked at import (CN5 is from March 2024): CN1 gives Amy's
+    # words, CN4 says what the missed visits mean for Zoe, CN3 gives a decision with its reason.
+    "recording_child_voice_pct": (100 * 1 / 4, 1, 4),
+    "recording_analysis_pct": (100 * 1 / 4, 1, 4),
+    "recording_decision_reason_pct": (100 * 1 / 4, 1, 4),
+    # CN2: "LAC review" and "Placement"; its acronyms LAC and CAMHS are not spelled out.
+    "recording_discouraged_per_100": (100 * 2 / 4, 2, 4),
+    "recording_acronyms_per_100": (100 * 2 / 4, 2, 4),
 }
 
 

@@ -23,27 +23,21 @@ pytestmark = pytest.mark.django_db
 TABLES = schema.tables()
 VALID = extract.valid()
 
-REQUIRED = [
-    (t, i, f.name)
-    for t, rows in VALID.items()
-    for i in range(len(rows))
-    for f in TABLES[t].fields
-    if f.required
-]
-DATES = [
-    (t, i, f.name)
-    for t, rows in VALID.items()
-    for i, row in enumerate(rows)
-    for f in TABLES[t].fields
-    if f.is_date and row.get(f.name)
-]
-REFERENCES = [
-    (t, i, f.name)
-    for t, rows in VALID.items()
-    for i, row in enumerate(rows)
-    for f in TABLES[t].fields
-    if f.foreign_key and row.get(f.name)
-]
+
+def _cells(keep) -> list[tuple[str, int, str]]:
+    """(table, row, field) of each cell of the valid extract that `keep(field, value)` accepts."""
+    return [
+        (t, i, f.name)
+        for t, rows in VALID.items()
+        for i, row in enumerate(rows)
+        for f in TABLES[t].fields
+        if keep(f, row.get(f.name))
+    ]
+
+
+REQUIRED = _cells(lambda field, value: field.required)
+DATES = _cells(lambda field, value: field.is_date and value)
+REFERENCES = _cells(lambda field, value: field.foreign_key and value)
 ROWS = [(t, i) for t, rows in VALID.items() for i in range(len(rows))]
 
 # Each strategy gives (what it did, table, row in the file or None, field or None, apply).

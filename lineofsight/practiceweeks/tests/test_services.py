@@ -28,6 +28,12 @@ def _history(obj, action: str) -> list[ChangeEvent]:
     )
 
 
+@pytest.fixture
+def visit(council):
+    """A visit planned with the factories' defaults in a new practice week."""
+    return factories.visit(council, factories.week(council))
+
+
 # -- planning ----------------------------------------------------------------------------------
 
 
@@ -53,9 +59,7 @@ def test_week_dates_must_be_in_order(council):
         factories.week(council, title="Backwards", starts_on=datetime.date(2026, 3, 6), days=-4)
 
 
-def test_a_visit_to_a_team_outside_the_assessors_service_is_planned(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_a_visit_to_a_team_outside_the_assessors_service_is_planned(council, visit):
     assert visit.team == council["teams"]["cic"]
     assert visit.assessor == council["users"]["service_manager"]
     assert _history(visit, "visit_create")
@@ -99,9 +103,7 @@ def test_a_visit_is_to_a_team_in_scope(council):
         factories.visit(council, week)  # the Care Team is not in scope
 
 
-def test_a_stale_visit_edit_is_refused(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_a_stale_visit_edit_is_refused(council, visit):
     values = {
         "assessor": visit.assessor,
         "team": visit.team,
@@ -174,9 +176,7 @@ def test_consent_cannot_be_recorded_once_the_visit_has_begun(council):
     assert not FamilyConsent.objects.exists()
 
 
-def test_consent_is_recorded_by_the_assessor_or_qa_only(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_consent_is_recorded_by_the_assessor_or_qa_only(council, visit):
     with pytest.raises(PermissionDenied):
         services.consent_record(
             actor=council["users"]["senior_leader"],
@@ -191,17 +191,19 @@ def test_an_observed_family_meeting_needs_consent_recorded_before_the_visit(coun
     week = factories.week(council)
     visit = factories.visit(council, week, observes_family=True)
     sm = council["users"]["service_manager"]
-    texts = factories.findings(leadership__strength="Clear direction")
 
-    with pytest.raises(services.ConsentMissing, match="no consent was recorded"):
-        services.observation_save(
+    def save_the_observed_meeting():
+        return services.observation_save(
             actor=sm,
             visit=visit,
             expected_version=0,
-            findings=texts,
+            findings=factories.findings(leadership__strength="Clear direction"),
             family_meeting_observed=True,
             family_meeting_notes="The carer led the meeting.",
         )
+
+    with pytest.raises(services.ConsentMissing, match="no consent was recorded"):
+        save_the_observed_meeting()
 
     services.consent_record(
         actor=sm,
@@ -210,15 +212,7 @@ def test_an_observed_family_meeting_needs_consent_recorded_before_the_visit(coun
         method=ConsentMethod.WRITING,
         given_at=timezone.now() - datetime.timedelta(hours=2),
     )
-    saved = services.observation_save(
-        actor=sm,
-        visit=visit,
-        expected_version=0,
-        findings=texts,
-        family_meeting_observed=True,
-        family_meeting_notes="The carer led the meeting.",
-    )
-    assert saved.family_meeting_observed
+    assert save_the_observed_meeting().family_meeting_observed
 
 
 def test_consent_written_down_after_the_visit_does_not_count(council):
@@ -246,9 +240,7 @@ def test_consent_written_down_after_the_visit_does_not_count(council):
 # -- observations ------------------------------------------------------------------------------
 
 
-def test_only_the_assessor_records_the_observation(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_only_the_assessor_records_the_observation(council, visit):
     with pytest.raises(PermissionDenied):
         services.observation_save(
             actor=council["users"]["qa_lead"],
@@ -258,9 +250,7 @@ def test_only_the_assessor_records_the_observation(council):
         )
 
 
-def test_items_are_one_per_line_and_keep_their_themes(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_items_are_one_per_line_and_keep_their_themes(council, visit):
     observation = factories.observation(
         council,
         visit,
@@ -282,9 +272,7 @@ def test_items_are_one_per_line_and_keep_their_themes(council):
     assert by_text["Good morale"] == (3, [])
 
 
-def test_a_stale_draft_edit_is_refused(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_a_stale_draft_edit_is_refused(council, visit):
     first = factories.observation(council, visit)
     sm = visit.assessor
     services.observation_save(
@@ -304,9 +292,7 @@ def test_a_stale_draft_edit_is_refused(council):
     assert [f.text for f in first.findings.all()] == ["Newer text"]
 
 
-def test_submitting_locks_the_observation(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_submitting_locks_the_observation(council, visit):
     observation = factories.observation(council, visit, submit=True)
     assert observation.status == ObservationStatus.SUBMITTED
     assert observation.submitted_by == visit.assessor
@@ -374,9 +360,7 @@ def test_reopening_opens_a_new_version_and_keeps_the_old(council):
     assert versions[1].reason_for_change == "The case example names a school."
 
 
-def test_tagging_normalises_to_vocabulary_keys_and_keeps_free_tags(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_tagging_normalises_to_vocabulary_keys_and_keeps_free_tags(council, visit):
     observation = factories.observation(council, visit, submit=True)
     finding = observation.findings.get(text="Caseloads are high")
     services.observation_tag(
@@ -390,9 +374,7 @@ def test_tagging_normalises_to_vocabulary_keys_and_keeps_free_tags(council):
     assert _history(observation, "observation_tag")
 
 
-def test_a_stale_tagging_is_refused(council):
-    week = factories.week(council)
-    visit = factories.visit(council, week)
+def test_a_stale_tagging_is_refused(council, visit):
     observation = factories.observation(council, visit, submit=True)
     finding = observation.findings.first()
     qa = council["users"]["qa_lead"]

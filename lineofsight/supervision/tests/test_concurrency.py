@@ -10,37 +10,21 @@ from django.urls import reverse
 from lineofsight.accounts.models import Membership
 from lineofsight.history.models import ChangeEvent
 from lineofsight.supervision import services
-from lineofsight.supervision.models import SessionCase
+from lineofsight.supervision.models import REFLECTION_FIELDS, SessionCase
+
+from .helpers import make_session
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = (
-    "through_the_eyes_of_the_child",
-    "hypotheses",
-    "working_well",
-    "worried_about",
-    "needs_to_happen",
-    "decisions",
-)
-
 
 def words(text: str) -> dict[str, str]:
-    return {name: f"{text} ({name})" for name in FIELDS} | {"look_again_on": ""}
+    return {name: f"{text} ({name})" for name in REFLECTION_FIELDS} | {"look_again_on": ""}
 
 
 @pytest.fixture
 def case(council, east) -> SessionCase:
-    manager = council["users"]["team_manager"]
-    session = services.session_create(
-        actor=manager,
-        team=council["teams"]["east"],
-        held_on=datetime.date(2024, 7, 1),
-        facilitator=manager,
-    )
-    (added,) = services.session_cases_nominate(
-        actor=manager, session=session, person_ids=["E1"]
-    ).added
-    return added
+    session = make_session(council, datetime.date(2024, 7, 1), person_ids=["E1"])
+    return SessionCase.objects.get(session=session)
 
 
 def test_the_second_save_is_refused_and_both_texts_survive(client_for, council, case):
@@ -75,7 +59,7 @@ def test_the_second_save_is_refused_and_both_texts_survive(client_for, council, 
 
 def test_the_service_refuses_a_stale_version(council, case):
     manager = council["users"]["team_manager"]
-    values = dict.fromkeys(FIELDS, "x") | {"look_again_on": None}
+    values = dict.fromkeys(REFLECTION_FIELDS, "x") | {"look_again_on": None}
     services.session_case_record(actor=manager, case=case, expected_version=1, **values)
 
     with pytest.raises(services.CaseChangedMeanwhile):

@@ -14,9 +14,11 @@ from django.utils import timezone
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.history.models import ChangeEvent
 from lineofsight.supervision import services
-from lineofsight.supervision.models import Session, SessionCase
+from lineofsight.supervision.models import SessionCase
 from lineofsight.worklists import views as worklist_views
 from lineofsight.worklists.selection import SESSION_KEY
+
+from .helpers import make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +27,6 @@ pytestmark = pytest.mark.django_db
 def small_pages(monkeypatch):
     """Three children to a page, so East's five children take two pages (by id: E1-E3, E4-E5)."""
     monkeypatch.setattr(worklist_views, "PAGE_SIZE", 3)
-
-
-def make_session(council, held_on: datetime.date, team: str = "east") -> Session:
-    manager = council["users"]["team_manager"]
-    return services.session_create(
-        actor=manager, team=council["teams"][team], held_on=held_on, facilitator=manager
-    )
 
 
 def worklist_url(council, page: int = 1) -> str:

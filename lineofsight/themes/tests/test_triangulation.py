@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from django.urls import reverse
 
@@ -98,25 +100,18 @@ def test_practitioners_and_administrators_get_403(council, client_for, role):
 
 
 def test_actions_tagged_with_the_theme_are_shown_within_scope(council, client_for):
-    item = evidence.feedback(council)
-    east = evidence.action(
-        council,
+    # Three actions raised from the same feedback.
+    raise_action = functools.partial(evidence.action, council, source=evidence.feedback(council))
+    east = raise_action(
         team="east",
-        source=item,
         issue="Children are not asked before meetings.",
         action="Visit every child before their review.",
         owner=council["users"]["team_manager"],
     )
-    care = evidence.action(
-        council,
-        team="cic",
-        source=item,
-        issue="Same in the care team.",
-        action="Ask children in care before reviews.",
+    care = raise_action(
+        team="cic", issue="Same in the care team.", action="Ask children in care before reviews."
     )
-    untagged = evidence.action(
-        council, team="east", source=item, issue="Something else.", action="Unrelated.", themes=()
-    )
+    untagged = raise_action(team="east", issue="Something else.", action="Unrelated.", themes=())
     urls = {
         e.url
         for e in selectors.action_evidence(council["users"]["team_manager"], "voice-of-the-child")

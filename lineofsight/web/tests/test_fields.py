@@ -36,6 +36,9 @@ BELL_TEXT = "Mum said\x07 the visit\x0bwent well\x0c\x00\x1b and \x7fso did I.\t
 NOT_FREE_TEXT = {
     ("SignInForm", "password"),
     ("TimescaleValueForm", "value"),
+    # The words of a recording finding, sent back exactly as the checker found them in a note
+    # so that the dismissal names that finding; nobody types them.
+    ("DismissForm", "text"),
 }
 
 

@@ -87,7 +87,7 @@ def write_snapshot_file(
     derived: dict[str, Rows] | None,
     as_at: datetime.date,
 ) -> None:
-    """A closed snapshot file at `path`. With `derived=None` the timeliness import step runs."""
+    """A closed snapshot file at `path`. With `derived=None` the import's post-load steps run."""
     con = duckdb.connect(":memory:")
     try:
         writer.attach(con, path, "snap")
@@ -96,18 +96,18 @@ def write_snapshot_file(
             table = schema.tables()[name]
             _insert(con, name, {f.name: f.sql_type for f in table.fields}, rows)
         if derived is None:
-            from lineofsight.intake.pipeline import LoadContext
-            from lineofsight.timeliness.postload import timeliness_and_drift
+            # Every derived table, as an import makes them (timeliness, recording...).
+            from lineofsight.intake.pipeline import POST_LOAD_STEPS, LoadContext
 
-            timeliness_and_drift(
-                LoadContext(
-                    con=con,
-                    alias="snap",
-                    as_at=as_at,
-                    source_kind=SourceKind.SSD,
-                    provided_tables=frozenset(schema.tables()),
-                )
+            context = LoadContext(
+                con=con,
+                alias="snap",
+                as_at=as_at,
+                source_kind=SourceKind.SSD,
+                provided_tables=frozenset(schema.tables()),
             )
+            for step in POST_LOAD_STEPS:
+                step(context)
         else:
             for name, columns in DERIVED_COLUMNS.items():
                 ddl = ", ".join(f"{writer.quote(c)} {t}" for c, t in columns)
@@ -334,3 +334,20 @@ def east_snapshot() -> Snapshot:
         return existing
     shutil.copyfile(master, path)
     return register(path, as_at=AS_AT, make_current=True, absolute=False)
+
+
+def case_notes(person_id: str, count: int, *, text: str, author_id: str = "P-1") -> Rows:
+    """`count` case notes about the child by `author_id`, one a day from 1 March 2024, the newest
+    last; note i says `text` with {i} filled in."""
+    start = datetime.date(2024, 3, 1)
+    return [
+        {
+            "note_id": f"N{person_id}-{i:03d}",
+            "note_person_id": person_id,
+            "note_date": (start + datetime.timedelta(days=i)).isoformat(),
+            "note_author_id": author_id,
+            "note_type": "Child protection visit",
+            "note_text": text.format(i=i),
+        }
+        for i in range(count)
+    ]

@@ -1,0 +1,99 @@
+"""Other people named in a note about one child (from the snapshot's person records)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from .rules import RULES, Rules
+from .text import Text
+from .types import Finding
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)(?![\w])")
+# Words that are also first names: only counted as a name when a surname follows.
+_ALSO_WORDS = frozenset(
+    [
+        "May",
+        "June",
+        "April",
+        "August",
+        "Will",
+        "Grace",
+        "Hope",
+        "Faith",
+        "Joy",
+        "Rose",
+        "Summer",
+        "Autumn",
+        "Dawn",
+        "Bill",
+        "Mark",
+        "Pat",
+        "Sue",
+        "Frank",
+        "Ray",
+        "Rob",
+        "Jack",
+        "Jay",
+        "Gene",
+        "Holly",
+        "Ivy",
+        "Amber",
+        "Ruby",
+        "Pearl",
+        "Violet",
+        "Lily",
+        "Daisy",
+        "Iris",
+        "Sky",
+        "Hunter",
+        "Mason",
+        "Miles",
+        "Chase",
+        "Reed",
+        "Glen",
+        "Dale",
+        "Brook",
+        "Robin",
+        "Sunny",
+        "Rich",
+        "Eve",
+        "Star",
+        "Chance",
+    ]
+)
+
+
+def other_people(
+    text: Text, rules: Rules, *, people: Collection[str], child: str = ""
+) -> list[Finding]:
+    """Capitalised words that are another person's first name. `people` holds the first names
+    (and full names) of everyone in the snapshot other than this child."""
+    if not people or not rules.is_on("other-person-named"):
+        return []
+    child_names = {part for part in child.split() if part}
+    found: list[Finding] = []
+    seen: set[str] = set()
+    source = text.text
+    for m in _CAPITALISED.finditer(source):
+        name = m.group(1)
+        if name in child_names or name in seen or name not in people:
+            continue
+        if name in _ALSO_WORDS:
+            following = source[m.end() : m.end() + 30].split()
+            if not following or not following[0][:1].isupper():
+                continue
+        seen.add(name)
+        found.append(
+            Finding(
+                rule="other-person-named",
+                start=m.start(1),
+                end=m.end(1),
+                text=name,
+                message=f"“{name}” may be another person: check before this note is shared.",
+                suggestion="Use a role (“her brother”, “Mum's partner”) if the reader need not "
+                "know the name.",
+                guidance=RULES["other-person-named"].guidance,
+            )
+        )
+    return found

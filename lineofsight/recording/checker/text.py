@@ -1,0 +1,112 @@
+"""The shape of a note's text: quoted speech, sentences and words, with their offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+# Double quotation marks, straight or curly. A quote left open runs to the end of its paragraph.
+_QUOTE = re.compile(r'"[^"\n]*(?:"|$)|“[^”\n]*(?:”|$)', re.MULTILINE)
+# A sentence ends at . ! or ? followed by white space, a closing quote, or the end of the text.
+_SENTENCE_END = re.compile(r'[.!?]+(?:["”’)]+)?(?=\s|$)|\n\s*\n')
+# A run of characters between spaces is a word if it has a letter or a digit in it.
+_NOT_A_WORD = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+
+
+def _count_words(text: str) -> int:
+    return len(text.split()) - len(_NOT_A_WORD.findall(text))
+
+
+# Everything but letters and digits separates words (str.translate is much quicker than a pattern).
+_SEPARATORS = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~‘’“”–—…•·", " "))
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+# A silent final e ("care", "home"), not "-le" or "-ee", in a word with another vowel before it.
+_SILENT_E = re.compile(r"(?<=[aeiouy][^aeiouy\W])e\b|(?<=[aeiouy][^aeiouy\W]{2})e\b")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+class Text:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # What the checks work out once per text and share (e.g. which sentences analyse).
+        self.memo: dict[str, object] = {}
+
+    @cached_property
+    def quotes(self) -> tuple[Span, ...]:
+        return tuple(Span(m.start(), m.end()) for m in _QUOTE.finditer(self.text))
+
+    @cached_property
+    def lower(self) -> str:
+        """The unquoted text lower-cased, character for character (offsets still hold)."""
+        lowered = self.unquoted.lower()
+        if len(lowered) == len(self.unquoted):
+            return lowered
+        # A few letters lower-case to two characters ("İ"): leave those as they are.
+        return "".join(c if len(c.lower()) != 1 else c.lower() for c in self.unquoted)
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The lower-cased words outside quoted speech: runs of letters and digits ("LAC" is
+        "lac"; "co-morbid" is "co" and "morbid")."""
+        return frozenset(self.lower.translate(_SEPARATORS).split())
+
+    @cached_property
+    def unquoted(self) -> str:
+        """The text with quoted speech blanked out (same length, so offsets still hold)."""
+        if not self.quotes:
+            return self.text
+        chars = list(self.text)
+        for q in self.quotes:
+            for i in range(q.start, q.end):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        return "".join(chars)
+
+    @cached_property
+    def sentences(self) -> tuple[Span, ...]:
+        text = self.text
+        spans: list[Span] = []
+        start = 0
+        for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+            piece = text[start:end]
+            stripped = piece.lstrip()
+            if stripped.strip():
+                spans.append(Span(start + len(piece) - len(stripped), end))
+            start = end
+        return tuple(spans)
+
+    def words_in(self, span: Span) -> int:
+        return _count_words(self.text[span.start : span.end])
+
+    @cached_property
+    def word_count(self) -> int:
+        return _count_words(self.text)
+
+    def sentence_of(self, offset: int) -> Span:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s
+        return Span(0, len(self.text))
+
+
+def syllables(text: str) -> int:
+    """A rough syllable count for reading ease: vowel groups, less silent final e's, at least
+    one a word."""
+    lower = text.lower()
+    groups = len(_VOWEL_GROUPS.findall(lower)) - len(_SILENT_E.findall(lower))
+    return max(groups, _count_words(text))
+
+
+def reading_ease(text: Text) -> float | None:
+    """Flesch reading ease: 206.835 - 1.015 (words/sentences) - 84.6 (syllables/words)."""
+    words = text.word_count
+    sentences = len(text.sentences)
+    if not words or not sentences:
+        return None
+    return round(206.835 - 1.015 * (words / sentences) - 84.6 * (syllables(text.text) / words), 1)

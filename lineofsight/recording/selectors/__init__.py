@@ -1,0 +1,1 @@
+"""Reads of the recording app: the rules in force, one note with its findings, dismissals."""
