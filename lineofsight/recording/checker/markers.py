@@ -572,8 +572,13 @@ def _decision(text: Text) -> Iterator[Evidence]:
         yield _at("decision_rationale", backwards, source)
         return
     sentences = text.sentences
+    seen: set[int] = set()  # one look at each sentence, however many cues it has
     for decision in _DECISION.finditer(text.lower, words):
-        sentence = text.sentence_of(decision.start())
+        at = text.sentence_index(decision.start())
+        if at in seen:
+            continue
+        seen.add(at)
+        sentence = sentences[at]
         chunk = unquoted[sentence.start : sentence.end]
         if _NOT_A_PROFESSIONAL_DECISION.search(chunk) and not _PROFESSIONAL.search(chunk):
             continue
@@ -583,20 +588,18 @@ def _decision(text: Text) -> Iterator[Evidence]:
             end = max(decision.end(), sentence.start + reason)
             yield Evidence("decision_rationale", start, end, source[start:end])
             return
-        following = next((s for s in sentences if s.start >= sentence.end), None)
-        if following and _NEXT_SENTENCE_REASON.search(unquoted[following.start : following.end]):
+        following = sentences[at + 1] if at + 1 < len(sentences) else None
+        if (
+            following and _NEXT_SENTENCE_REASON.search(unquoted[following.start : following.end])
+        ) or _explained_nearby(text, at):
             yield _at("decision_rationale", decision, source)
             return
 
 
-def _explained_nearby(text: Text, sentence: Span) -> bool:
+def _explained_nearby(text: Text, at: int) -> bool:
     """A decision whose reason is the analysis just before or after it ("This suggests the
     noise is what overwhelms him. I have asked the nursery to..."): the sentence before, or
-    one of the two after, says what something means."""
-    sentences = text.sentences
-    at = sentences.index(sentence) if sentence in sentences else -1
-    if at < 0:
-        return False
+    one of the two after (sentence `at` holds the decision), says what something means."""
     analysed = _analysed_sentences(text)
     return any(near in analysed for near in (at - 1, at + 1, at + 2))
 

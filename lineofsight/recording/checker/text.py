@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -22,7 +23,7 @@ def _count_words(text: str) -> int:
 _SEPARATORS = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~‘’“”–—…•·", " "))
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 # A silent final e ("care", "home"), not "-le" or "-ee", in a word with another vowel before it.
-_SILENT_E = re.compile(r"(?<=[aeiouy][^aeiouy\W])e\b|(?<=[aeiouy][^aeiouy\W]{2})e\b")
+_SILENT_E = re.compile(r"(?<=[aeiouy][^aeiouy\W])e\b")
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,18 @@ class Text:
     def word_count(self) -> int:
         return _count_words(self.text)
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def sentence_index(self, offset: int) -> int:
+        """The number of the sentence holding `offset` (0 for anything before the first)."""
+        return max(bisect_right(self._sentence_starts, offset) - 1, 0)
+
     def sentence_of(self, offset: int) -> Span:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
-        return Span(0, len(self.text))
+        if not self.sentences:
+            return Span(0, len(self.text))
+        return self.sentences[self.sentence_index(offset)]
 
 
 def syllables(text: str) -> int:
