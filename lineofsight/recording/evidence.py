@@ -6,7 +6,6 @@ here answers, or suggests an answer to, any audit question.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,14 +17,11 @@ from lineofsight.worklists import connections
 
 from . import checker
 from .annotate import Annotated, annotate
+from .selectors.notes import age_on, other_names
 from .selectors.rules import rules_in_force
 
 _CHILD_SQL = (
     "SELECT pers_forename, CAST(pers_dob AS DATE) FROM ssd_person WHERE pers_person_id = $p"
-)
-_OTHER_NAMES_SQL = (
-    "SELECT DISTINCT trim(pers_forename) FROM ssd_person "
-    "WHERE pers_person_id <> $p AND pers_forename IS NOT NULL AND trim(pers_forename) <> ''"
 )
 
 
@@ -46,8 +42,7 @@ def checked_case_notes(
     try:
         try:
             child = con.execute(_CHILD_SQL, {"p": person_id}).fetchone()
-            rows = con.execute(_OTHER_NAMES_SQL, {"p": person_id}).fetchall()
-            people = frozenset(r[0] for r in rows)
+            people = other_names(con, person_id)
         except duckdb.CatalogException:  # an extract without person records
             child, people = None, frozenset()
     finally:
@@ -64,7 +59,7 @@ def checked_case_notes(
                     note.text,
                     rules=rules,
                     child=forename,
-                    child_age=_age(dob, note.date),
+                    child_age=age_on(dob, note.date),
                     people=people,
                 ),
                 key=f"case-note-{i}",
@@ -72,9 +67,3 @@ def checked_case_notes(
         )
         for i, note in enumerate(notes, start=1)
     ]
-
-
-def _age(dob: datetime.date | None, on: datetime.date | None) -> float | None:
-    if dob is None:
-        return None
-    return max(((on or datetime.date.today()) - dob).days / 365.25, 0.0)

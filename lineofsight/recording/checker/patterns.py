@@ -276,7 +276,6 @@ class Alternation:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self.whole = re.compile(pattern, re.IGNORECASE)
         leading: dict[tuple[str, bool], list[str]] = {}
         self.always: list[_Part] = []  # parts that cannot be screened: always run
         self.by_word: dict[str, list[_Part]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -58,7 +58,6 @@ class Result:
     words: int = 0
     reading_ease: float | None = None  # Flesch reading ease of the whole text; None if empty
     long_sentences: int = 0
-    details: dict = field(default_factory=dict)
 
     def of_rule(self, rule: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.rule == rule)

@@ -36,9 +36,22 @@ _NOTE_SQL = (
 # The first names of everyone else in the snapshot's person records: a note on one child that
 # names another person may need care before it is shared (checker rule other-person-named).
 _OTHER_NAMES_SQL = (
-    "SELECT DISTINCT pers_forename FROM ssd_person "
-    "WHERE pers_person_id <> $person AND pers_forename IS NOT NULL AND pers_forename <> ''"
+    "SELECT DISTINCT trim(pers_forename) FROM ssd_person "
+    "WHERE pers_person_id <> $person AND pers_forename IS NOT NULL AND trim(pers_forename) <> ''"
 )
+
+
+def other_names(con: duckdb.DuckDBPyConnection, person_id: str) -> frozenset[str]:
+    """The first names of everyone in the snapshot but this child (the note page, the audit
+    panel)."""
+    return frozenset(r[0] for r in con.execute(_OTHER_NAMES_SQL, {"person": person_id}).fetchall())
+
+
+def age_on(date_of_birth: datetime.date | None, day: datetime.date | None) -> float | None:
+    """A child's age in years on the day a note describes (today when it has no date)."""
+    if date_of_birth is None:
+        return None
+    return max(((day or datetime.date.today()) - date_of_birth).days / 365.25, 0.0)
 
 
 @dataclass(frozen=True)
@@ -56,10 +69,7 @@ class Note:
 
     @property
     def child_age(self) -> float | None:
-        if self.date_of_birth is None:
-            return None
-        on = self.date or datetime.date.today()
-        return max((on - self.date_of_birth).days / 365.25, 0.0)
+        return age_on(self.date_of_birth, self.date)
 
 
 @dataclass(frozen=True)
@@ -116,10 +126,7 @@ def note_for_user(user: User, note_id: str) -> NoteAccess:
                 purpose = str(AccessPurpose.CASEWORK)
             else:
                 purpose = child_purpose(user, note.person_id, reader)
-            names = frozenset(
-                r[0].strip()
-                for r in reader.con.execute(_OTHER_NAMES_SQL, {"person": note.person_id}).fetchall()
-            )
+            names = other_names(reader.con, note.person_id)
             snapshot = reader.snapshot
     except NO_CASEWORK:
         raise Http404("No such note") from None
