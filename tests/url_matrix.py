@@ -484,19 +484,20 @@ from lineofsight.practiceweeks.tests import matrix as _pw_matrix  # noqa: E402
 
 _PW_READERS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD, Role.SENIOR_LEADER)
 _PW_WHOLE_WEEK = {"qa_lead": 200, "service_manager": 200, "senior_leader": 200}
-_PW_OUTSIDE = {"team_manager": 404}
+
+
+def _pw_page(kwargs: Callable[[dict], dict], **by_role: int) -> Expect:
+    """A practice-week page: 403 but for `by_role`, 404 for the team manager outside the week."""
+    return expect(403, kwargs=kwargs, team_manager=404, **by_role)
+
 
 EXPECTED.update(
     {
         "practiceweeks:weeks": expect(200, only=_PW_READERS),
         "practiceweeks:week_create": expect(403, qa_lead=200),
-        "practiceweeks:week_detail": expect(
-            403, kwargs=_pw_matrix.week, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
-        ),
-        "practiceweeks:week_edit": expect(403, kwargs=_pw_matrix.week, qa_lead=200, **_PW_OUTSIDE),
-        "practiceweeks:visit_create": expect(
-            403, kwargs=_pw_matrix.week, qa_lead=200, **_PW_OUTSIDE
-        ),
+        "practiceweeks:week_detail": _pw_page(_pw_matrix.week, **_PW_WHOLE_WEEK),
+        "practiceweeks:week_edit": _pw_page(_pw_matrix.week, qa_lead=200),
+        "practiceweeks:visit_create": _pw_page(_pw_matrix.week, qa_lead=200),
         "practiceweeks:analysis": expect(403, kwargs=_pw_matrix.week, **_PW_WHOLE_WEEK),
         "practiceweeks:report": expect(403, kwargs=_pw_matrix.week, **_PW_WHOLE_WEEK),
         "practiceweeks:report_docx": expect(
@@ -505,41 +506,21 @@ EXPECTED.update(
         "practiceweeks:report_pdf": expect(
             403, kwargs=_pw_matrix.week, html=False, **_PW_WHOLE_WEEK
         ),
-        "practiceweeks:visit_detail": expect(
-            403, kwargs=_pw_matrix.visit, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
-        ),
-        "practiceweeks:visit_edit": expect(
-            403, kwargs=_pw_matrix.visit, qa_lead=200, **_PW_OUTSIDE
-        ),
-        "practiceweeks:consent": expect(
-            403, kwargs=_pw_matrix.visit, qa_lead=200, service_manager=200, **_PW_OUTSIDE
-        ),
-        "practiceweeks:observation_edit": expect(
-            403, kwargs=_pw_matrix.draft_visit, service_manager=200, **_PW_OUTSIDE
-        ),
-        "practiceweeks:observation_detail": expect(
-            403, kwargs=_pw_matrix.submitted_observation, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
+        "practiceweeks:visit_detail": _pw_page(_pw_matrix.visit, **_PW_WHOLE_WEEK),
+        "practiceweeks:visit_edit": _pw_page(_pw_matrix.visit, qa_lead=200),
+        "practiceweeks:consent": _pw_page(_pw_matrix.visit, qa_lead=200, service_manager=200),
+        "practiceweeks:observation_edit": _pw_page(_pw_matrix.draft_visit, service_manager=200),
+        "practiceweeks:observation_detail": _pw_page(
+            _pw_matrix.submitted_observation, **_PW_WHOLE_WEEK
         ),
         # A draft is seen only by its assessor and quality assurance leads.
-        "practiceweeks:observation_submit": expect(
-            403,
-            kwargs=_pw_matrix.draft_observation,
-            service_manager=200,
-            senior_leader=404,
-            **_PW_OUTSIDE,
+        "practiceweeks:observation_submit": _pw_page(
+            _pw_matrix.draft_observation, service_manager=200, senior_leader=404
         ),
-        "practiceweeks:observation_reopen": expect(
-            403, kwargs=_pw_matrix.submitted_observation, qa_lead=200, **_PW_OUTSIDE
-        ),
-        "practiceweeks:observation_version": expect(
-            403, kwargs=_pw_matrix.first_version, **_PW_WHOLE_WEEK, **_PW_OUTSIDE
-        ),
-        "practiceweeks:observation_themes": expect(
-            403,
-            kwargs=_pw_matrix.submitted_observation,
-            qa_lead=200,
-            service_manager=200,
-            **_PW_OUTSIDE,
+        "practiceweeks:observation_reopen": _pw_page(_pw_matrix.submitted_observation, qa_lead=200),
+        "practiceweeks:observation_version": _pw_page(_pw_matrix.first_version, **_PW_WHOLE_WEEK),
+        "practiceweeks:observation_themes": _pw_page(
+            _pw_matrix.submitted_observation, qa_lead=200, service_manager=200
         ),
     }
 )
@@ -556,6 +537,13 @@ _FEEDBACK_READERS = CASEWORK
 _FEEDBACK_MANAGERS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD)  # MANAGE_FEEDBACK
 _THEME_READERS = COMPARERS  # Capability.VIEW_INDICATORS
 
+
+def _east_feedback_page(*, only: tuple[str, ...]) -> Expect:
+    """A page of the East feedback, part of E9's record: 200 for `only`, 404 for administrators."""
+    kwargs = _feedback_matrix.east_feedback
+    return expect(200, only=only, kwargs=kwargs, child_record=True, administrator=404)
+
+
 EXPECTED.update(
     {
         "feedback:list": expect(200, only=_FEEDBACK_READERS, kwargs=_feedback_matrix.data),
@@ -564,20 +552,8 @@ EXPECTED.update(
         "feedback:you_said_we_did": expect(
             200, only=_FEEDBACK_READERS, kwargs=_feedback_matrix.data
         ),
-        "feedback:detail": expect(
-            200,
-            only=_FEEDBACK_READERS,
-            kwargs=_feedback_matrix.east_feedback,
-            child_record=True,
-            administrator=404,
-        ),
-        "feedback:respond": expect(
-            200,
-            only=_FEEDBACK_MANAGERS,
-            kwargs=_feedback_matrix.east_feedback,
-            child_record=True,
-            administrator=404,
-        ),
+        "feedback:detail": _east_feedback_page(only=_FEEDBACK_READERS),
+        "feedback:respond": _east_feedback_page(only=_FEEDBACK_MANAGERS),
         "feedback:public": expect(404, nobody=404, kwargs=_feedback_matrix.made_up_token),
         "feedback:thanks": expect(200, nobody=200),
         "themes:index": expect(200, only=_THEME_READERS, kwargs=_feedback_matrix.data),

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from lineofsight.history.models import ChangeEvent
 
@@ -61,10 +61,7 @@ def role_grants_for_user(requester: User) -> QuerySet[RoleGrant]:
 
 
 def get_role_grant_for_user(requester: User, pk: int) -> RoleGrant:
-    try:
-        return role_grants_for_user(requester).get(pk=pk)
-    except RoleGrant.DoesNotExist:
-        raise Http404("No such request") from None
+    return get_object_or_404(role_grants_for_user(requester), pk=pk)
 
 
 def pending_role_grant_count(requester: User) -> int:

@@ -131,6 +131,12 @@ class ThemeFields(forms.Form):
                 keys.append(key)
         return keys
 
+    def service_values(self) -> dict[str, object]:
+        """The cleaned values as the service's arguments, the themes as `theme_keys`."""
+        values = {**self.cleaned_data, "themes": self.theme_keys()}
+        del values["other_themes"]
+        return values
+
 
 class ThemesForm(ThemeFields):
     pass

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, When
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lineofsight.accounts import policy
@@ -51,10 +51,7 @@ def actions_visible_to(user: User) -> QuerySet[ImprovementAction]:
 
 def get_action_for_user(user: User, pk: int) -> ImprovementAction:
     """The action, or 404 if it does not exist or the user may not see it."""
-    try:
-        return actions_visible_to(user).get(pk=pk)
-    except ImprovementAction.DoesNotExist:
-        raise Http404("No such action") from None
+    return get_object_or_404(actions_visible_to(user), pk=pk)
 
 
 def _manages_area(user: User, action: ImprovementAction) -> bool:

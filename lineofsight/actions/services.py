@@ -7,6 +7,7 @@ only refuse what is wrong whoever asks (a done action cannot go back to open wit
 from __future__ import annotations
 
 import datetime
+from typing import Required, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,6 +49,21 @@ ACTION_FIELDS = (
 MAX_THEMES = 12
 
 
+class ActionDetails(TypedDict, total=False):
+    """What the person raising an action says about it, whatever it was raised from. The services
+    that raise actions from an audit, a supervision case... take these as `**details` and add
+    only where the action comes from."""
+
+    issue: Required[str]
+    action: Required[str]
+    owner: Required[User]
+    due_date: Required[datetime.date]
+    priority: Priority | str
+    risk_if_not_done: str
+    recheck_date: datetime.date | None
+    themes: list[str] | tuple[str, ...] | None
+
+
 class ActionError(ServiceError):
     """A change that is not allowed whoever asks; the message says why, for the user."""
 
@@ -55,11 +71,14 @@ class ActionError(ServiceError):
 TEXT_LIMIT = 4000  # as the forms say ("You can enter up to 4,000 characters")
 
 
-def _within_limit(**texts: str) -> None:
-    for what, text in texts.items():
-        if len(text.strip()) > TEXT_LIMIT:
+def _within_limit(**texts: str) -> dict[str, str]:
+    """The texts without surrounding spaces, refused if one is too long."""
+    stripped = {what: text.strip() for what, text in texts.items()}
+    for what, text in stripped.items():
+        if len(text) > TEXT_LIMIT:
             label = what.replace("_", " ").capitalize()
             raise ActionError(f"{label} must be {TEXT_LIMIT:,} characters or fewer.")
+    return stripped
 
 
 def _not_past(day: datetime.date | None, what: str) -> None:
@@ -122,25 +141,23 @@ def action_create(
         raise ActionError("An action needs the issue identified and the action to be taken.")
     if not owner.is_active:
         raise ActionError(f"{owner.full_name} can no longer sign in, so cannot own an action.")
-    _owner_may_act(owner, person_id=person_id.strip(), team=team)
+    person_id = person_id.strip()
+    _owner_may_act(owner, person_id=person_id, team=team)
     _not_past(due_date, "proposed date for completion")
     _not_past(recheck_date, "date to look again")
-    _within_limit(issue=issue, action=action, risk_if_not_done=risk_if_not_done)
-    theme_keys = _theme_keys(themes)
+    texts = _within_limit(issue=issue, action=action, risk_if_not_done=risk_if_not_done)
     item = ImprovementAction.objects.create(
         source_type=source_type,
         source_id=str(source_id),
-        person_id=person_id.strip(),
+        person_id=person_id,
         team=team,
-        issue=issue.strip(),
-        action=action.strip(),
-        risk_if_not_done=risk_if_not_done.strip(),
+        **texts,
         priority=priority,
         due_date=due_date,
         owner=owner,
         created_by=actor,
         recheck_date=recheck_date,
-        themes=theme_keys,
+        themes=_theme_keys(themes),
     )
     record_creation(actor=actor, action="action_create", obj=item, fields=ACTION_FIELDS)
     return item

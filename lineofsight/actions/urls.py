@@ -9,14 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("new/", views.raise_action, name="raise"),
     path("board/", views.board, name="board"),
-    path(
-        "plan/<slug:source_type>/<str:source_id>/",
-        views.plan,
-        name="plan",
-    ),
-    path(
-        "plan/<slug:source_type>/<str:source_id>/actions.csv",
-        views.plan_csv,
-        name="plan_csv",
-    ),
+    path("plan/<slug:source_type>/<str:source_id>/", views.plan, name="plan"),
+    path("plan/<slug:source_type>/<str:source_id>/actions.csv", views.plan_csv, name="plan_csv"),
 ]

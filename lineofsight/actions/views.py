@@ -307,15 +307,7 @@ def raise_action(request: HttpRequest) -> HttpResponse:
             source_type=source_type,
             source_id=source_id,
             person_id=person_id,
-            team=team,
-            issue=data["issue"],
-            action=data["action"],
-            risk_if_not_done=data["risk_if_not_done"],
-            priority=data["priority"],
-            due_date=data["due_date"],
-            owner=data["owner"],
-            recheck_date=data["recheck_date"],
-            themes=form.theme_keys(),
+            **(form.service_values() | {"team": team}),
         )
 
     return form_page(

@@ -1,4 +1,4 @@
-"""The fixed vocabulary of audits: grades, the judgement of impact, cohorts.
+"""The fixed vocabulary of audits: grades, the judgement of impact, and the cohorts they sample.
 
 Grades are ordinal and stored as numbers so that agreement statistics and "higher or lower"
 comparisons need no lookup: 4 is Outstanding, 1 is Inadequate.
@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from django.db import models
 
+# The cohorts are the casework snapshot's, so every app that reads one names them alike; a child
+# open in more than one is sampled once, in the first cohort of COHORT_PRIORITY.
+from lineofsight.casework.models import COHORT_PRIORITY as COHORT_PRIORITY
+from lineofsight.casework.models import Cohort as Cohort
+
 
 class Grade(models.IntegerChoices):
     OUTSTANDING = 4, "Outstanding"
@@ -16,20 +21,11 @@ class Grade(models.IntegerChoices):
     INADEQUATE = 1, "Inadequate"
 
 
-# Best first, as grades are shown and as the descriptors in a tool are written.
-GRADES_BEST_FIRST: tuple[Grade, ...] = (
-    Grade.OUTSTANDING,
-    Grade.GOOD,
-    Grade.REQUIRES_IMPROVEMENT,
-    Grade.INADEQUATE,
-)
-# The keys a tool's YAML uses for its descriptors.
-GRADE_KEYS: dict[str, Grade] = {
-    "outstanding": Grade.OUTSTANDING,
-    "good": Grade.GOOD,
-    "requires_improvement": Grade.REQUIRES_IMPROVEMENT,
-    "inadequate": Grade.INADEQUATE,
-}
+# Best first, as grades are shown and as the descriptors in a tool are written: the order Grade
+# declares them in.
+GRADES_BEST_FIRST: tuple[Grade, ...] = tuple(Grade)
+# The keys a tool's YAML uses for its descriptors: each grade's name in lower case.
+GRADE_KEYS: dict[str, Grade] = {grade.name.lower(): grade for grade in Grade}
 GOOD_OR_BETTER = frozenset({Grade.OUTSTANDING, Grade.GOOD})
 # Moderation always looks at the grades at either end of the scale.
 EXTREME_GRADES = frozenset({Grade.OUTSTANDING, Grade.INADEQUATE})
@@ -42,18 +38,6 @@ class Impact(models.TextChoices):
     SOME = "some", "Some positive difference"
     NONE = "none", "No difference evident yet"
     NEGATIVE = "negative", "The child's situation is worse or remains unsafe"
-
-
-class Cohort(models.TextChoices):
-    CIN = "cin", "Child in need"
-    CP = "cp", "Child protection"
-    CLA = "cla", "Looked after"
-    CARE_LEAVER = "care_leaver", "Care leaver"
-
-
-# When a child is open in more than one cohort, the sample counts them once, in the first of
-# these: the most intensive involvement (the same order as the snapshot's open_cases table).
-COHORT_PRIORITY: tuple[str, ...] = (Cohort.CLA, Cohort.CP, Cohort.CARE_LEAVER, Cohort.CIN)
 
 
 def grade_label(value: int | None) -> str:

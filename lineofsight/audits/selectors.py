@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,10 +68,7 @@ def tool_versions() -> QuerySet[AuditToolVersion]:
 
 
 def get_tool_version(pk: int) -> AuditToolVersion:
-    try:
-        return tool_versions().get(pk=pk)
-    except AuditToolVersion.DoesNotExist:
-        raise Http404("No such audit tool") from None
+    return get_object_or_404(tool_versions(), pk=pk)
 
 
 def tool_structure(tool: AuditToolVersion) -> list[ToolSection]:
@@ -116,10 +114,7 @@ def programme_rows_for(user: User) -> QuerySet[AuditProgramme]:
 
 
 def get_programme_for_user(user: User, pk: int) -> AuditProgramme:
-    try:
-        return programmes_for(user).get(pk=pk)
-    except AuditProgramme.DoesNotExist:
-        raise Http404("No such audit programme") from None
+    return get_object_or_404(programmes_for(user), pk=pk)
 
 
 def report_audits(user: User, programme: AuditProgramme) -> QuerySet[Audit]:
@@ -185,10 +180,9 @@ def audits_visible_to(user: User) -> QuerySet[Audit]:
 
 def get_audit_for_user(user: User, pk: int) -> Audit:
     """The audit, or 404 if it does not exist or the user may not see it."""
-    try:
-        return audits_visible_to(user).select_related("programme__tool_version").get(pk=pk)
-    except Audit.DoesNotExist:
-        raise Http404("No such audit") from None
+    return get_object_or_404(
+        audits_visible_to(user).select_related("programme__tool_version"), pk=pk
+    )
 
 
 def is_auditor(user: User, audit: Audit) -> bool:

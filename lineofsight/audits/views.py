@@ -244,12 +244,7 @@ def programme_add_file(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         AddFileForm(request.POST or None),
-        lambda data: services.programme_add_file(
-            actor=request.user,
-            programme=programme,
-            person_id=data["person_id"],
-            reason=data["reason"],
-        ),
+        lambda data: services.programme_add_file(actor=request.user, programme=programme, **data),
         template="audits/programme_add_file.html",
         context={"programme": programme},
         message=_added_message,

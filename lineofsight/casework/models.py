@@ -21,6 +21,21 @@ class SourceKind(models.TextChoices):
     ANNEX_A = "annex_a", "Ofsted Annex A workbook"
 
 
+class Cohort(models.TextChoices):
+    """The group a child open to children's services is in, as the snapshot's open_cases table
+    gives it."""
+
+    CIN = "cin", "Child in need"
+    CP = "cp", "Child protection"
+    CLA = "cla", "Looked after"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+
+
+# A child open in more than one cohort is counted once, in the first of these: the most intensive
+# involvement.
+COHORT_PRIORITY: tuple[Cohort, ...] = (Cohort.CLA, Cohort.CP, Cohort.CARE_LEAVER, Cohort.CIN)
+
+
 class Snapshot(models.Model):
     # The file's name inside settings.SNAPSHOT_DIR, so the data directory can move.
     file_name = models.CharField(max_length=255, unique=True)

@@ -1,7 +1,9 @@
 """What a valid casework extract looks like, beyond the field types and keys in `schema`.
 
 Kept as data so that an importer can turn each rule into one set-based SQL check:
-- `CODE_SETS`: the values a coded field may hold, from the SSD specification's guidance.
+- `CODE_SETS`: the values a coded field may hold, from the SSD specification's guidance. Where
+  staff read a code in words (`codewords`), the codes are that list's, so a code the import
+  accepts always has its words.
 - `DATE_RANGES`: start and end dates on one row, where the end may not come before the start.
 - `EVENT_DATE_FIELDS`: dates on which something happened to a child, used to infer how current an
   extract is (its as-at date) when the person importing it does not say.
@@ -13,6 +15,8 @@ how they spell them; yes/no flags are stored upper-cased so later queries can co
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from . import codewords
 
 
 @dataclass(frozen=True)
@@ -31,126 +35,63 @@ class CodeSet:
         v = value.strip().upper()
         return v in self.values or any(v.startswith(p) for p in self.prefixes)
 
+    @classmethod
+    def listed(cls, name: str, *codes: str, blocking: bool = True) -> CodeSet:
+        """A few codes, described by listing them ("F, M or U"), so the words an importer shows
+        cannot drift from the codes it accepts."""
+        description = f"{', '.join(codes[:-1])} or {codes[-1]}"
+        return cls(name, _codes(*codes), blocking=blocking, description=description)
+
+    @classmethod
+    def numbered(
+        cls, name: str, prefix: str, first: int, last: int, *, blocking: bool = True
+    ) -> CodeSet:
+        """The codes prefix+first to prefix+last (e.g. RC1 to RC9), described as that range."""
+        codes = _codes(*(f"{prefix}{i}" for i in range(first, last + 1)))
+        description = f"{prefix}{first} to {prefix}{last}"
+        return cls(name, codes, blocking=blocking, description=description)
+
 
 def _codes(*values: str) -> frozenset[str]:
     return frozenset(v.upper() for v in values)
 
 
-YES_NO = CodeSet("yes/no flag", _codes("Y", "N"), description="Y or N")
+YES_NO = CodeSet.listed("yes/no flag", "Y", "N")
 
 CP_CATEGORY = CodeSet(
     "child protection category of abuse",
     # The SSD names the categories; the CIN census codes them. Either is accepted.
-    _codes(
-        "Neglect",
-        "Physical abuse",
-        "Sexual abuse",
-        "Emotional abuse",
-        "Multiple",
-        "NEG",
-        "PHY",
-        "SAB",
-        "EMO",
-        "MUL",
-    ),
+    _codes(*codewords.CP_CATEGORY),
     prefixes=("MULTIPLE",),
     description="Neglect, Physical abuse, Sexual abuse, Emotional abuse or Multiple "
     "(or the census codes NEG, PHY, SAB, EMO, MUL)",
 )
 
-CIN_PRIMARY_NEED = CodeSet(
-    "category of need",
-    _codes(*(f"N{i}" for i in range(10))),
-    description="N0 to N9",
-)
+CIN_PRIMARY_NEED = CodeSet.numbered("category of need", "N", 0, 9)
 
-SEX = CodeSet("sex", _codes("F", "M", "U"), description="F, M or U")
+SEX = CodeSet.listed("sex", "F", "M", "U")
 
-CIN_CLOSE_REASON = CodeSet(
-    "reason a case closed",
-    _codes(*(f"RC{i}" for i in range(1, 10))),
-    blocking=False,
-    description="RC1 to RC9",
-)
+CIN_CLOSE_REASON = CodeSet.numbered("reason a case closed", "RC", 1, 9, blocking=False)
 
-CLA_START_REASON = CodeSet(
-    "reason a care episode started",
-    _codes("S", "L", "P", "T", "B", "U"),
-    blocking=False,
-    description="S, L, P, T, B or U",
+CLA_START_REASON = CodeSet.listed(
+    "reason a care episode started", *codewords.CLA_START_REASON, blocking=False
 )
 
 CLA_CEASED_REASON = CodeSet(
     "reason a care episode ceased",
-    _codes(
-        "X1",
-        "E11",
-        "E12",
-        "E2",
-        "E3",
-        "E4A",
-        "E4B",
-        "E13",
-        "E41",
-        "E45",
-        "E46",
-        "E47",
-        "E48",
-        "E5",
-        "E6",
-        "E7",
-        "E9",
-        "E14",
-        "E15",
-        "E16",
-        "E17",
-        "E8",
-    ),
+    _codes(*codewords.CLA_CEASED_REASON),
     blocking=False,
     description="an SSDA903 reason-episode-ceased code such as X1, E11 or E4A",
 )
 
 PLACEMENT_TYPE = CodeSet(
     "placement type",
-    _codes(
-        "A3",
-        "A4",
-        "A5",
-        "A6",
-        "H5",
-        "K1",
-        "K2",
-        "P1",
-        "P2",
-        "P3",
-        "R1",
-        "R2",
-        "R3",
-        "R5",
-        "S1",
-        "T0",
-        "T1",
-        "T2",
-        "T3",
-        "T4",
-        "U1",
-        "U2",
-        "U3",
-        "U4",
-        "U5",
-        "U6",
-        "Z1",
-    ),
+    _codes(*codewords.PLACEMENT_TYPE),
     blocking=False,
     description="an SSDA903 placement type such as U4, K2 or P1",
 )
 
-REVIEW_PARTICIPATION = CodeSet(
-    "participation in a review",
-    _codes(*(f"PN{i}" for i in range(8))),
-    blocking=False,
-    description="PN0 to PN7",
-)
+REVIEW_PARTICIPATION = CodeSet.numbered("participation in a review", "PN", 0, 7, blocking=False)
 
 ETHNICITY = CodeSet(
     "ethnicity",
@@ -180,18 +121,10 @@ ETHNICITY = CodeSet(
     description="a DfE main ethnicity category such as WBRI or NOBT",
 )
 
-UPN_UNKNOWN = CodeSet(
-    "reason the pupil number is unknown",
-    _codes("UN1", "UN2", "UN3", "UN4", "UN5"),
-    blocking=False,
-    description="UN1 to UN5",
-)
+UPN_UNKNOWN = CodeSet.numbered("reason the pupil number is unknown", "UN", 1, 5, blocking=False)
 
-CARE_LEAVER_IN_TOUCH = CodeSet(
-    "care leaver in touch",
-    _codes("YES", "NO", "DIED", "REFU", "NREQ", "RHOM"),
-    blocking=False,
-    description="YES, NO, DIED, REFU, NREQ or RHOM",
+CARE_LEAVER_IN_TOUCH = CodeSet.listed(
+    "care leaver in touch", *codewords.CARE_LEAVER_IN_TOUCH, blocking=False
 )
 
 ACCOMMODATION_SUITABLE = CodeSet(
@@ -201,16 +134,12 @@ ACCOMMODATION_SUITABLE = CodeSet(
     description="1 (suitable) or 2 (unsuitable)",
 )
 
-RETURN_INTERVIEW = CodeSet(
-    "return interview",
-    _codes("Y", "N", "NA"),
-    description="Y, N or NA",
-)
+RETURN_INTERVIEW = CodeSet.listed("return interview", "Y", "N", "NA")
 
 MISSING_TYPE = CodeSet(
     "missing episode type",
     # The SSD guidance names the two kinds; the SSDA903 return codes them M and A.
-    _codes("Missing", "Away", "M", "A"),
+    _codes(*codewords.MISSING_TYPE),
     blocking=False,
     description="Missing or Away (or M, A)",
 )

@@ -4,7 +4,7 @@ dates), so the registry is not scoped by user; the casework inside a snapshot is
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import Snapshot
 
@@ -16,10 +16,7 @@ def snapshot_list() -> QuerySet[Snapshot]:
 
 def snapshot_get(pk: int) -> Snapshot:
     """The snapshot, or 404."""
-    try:
-        return Snapshot.objects.get(pk=pk)
-    except Snapshot.DoesNotExist:
-        raise Http404("No such snapshot") from None
+    return get_object_or_404(Snapshot, pk=pk)
 
 
 def snapshots_kept() -> QuerySet[Snapshot]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,10 +50,7 @@ def concerns_visible_to(user: User) -> QuerySet[Concern]:
 
 def get_concern_for_user(user: User, pk: int) -> Concern:
     """The concern, or 404 if it does not exist or the user may not see it."""
-    try:
-        return concerns_visible_to(user).get(pk=pk)
-    except Concern.DoesNotExist:
-        raise Http404("No such concern") from None
+    return get_object_or_404(concerns_visible_to(user), pk=pk)
 
 
 def open_concerns(user: User) -> QuerySet[Concern]:

@@ -52,15 +52,11 @@ def concern_raise(request: HttpRequest, source_type: str, source_id: str) -> Htt
     if not info.may_raise:
         raise PermissionDenied(f"You may not raise a safeguarding concern from {info.title}.")
     _log_child(request, info.person_id, info.purpose)
-    form = RaiseForm(request.POST or None)
     return form_page(
         request,
-        form,
+        RaiseForm(request.POST or None),
         lambda data: services.concern_raise(
-            actor=request.user,
-            source_type=source_type,
-            source_id=source_id,
-            description=data["description"],
+            actor=request.user, source_type=source_type, source_id=source_id, **data
         ),
         template="concerns/raise.html",
         context={

@@ -37,9 +37,12 @@ def _theme_fields() -> tuple[forms.MultipleChoiceField, forms.CharField]:
 
 
 class ThemesMixin:
-    def chosen_themes(self) -> list[str]:
-        data = self.cleaned_data  # type: ignore[attr-defined]
-        return list(data.get("themes") or []) + vocabulary.parse_tags(data.get("other_themes", ""))
+    def service_values(self) -> dict[str, object]:
+        """The cleaned values as the service's arguments, the ticked and typed themes as one."""
+        values = dict(self.cleaned_data)  # type: ignore[attr-defined]
+        typed = vocabulary.parse_tags(values.pop("other_themes", ""))
+        values["themes"] = list(values.get("themes") or []) + typed
+        return values
 
 
 class FeedbackForm(ThemesMixin, forms.Form):

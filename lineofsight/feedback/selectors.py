@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from lineofsight.accounts import policy
@@ -36,10 +36,7 @@ def feedback_visible_to(user: User) -> QuerySet[Feedback]:
 
 def get_feedback_for_user(user: User, pk: int) -> Feedback:
     """The feedback, or 404 if it does not exist or lies outside the user's teams."""
-    try:
-        return feedback_visible_to(user).get(pk=pk)
-    except Feedback.DoesNotExist:
-        raise Http404("No such feedback") from None
+    return get_object_or_404(feedback_visible_to(user), pk=pk)
 
 
 def teams_for_recording(user: User) -> QuerySet[Team]:

@@ -19,7 +19,7 @@ from lineofsight.accounts.services import access_log_record
 from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
 from lineofsight.web.filters import page_of
-from lineofsight.web.forms import form_page, form_status, submit
+from lineofsight.web.forms import edit_values, form_page, form_status, submit
 
 from . import selectors, services
 from .forms import FeedbackForm, FilterForm, LinkForm, PublicFeedbackForm, RespondForm
@@ -94,18 +94,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.feedback_record(
-            actor=request.user,
-            kind=data["kind"],
-            from_whom=data["from_whom"],
-            received_on=data["received_on"],
-            team=data["team"],
-            text=data["text"],
-            channel=data["channel"],
-            themes=form.chosen_themes(),
-            consent_to_share=data["consent_to_share"],
-            person_id=data["person_id"],
-        ),
+        lambda _: services.feedback_record(actor=request.user, **form.service_values()),
         template="feedback/form.html",
         context={},
         message=lambda recorded: f"Feedback {recorded.reference} has been recorded.",
@@ -151,13 +140,8 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(
         request,
         form,
-        lambda data: services.feedback_respond(
-            actor=request.user,
-            feedback=item,
-            expected_version=data["version"],
-            response=data["response"],
-            responded_on=data["responded_on"],
-            themes=form.chosen_themes(),
+        lambda _: services.feedback_respond(
+            actor=request.user, feedback=item, **edit_values(form.service_values())
         ),
         saved=_response_values,
     ):

@@ -80,9 +80,17 @@ def record_removal(*, actor: Any, action: str, obj: models.Model, fields: Iterab
     record_change(actor=actor, action=action, obj=obj, before=before, after=after)
 
 
-def record_set(*, actor: Any, action: str, obj: models.Model, field: str, value: Any) -> None:
-    """Record `field` given `value` where it had none (a moderator allocated, a link used)."""
-    record_change(actor=actor, action=action, obj=obj, before={field: None}, after={field: value})
+# record_set's default value: the one the object now holds in the field.
+_AS_HELD = object()
+
+
+def record_set(
+    *, actor: Any, action: str, obj: models.Model, field: str, value: Any = _AS_HELD
+) -> None:
+    """Record `field` given `value` where it had none (a moderator allocated, a link used).
+    Without `value`, what `obj` now holds in `field` is recorded."""
+    after = None if value is _AS_HELD else {field: value}
+    record_change(actor=actor, action=action, obj=obj, before={field: None}, after=after)
 
 
 def history_for(obj: models.Model):

@@ -281,35 +281,46 @@ class NavItem:
 _HOME = Area("home:home", "Home")
 _CASEWORK = Capability.VIEW_CASEWORK
 _CONCERNS = Area("concerns:list", "Concerns", _CASEWORK)
+# Areas offered alike to more than one role, stated once so that the roles cannot drift apart.
+_AUDITS = Area("audits:my_audits", "Audits", _CASEWORK)
+_FEEDBACK = Area("feedback:list", "Feedback", _CASEWORK)
+_WORKLISTS = Area("worklists:index", "Worklists", _CASEWORK, ("/children/",))
+_RECORDING = Area("recording:quality", "Recording", Capability.VIEW_RECORDING, ("/recording/",))
+_PRACTICE_WEEKS = Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS)
+_THEMES = Area("themes:index", "Themes", Capability.VIEW_INDICATORS)
+_COMMITTEE_REPORTS = Area(
+    "reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS
+)
+_ACCESS_LOG = Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG)
 
 ROLE_AREAS: dict[str, tuple[Area, ...]] = {
     Role.PRACTITIONER: (
         _HOME,
         Area("worklists:mine", "My caseload", _CASEWORK, ("/worklists/", "/children/")),
-        Area("audits:my_audits", "Audits", _CASEWORK),
+        _AUDITS,
         Area("actions:mine", "My actions", _CASEWORK, ("/actions/",)),
         _CONCERNS,
-        Area("feedback:list", "Feedback", _CASEWORK),
+        _FEEDBACK,
         Area("recording:check", "My writing", _CASEWORK, ("/recording/",)),
     ),
     Role.TEAM_MANAGER: (
         _HOME,
-        Area("worklists:index", "Worklists", _CASEWORK, ("/children/",)),
+        _WORKLISTS,
         Area("supervision:sessions", "Supervision", Capability.LEAD_SUPERVISION),
-        Area("audits:my_audits", "Audits", _CASEWORK),
+        _AUDITS,
         Area("actions:list", "Actions", _CASEWORK),
         _CONCERNS,
-        Area("feedback:list", "Feedback", _CASEWORK),
-        Area("recording:quality", "Recording", Capability.VIEW_RECORDING, ("/recording/",)),
+        _FEEDBACK,
+        _RECORDING,
     ),
     Role.SERVICE_MANAGER: (
         _HOME,
         Area("worklists:service", "Teams", Capability.VIEW_INDICATORS),
-        Area("worklists:index", "Worklists", _CASEWORK, ("/children/",)),
+        _WORKLISTS,
         Area("actions:list", "Action plans", _CASEWORK),
         _CONCERNS,
         Area("audits:programmes", "Audits", Capability.VIEW_AUDIT_REPORTS, ("/audits/",)),
-        Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
+        _PRACTICE_WEEKS,
     ),
     Role.QA_LEAD: (
         _HOME,
@@ -320,19 +331,19 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
             ("/audits/tools/", "/audits/agreement/"),
         ),
         Area("audits:my_audits", "Audits and moderation", _CASEWORK),
-        Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS),
+        _PRACTICE_WEEKS,
         _CONCERNS,
-        Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
-        Area("recording:quality", "Recording", Capability.VIEW_RECORDING, ("/recording/",)),
-        Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
+        _THEMES,
+        _RECORDING,
+        _ACCESS_LOG,
     ),
     Role.SENIOR_LEADER: (
         _HOME,
         Area("indicators:board", "Improvement board", Capability.VIEW_INDICATORS),
-        Area("reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS),
+        _COMMITTEE_REPORTS,
         Area("actions:board", "Actions", Capability.VIEW_INDICATORS, ("/actions/",)),
         _CONCERNS,
-        Area("themes:index", "Themes", Capability.VIEW_INDICATORS),
+        _THEMES,
         Area("accounts:role_grants", "Role approvals", Capability.APPROVE_ROLE_GRANTS),
     ),
     Role.ANALYST: (
@@ -341,14 +352,14 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         Area("indicators:board", "Indicators", Capability.VIEW_INDICATORS),
         Area("indicators:targets", "Targets", Capability.SET_INDICATOR_TARGETS),
         Area("worklists:service", "Teams", Capability.VIEW_INDICATORS, ("/worklists/",)),
-        Area("reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS),
+        _COMMITTEE_REPORTS,
     ),
     Role.ADMINISTRATOR: (
         _HOME,
         Area("admin:index", "People and teams", Capability.MANAGE_USERS),
         Area("accounts:role_grants", "Role approvals", Capability.MANAGE_USERS),
         Area("timeliness:rules", "Timescales", Capability.CONFIGURE),
-        Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG),
+        _ACCESS_LOG,
     ),
 }
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from lineofsight.web.registry import add_once
+
 
 class IndicatorsConfig(AppConfig):
     name = "lineofsight.indicators"
@@ -13,5 +15,4 @@ class IndicatorsConfig(AppConfig):
 
         from .gate_figures import latest_figures
 
-        if latest_figures not in gate.FIGURE_SOURCES:
-            gate.FIGURE_SOURCES.append(latest_figures)
+        add_once(gate.FIGURE_SOURCES, latest_figures)

@@ -3,11 +3,11 @@ snapshots (engine.py) and never stored as the record. Committee reports: lineofs
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from lineofsight.casework.models import Snapshot
+from lineofsight.history.authorship import user_field
 
 
 class IndicatorTarget(models.Model):
@@ -19,9 +19,7 @@ class IndicatorTarget(models.Model):
     amber_margin = models.FloatField(default=0)
     note = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = user_field()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,12 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from . import catalogue, views
 
 app_name = "indicators"
-urlpatterns: list = []
-# --- board pages (board helper) ---
-from django.urls import register_converter  # noqa: E402
-
-from . import catalogue as _catalogue  # noqa: E402
-from . import views  # noqa: E402
 
 
 class _IndicatorId:
@@ -16,7 +12,7 @@ class _IndicatorId:
     regex = "[a-z0-9_]+"
 
     def to_python(self, value: str) -> str:
-        if value not in {i.id for i in _catalogue.catalogue()}:
+        if value not in {i.id for i in catalogue.catalogue()}:
             raise ValueError(value)
         return value
 
@@ -26,16 +22,11 @@ class _IndicatorId:
 
 register_converter(_IndicatorId, "indicator")
 
-urlpatterns += [
+urlpatterns = [
     path("", views.board, name="board"),
     path("targets/", views.targets, name="targets"),
     path("targets/<indicator:indicator_id>/", views.target_edit, name="target_edit"),
     path("<indicator:indicator_id>/", views.detail, name="detail"),
     path("<indicator:indicator_id>/children/", views.children, name="children"),
-    path(
-        "<indicator:indicator_id>/children.csv",
-        views.children_export,
-        name="children_export",
-    ),
+    path("<indicator:indicator_id>/children.csv", views.children_export, name="children_export"),
 ]
-# --- end board pages ---

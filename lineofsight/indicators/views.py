@@ -16,7 +16,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.web.filters import refuses_bad_filters
-from lineofsight.web.forms import form_status, show_conflict, submit
+from lineofsight.web.forms import edit_values, form_status, show_conflict, submit
 from lineofsight.web.spreadsheet import safe_text
 
 from . import by_team, selectors, services
@@ -239,12 +239,7 @@ def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
             request,
             form,
             lambda data: services.target_set(
-                actor=request.user,
-                indicator_id=indicator.id,
-                target=data["target"],
-                amber_margin=data["amber_margin"],
-                note=data["note"],
-                expected_version=data["version"],
+                actor=request.user, indicator_id=indicator.id, **edit_values(data)
             ),
         ):
             messages.success(request, f"The target for {indicator.title} is saved.")

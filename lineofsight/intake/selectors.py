@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import ImportRun, RunStatus
 from .problems import REPORT_COLUMNS, Problem, Severity
@@ -24,10 +24,7 @@ def import_run_list() -> QuerySet[ImportRun]:
 
 def import_run_get(pk: int) -> ImportRun:
     """The run, or 404."""
-    try:
-        return import_run_list().prefetch_related("files").get(pk=pk)
-    except ImportRun.DoesNotExist:
-        raise Http404("No such import") from None
+    return get_object_or_404(import_run_list().prefetch_related("files"), pk=pk)
 
 
 def import_running() -> ImportRun | None:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -173,33 +173,28 @@ def import_runs_close_interrupted() -> list[ImportRun]:
 # -- imports -------------------------------------------------------------------------------
 
 
-def ssd_extract_import(
-    *,
-    directory: Path,
-    as_at: datetime.date | None = None,
-    actor: User | None = None,
-    os_user: str = "",
-    progress: Progress | None = None,
-    run: ImportRun | None = None,
-    gate_mode: GateMode | str = GateMode.STOP,
-) -> ImportRun:
+class ImportOptions(TypedDict, total=False):
+    """How an import runs, whatever its source. Left out: no date given (the data's own),
+    nobody named, no progress shown, a new run, and STOP at changes the quality gate finds."""
+
+    as_at: datetime.date | None
+    actor: User | None
+    os_user: str
+    progress: Progress | None
+    run: ImportRun | None  # a run already recorded (the Imports page's) instead of a new one
+    gate_mode: GateMode | str
+
+
+def ssd_extract_import(*, directory: Path, **options: Unpack[ImportOptions]) -> ImportRun:
     """Import a folder holding one CSV file per SSD table."""
     directory = Path(directory)
-    if run is None:
-        run = import_run_create(
-            source_kind=SourceKind.SSD,
-            source_name=str(directory),
-            actor=actor,
-            os_user=os_user,
-            as_at=as_at,
-        )
 
     def prepare(work: Path) -> Prepared:
         listing = ssd.list_extract(directory)
         return Prepared(files=listing.files, problems=listing.problems, label=directory.name)
 
-    return _execute(
-        run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress, gate_mode=gate_mode
+    return _import(
+        source_kind=SourceKind.SSD, source_name=str(directory), prepare=prepare, options=options
     )
 
 
@@ -208,23 +203,10 @@ def parsed_extract_import(
     extract: ParsedExtract | Callable[[], ParsedExtract],
     source_kind: SourceKind | str = SourceKind.ANNEX_A,
     source_name: str = "",
-    as_at: datetime.date | None = None,
-    actor: User | None = None,
-    os_user: str = "",
-    progress: Progress | None = None,
-    run: ImportRun | None = None,
-    gate_mode: GateMode | str = GateMode.STOP,
+    **options: Unpack[ImportOptions],
 ) -> ImportRun:
     """Import rows a reader produced. `extract` may be a function that reads them, so that
     reading is timed as the run's read phase."""
-    if run is None:
-        run = import_run_create(
-            source_kind=source_kind,
-            source_name=source_name,
-            actor=actor,
-            os_user=os_user,
-            as_at=as_at,
-        )
 
     def prepare(work: Path) -> Prepared:
         parsed = extract() if callable(extract) else extract
@@ -248,28 +230,19 @@ def parsed_extract_import(
             source_fields=dict(parsed.fields),
         )
 
-    return _execute(
-        run=run, prepare=prepare, as_at=as_at, actor=actor, progress=progress, gate_mode=gate_mode
+    return _import(
+        source_kind=source_kind, source_name=source_name, prepare=prepare, options=options
     )
 
 
 def annex_a_import(
-    *,
-    path: Path,
-    as_at: datetime.date | None = None,
-    actor: User | None = None,
-    os_user: str = "",
-    progress: Progress | None = None,
-    run: ImportRun | None = None,
-    source_name: str = "",
-    gate_mode: GateMode | str = GateMode.STOP,
+    *, path: Path, source_name: str = "", **options: Unpack[ImportOptions]
 ) -> ImportRun:
     """Import an Ofsted Annex A workbook (.xlsx or .xls)."""
     path = Path(path)
-    source_name = source_name or path.name
 
     def read() -> ParsedExtract:
-        parsed = read_annex_a(path, as_at=as_at)
+        parsed = read_annex_a(path, as_at=options.get("as_at"))
         if not parsed.files:
             parsed.files = [path]
         return parsed
@@ -277,13 +250,36 @@ def annex_a_import(
     return parsed_extract_import(
         extract=read,
         source_kind=SourceKind.ANNEX_A,
-        source_name=source_name,
+        source_name=source_name or path.name,
+        **options,
+    )
+
+
+def _import(
+    *,
+    source_kind: SourceKind | str,
+    source_name: str,
+    prepare: Callable[[Path], Prepared],
+    options: ImportOptions,
+) -> ImportRun:
+    """Prepare the source and import it, on the run given or on a new one."""
+    as_at, actor = options.get("as_at"), options.get("actor")
+    run = options.get("run")
+    if run is None:
+        run = import_run_create(
+            source_kind=source_kind,
+            source_name=source_name,
+            actor=actor,
+            os_user=options.get("os_user", ""),
+            as_at=as_at,
+        )
+    return _execute(
+        run=run,
+        prepare=prepare,
         as_at=as_at,
         actor=actor,
-        os_user=os_user,
-        progress=progress,
-        run=run,
-        gate_mode=gate_mode,
+        progress=options.get("progress"),
+        gate_mode=options.get("gate_mode", GateMode.STOP),
     )
 
 

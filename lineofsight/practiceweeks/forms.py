@@ -195,8 +195,11 @@ class ConsentForm(forms.Form):
         help_text="For example, what the family agreed to, or where the signed form is kept.",
     )
 
-    def given_at(self) -> datetime.datetime:
-        return combine(self.cleaned_data["given_on"], self.cleaned_data["given_time"])
+    def service_values(self) -> dict[str, object]:
+        """The cleaned values as `consent_record`'s arguments: the day and time as one moment."""
+        values = dict(self.cleaned_data)
+        values["given_at"] = combine(values.pop("given_on"), values.pop("given_time"))
+        return values
 
 
 ITEM_HINT = "One per line. Use initials or a role, never a child's name."

@@ -17,7 +17,7 @@ only by their assessor and quality assurance leads.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,10 +61,7 @@ def weeks_visible_to(user: User) -> QuerySet[PracticeWeek]:
 
 
 def get_week_for_user(user: User, pk: int) -> PracticeWeek:
-    try:
-        return weeks_visible_to(user).get(pk=pk)
-    except PracticeWeek.DoesNotExist:
-        raise Http404("No such practice week") from None
+    return get_object_or_404(weeks_visible_to(user), pk=pk)
 
 
 def week_list(user: User) -> QuerySet[PracticeWeek]:
@@ -105,10 +102,7 @@ def week_visits(user: User, week: PracticeWeek) -> QuerySet[Visit]:
 
 
 def get_visit_for_user(user: User, pk: int) -> Visit:
-    try:
-        return visits_visible_to(user).get(pk=pk)
-    except Visit.DoesNotExist:
-        raise Http404("No such visit") from None
+    return get_object_or_404(visits_visible_to(user), pk=pk)
 
 
 def assessor_candidates() -> QuerySet[User]:
@@ -148,17 +142,11 @@ def observations_visible_to(user: User) -> QuerySet[Observation]:
 
 
 def get_observation_for_user(user: User, pk: int) -> Observation:
-    try:
-        return observations_visible_to(user).get(pk=pk)
-    except Observation.DoesNotExist:
-        raise Http404("No such observation") from None
+    return get_object_or_404(observations_visible_to(user), pk=pk)
 
 
 def get_version_for_user(user: User, observation: Observation, number: int) -> ObservationVersion:
-    try:
-        return observation.versions.select_related("submitted_by").get(number=number)
-    except ObservationVersion.DoesNotExist:
-        raise Http404("No such version") from None
+    return get_object_or_404(observation.versions.select_related("submitted_by"), number=number)
 
 
 def can_tag(user: User, observation: Observation) -> bool:

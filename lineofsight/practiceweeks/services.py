@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
+from typing import Required, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -230,9 +231,33 @@ def own_service_ids(user: User) -> set[int]:
     return ids
 
 
-def _check_visit(
-    week: PracticeWeek, assessor: User, team: Team, starts_at: datetime.datetime
-) -> None:
+class VisitDetails(TypedDict, total=False):
+    """A visit as it is planned. Left out: the team's size unknown, no family observed, and the
+    texts empty."""
+
+    assessor: Required[User]
+    team: Required[Team]
+    starts_at: Required[datetime.datetime]
+    local_contact: Required[str]
+    team_size: int | None
+    team_context: str
+    team_structure: str
+    briefing: str
+    observes_family: bool
+    family_activity: str
+
+
+def _visit_values(details: VisitDetails) -> dict:
+    """The visit's fields as they are stored: texts without surrounding spaces."""
+    values: dict = {"team_size": None, "observes_family": False}
+    for name in VISIT_FIELDS:
+        value = details.get(name, values.get(name, ""))
+        values[name] = value.strip() if isinstance(value, str) else value
+    return values
+
+
+def _check_visit(week: PracticeWeek, values: dict) -> None:
+    assessor, team, starts_at = values["assessor"], values["team"], values["starts_at"]
     if not policy.role_can(assessor.role, selectors.ASSESS) or not assessor.is_active:
         raise PracticeWeekError(
             f"{assessor.full_name} cannot be an assessor: choose a service manager, a senior "
@@ -259,67 +284,29 @@ def _check_visit(
             f"{_plain_date(week.ends_on)}.",
             field="starts_at",
         )
+    if not values["local_contact"]:
+        raise PracticeWeekError("Enter the local contact for the visit.", field="local_contact")
 
 
 @transaction.atomic
-def visit_create(
-    *,
-    actor: User,
-    week: PracticeWeek,
-    assessor: User,
-    team: Team,
-    starts_at: datetime.datetime,
-    local_contact: str,
-    team_size: int | None = None,
-    team_context: str = "",
-    team_structure: str = "",
-    briefing: str = "",
-    observes_family: bool = False,
-    family_activity: str = "",
-) -> Visit:
+def visit_create(*, actor: User, week: PracticeWeek, **details: Unpack[VisitDetails]) -> Visit:
     selectors.require_manage(actor)
-    _check_visit(week, assessor, team, starts_at)
-    if not local_contact.strip():
-        raise PracticeWeekError("Enter the local contact for the visit.", field="local_contact")
-    visit = Visit.objects.create(
-        week=week,
-        assessor=assessor,
-        team=team,
-        starts_at=starts_at,
-        local_contact=local_contact.strip(),
-        team_size=team_size,
-        team_context=team_context.strip(),
-        team_structure=team_structure.strip(),
-        briefing=briefing.strip(),
-        observes_family=observes_family,
-        family_activity=family_activity.strip(),
-        created_by=actor,
-    )
+    values = _visit_values(details)
+    _check_visit(week, values)
+    visit = Visit.objects.create(week=week, created_by=actor, **values)
     record_creation(actor=actor, action="visit_create", obj=visit, fields=VISIT_FIELDS)
     return visit
 
 
 @transaction.atomic
 def visit_update(
-    *,
-    actor: User,
-    visit: Visit,
-    expected_version: int,
-    assessor: User,
-    team: Team,
-    starts_at: datetime.datetime,
-    local_contact: str,
-    team_size: int | None,
-    team_context: str,
-    team_structure: str,
-    briefing: str,
-    observes_family: bool,
-    family_activity: str,
+    *, actor: User, visit: Visit, expected_version: int, **details: Unpack[VisitDetails]
 ) -> Visit:
+    """Change the planned visit; a field left out is stored empty, as visit_create would."""
     selectors.require_manage(actor)
-    _check_visit(visit.week, assessor, team, starts_at)
-    if not local_contact.strip():
-        raise PracticeWeekError("Enter the local contact for the visit.", field="local_contact")
+    values = _visit_values(details)
+    _check_visit(visit.week, values)
+    assessor, team = values["assessor"], values["team"]
     started = Observation.objects.filter(visit=visit).exists()
     if started and (assessor.pk != visit.assessor_id or team.pk != visit.team_id):
         raise PracticeWeekError(
@@ -327,7 +314,7 @@ def visit_update(
             "can no longer change. Plan a new visit instead.",
             field="assessor" if assessor.pk != visit.assessor_id else "team",
         )
-    if visit.consents.exists() and starts_at != visit.starts_at:
+    if visit.consents.exists() and values["starts_at"] != visit.starts_at:
         raise PracticeWeekError(
             "A family's consent has been recorded for this visit at its planned time, so the "
             "time can no longer change. Plan a new visit instead.",
@@ -335,12 +322,8 @@ def visit_update(
         )
     _bump_version(Visit, visit, expected_version, "visit")
     before = capture(visit, VISIT_FIELDS)
-    visit.assessor, visit.team, visit.starts_at = assessor, team, starts_at
-    visit.local_contact = local_contact.strip()
-    visit.team_size = team_size
-    visit.team_context, visit.team_structure = team_context.strip(), team_structure.strip()
-    visit.briefing = briefing.strip()
-    visit.observes_family, visit.family_activity = observes_family, family_activity.strip()
+    for name, value in values.items():
+        setattr(visit, name, value)
     visit.save(update_fields=list(VISIT_FIELDS))
     record_change(actor=actor, action="visit_update", obj=visit, before=before)
     return visit

@@ -22,7 +22,7 @@ from lineofsight.actions.models import SourceType
 from lineofsight.framework import vocabulary
 from lineofsight.history.services import history_for
 from lineofsight.web import documents
-from lineofsight.web.forms import form_page, form_status, submit
+from lineofsight.web.forms import edit_values, form_page, form_status, submit
 
 from . import analysis as week_analysis
 from . import names, reports, selectors, services
@@ -208,13 +208,7 @@ def week_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         WeekForm(request.POST or None, initial=_week_values(week)),
-        lambda data: services.week_update(
-            actor=request.user,
-            week=week,
-            expected_version=data["version"] or 0,
-            reflection=data["reflection"],
-            **_week_plan(data),
-        ),
+        lambda data: services.week_update(actor=request.user, week=week, **edit_values(data)),
         template="practiceweeks/week_form.html",
         context={"week": week},
         message="The practice week has been saved.",
@@ -255,19 +249,9 @@ def _visit_initial(visit: Visit) -> dict:
 
 
 def _visit_values(form: VisitForm) -> dict:
-    data = form.cleaned_data
-    return {
-        "assessor": data["assessor"],
-        "team": data["team"],
-        "starts_at": form.starts_at(),
-        "local_contact": data["local_contact"],
-        "team_size": data["team_size"],
-        "team_context": data["team_context"],
-        "team_structure": data["team_structure"],
-        "briefing": data["briefing"],
-        "observes_family": data["observes_family"],
-        "family_activity": data["family_activity"],
-    }
+    """The visit's values for the service: the form's own, the day and time as one moment."""
+    values = {k: v for k, v in form.cleaned_data.items() if k not in ("day", "time", "version")}
+    return values | {"starts_at": form.starts_at()}
 
 
 @require_http_methods(["GET", "POST"])
@@ -345,14 +329,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.consent_record(
-            actor=request.user,
-            visit=visit,
-            given_by=data["given_by"],
-            method=data["method"],
-            given_at=form.given_at(),
-            notes=data["notes"],
-        ),
+        lambda _: services.consent_record(actor=request.user, visit=visit, **form.service_values()),
         template="practiceweeks/consent.html",
         context={
             "visit": visit,
@@ -483,7 +460,7 @@ def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.observation_submit(
-            actor=request.user, observation=observation, expected_version=data["version"]
+            actor=request.user, observation=observation, **edit_values(data)
         ),
     ):
         messages.success(

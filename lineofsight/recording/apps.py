@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from lineofsight.web.registry import add_once
+
 
 class RecordingConfig(AppConfig):
     name = "lineofsight.recording"
@@ -15,8 +17,7 @@ class RecordingConfig(AppConfig):
         from .derive import recording_checks
         from .table import TABLE
 
-        if recording_checks not in pipeline.POST_LOAD_STEPS:
-            pipeline.POST_LOAD_STEPS.append(recording_checks)
+        add_once(pipeline.POST_LOAD_STEPS, recording_checks)
         # The recording indicators read the table (indicators/definitions/6_recording.yml).
         engine.register_derived_table(
             TABLE,

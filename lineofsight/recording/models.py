@@ -3,8 +3,9 @@ configuration, changed only through services.rules) and the findings people dism
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from lineofsight.history.authorship import user_field
 
 
 class RecordingRules(models.Model):
@@ -16,9 +17,7 @@ class RecordingRules(models.Model):
 
     data = models.JSONField()
     version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = user_field(optional=True)
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -41,9 +40,7 @@ class FindingDismissal(models.Model):
     end = models.PositiveIntegerField()
     text = models.CharField(max_length=300, blank=True)
     reason = models.TextField()
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    dismissed_by = user_field()
     dismissed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

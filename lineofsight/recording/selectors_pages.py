@@ -129,40 +129,18 @@ class QualityLine:
     discouraged: int
     acronyms: int
 
-    @property
-    def notes_text(self) -> str:
-        return count_text(self.notes)
-
-    @property
-    def child_voice_text(self) -> str:
-        return share_text(self.child_voice, self.notes)
-
-    @property
-    def analysis_text(self) -> str:
-        return share_text(self.analysis, self.notes)
-
-    @property
-    def decision_rationale_text(self) -> str:
-        return share_text(self.decision_rationale, self.notes)
-
-    @property
-    def discouraged_text(self) -> str:
-        return per_100_text(self.discouraged, self.notes)
-
-    @property
-    def acronyms_text(self) -> str:
-        return per_100_text(self.acronyms, self.notes)
-
     def cells(self) -> list[str]:
-        """The figures as the page and the CSV show them, in the table's order."""
+        """The figures as the page and the CSV show them, in the table's order: shares of the
+        notes for the markers (withheld for small numbers), findings per 100 notes."""
         return [
-            self.notes_text,
-            self.child_voice_text,
-            self.analysis_text,
-            self.decision_rationale_text,
-            self.discouraged_text,
-            self.acronyms_text,
+            count_text(self.notes),
+            *(share_text(n, self.notes) for n in self._markers()),
+            per_100_text(self.discouraged, self.notes),
+            per_100_text(self.acronyms, self.notes),
         ]
+
+    def _markers(self) -> tuple[int, int, int]:
+        return self.child_voice, self.analysis, self.decision_rationale
 
 
 COLUMNS = (

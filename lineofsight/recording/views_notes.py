@@ -60,15 +60,9 @@ def note(request: HttpRequest, note_id: str) -> HttpResponse:
             number = 0
         bound = DismissForm(request.POST, number=number)
         if bound.is_valid():
-            data = bound.cleaned_data
             try:
                 services.finding_dismiss(
-                    actor=request.user,
-                    note_id=page.note.note_id,
-                    rule=data["rule"],
-                    start=data["start"],
-                    text=data["text"],
-                    reason=data["reason"],
+                    actor=request.user, note_id=page.note.note_id, **bound.cleaned_data
                 )
             except services.DismissalError as exc:
                 add_service_error(bound, exc)

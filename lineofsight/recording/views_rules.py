@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lineofsight.accounts import policy
-from lineofsight.web.forms import form_page
+from lineofsight.web.forms import edit_values, form_page
 
 from . import checker
 from .forms import AcronymsForm, TermForm, VersionedForm
@@ -114,14 +114,8 @@ def rules_term(request: HttpRequest, position: int | None = None) -> HttpRespons
         form,
         lambda data: services.rules_term_save(
             actor=request.user,
-            expected_version=data["version"],
             position=position,
-            term=data["term"],
-            variants=data["variants"],
-            not_when=data["not_when"],
-            preferred=data["preferred"],
-            reason=data["reason"],
-            legal=data["legal"] == "yes",
+            **(edit_values(data) | {"legal": data["legal"] == "yes"}),
         ),
         template="recording/rules_term.html",
         context={"position": position, "current": current},
@@ -144,7 +138,7 @@ def rules_term_remove(request: HttpRequest, position: int) -> HttpResponse:
         request,
         form,
         lambda data: services.rules_term_remove(
-            actor=request.user, expected_version=data["version"], position=position
+            actor=request.user, position=position, **edit_values(data)
         ),
         template="recording/rules_term_remove.html",
         context={"position": position, "current": current},
@@ -162,9 +156,7 @@ def rules_acronyms(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.rules_acronyms_set(
-            actor=request.user, expected_version=data["version"], acronyms=data["acronyms"]
-        ),
+        lambda data: services.rules_acronyms_set(actor=request.user, **edit_values(data)),
         template="recording/rules_acronyms.html",
         context={},
         done=lambda _: redirect("recording:rules"),

@@ -80,11 +80,18 @@ def build_report(committee_report: CommitteeReport) -> documents.Report:
     return doc
 
 
+def _part(doc: documents.Report, title: str, nothing: str | None) -> bool:
+    """Head one part of the report. Where the part has nothing to show, `nothing` says why and
+    stands alone under the heading; the part goes on (True) only when `nothing` is None."""
+    doc.add(Heading(title))
+    if nothing is not None:
+        doc.add(Paragraph(nothing))
+    return nothing is None
+
+
 def _indicator_blocks(doc: documents.Report, f: ReportFigures) -> None:
     ind = f.indicators
-    doc.add(Heading("Indicators"))
-    if ind.unavailable:
-        doc.add(Paragraph(plain_words(ind.unavailable)))
+    if not _part(doc, "Indicators", plain_words(ind.unavailable) if ind.unavailable else None):
         return
     doc.add(
         Paragraph(
@@ -203,9 +210,8 @@ def _polarity(indicator_id: str) -> Polarity:
 
 def _audit_blocks(doc: documents.Report, f: ReportFigures) -> None:
     a = f.audits
-    doc.add(Heading("Case-file audits"))
-    if not a.completed:
-        doc.add(Paragraph(f"No case-file audits were completed from {f.period}."))
+    nothing = None if a.completed else f"No case-file audits were completed from {f.period}."
+    if not _part(doc, "Case-file audits", nothing):
         return
     programmes = ", ".join(a.programmes)
     doc.add(
@@ -251,9 +257,7 @@ def _audit_blocks(doc: documents.Report, f: ReportFigures) -> None:
 
 def _drift_blocks(doc: documents.Report, f: ReportFigures) -> None:
     d = f.drift
-    doc.add(Heading("Drift and delay"))
-    if not d.available:
-        doc.add(Paragraph(plain_words(d.reason)))
+    if not _part(doc, "Drift and delay", None if d.available else plain_words(d.reason)):
         return
     doc.add(
         Paragraph(
@@ -288,9 +292,10 @@ def _drift_blocks(doc: documents.Report, f: ReportFigures) -> None:
 
 def _supervision_blocks(doc: documents.Report, f: ReportFigures) -> None:
     s = f.supervision
-    doc.add(Heading("Group reflective supervision"))
-    if not s.sessions:
-        doc.add(Paragraph(f"No group supervision sessions were recorded from {f.period}."))
+    nothing = (
+        None if s.sessions else f"No group supervision sessions were recorded from {f.period}."
+    )
+    if not _part(doc, "Group reflective supervision", nothing):
         return
     cleared = s.cleared_share if s.judged else "No data: no case's three months are over yet"
     doc.add(
@@ -319,9 +324,10 @@ def _supervision_blocks(doc: documents.Report, f: ReportFigures) -> None:
 
 def _action_blocks(doc: documents.Report, f: ReportFigures) -> None:
     a = f.actions
-    doc.add(Heading("Improvement actions"))
-    if a.total is None:
-        doc.add(Paragraph(f"No improvement actions had been raised by {f.counted_text}."))
+    nothing = (
+        f"No improvement actions had been raised by {f.counted_text}." if a.total is None else None
+    )
+    if not _part(doc, "Improvement actions", nothing):
         return
     rows = [*a.lines, a.total]
     doc.add(

@@ -3,11 +3,11 @@ author's three sections are written here."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from lineofsight.casework.models import Snapshot
+from lineofsight.history.authorship import user_field
 
 
 class CommitteeReport(models.Model):
@@ -21,13 +21,9 @@ class CommitteeReport(models.Model):
     how_we_know = models.TextField(blank=True)
     what_next = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = user_field()
     updated_at = models.DateTimeField(default=timezone.now)
     # When the practice records (audits, moderation, supervision, improvement actions) and the
     # targets were counted for the report, and what was counted then (figures.py): downloading

@@ -20,7 +20,7 @@ from lineofsight.accounts.models import User
 from lineofsight.casework import store
 from lineofsight.history.services import history_for
 from lineofsight.web import documents
-from lineofsight.web.forms import form_page, form_status, submit
+from lineofsight.web.forms import edit_values, form_page, form_status, submit
 
 from . import document, figures, services
 from .forms import ReportCreateForm, ReportTextForm
@@ -78,12 +78,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.report_create(
-            actor=request.user,
-            title=data["title"],
-            period_end=data["period_end"],
-            snapshot=snapshot,
-        ),
+        lambda data: services.report_create(actor=request.user, snapshot=snapshot, **data),
         template="reports/committee_create.html",
         context={"snapshot": snapshot, "snapshot_line": figures.snapshot_line(snapshot)},
         message="Report started. Write its three sections below.",
@@ -104,13 +99,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             lambda data: services.report_update_text(
-                actor=request.user,
-                report=item,
-                expected_version=data["version"],
-                title=data["title"],
-                what_we_know=data["what_we_know"],
-                how_we_know=data["how_we_know"],
-                what_next=data["what_next"],
+                actor=request.user, report=item, **edit_values(data)
             ),
             saved=_text_values,
         ):

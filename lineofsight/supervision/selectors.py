@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,20 +54,17 @@ def session_list(user: User, team: Team | None = None) -> QuerySet[Session]:
 
 def get_session_for_user(user: User, pk: int) -> Session:
     """The session, or 404 if it does not exist or the user may not see it."""
-    try:
-        return sessions_visible_to(user).get(pk=pk)
-    except Session.DoesNotExist:
-        raise Http404("No such session") from None
+    return get_object_or_404(sessions_visible_to(user), pk=pk)
 
 
 def get_session_case_for_user(user: User, pk: int) -> SessionCase:
     """The case on a session, or 404 if it does not exist or its session is out of sight."""
-    try:
-        case = SessionCase.objects.select_related(
+    case = get_object_or_404(
+        SessionCase.objects.select_related(
             "session", "flags_snapshot", "updated_by", "nominated_by"
-        ).get(pk=pk)
-    except SessionCase.DoesNotExist:
-        raise Http404("No such case") from None
+        ),
+        pk=pk,
+    )
     case.session = get_session_for_user(user, case.session_id)
     return case
 

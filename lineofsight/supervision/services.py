@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Unpack
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -301,27 +302,19 @@ def session_case_record(
 
 @transaction.atomic
 def session_case_action_create(
-    *,
-    actor: User,
-    case: SessionCase,
-    issue: str,
-    action: str,
-    owner: User,
-    due_date: datetime.date,
+    *, actor: User, case: SessionCase, **details: Unpack[action_services.ActionDetails]
 ) -> ImprovementAction:
     """An action agreed for the case: an improvement action whose source is this case."""
-    _require_lead(actor, case.session.team)
+    team = case.session.team
+    _require_lead(actor, team)
     try:
         return action_services.action_create(
             actor=actor,
             source_type=SourceType.SUPERVISION,
             source_id=case.pk,
-            issue=issue,
-            action=action,
-            owner=owner,
-            due_date=due_date,
+            team=team,
             person_id=case.person_id,
-            team=case.session.team,
+            **details,
         )
     except action_services.ActionError as exc:
         raise SupervisionError(str(exc)) from exc

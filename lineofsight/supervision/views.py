@@ -13,7 +13,7 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
 from lineofsight.actions.selectors import owners_for_child
-from lineofsight.web.forms import form_page, form_status, submit
+from lineofsight.web.forms import edit_values, form_page, form_status, submit
 from lineofsight.worklists import selection as worklist_selection
 
 from . import followup, selectors, services, summaries
@@ -62,12 +62,9 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
+        # The facilitator attends the session they run.
         lambda data: services.session_create(
-            actor=request.user,
-            team=data["team"],
-            held_on=data["held_on"],
-            facilitator=data["facilitator"],
-            attendees=[data["facilitator"]],
+            actor=request.user, attendees=[data["facilitator"]], **data
         ),
         template="supervision/session_form.html",
         context={},
@@ -173,10 +170,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.session_case_record(
-            actor=request.user,
-            case=found,
-            expected_version=data["version"],
-            **{name: data[name] for name in (*REFLECTION_FIELDS, "look_again_on")},
+            actor=request.user, case=found, **edit_values(data)
         ),
     ):
         messages.success(request, "The discussion of this case is saved.")

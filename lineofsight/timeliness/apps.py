@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from lineofsight.web.registry import add_once
+
 
 class TimelinessConfig(AppConfig):
     name = "lineofsight.timeliness"
@@ -13,5 +15,4 @@ class TimelinessConfig(AppConfig):
 
         from .postload import timeliness_and_drift
 
-        if timeliness_and_drift not in pipeline.POST_LOAD_STEPS:
-            pipeline.POST_LOAD_STEPS.append(timeliness_and_drift)
+        add_once(pipeline.POST_LOAD_STEPS, timeliness_and_drift)

@@ -26,10 +26,12 @@ Columns:
 from __future__ import annotations
 
 from lineofsight.casework import attribution
+from lineofsight.casework.models import COHORT_PRIORITY
 
 from .context import Derivation
 
-COHORT_WEIGHT = {"cla": 4, "cp": 3, "care_leaver": 2, "cin": 1}
+# The most intensive involvement weighs most: a child open in several cohorts is counted in it.
+COHORT_WEIGHT = {c.value: len(COHORT_PRIORITY) - i for i, c in enumerate(COHORT_PRIORITY)}
 
 
 def build(d: Derivation) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from lineofsight.intake.models import ImportRun
 
@@ -56,10 +57,7 @@ def closure_list() -> QuerySet[ClosurePeriod]:
 
 
 def closure_get(pk: int) -> ClosurePeriod:
-    try:
-        return closure_list().get(pk=pk)
-    except ClosurePeriod.DoesNotExist:
-        raise Http404("No such closure") from None
+    return get_object_or_404(closure_list(), pk=pk)
 
 
 def working_calendar() -> WorkingCalendar:

@@ -100,12 +100,7 @@ def rule_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
 
 
 def _closure_add(request: HttpRequest, data: dict) -> None:
-    closure = services.closure_period_add(
-        actor=request.user,
-        first_day=data["first_day"],
-        last_day=data["last_day"],
-        description=data["description"],
-    )
+    closure = services.closure_period_add(actor=request.user, **data)
     messages.success(request, f"Closure added: {closure}. {TAKES_EFFECT}")
 
 

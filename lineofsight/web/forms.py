@@ -50,6 +50,15 @@ def submit(
     return True
 
 
+def edit_values(data: dict[str, Any]) -> dict[str, Any]:
+    """An edit form's cleaned values as its service's arguments: the form's fields are named as
+    the service's, and the `version` the form was loaded with is the `expected_version` the
+    service checks (web.locking). A form that may start a record has no version yet: 0."""
+    values = dict(data)
+    values["expected_version"] = values.pop("version") or 0
+    return values
+
+
 def form_page(
     request: HttpRequest,
     form: forms.BaseForm,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lineofsight.casework.models import Cohort
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -92,12 +94,7 @@ FLAGS: dict[str, Flag] = {
     )
 }
 
-COHORTS: dict[str, str] = {
-    "cin": "Child in need",
-    "cp": "Child protection",
-    "cla": "Looked after",
-    "care_leaver": "Care leaver",
-}
+COHORTS: dict[str, str] = dict(Cohort.choices)
 
 
 def flag(flag_id: str) -> Flag:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lineofsight.accounts.models import Team, User
+from lineofsight.web.registry import add_once
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,11 @@ _child_access: list[ChildAccessCheck] = []
 
 
 def register_team_provider(provider: TeamProvider) -> None:
-    if all(provider is not known for known in _team_providers):
-        _team_providers.append(provider)
+    add_once(_team_providers, provider)
 
 
 def register_child_access(check: ChildAccessCheck) -> None:
-    if all(check is not known for known in _child_access):
-        _child_access.append(check)
+    add_once(_child_access, check)
 
 
 def team_supervision(user: User, team: Team, person_ids: Sequence[str]) -> TeamSupervision:

@@ -66,27 +66,33 @@ def page(browser, live_server):
     context.close()
 
 
+def session_cookie(user, url: str) -> dict:
+    """A signed-in session for `user` as a browser cookie, without typing the form."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
+
+
 @pytest.fixture
 def sign_in_as(page, live_server, council):
     """Put a signed-in session for the role into the browser without typing the form."""
-    from django.test import Client
 
     def sign_in(role: str):
-        client = Client()
-        client.force_login(council["users"][role])
         page.context.clear_cookies()
-        page.context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        page.context.add_cookies([session_cookie(council["users"][role], live_server.url)])
         return page
 
     return sign_in
+
+
+def page_without_javascript(browser, live_server, user, **options):
+    """A new page signed in as `user`, in a browser context of its own with JavaScript off
+    (`options` go to the context, a viewport say); close `page.context` when done."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **options)
+    context.add_cookies([session_cookie(user, live_server.url)])
+    return context.new_page()
 
 
 def axe_violations(page) -> list[dict]:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.audits.tests import factories
 from lineofsight.worklists.tests.snapshots import AS_AT, build_snapshot, east_derived, east_tables
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, page_without_javascript
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,19 +122,13 @@ def test_the_auditor_reads_case_notes_beside_the_questions(page, sign_in_as, cou
 
 def test_the_side_panel_works_without_javascript(browser, live_server, council):
     audit = _audit_of_e1(council)
-    client = Client()
-    client.force_login(audit.auditor)
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 800}
+    page = page_without_javascript(
+        browser, live_server, audit.auditor, viewport={"width": 320, "height": 800}
     )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
     page.goto(reverse("audits:audit_edit", args=[audit.pk]))
     assert "Visit 13" in page.inner_text("aside")
     _fits_320(page)
     page.goto(reverse("children:chronology", args=["E1"]) + "?order=oldest")
     assert "oldest first" in page.locator("caption").inner_text()
     _fits_320(page)
-    context.close()
+    page.context.close()

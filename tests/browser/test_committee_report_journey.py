@@ -14,7 +14,7 @@ from lineofsight.reports.models import CommitteeReport
 from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible, press
+from .conftest import assert_accessible, go, press
 from .test_import_review_journey import assert_reflows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,9 +24,8 @@ def test_qa_lead_writes_and_downloads_a_committee_report(page, sign_in_as, counc
     east_snapshot()
     sign_in_as("qa_lead")
 
-    page.goto(reverse("reports:committee"))
+    go(page, reverse("reports:committee"))
     assert page.get_by_role("heading", level=1).inner_text() == "Committee reports"
-    assert_accessible(page)
 
     page.get_by_role("button", name="Start a new report").click()
     page.wait_for_url("**/reports/committee/new/")

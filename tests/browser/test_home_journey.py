@@ -16,7 +16,7 @@ from lineofsight.home.tests.test_home_navigation import EXPECTED_AREAS
 from lineofsight.intake.models import ImportRun, RunStatus
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, page_without_javascript
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -126,19 +126,12 @@ def test_the_practitioners_figures_lead_to_their_children(page, sign_in_as, work
 
 
 def test_the_navigation_works_without_javascript_at_320_pixels(browser, live_server, council):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(council["users"]["team_manager"])
-    context = browser.new_context(
-        base_url=live_server.url,
-        java_script_enabled=False,
+    page = page_without_javascript(
+        browser,
+        live_server,
+        council["users"]["team_manager"],
         viewport={"width": 320, "height": 800},
     )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
     page.goto("/")
     nav = page.get_by_role("navigation", name="Main areas")
     # No script: no menu button, every area listed and reachable.
@@ -147,7 +140,7 @@ def test_the_navigation_works_without_javascript_at_320_pixels(browser, live_ser
     page.wait_for_url("**" + reverse("concerns:list"))
     assert _current(page.get_by_role("navigation", name="Main areas")) == [("Concerns", "page")]
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    context.close()
+    page.context.close()
 
 
 def test_with_javascript_a_narrow_window_gets_a_menu_button(page, sign_in_as, council):

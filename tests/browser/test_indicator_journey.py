@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from lineofsight.accounts.models import AccessLogEntry
 from lineofsight.indicators.tests.handmade import PERIOD_END, handmade_snapshot
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, go, page_without_javascript
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +26,8 @@ def test_board_to_the_children_behind_a_figure(page, sign_in_as, council):
     handmade_snapshot()
     sign_in_as("senior_leader")
 
-    page.goto(reverse("indicators:board"))
+    go(page, reverse("indicators:board"))
     assert page.get_by_role("heading", level=1).inner_text() == "Improvement board"
-    assert_accessible(page)
     _shot(page, "board")
 
     # Filter to the East team for the year to 31 March 2025.
@@ -66,15 +64,9 @@ def test_board_to_the_children_behind_a_figure(page, sign_in_as, council):
 
 def test_board_filters_work_without_javascript(browser, live_server, council):
     handmade_snapshot()
-    client = Client()
-    client.force_login(council["users"]["service_manager"])
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    page = page_without_javascript(browser, live_server, council["users"]["service_manager"])
     page.goto(reverse("indicators:board"))
     page.get_by_label("Service").select_option(str(council["services"]["east"].pk))
     page.get_by_role("button", name="Apply filters").click()
     assert "Safeguarding service" in page.inner_text("main")
-    context.close()
+    page.context.close()

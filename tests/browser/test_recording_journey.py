@@ -6,11 +6,10 @@ and each page reflows in a 320 CSS pixel wide window."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from lineofsight.recording.tests.pages_snapshot import check_row, recording_snapshot
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, page_without_javascript
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,13 +71,7 @@ def test_a_practitioner_checks_a_draft_with_javascript(page, sign_in_as):
 
 
 def test_a_practitioner_checks_a_draft_without_javascript(browser, live_server, council):
-    client = Client()
-    client.force_login(council["users"]["practitioner"])
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    page = page_without_javascript(browser, live_server, council["users"]["practitioner"])
     try:
         page.goto(CHECK)
         page.get_by_label("Your text").fill(DRAFT)
@@ -95,7 +88,7 @@ def test_a_practitioner_checks_a_draft_without_javascript(browser, live_server, 
             ".govuk-error-summary"
         )
     finally:
-        context.close()
+        page.context.close()
 
 
 def test_a_team_manager_opens_the_quality_of_recording_in_their_team(page, sign_in_as):

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.test_url_matrix import all_url_names, expectation_for
 from tests.url_matrix import NOBODY, ROLES
 
-from .conftest import axe_violations, format_violations
+from .conftest import axe_violations, format_violations, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,17 +79,7 @@ def _context_for(browser, live_server, council, viewer):
         java_script_enabled=True,
     )
     if viewer is not NOBODY:
-        client = Client()
-        client.force_login(council["users"][viewer])
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context.add_cookies([session_cookie(council["users"][viewer], live_server.url)])
     return context
 
 

@@ -5,24 +5,19 @@ every page on the way."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from lineofsight.accounts.models import RoleGrant, RoleGrantStatus, User
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible, press
+from .conftest import assert_accessible, press, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in_user(page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user)
     page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    page.context.add_cookies([session_cookie(user, live_server.url)])
 
 
 def test_grant_is_requested_by_admin_and_approved_by_senior_leader(

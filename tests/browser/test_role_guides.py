@@ -15,67 +15,40 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from lineofsight.accounts.models import User
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCALE = 0.03  # a small council: enough children in every list, quick to build
 
-# (demo user, [(screenshot name, URL name, URL kwargs from the user, heading the page shows)])
-DAYS: tuple[tuple[str, tuple[tuple[str, str, object, str], ...]], ...] = (
-    (
-        "practitioner",
-        (
-            ("practitioner-home", "home:home", None, "Welcome"),
-            ("practitioner-caseload", "worklists:mine", None, "Your caseload"),
-        ),
-    ),
-    (
-        "team.manager",
-        (
-            ("team-manager-home", "home:home", None, "Welcome"),
-            ("team-worklist", "worklists:team", "team", ""),
-            ("supervision-sessions", "supervision:sessions", None, "supervision"),
-        ),
-    ),
-    (
-        "service.manager",
-        (
-            ("service-manager-home", "home:home", None, "Welcome"),
-            ("teams-side-by-side", "worklists:service", None, "side by side"),
-            ("action-board", "actions:board", None, "action"),
-        ),
-    ),
-    (
-        "qa.lead",
-        (
-            ("qa-lead-home", "home:home", None, "Welcome"),
-            ("audit-programmes", "audits:programmes", None, "audit"),
-            ("concerns", "concerns:list", None, "concern"),
-        ),
-    ),
-    (
-        "senior.leader",
-        (
-            ("senior-leader-home", "home:home", None, "Welcome"),
-            ("improvement-board", "indicators:board", None, "Improvement board"),
-            ("committee-reports", "reports:committee", None, "report"),
-        ),
-    ),
-    (
-        "analyst",
-        (
-            ("analyst-home", "home:home", None, "Welcome"),
-            ("imports", "intake:imports", None, "Imports"),
-            ("snapshots", "intake:snapshots", None, "napshot"),
-        ),
-    ),
+# Each demo user's day starts at their home page ("<user>-home.png", heading "Welcome"), then goes
+# on to these: (demo user, screenshot name, URL name, URL kwargs from the user, heading it shows).
+DAYS: tuple[tuple[str, str, str, object, str], ...] = (
+    ("practitioner", "practitioner-caseload", "worklists:mine", None, "Your caseload"),
+    ("team.manager", "team-worklist", "worklists:team", "team", ""),
+    ("team.manager", "supervision-sessions", "supervision:sessions", None, "supervision"),
+    ("service.manager", "teams-side-by-side", "worklists:service", None, "side by side"),
+    ("service.manager", "action-board", "actions:board", None, "action"),
+    ("qa.lead", "audit-programmes", "audits:programmes", None, "audit"),
+    ("qa.lead", "concerns", "concerns:list", None, "concern"),
+    ("senior.leader", "improvement-board", "indicators:board", None, "Improvement board"),
+    ("senior.leader", "committee-reports", "reports:committee", None, "report"),
+    ("analyst", "imports", "intake:imports", None, "Imports"),
+    ("analyst", "snapshots", "intake:snapshots", None, "napshot"),
 )
+
+
+def _days() -> dict[str, list[tuple[str, str, object, str]]]:
+    """Each demo user's pages in order, their home page first."""
+    days: dict[str, list[tuple[str, str, object, str]]] = {}
+    for email_local, *stop in DAYS:
+        home = (f"{email_local.replace('.', '-')}-home", "home:home", None, "Welcome")
+        days.setdefault(email_local, [home]).append(tuple(stop))
+    return days
 
 
 @pytest.fixture
@@ -91,12 +64,8 @@ def _shots_folder(tmp_path: Path) -> Path:
 
 
 def _sign_in(page, base_url: str, user: User) -> None:
-    client = Client()
-    client.force_login(user)
     page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
+    page.context.add_cookies([session_cookie(user, base_url)])
 
 
 def test_each_role_walks_a_normal_day_on_the_demonstration(
@@ -105,7 +74,7 @@ def test_each_role_walks_a_normal_day_on_the_demonstration(
     folder = _shots_folder(tmp_path)
     page.set_viewport_size({"width": 1100, "height": 900})
     page.goto(live_server.url + "/accounts/sign-in/")
-    for email_local, pages in DAYS:
+    for email_local, pages in _days().items():
         user = User.objects.get(email=f"{email_local}@demo.invalid")
         _sign_in(page, live_server.url, user)
         for name, url_name, kwargs, heading in pages:

@@ -10,7 +10,6 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from lineofsight.supervision.models import SessionCase
 from lineofsight.worklists import views as worklist_views
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .conftest import assert_accessible, fill_in, go, press
+from .conftest import assert_accessible, fill_in, go, page_without_javascript, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,18 +106,12 @@ def test_nominating_works_without_javascript(browser, live_server, council):
         held_on=datetime.date(2024, 7, 1),
         facilitator=manager,
     )
-    client = Client()
-    client.force_login(manager)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    page = page_without_javascript(browser, live_server, manager)
     page.goto(reverse("worklists:team", kwargs={"team_id": council["teams"]["east"].pk}))
     page.get_by_label("Choose Amy Ashby (E1)").check()
     page.get_by_role("button", name="Bring to supervision").click()
     assert "1 child added to the session" in page.inner_text("main")
-    context.close()
+    page.context.close()
 
 
 # -- issue 12: the worklist at a glance, and children brought from two pages -------------------
@@ -219,15 +212,12 @@ def test_worklist_at_a_glance_and_children_from_two_pages(
 def test_children_from_two_pages_without_javascript(browser, live_server, council, three_to_a_page):
     east_snapshot()
     session = upcoming_session(council)
-    client = Client()
-    client.force_login(council["users"]["team_manager"])
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 800}
+    page = page_without_javascript(
+        browser,
+        live_server,
+        council["users"]["team_manager"],
+        viewport={"width": 320, "height": 800},
     )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
     page.goto(east_worklist(council))
     fits_320(page)
     page.get_by_label("Choose Amy Ashby (E1)").check()
@@ -241,4 +231,4 @@ def test_children_from_two_pages_without_javascript(browser, live_server, counci
     assert "2 children added to the session" in page.inner_text("main")
     assert sorted(session.cases.values_list("person_id", flat=True)) == ["E1", "E5"]
     fits_320(page)
-    context.close()
+    page.context.close()

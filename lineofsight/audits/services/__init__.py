@@ -29,6 +29,7 @@ from .programmes import (
 from .tools import ToolLoadResult, audit_tools_load
 from .versions import (
     AnswerInput,
+    AuditWork,
     SectionInput,
     audit_reopen,
     audit_save,
@@ -45,6 +46,7 @@ __all__ = [
     "AuditError",
     "AuditIncomplete",
     "AuditLocked",
+    "AuditWork",
     "DrawResult",
     "SectionInput",
     "ToolLoadResult",

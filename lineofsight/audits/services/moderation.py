@@ -144,13 +144,7 @@ def _allocate_moderators(
             m.moderator_id = chosen[m.pk]
     Moderation.objects.bulk_update(moderations, ["moderator"])
     for m in moderations:
-        record_set(
-            actor=actor,
-            action="audit_moderation_allocate",
-            obj=m,
-            field="moderator_id",
-            value=m.moderator_id,
-        )
+        record_set(actor=actor, action="audit_moderation_allocate", obj=m, field="moderator_id")
 
 
 @transaction.atomic

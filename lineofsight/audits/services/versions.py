@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +40,17 @@ class AnswerInput:
 class SectionInput:
     grade: int | None
     note: str
+
+
+class AuditWork(TypedDict):
+    """What the auditor gives in one save of the audit form."""
+
+    answers: dict[int, AnswerInput]
+    sections: dict[int, SectionInput]
+    overall_grade: int | None
+    overall_rationale: str
+    impact: str
+    impact_rationale: str
 
 
 def current_version(audit: Audit) -> AuditVersion:
@@ -78,18 +90,11 @@ def _version_take(version: AuditVersion, token: str) -> AuditVersion:
     )
 
 
-def missing_for_submission(
-    tool: AuditToolVersion,
-    answers: dict[int, AnswerInput],
-    sections: dict[int, SectionInput],
-    overall_grade: int | None,
-    overall_rationale: str,
-    impact: str,
-    impact_rationale: str,
-) -> list[tuple[str, str]]:
+def missing_for_submission(tool: AuditToolVersion, work: AuditWork) -> list[tuple[str, str]]:
     """What must be filled in before submitting, as (form field, message). Evidence is needed
     for every answer except the first (best) answer on the scale."""
     best = tool.answer_scale[0]["value"] if tool.answer_scale else ""
+    answers, sections = work["answers"], work["sections"]
     missing: list[tuple[str, str]] = []
     for section in tool.sections.order_by("order").prefetch_related("questions"):
         for q in sorted(section.questions.all(), key=lambda q: q.order):
@@ -100,29 +105,19 @@ def missing_for_submission(
                 missing.append((f"e{q.pk}", f"Give the evidence for your answer to: {q.text}"))
         if not sections.get(section.pk) or sections[section.pk].grade is None:
             missing.append((f"s{section.pk}", f"Grade the section {section.title}"))
-    if overall_grade is None:
+    if work["overall_grade"] is None:
         missing.append(("overall_grade", "Select the overall grade"))
-    if not overall_rationale.strip():
+    if not work["overall_rationale"].strip():
         missing.append(("overall_rationale", "Explain the overall grade"))
-    if not impact:
+    if not work["impact"]:
         missing.append(("impact", "Judge the impact on the child"))
-    if not impact_rationale.strip():
+    if not work["impact_rationale"].strip():
         missing.append(("impact_rationale", "Explain the judgement of impact on the child"))
     return missing
 
 
 def audit_save(
-    *,
-    actor: User,
-    audit: Audit,
-    token: str,
-    answers: dict[int, AnswerInput],
-    sections: dict[int, SectionInput],
-    overall_grade: int | None,
-    overall_rationale: str,
-    impact: str,
-    impact_rationale: str,
-    submit: bool = False,
+    *, actor: User, audit: Audit, token: str, submit: bool = False, **work: Unpack[AuditWork]
 ) -> AuditVersion:
     """Save the auditor's work on the current version; with `submit`, lock it.
 
@@ -130,6 +125,7 @@ def audit_save(
     (AuditEditConflict), if it has been submitted (AuditLocked), or, when submitting, if it is
     incomplete (AuditIncomplete).
     """
+    answers, overall_grade, impact = work["answers"], work["overall_grade"], work["impact"]
     tool = audit.programme.tool_version
     scale = {a["value"] for a in tool.answer_scale}
     if any(a.value and a.value not in scale for a in answers.values()):
@@ -148,21 +144,18 @@ def audit_save(
         if version.is_locked:
             raise AuditLocked("This version has been submitted and is locked.")
         if submit:
-            missing = missing_for_submission(
-                tool, answers, sections, overall_grade, overall_rationale, impact, impact_rationale
-            )
+            missing = missing_for_submission(tool, work)
             if missing:
                 raise AuditIncomplete(missing)
         before: dict = {}
         after: dict = {}
         _save_answers(version, tool, answers, before, after)
-        _save_section_grades(version, tool, sections, before, after)
+        _save_section_grades(version, tool, work["sections"], before, after)
         top = ("overall_grade", "overall_rationale", "impact", "impact_rationale")
         before.update(capture(version, top))
-        version.overall_grade = overall_grade
-        version.overall_rationale = overall_rationale.strip()
-        version.impact = impact
-        version.impact_rationale = impact_rationale.strip()
+        version.overall_grade, version.impact = overall_grade, impact
+        version.overall_rationale = work["overall_rationale"].strip()
+        version.impact_rationale = work["impact_rationale"].strip()
         after.update(capture(version, top))
         now = timezone.now()
         version.revision += 1

@@ -161,21 +161,13 @@ def team_manager_audit(council: dict, team: str) -> Audit:
     )
 
 
-def audit_action(
-    audit: Audit,
-    actor: User,
-    owner: User,
-    *,
-    issue: str = "The plan is not reviewed.",
-    action: str = "Review the plan with the family.",
-    due_date: datetime.date | None = None,
-) -> ImprovementAction:
-    """An improvement action raised from the audit about its child and team (due in 10 days)."""
-    return services.audit_action_create(
-        actor=actor,
-        audit=audit,
-        issue=issue,
-        action=action,
-        owner=owner,
-        due_date=due_date or timezone.localdate() + datetime.timedelta(days=10),
-    )
+def audit_action(audit: Audit, actor: User, owner: User, **fields) -> ImprovementAction:
+    """An improvement action raised from the audit about its child and team, due in 10 days;
+    `fields` (services.audit_action_create's arguments) over these."""
+    values = {
+        "issue": "The plan is not reviewed.",
+        "action": "Review the plan with the family.",
+        "due_date": timezone.localdate() + datetime.timedelta(days=10),
+        **fields,
+    }
+    return services.audit_action_create(actor=actor, audit=audit, owner=owner, **values)

@@ -137,13 +137,10 @@ def test_the_practitioner_is_invited_on_submission_and_responds(audit, council):
     )
     response.refresh_from_db()
     assert response.agreement == "partly" and response.version_number == 1
+    qa = council["users"]["qa_lead"]
     with pytest.raises(services.AuditError):
         services.practitioner_respond(
-            actor=council["users"]["qa_lead"],
-            audit=audit,
-            agreement="agree",
-            comments="",
-            will_do="",
+            actor=qa, audit=audit, agreement="agree", comments="", will_do=""
         )
 
 

@@ -212,31 +212,38 @@ def tables() -> dict[str, list[dict[str, object]]]:
         placement("PL11", "C11", "CLA11", "2025-03-03"),
     ]
 
-    def review(rid, cla_id, date):
-        return {"clar_cla_review_id": rid, "clar_cla_id": cla_id, "clar_cla_review_date": date}
+    def reviews(cla_id, *dates):
+        """The reviews of one period in care, held on these dates."""
+        return [
+            {
+                "clar_cla_review_id": f"{cla_id}-R{n}",
+                "clar_cla_id": cla_id,
+                "clar_cla_review_date": d,
+            }
+            for n, d in enumerate(dates, 1)
+        ]
 
     cla_reviews = [
-        review("CR4a", "CLA4", "2023-02-10"),
-        review("CR4b", "CLA4", "2023-05-05"),
-        review("CR4c", "CLA4", "2023-11-01"),
-        review("CR4d", "CLA4", "2024-04-25"),
-        review("CR4e", "CLA4", "2024-11-01"),
-        review("CR11a", "CLA11", "2025-03-27"),
+        *reviews("CLA4", "2023-02-10", "2023-05-05", "2023-11-01", "2024-04-25", "2024-11-01"),
+        *reviews("CLA11", "2025-03-27"),
     ]
 
-    def visit(vid, person, cla_id, date):
-        return {
-            "clav_cla_visit_id": vid,
-            "clav_person_id": person,
-            "clav_cla_id": cla_id,
-            "clav_cla_visit_date": date,
-            "clav_cla_visit_seen": "Y",
-        }
+    def visits(person, cla_id, *dates):
+        """A child's visits in one period in care, on these dates; each saw the child."""
+        return [
+            {
+                "clav_cla_visit_id": f"{cla_id}-V{n}",
+                "clav_person_id": person,
+                "clav_cla_id": cla_id,
+                "clav_cla_visit_date": d,
+                "clav_cla_visit_seen": "Y",
+            }
+            for n, d in enumerate(dates, 1)
+        ]
 
     cla_visits = [
-        visit("CV4a", "C4", "CLA4", "2024-05-14"),
-        visit("CV4b", "C4", "CLA4", "2024-12-05"),
-        visit("CV11a", "C11", "CLA11", "2025-03-07"),
+        *visits("C4", "CLA4", "2024-05-14", "2024-12-05"),
+        *visits("C11", "CLA11", "2025-03-07"),
     ]
 
     def leaver(tid, person, eligibility, in_touch):

@@ -22,75 +22,86 @@ pytestmark = pytest.mark.django_db
 
 POPULATION = 21090.0  # loader.child_population("805", 2024)
 
+
+def _rate(numerator: float, denominator: float, *, per: int = 100) -> tuple:
+    """(value, numerator, denominator) of an indicator that is a rate per `per`."""
+    return (per * numerator / denominator, numerator, denominator)
+
+
+def _count(number: int) -> tuple:
+    """(value, numerator, denominator) of an indicator that is a count."""
+    return (number, number, None)
+
+
 # id: (value, numerator, denominator)
 EXPECTED = {
     # R1b 3 Jun 2024, R2b 1 May 2024, R3 2 Sep 2024, R10 20 Jul 2024 (R1a, R2a, R9 before)
-    "referrals": (4, 4, None),
+    "referrals": _count(4),
     # R1b is 5 months after R1a (10 Jan 2024); R2b is 14 months after R2a: 1 / 4
-    "rereferral_12m_pct": (100 * 1 / 4, 1, 4),
+    "rereferral_12m_pct": _rate(1, 4),
     # R2b ended in no further action: 1 / 4
-    "nfa_pct": (100 * 1 / 4, 1, 4),
+    "nfa_pct": _rate(1, 4),
     # A1: 3 Jun -> 26 Jul 2024 = 19 (4-28 Jun) + 20 (1-26 Jul) = 39 working days: in time
     # A3: 2 Sep -> 15 Nov 2024 = 20 (Sep) + 23 (Oct) + 11 (1-15 Nov) = 54: late. 1 / 2
-    "assessment_45wd_pct": (100 * 1 / 2, 1, 2),
+    "assessment_45wd_pct": _rate(1, 2),
     # Q1: s47 5 Jun -> ICPC 28 Jun 2024 = 2 + 5 + 5 + 5 = 17 working days: late
     # Q3: s47 10 Sep -> ICPC 1 Oct 2024 = 3 + 5 + 5 + 1 + 1 = 15: in time (the limit). 1 / 2
-    "s47_to_icpc_15wd_pct": (100 * 1 / 2, 1, 2),
+    "s47_to_icpc_15wd_pct": _rate(1, 2),
     # open on 31 Mar 2025: R1b, R3, R9 (R2b no further action, R10 closed 1 Feb 2025)
-    "cin_at_period_end": (3, 3, None),
+    "cin_at_period_end": _count(3),
     # P1 (C1), P3b (C3), P9 (C9); P3a ended in 2021
-    "cp_at_period_end": (3, 3, None),
-    "cp_per_10k": (10000 * 3 / POPULATION, 3, POPULATION),
+    "cp_at_period_end": _count(3),
+    "cp_per_10k": _rate(3, POPULATION, per=10000),
     # P9 started 1 Dec 2022, on or before 31 Mar 2023: 1 / 3
-    "cp_open_2y_pct": (100 * 1 / 3, 1, 3),
+    "cp_open_2y_pct": _rate(1, 3),
     # started in the year: P1 (first plan) and P3b (C3 had P3a): 1 / 2
-    "cp_second_plan_pct": (100 * 1 / 2, 1, 2),
+    "cp_second_plan_pct": _rate(1, 2),
     # due in the year: C1 12 Jul 2024 (visited 10 Jul: on time), C1 24 Jul 2024 (none: overdue),
     # C3 15 Oct 2024 (10 working days after P3b started; none: overdue). P9's first visit was
     # due in Dec 2022. 1 / 3
-    "cp_visits_in_time_pct": (100 * 1 / 3, 1, 3),
+    "cp_visits_in_time_pct": _rate(1, 3),
     # C1 first review due 28 Sep 2024, held 20 Sep (on time); next due 20 Mar 2025, held 25 Mar
     # (late); C3's first review due 1 Jan 2025, none (overdue). 1 / 3
-    "cp_reviews_in_time_pct": (100 * 1 / 3, 1, 3),
+    "cp_reviews_in_time_pct": _rate(1, 3),
     # C4 and C11 (C10 left care on 1 Feb 2025)
-    "cla_at_period_end": (2, 2, None),
-    "cla_per_10k": (10000 * 2 / POPULATION, 2, POPULATION),
+    "cla_at_period_end": _count(2),
+    "cla_per_10k": _rate(2, POPULATION, per=10000),
     # C4: PL4a (to 10 May 2024), PL4b, PL4c = 3; C11: PL11 = 1. 1 / 2
-    "cla_3plus_placements_pct": (100 * 1 / 2, 1, 2),
+    "cla_3plus_placements_pct": _rate(1, 2),
     # due in the year: C4 1 May 2024 (held 25 Apr: on time), C4 25 Oct 2024 (held 1 Nov: late),
     # C10 first review 30 Aug 2024 (20 working days after 1 Aug; never held: late),
     # C11 first review 31 Mar 2025 (held 27 Mar: on time). 2 / 4
-    "cla_reviews_in_time_pct": (100 * 2 / 4, 2, 4),
+    "cla_reviews_in_time_pct": _rate(2, 4),
     # 6-weekly: C4 due 25 Jun 2024 (6 weeks after 14 May; next visit 5 Dec: late), C4 due
     # 16 Jan 2025 (none: overdue), C10 due 12 Sep 2024 (none before leaving care: late).
     # Placement visits within a week: C4 PL4b due 17 May 2024 (14 May: on time), PL4c due
     # 27 Nov 2024 (5 Dec: late), C11 PL11 due 10 Mar 2025 (7 Mar: on time). 2 / 6
-    "cla_visits_in_time_pct": (100 * 2 / 6, 2, 6),
+    "cla_visits_in_time_pct": _rate(2, 6),
     # C5 aged 19 (in touch), C6 aged 18 (not in touch); C7 is 23. 1 / 2
-    "care_leavers_in_touch_pct": (100 * 1 / 2, 1, 2),
+    "care_leavers_in_touch_pct": _rate(1, 2),
     # registered, not agency, holding cases on 31 Mar 2025: W-E1 (C1, C9) 1.0 FTE,
     # W-C1 (C4, C11) 1.0 FTE: 4 / 2.0
-    "caseload_mean": (4 / 2.0, 4, 2.0),
+    "caseload_mean": _rate(4, 2.0, per=1),
     # threshold 1 (set below): W-E1 2 > 1, W-C1 2 > 1, W-E2 (agency) 1. 2 / 3
-    "caseload_over_threshold_pct": (100 * 2 / 3, 2, 3),
+    "caseload_over_threshold_pct": _rate(2, 3),
     # registered FTE: W-E1 1.0 + W-E2 0.5 (agency) + W-C1 1.0 + W-W1 0.8 = 3.3. 0.5 / 3.3
-    "agency_worker_pct": (100 * 0.5 / 3.3, 0.5, 3.3),
+    "agency_worker_pct": _rate(0.5, 3.3),
     # audits first submitted in the year: Good, Outstanding, Requires improvement (one from
     # 2023 left out): 2 / 3
-    "audits_good_or_better_pct": (100 * 2 / 3, 2, 3),
+    "audits_good_or_better_pct": _rate(2, 3),
     # moderations graded in the year: same grade once, different once: 1 / 2
-    "moderation_agreement_pct": (100 * 1 / 2, 1, 2),
+    "moderation_agreement_pct": _rate(1, 2),
     # due 1 Mar 2025 and open; due 1 Feb, closed 15 Apr 2025 (after the period end): 2
     # (due 1 Mar but closed 20 Mar: no; due 1 May 2025: not yet due)
-    "actions_overdue": (2, 2, None),
+    "actions_overdue": _count(2),
     # Case notes dated in the year, checked at import (CN5 is from March 2024): CN1 gives Amy's
     # words, CN4 says what the missed visits mean for Zoe, CN3 gives a decision with its reason.
-    "recording_child_voice_pct": (100 * 1 / 4, 1, 4),
-    "recording_analysis_pct": (100 * 1 / 4, 1, 4),
-    "recording_decision_reason_pct": (100 * 1 / 4, 1, 4),
+    "recording_child_voice_pct": _rate(1, 4),
+    "recording_analysis_pct": _rate(1, 4),
+    "recording_decision_reason_pct": _rate(1, 4),
     # CN2: "LAC review" and "Placement"; its acronyms LAC and CAMHS are not spelled out.
-    "recording_discouraged_per_100": (100 * 2 / 4, 2, 4),
-    "recording_acronyms_per_100": (100 * 2 / 4, 2, 4),
+    "recording_discouraged_per_100": _rate(2, 4),
+    "recording_acronyms_per_100": _rate(2, 4),
 }
 
 
@@ -205,11 +216,15 @@ def test_east_team_only(snapshot, council_records):
     assert got["referrals"].team_id == east.pk
 
 
+def _behind(snapshot, indicator_id: str, **kwargs) -> list:
+    return engine.children_behind(
+        snapshot=snapshot, indicator_id=indicator_id, period_end=PERIOD_END, **kwargs
+    )
+
+
 def test_children_behind(snapshot, council):
     east = council["teams"]["east"]
-    rows = engine.children_behind(
-        snapshot=snapshot, indicator_id="rereferral_12m_pct", period_end=PERIOD_END
-    )
+    rows = _behind(snapshot, "rereferral_12m_pct")
     assert [(r.person_id, r.counted_in) for r in rows] == [
         ("C1", "numerator"),
         ("C10", "denominator"),
@@ -219,37 +234,20 @@ def test_children_behind(snapshot, council):
     assert rows[0].detail == "referral 3 June 2024; previous 10 January 2024"
     assert rows[0].team_id == east.pk
     assert rows[1].team_id == council["teams"]["cic"].pk
-    only_east = engine.children_behind(
-        snapshot=snapshot,
-        indicator_id="rereferral_12m_pct",
-        period_end=PERIOD_END,
-        team_ids=[east.pk],
-    )
+    only_east = _behind(snapshot, "rereferral_12m_pct", team_ids=[east.pk])
     assert [r.person_id for r in only_east] == ["C1", "C3"]
     # workers are not children
-    assert (
-        engine.children_behind(
-            snapshot=snapshot, indicator_id="caseload_mean", period_end=PERIOD_END
-        )
-        == []
-    )
+    assert _behind(snapshot, "caseload_mean") == []
 
 
 def test_children_behind_records(snapshot, council_records):
-    rows = engine.children_behind(
-        snapshot=snapshot, indicator_id="audits_good_or_better_pct", period_end=PERIOD_END
-    )
+    rows = _behind(snapshot, "audits_good_or_better_pct")
     assert [(r.person_id, r.counted_in) for r in rows] == [
         ("C1", "numerator"),
         ("C3", "numerator"),
         ("C2", "denominator"),
     ]
-    assert (
-        engine.children_behind(
-            snapshot=snapshot, indicator_id="actions_overdue", period_end=PERIOD_END
-        )
-        == []
-    )
+    assert _behind(snapshot, "actions_overdue") == []
 
 
 def test_trend_months(snapshot):

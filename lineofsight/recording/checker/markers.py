@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from .patterns import Alternation, split_top_level
+from .patterns import Alternation, Screened, split_top_level, word_starts
 from .text import Span, Text
 from .types import Evidence
 
@@ -56,7 +56,7 @@ _OBSERVED_VERBS = (
     r"fed|slept|played|was alert|was content|was calm|was settled|was unsettled|was quiet|"
     r"seemed|appeared|became|responded|went to|brought|showed|greeted|wanted to be"
 )
-_NO_SPEECH = re.compile(
+_NO_SPEECH = Screened(
     r"non-verbal|nonverbal|without words|eye gaze|makaton|uses signs|communication book|"
     r"does not speak|doesn't speak|does not use speech|uses sounds|pictures to communicate|"
     r"communicates (?:with|by|using)",
@@ -70,12 +70,12 @@ _ADULTS = (
     r"officer|police|school|nursery|college|chair|iro|panel|health visitor|paediatrician|"
     r"key worker|sister|brother|i|we|she|he|they"
 )
-_NEGATED_VOICE = re.compile(
+_NEGATED_VOICE = Screened(
     r"\b(?:not seen|wasn't seen|was not spoken|were not spoken|not spoken to|views (?:still )?"
     r"(?:need|needs|to be)|declined to|no views)\b",
     re.IGNORECASE,
 )
-_REPORTING = re.compile(
+_REPORTING = Screened(
     rf"\b(?:{_ADULTS})\b(?:'s)?\s+(?:\w+\s+){{0,3}}?(?:said|says|reports|reported|thinks|"
     rf"thought|feels|felt|describes|described|told me|believes|explained|is worried|"
     rf"are worried)\b",
@@ -94,11 +94,11 @@ _VOICE_TRIGGERS = frozenset(
     w.lower() for w in re.findall(r"[A-Za-z]+", _VOICE_VERBS) if len(w) > 2
 ) - {"has", "had", "not", "does", "did", "was", "the", "and", "himself", "herself", "themselves"}
 _OWNER = {"his": "he", "her": "she", "their": "they"}
-_FROM_CHILD = re.compile(
+_FROM_CHILD = Screened(
     r"\b(?:message|letter|text|note|email|card|drawing|picture|poem|video)s? "
     r"(?:written |sent |drawn )?(?:from|by) ([A-Z][\w'’-]+)",
 )
-_VIEW_SUMMARY = re.compile(rf"\b(\w+)(?:'s|’s)\s+(?:own\s+)?(?:{_VIEW_NOUNS})\b", re.IGNORECASE)
+_VIEW_SUMMARY = Screened(rf"\b(\w+)(?:'s|’s)\s+(?:own\s+)?(?:{_VIEW_NOUNS})\b", re.IGNORECASE)
 _OBSERVED_VERB = Alternation("|".join(rf"\b{v}\b" for v in split_top_level(_OBSERVED_VERBS)))
 _ADULT_WORD = re.compile(rf"^(?:{_ADULTS})$", re.IGNORECASE)
 # Words that may stand between the child and what they said ("Tia also said", "Ryan did not
@@ -150,16 +150,16 @@ def _voice(text: Text, child: str, young: bool) -> Iterator[Evidence]:
     for m in _VOICE_VERB.finditer(text.lower, text.lower_words) if speaks else ():
         sentence = text.sentence_of(m.start())
         chunk = source[sentence.start : sentence.end]
-        if _NEGATED_VOICE.search(chunk):
+        if _NEGATED_VOICE.search(chunk, text.folded):
             continue
         subject = _subject_before(unquoted, sentence.start, m.start(), name)
         if subject is None:
             continue
         who, at = subject
-        if _voice_counts(who, at, m, source, sentence, name):
+        if _voice_counts(who, at, m, text, sentence, name):
             yield Evidence("child_voice", at, m.end(), source[at : m.end()])
             return
-    for summary in _VIEW_SUMMARY.finditer(source):
+    for summary in _VIEW_SUMMARY.finditer(source, text.folded):
         who = summary.group(1).lower()
         if who == name.lower() or (
             who in ("his", "her", "their")
@@ -167,7 +167,7 @@ def _voice(text: Text, child: str, young: bool) -> Iterator[Evidence]:
         ):
             yield Evidence("child_voice", summary.start(), summary.end(), summary.group())
             return
-    for message in _FROM_CHILD.finditer(source):
+    for message in _FROM_CHILD.finditer(source, text.folded):
         if message.group(1).lower() == name.lower():
             yield Evidence("child_voice", message.start(), message.end(), message.group())
             return
@@ -208,8 +208,9 @@ def _subject_before(unquoted: str, floor: int, at: int, name: str) -> tuple[str,
 
 
 def _voice_counts(
-    who: str, at: int, verb_match: re.Match[str], source: str, sentence: Span, name: str
+    who: str, at: int, verb_match: re.Match[str], text: Text, sentence: Span, name: str
 ) -> bool:
+    source = text.text
     verb = verb_match.group().lower()
     before_subject = source[sentence.start : at]
     if who.lower() in _PRONOUNS:
@@ -223,7 +224,7 @@ def _voice_counts(
         return False
     # An adult's report of how the child is ("Dad said Kai does not want to talk") is the adult's
     # view; the child's own words passed on ("Dad said Kai had told him") are the child's.
-    return not (_REPORTING.search(before_subject) and not _SPEECH.match(verb))
+    return not (_REPORTING.search(before_subject, text.folded) and not _SPEECH.match(verb))
 
 
 def _physical(chunk: str) -> bool:
@@ -439,12 +440,12 @@ _ANALYSIS = Alternation(
 )
 # "because" that explains the child's life rather than the diary.
 _BECAUSE = re.compile(r"\b(?:because|as a result|so (?:he|she|they) (?:is|are|was|were))\b", re.I)
-_PRACTICAL = re.compile(
+_PRACTICAL = Screened(
     r"\b(?:ill|sick|holiday|annual leave|cancelled|rearranged|diary|weather|traffic|train|"
     r"bus|booked|unavailable|off work|bank holiday|closed|rescheduled)\b",
     re.IGNORECASE,
 )
-_FEELING_OR_BEHAVIOUR = re.compile(
+_FEELING_OR_BEHAVIOUR = Screened(
     r"\b(?:feel|feels|felt|upset|angry|scared|frightened|worried|worry|anxious|safe|unsafe|"
     r"trust|shouts?|cries|hurt|behaviour|distress|sleep|struggl\w*|settled|happy|lonely|"
     r"needs|risk|harm|fear|calm|confidence|self-esteem|attachment|bond|relationship|"
@@ -455,7 +456,7 @@ _FEELING_OR_BEHAVIOUR = re.compile(
 
 
 # The child's or someone else's own reasons, reported: theirs, not the writer's analysis.
-_REPORTED = re.compile(
+_REPORTED = Screened(
     r"\b(?:said|says|told|tells|explained|feels|felt|thinks|thought)\b", re.IGNORECASE
 )
 
@@ -464,13 +465,11 @@ _BECAUSE_TRIGGERS = frozenset({"because", "result", "so"})
 
 
 def _analysis(text: Text) -> Iterator[Evidence]:
-    source = text.text
-    unquoted = text.unquoted
-    words = text.lower_words
-    m = _ANALYSIS.search(text.lower, words)
+    m = _ANALYSIS.search(text.lower, text.lower_words)
     if m:
-        yield Evidence("analysis", m.start(), m.end(), source[m.start() : m.end()])
+        yield _at("analysis", m, text.text)
         return
+    source, unquoted, words = text.text, text.unquoted, text.lower_words
     if not words & _BECAUSE_TRIGGERS:
         return
     for because in _BECAUSE.finditer(unquoted):
@@ -479,9 +478,9 @@ def _analysis(text: Text) -> Iterator[Evidence]:
         after = unquoted[because.end() : sentence.end]
         if (
             not after.lstrip().startswith("of ")
-            and not _REPORTED.search(before)
-            and not _PRACTICAL.search(after)
-            and _FEELING_OR_BEHAVIOUR.search(unquoted, sentence.start, sentence.end)
+            and not _REPORTED.search(before, text.folded)
+            and not _PRACTICAL.search(after, text.folded)
+            and _FEELING_OR_BEHAVIOUR.search(unquoted, text.folded, sentence.start, sentence.end)
             and not _DECISION.search(text.lower[sentence.start : because.start()], words)
         ):
             yield _at("analysis", because, source)
@@ -528,18 +527,18 @@ _DECISION_CUES = (
     r"(?:plan|decision|outcome|actions?)\s*:"
 )
 _DECISION = Alternation("|".join(rf"\b{c}\b" for c in split_top_level(_DECISION_CUES)))
-_NOT_A_PROFESSIONAL_DECISION = re.compile(
+_NOT_A_PROFESSIONAL_DECISION = Screened(
     rf"\b(?:{_ADULTS}|mum|dad)\s+(?:has\s+)?(?:decided|wants|would like|chose|chooses)\b",
     re.IGNORECASE,
 )
+# Run on the lower-cased sentence, by word_starts (the word boundary before it is checked there).
 _REASON = re.compile(
-    r"\b(?:because|as|given (?:that|the|his|her|their)?|so that|"
-    r"so (?:he|she|they|the|that|we|I|it|his|her|their)|"
+    r"(?:because|as|given (?:that|the|his|her|their)?|so that|"
+    r"so (?:he|she|they|the|that|we|i|it|his|her|their)|"
     r"due to|the reason|in order to|since|for this reason|following|which means|"
     r"to make sure|to ensure|to help (?:him|her|them)|to keep (?:him|her|them) safe|to protect|"
     r"to reduce|to allow|to enable|to support (?:him|her|them)|"
     r"which will (?:help|mean|give|allow))\b",
-    re.IGNORECASE,
 )
 _NOT_A_REASON = re.compile(
     r"\bas (?:well|soon|agreed|planned|usual|part|long|far|much|many|if|though|"
@@ -556,7 +555,7 @@ _REASON_THEN_DECISION = Alternation(
     r"written|wrote|set up|spoken|contacted|increased|reduced|changed|moved)\b"
     r"|\bfor (?:this|that|these) reasons?\b|\bbecause of this\b|\bin light of this\b"
 )
-_NEXT_SENTENCE_REASON = re.compile(
+_NEXT_SENTENCE_REASON = Screened(
     r"^\s*(?:this is because|the reason|this is so|that is because|this was because|"
     r"(?:reason|reasons|rationale|why)\s*:)",
     re.I,
@@ -564,13 +563,11 @@ _NEXT_SENTENCE_REASON = re.compile(
 
 
 def _decision(text: Text) -> Iterator[Evidence]:
-    source = text.text
-    unquoted = text.unquoted
-    words = text.lower_words
-    backwards = _REASON_THEN_DECISION.search(text.lower, words)
+    backwards = _REASON_THEN_DECISION.search(text.lower, text.lower_words)
     if backwards:
-        yield _at("decision_rationale", backwards, source)
+        yield _at("decision_rationale", backwards, text.text)
         return
+    source, unquoted, words = text.text, text.unquoted, text.lower_words
     sentences = text.sentences
     seen: set[int] = set()  # one look at each sentence, however many cues it has
     for decision in _DECISION.finditer(text.lower, words):
@@ -580,9 +577,11 @@ def _decision(text: Text) -> Iterator[Evidence]:
         seen.add(at)
         sentence = sentences[at]
         chunk = unquoted[sentence.start : sentence.end]
-        if _NOT_A_PROFESSIONAL_DECISION.search(chunk) and not _PROFESSIONAL.search(chunk):
+        if _NOT_A_PROFESSIONAL_DECISION.search(chunk, text.folded) and not _PROFESSIONAL.search(
+            chunk
+        ):
             continue
-        reason = _reason_in(chunk)
+        reason = _reason_in(text.lower[sentence.start : sentence.end])
         if reason is not None:
             start = min(decision.start(), sentence.start + reason)
             end = max(decision.end(), sentence.start + reason)
@@ -590,7 +589,8 @@ def _decision(text: Text) -> Iterator[Evidence]:
             return
         following = sentences[at + 1] if at + 1 < len(sentences) else None
         if (
-            following and _NEXT_SENTENCE_REASON.search(unquoted[following.start : following.end])
+            following
+            and _NEXT_SENTENCE_REASON.search(unquoted[following.start : following.end], text.folded)
         ) or _explained_nearby(text, at):
             yield _at("decision_rationale", decision, source)
             return
@@ -619,13 +619,10 @@ _PROFESSIONAL = re.compile(r"\b(?:I|we|manager|panel|conference|chair|meeting|IR
 
 
 def _reason_in(chunk: str) -> int | None:
-    for m in _REASON.finditer(chunk):
-        if _NOT_A_REASON.match(chunk, m.start()):
-            continue
-        rest = chunk[m.end() :].strip()
-        if len(rest.split()) < 2:
-            continue
-        return m.end()
+    """Where the reason in a sentence (lower-cased) starts, if it gives one."""
+    for m in word_starts(_REASON, chunk):
+        if not _NOT_A_REASON.match(chunk, m.start()) and len(chunk[m.end() :].split()) >= 2:
+            return m.end()
     return None
 
 
@@ -660,7 +657,7 @@ _NAMED_ADULT = re.compile(
     re.IGNORECASE,
 )
 # Words that say the child is a baby, when the note does not give an age.
-_BABY = re.compile(
+_BABY = Screened(
     r"\b(?:baby|newborn|infant|\d+\s*(?:weeks?|months?)\s*old|\(\d+\s*(?:weeks?|months?)\)|"
     r"(?:,|aged)\s*\d+\s*(?:weeks?|months?)\b|"
     r"babbl\w*|crawl\w*|toddled|cooed|nappy|bottle|was born)\b",
@@ -695,8 +692,8 @@ def evidence(text: Text, *, child: str = "", child_age: float | None = None) -> 
         child = guess_child(text)
     young = (
         (child_age is not None and child_age < YOUNG_UNDER)
-        or (child_age is None and bool(_BABY.search(text.text)))
-        or bool(_NO_SPEECH.search(text.text))
+        or (child_age is None and bool(_BABY.search(text.text, text.folded)))
+        or bool(_NO_SPEECH.search(text.text, text.folded))
     )
     found: list[Evidence] = []
     for marker in (_voice(text, child, young), _analysis(text), _decision(text)):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .rules import RULES, Rules
+from .rules import Rules, finding
 from .text import Text
 from .types import Finding
 
-_CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)(?![\w])")
+# A capitalised word; one that goes on from a letter, an apostrophe or a hyphen before it is
+# passed over in the loop (a pattern that starts with a look-behind is much slower to run).
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?![\w])")
+_GOES_ON_FROM = re.compile(r"[\w'’-]")
 # Words that are also first names: only counted as a name when a surname follows.
 _ALSO_WORDS = frozenset(
     [
@@ -76,8 +79,10 @@ def other_people(
     seen: set[str] = set()
     source = text.text
     for m in _CAPITALISED.finditer(source):
-        name = m.group(1)
+        name = m.group()
         if name in child_names or name in seen or name not in people:
+            continue
+        if m.start() and _GOES_ON_FROM.match(source, m.start() - 1):
             continue
         if name in _ALSO_WORDS:
             following = source[m.end() : m.end() + 30].split()
@@ -85,15 +90,14 @@ def other_people(
                 continue
         seen.add(name)
         found.append(
-            Finding(
-                rule="other-person-named",
-                start=m.start(1),
-                end=m.end(1),
+            finding(
+                "other-person-named",
+                start=m.start(),
+                end=m.end(),
                 text=name,
                 message=f"“{name}” may be another person: check before this note is shared.",
                 suggestion="Use a role (“her brother”, “Mum's partner”) if the reader need not "
                 "know the name.",
-                guidance=RULES["other-person-named"].guidance,
             )
         )
     return found

@@ -10,6 +10,7 @@ finds quickly), and only those one of whose words is in the text at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
 _GROUP_OPENING = re.compile(r"\(\?(?:[:!=]|<[=!]|P?<\w+>|[aiLmsux]+(?:-[imsx]+)?[:)])")
 _WORD_IN_PATTERN = re.compile(r"[A-Za-z]{2,}")
@@ -18,34 +19,41 @@ _LEADING_CHOICE = re.compile(r"^\(\?:((?:[A-Za-z' ]+\|)*[A-Za-z' ]+)\)")
 _LEADING_WORD = re.compile(r"^[A-Za-z']+")
 
 
-def split_top_level(pattern: str) -> list[str]:
-    """A pattern's alternatives at depth 0 (outside brackets and character classes)."""
-    parts: list[str] = []
-    depth = 0
-    in_class = False
-    current: list[str] = []
-    i = 0
+def _walk(pattern: str) -> Iterator[tuple[int, str, int, str]]:
+    """Each piece of a pattern with where it starts, the depth of brackets it stands at, and
+    its kind: "escape" (a backslash and its character), "class" (inside or opening a character
+    class, where brackets are plain), "open" or "close" (a group's bracket), or "char"."""
+    depth, in_class, i = 0, False, 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
-            current.append(pattern[i : i + 2])
+            yield i, pattern[i : i + 2], depth, "escape"
             i += 2
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
+        if in_class or c == "[":
+            in_class = c != "]" if in_class else True
+            yield i, c, depth, "class"
         elif c == "(":
+            yield i, c, depth, "open"
             depth += 1
         elif c == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
+            yield i, c, depth, "close"
+        else:
+            yield i, c, depth, "char"
+        i += 1
+
+
+def split_top_level(pattern: str) -> list[str]:
+    """A pattern's alternatives at depth 0 (outside brackets and character classes)."""
+    parts: list[str] = []
+    current: list[str] = []
+    for _, piece, depth, kind in _walk(pattern):
+        if piece == "|" and depth == 0 and kind == "char":
             parts.append("".join(current))
             current = []
-            i += 1
-            continue
-        current.append(c)
-        i += 1
+        else:
+            current.append(piece)
     parts.append("".join(current))
     return parts
 
@@ -163,65 +171,60 @@ def _groups_at_top(alternative: str) -> tuple[list[str], list[tuple[str, bool]]]
     whether the group may be skipped (a ?, * or {0 after it)."""
     top: list[str] = []
     groups: list[tuple[str, bool]] = []
-    depth, start, in_class, i = 0, 0, False, 0
-    while i < len(alternative):
-        c = alternative[i]
-        if c == "\\":
-            if depth == 0:
-                top.append(alternative[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-            if depth == 0:
-                top.append(c)
-        elif c == "[":
-            in_class = True
-            if depth == 0:
-                top.append(c)
-        elif c == "(":
+    start = 0
+    for i, piece, depth, kind in _walk(alternative):
+        if kind == "open":
             if depth == 0:
                 start = i
                 top.append(" ")
-            depth += 1
-        elif c == ")":
-            depth -= 1
+        elif kind == "close":
             if depth == 0:
-                inner = _GROUP_OPENING.sub("", alternative[start : i + 1], count=1)[:-1]
-                if inner.startswith("("):
-                    inner = inner[1:]
-                following = alternative[i + 1 : i + 3]
-                optional = following[:1] in ("?", "*") or following.startswith("{0")
-                lookaround = alternative.startswith(("(?=", "(?!", "(?<=", "(?<!"), start)
-                groups.append((inner, optional or lookaround))
+                groups.append(_group(alternative, start, i))
         elif depth == 0:
-            top.append(c)
-        i += 1
+            top.append(piece)
     return ["".join(top)], groups
 
 
-def required_words(alternative: str) -> frozenset[str]:
-    """A set of words one of which every match of the alternative contains, chosen to be as
-    rare as can be told (empty when no such set can be found)."""
-    candidates: list[frozenset[str]] = []
+def _group(pattern: str, start: int, end: int) -> tuple[str, bool]:
+    """The inside of the group from `start` to `end` (its brackets), and whether a match may
+    leave it out (a ?, * or {0 after it, or a look-around)."""
+    inner = _GROUP_OPENING.sub("", pattern[start : end + 1], count=1)[:-1]
+    if inner.startswith("("):
+        inner = inner[1:]
+    following = pattern[end + 1 : end + 3]
+    optional = following[:1] in ("?", "*") or following.startswith("{0")
+    lookaround = pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), start)
+    return inner, optional or lookaround
+
+
+def _one_of(
+    alternative: str,
+    pieces: Callable[[str], Iterable[str]],
+    rank: Callable[[frozenset[str]], tuple],
+) -> frozenset[str]:
+    """A set of pieces (as `pieces` finds them in plain pattern text) one of which every match
+    of the alternative holds, the lowest by `rank`; empty when no such set can be told."""
     top, groups = _groups_at_top(alternative)
-    for word in plain_words(top[0]):
-        candidates.append(frozenset({word}))
+    candidates = [frozenset({piece}) for piece in pieces(top[0])]
     for inner, optional in groups:
         if optional:
             continue
         union: set[str] = set()
         for branch in split_top_level(inner):
-            needed = required_words(branch)
+            needed = _one_of(branch, pieces, rank)
             if not needed:
                 union = set()
                 break
             union |= needed
         if union:
             candidates.append(frozenset(union))
-    if not candidates:
-        return frozenset()
-    return min(candidates, key=lambda c: (len(c & _COMMON) > 0, len(c)))
+    return min(candidates, key=rank) if candidates else frozenset()
+
+
+def required_words(alternative: str) -> frozenset[str]:
+    """A set of whole words one of which every match of the alternative contains, chosen to be
+    as rare as can be told (empty when no such set can be found)."""
+    return _one_of(alternative, plain_words, lambda c: (len(c & _COMMON) > 0, len(c)))
 
 
 def lowered(pattern: str) -> str:
@@ -279,6 +282,7 @@ class Alternation:
         leading: dict[tuple[str, bool], list[str]] = {}
         self.always: list[_Part] = []  # parts that cannot be screened: always run
         self.by_word: dict[str, list[_Part]] = {}
+        self._last: tuple[frozenset[str] | None, list[_Part]] = (None, [])
         for alternative in split_top_level(pattern):
             for body, bounded in _expand(alternative):
                 body = lowered(body)
@@ -298,36 +302,32 @@ class Alternation:
             group = "|".join(rests)
             part = _Part(frozenset({word}), re.compile(f"{re.escape(word)}(?:{group})"), bounded)
             self.by_word.setdefault(word, []).append(part)
+        self.keys = frozenset(self.by_word)
 
     def _candidates(self, words: frozenset[str]) -> list[_Part]:
-        found = list(self.always)
-        for word in words & self.by_word.keys():
-            for part in self.by_word[word]:
-                if part not in found:
-                    found.append(part)
-        return found
+        # The checks often ask twice about one text: the last answer is kept with its words.
+        last = self._last  # read once: another thread may replace it
+        if last[0] is words:
+            return last[1]
+        # A dict keeps the order and drops a part filed under two of the text's words.
+        found = dict.fromkeys(self.always)
+        for word in words & self.keys:
+            found.update(dict.fromkeys(self.by_word[word]))
+        candidates = list(found)
+        self._last = (words, candidates)
+        return candidates
 
     @staticmethod
     def _matches(part: _Part, text: str) -> list[re.Match[str]]:
-        if not part.bounded:
-            return list(part.pattern.finditer(text))
-        return [
-            m
-            for m in part.pattern.finditer(text)
-            if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")
-        ]
+        if part.bounded:
+            return list(word_starts(part.pattern, text))
+        return list(part.pattern.finditer(text))
 
     @staticmethod
     def _first(part: _Part, text: str) -> re.Match[str] | None:
-        m = part.pattern.search(text)
-        while (
-            m
-            and part.bounded
-            and m.start()
-            and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")
-        ):
-            m = part.pattern.search(text, m.start() + 1)
-        return m
+        if part.bounded:
+            return next(word_starts(part.pattern, text), None)
+        return part.pattern.search(text)
 
     def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
         """The leftmost (then longest) match."""
@@ -349,3 +349,80 @@ class Alternation:
 def _whole_word_ends(rest: str) -> bool:
     """Whether what follows a leading word leaves it whole (a space, a boundary, nothing)."""
     return rest == "" or rest.startswith((" ", "\\s", "\\b"))
+
+
+# ---------------------------------------------------------------- matches that start a word
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def word_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` as if the pattern began with a word boundary. A pattern that
+    starts with plain words rather than `\\b` is one Python can skip through quickly; a match
+    that starts inside a longer word ("it" in "bit") is passed over, looking on from the next
+    character, so no match that does start a word is missed."""
+    at = 0
+    while m := pattern.search(text, at):
+        if m.start() and _WORD_CHARACTER.match(text, m.start() - 1):
+            at = m.start() + 1
+            continue
+        at = max(m.end(), m.start() + 1)
+        yield m
+
+
+# ---------------------------------------------------------------- screening by substrings
+
+_QUANTIFIER = "?*{"
+
+
+def _literal_runs(plain: str) -> list[str]:
+    """Runs of letters in a pattern's top-level text that every match holds as they are: a
+    letter a quantifier may repeat away ("weeks?", "struggl\\w*") is left off its run."""
+    stripped = re.sub(r"\[[^\]]*\]", "#", plain)
+    stripped = re.sub(r"\\.", "#", stripped)
+    runs = []
+    for m in re.finditer(r"[A-Za-z]+", stripped):
+        run = m.group()
+        after = stripped[m.end()] if m.end() < len(stripped) else ""
+        if after and after in _QUANTIFIER:
+            run = run[:-1]
+        if len(run) >= 3:
+            runs.append(run.lower())
+    return runs
+
+
+def needles(alternative: str) -> frozenset[str]:
+    """Lower-case pieces of text one of which is in every match of the alternative (empty when
+    none can be told): a text lower-cased that holds none of them cannot match. The set whose
+    shortest piece is longest is the least likely to be in a text by chance."""
+    return _one_of(alternative, _literal_runs, lambda c: (-min(len(n) for n in c), len(c)))
+
+
+class Screened:
+    """A compiled pattern that is only run on a text holding one of the pieces every match
+    holds: most notes hold none of them, and `in` finds that far quicker than the pattern."""
+
+    __slots__ = ("needles", "regex")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.regex = re.compile(pattern, flags)
+        found: set[str] = set()
+        for alternative in split_top_level(pattern):
+            pieces = needles(alternative)
+            if not pieces:
+                found = set()
+                break
+            found |= pieces
+        self.needles = tuple(sorted(found)) or None
+
+    def may_match(self, lowered: str) -> bool:
+        """Whether the text, lower-cased, may hold a match (False means it cannot)."""
+        return self.needles is None or any(n in lowered for n in self.needles)
+
+    def search(self, text: str, lowered: str, *span: int) -> re.Match[str] | None:
+        """`regex.search(text, *span)`, skipped when `lowered` (text lower-cased, or a text that
+        holds it) cannot hold a match."""
+        return self.regex.search(text, *span) if self.may_match(lowered) else None
+
+    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text) if self.may_match(lowered) else iter(())

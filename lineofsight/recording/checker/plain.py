@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .rules import RULES, Rules
+from .patterns import word_starts
+from .rules import Rules, finding
 from .text import Text, reading_ease
 from .types import Finding
 
@@ -56,10 +57,10 @@ _ACTOR_VERBS = [
     "believed",
 ]
 _ACTOR_VERB_SET = frozenset(_ACTOR_VERBS)
+# Run on the lower-cased text, by word_starts (the word boundary before it is checked there).
 _PASSIVE = re.compile(
-    r"\b(?:was|were|has been|have been|had been|is being|are being|was being|will be|"
+    r"(?:was|were|has been|have been|had been|is being|are being|was being|will be|"
     r"it is|it was)\s+(?:not\s+)?(" + "|".join(_ACTOR_VERBS) + r")\b(?!\s+by\b)",
-    re.IGNORECASE,
 )
 
 
@@ -69,21 +70,23 @@ def long_sentences(text: Text, rules: Rules) -> tuple[int, list[Finding]]:
     count = 0
     found: list[Finding] = []
     for sentence in text.sentences:
-        words = text.words_in(sentence)
+        # More words than MAX_WORDS take at least two characters each: a shorter sentence is
+        # not counted.
+        if sentence.end - sentence.start <= 2 * MAX_WORDS:
+            continue
+        words = text.words_in(sentence, more_than=MAX_WORDS)
         if words <= MAX_WORDS:
             continue
         count += 1
         if rules.is_on("long-sentence"):
-            end = sentence.end
             found.append(
-                Finding(
-                    rule="long-sentence",
+                finding(
+                    "long-sentence",
                     start=sentence.start,
-                    end=end,
-                    text=text.text[sentence.start : end],
+                    end=sentence.end,
+                    text=text.text[sentence.start : sentence.end],
                     message=f"This sentence has {words} words: it may be hard to follow.",
                     suggestion="Split it into shorter sentences, one idea each.",
-                    guidance=RULES["long-sentence"].guidance,
                 )
             )
     return count, found
@@ -96,8 +99,8 @@ def hard_to_read(text: Text, rules: Rules) -> tuple[float | None, list[Finding]]
     if ease is None or ease >= HARD_TO_READ_BELOW or not rules.is_on("hard-to-read"):
         return ease, []
     return ease, [
-        Finding(
-            rule="hard-to-read",
+        finding(
+            "hard-to-read",
             start=0,
             end=len(text.text),
             text="",
@@ -106,7 +109,6 @@ def hard_to_read(text: Text, rules: Rules) -> tuple[float | None, list[Finding]]
                 "it may be hard for the family to read."
             ),
             suggestion="Use shorter sentences and everyday words.",
-            guidance=RULES["hard-to-read"].guidance,
         )
     ]
 
@@ -114,17 +116,14 @@ def hard_to_read(text: Text, rules: Rules) -> tuple[float | None, list[Finding]]
 def passive(text: Text, rules: Rules) -> list[Finding]:
     if not rules.is_on("passive-voice") or not text.lower_words & _ACTOR_VERB_SET:
         return []
-    found = []
-    for m in _PASSIVE.finditer(text.unquoted):
-        found.append(
-            Finding(
-                rule="passive-voice",
-                start=m.start(),
-                end=m.end(),
-                text=text.text[m.start() : m.end()],
-                message="This may not say who acted: the reader may need to know who.",
-                suggestion=f"Say who {m.group(1).lower()}: “I …”, “the manager …”, “Dad …”.",
-                guidance=RULES["passive-voice"].guidance,
-            )
+    return [
+        finding(
+            "passive-voice",
+            start=m.start(),
+            end=m.end(),
+            text=text.text[m.start() : m.end()],
+            message="This may not say who acted: the reader may need to know who.",
+            suggestion=f"Say who {m.group(1)}: “I …”, “the manager …”, “Dad …”.",
         )
-    return found
+        for m in word_starts(_PASSIVE, text.lower)
+    ]

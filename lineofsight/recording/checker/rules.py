@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .types import Finding
+
 DEFAULTS = Path(__file__).with_name("default_rules.yml")
 
 
@@ -68,6 +70,23 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
+
+
+def finding(
+    rule: str, *, start: int, end: int, text: str, message: str, suggestion: str
+) -> Finding:
+    """A finding of one of the rules above, with the guidance the rule comes from."""
+    return Finding(
+        rule=rule,
+        start=start,
+        end=end,
+        text=text,
+        message=message,
+        suggestion=suggestion,
+        guidance=RULES[rule].guidance,
+    )
+
+
 MARKERS = {
     "child_voice": "The child's voice",
     "analysis": "Analysis: what it means for the child",
@@ -196,9 +215,10 @@ class TermIndex:
             self.exceptions[index] = tuple(
                 re.compile(phrase_pattern(p.lower()) + r"(?![\w&]|-\w)") for p in term.not_when
             )
+        self.first_words = frozenset(self.by_word)
 
     def candidates(self, words: frozenset[str]) -> list[tuple[int, re.Pattern[str], bool]]:
-        found = [c for w in words if w in self.by_word for c in self.by_word[w]]
+        found = [c for w in words & self.first_words for c in self.by_word[w]]
         for prefix, index, pattern, match_case in self.by_prefix:
             if any(w.startswith(prefix) for w in words):
                 found.append((index, pattern, match_case))

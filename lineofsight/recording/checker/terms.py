@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 
-from .rules import RULES, Rules, Term
+from .rules import RULES, Rules, Term, finding
 from .text import Text
 from .types import Finding, Severity
 
 # Two or more capitals, with at most one lower-case letter, digits or "&" among them ("CAMHS",
 # "A&E", "DfE", "S47"), and an optional plural or possessive ending.
 _ACRONYM = re.compile(r"(?<![\w&'’.-])([A-Z][A-Za-z0-9&]*[A-Z0-9])(?:'s|’s|s)?(?![\w&]|-\w|\.\w)")
+# Every acronym holds a capital followed, after lower-case letters or "&" only, by a capital or
+# a digit; most notes hold none, and this is far quicker to look for than an acronym.
+_ACRONYM_HINT = re.compile(r"[A-Z][a-z&]*[A-Z0-9]")
 # Written in capitals for emphasis, not acronyms.
 _SHOUTED = frozenset(
     [
@@ -200,6 +203,8 @@ def acronyms(text: Text, rules: Rules) -> list[Finding]:
     if not rules.is_on("unexplained-acronym"):
         return []
     source = text.unquoted
+    if not _ACRONYM_HINT.search(source):
+        return []
     seen: set[str] = set()
     found: list[Finding] = []
     for m in _ACRONYM.finditer(source):
@@ -212,14 +217,13 @@ def acronyms(text: Text, rules: Rules) -> list[Finding]:
         if _spelled_out_here(source, m.start(1), m.end(), word):
             continue
         found.append(
-            Finding(
-                rule="unexplained-acronym",
+            finding(
+                "unexplained-acronym",
                 start=m.start(1),
                 end=m.end(1),
                 text=word,
                 message=f"“{word}” may not be clear to the child or family reading this later.",
                 suggestion=f"Write the words in full the first time, then ({word}).",
-                guidance=RULES["unexplained-acronym"].guidance,
             )
         )
     return found

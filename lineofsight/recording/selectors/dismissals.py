@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from ..models import FindingDismissal
 
@@ -19,10 +19,7 @@ def dismissals_for_note(note_id: str) -> list[FindingDismissal]:
 
 def dismissal_get(pk: int) -> FindingDismissal:
     """The dismissal, or 404; the caller checks the user may read its note."""
-    found = FindingDismissal.objects.filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such dismissal")
-    return found
+    return get_object_or_404(FindingDismissal, pk=pk)
 
 
 def dismissal_counts() -> dict[str, int]:

@@ -25,15 +25,19 @@ def notes(council):
     return notes_snapshot()
 
 
-def _dismiss(user, note_id="N-AMY", rule="discouraged-term", start=4, text="absconded", **kw):
-    return services.finding_dismiss(
-        actor=user,
-        note_id=note_id,
-        rule=rule,
-        start=start,
-        text=text,
-        reason=kw.get("reason", "Amy's own word: she says she ran off."),
-    )
+# "absconded" in Amy's note, dismissed with Amy's own reason.
+AMY_FINDING = {
+    "note_id": "N-AMY",
+    "rule": "discouraged-term",
+    "start": 4,
+    "text": "absconded",
+    "reason": "Amy's own word: she says she ran off.",
+}
+
+
+def _dismiss(user, **finding):
+    """Dismiss Amy's finding, or the one `finding` changes it into."""
+    return services.finding_dismiss(actor=user, **{**AMY_FINDING, **finding})
 
 
 def test_a_dismissed_finding_is_listed_apart_with_who_and_why(council, notes):

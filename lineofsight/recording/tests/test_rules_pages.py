@@ -107,6 +107,20 @@ def test_a_stale_form_shows_the_conflict(client_for, council):
     assert not selectors.rules_in_force().is_on("passive-voice")
 
 
+def _dismissed(qa, note_id: str, rule: str, *, start: int, text: str) -> None:
+    """A dismissed finding in a note about E1, written straight to the table."""
+    FindingDismissal.objects.create(
+        note_id=note_id,
+        person_id="E1",
+        rule=rule,
+        start=start,
+        end=start + len(text),
+        text=text,
+        reason="fine",
+        dismissed_by=qa,
+    )
+
+
 def _line(html: str, title: str) -> str:
     start = html.index(f"<strong>{title}</strong>")
     return html[start : html.index("</tr>", start)]
@@ -120,26 +134,8 @@ def test_each_rule_shows_its_dismissal_rate_with_small_numbers_suppressed(client
     notes_snapshot(check_rows({"discouraged": 40, "acronyms": 3, "passive": 20}))
     qa = council["users"]["qa_lead"]
     for i in range(10):
-        FindingDismissal.objects.create(
-            note_id=f"C{i}",
-            person_id="E1",
-            rule="discouraged-term",
-            start=i,
-            end=i + 3,
-            text="abc",
-            reason="fine here",
-            dismissed_by=qa,
-        )
-    FindingDismissal.objects.create(
-        note_id="C0",
-        person_id="E1",
-        rule="passive-voice",
-        start=1,
-        end=4,
-        text="was",
-        reason="fine",
-        dismissed_by=qa,
-    )
+        _dismissed(qa, f"C{i}", "discouraged-term", start=i, text="abc")
+    _dismissed(qa, "C0", "passive-voice", start=1, text="was")
     html = client_for("qa_lead").get(url).content.decode()
     words = _line(html, "Words the council asks writers to avoid")
     assert "40" in words and "10" in words and "25.0%" in words
@@ -160,16 +156,7 @@ def test_the_rules_page_queries_do_not_grow_with_its_history(client_for, council
     for version, rule in enumerate(("passive-voice", "long-sentence", "hard-to-read")):
         services.rules_switch(actor=qa, expected_version=version, rule=rule, on=False)
     for i in range(3):
-        FindingDismissal.objects.create(
-            note_id=f"N{i}",
-            person_id="E1",
-            rule="long-sentence",
-            start=0,
-            end=3,
-            text="x",
-            reason="fine",
-            dismissed_by=qa,
-        )
+        _dismissed(qa, f"N{i}", "long-sentence", start=0, text="abc")
     with CaptureQueriesContext(connection) as full:
         response = client.get(url)
     assert response.status_code == 200

@@ -9,11 +9,10 @@ import itertools
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
 from lineofsight.recording import table
-from lineofsight.recording.tests.pages_snapshot import write_checks
+from lineofsight.recording.tests.pages_snapshot import east_tables_with_west, write_checks
 from lineofsight.worklists.tests.snapshots import (
     AS_AT,
     east_derived,
-    east_tables,
     register,
     write_snapshot_file,
 )
@@ -74,18 +73,9 @@ def check_rows(findings: dict[str, int] | None = None, notes: int = 10) -> list[
 
 
 def notes_snapshot(checks: list[dict] | None = None) -> Snapshot:
-    """The East council with the case notes above and, when given, rows of recording_checks
-    (as the import step writes them); current."""
-    tables = east_tables()
-    tables["ssd_involvements"].append(
-        {
-            "invo_involvements_id": "IN9",
-            "invo_professional_id": "P-9",
-            "invo_professional_team": "T-W",
-            "invo_person_id": "W1",
-            "invo_involvement_start_date": "2023-06-01",
-        }
-    )
+    """The East council (Will in the West team) with the case notes above and, when given, rows
+    of recording_checks (as the import step writes them); current."""
+    tables = east_tables_with_west()
     tables["case_notes"] = note_rows()
     path = store.snapshot_dir() / f"recording-rules-{next(_counter)}.duckdb"
     write_snapshot_file(path, tables=tables, derived=east_derived(), as_at=AS_AT)

@@ -42,14 +42,23 @@ def committee(council) -> CommitteeReport:
         period_end=PERIOD_END,
         snapshot=snapshot,
     )
-    return report_services.report_update_text(
-        actor=council["users"]["qa_lead"],
-        report=made,
+    return _save_text(
+        made,
+        council["users"]["qa_lead"],
         expected_version=1,
-        title=made.title,
         what_we_know="Visits are more often on time.\n\nPlans drift after nine months.",
-        how_we_know="",
         what_next="Review every plan open nine months.",
+    )
+
+
+def _save_text(report, actor, *, expected_version: int, **text: str) -> CommitteeReport:
+    """Save the report's words as `actor`, its title kept; a section `text` leaves out is empty."""
+    return report_services.report_update_text(
+        actor=actor,
+        report=report,
+        expected_version=expected_version,
+        title=report.title,
+        **{"what_we_know": "", "how_we_know": "", "what_next": "", **text},
     )
 
 
@@ -302,24 +311,15 @@ def test_a_missing_snapshot_file_is_no_data(council) -> None:
 
 def test_a_stale_edit_is_refused_and_changes_nothing(committee, council) -> None:
     senior = council["users"]["senior_leader"]
-    report_services.report_update_text(
-        actor=senior,
-        report=committee,
-        expected_version=committee.version,
-        title=committee.title,
-        what_we_know="Senior leader's words.",
-        how_we_know="",
-        what_next="",
+    _save_text(
+        committee, senior, expected_version=committee.version, what_we_know="Senior leader's words."
     )
     with pytest.raises(report_services.ReportChangedMeanwhile, match="after you opened it"):
-        report_services.report_update_text(
-            actor=council["users"]["qa_lead"],
-            report=committee,
+        _save_text(
+            committee,
+            council["users"]["qa_lead"],
             expected_version=committee.version,  # the version before the senior leader saved
-            title=committee.title,
             what_we_know="Overwriting.",
-            how_we_know="",
-            what_next="",
         )
     committee.refresh_from_db()
     assert committee.what_we_know == "Senior leader's words."
@@ -330,15 +330,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(committee, council) -> None
 def test_a_stale_edit_on_the_page_keeps_the_text_and_shows_theirs(committee, client_for) -> None:
     url = reverse("reports:committee_detail", kwargs={"pk": committee.pk})
     stale = committee.version
-    report_services.report_update_text(
-        actor=committee.created_by,
-        report=committee,
-        expected_version=stale,
-        title=committee.title,
-        what_we_know="Saved first.",
-        how_we_know="",
-        what_next="",
-    )
+    _save_text(committee, committee.created_by, expected_version=stale, what_we_know="Saved first.")
     response = client_for("senior_leader").post(
         url,
         {

@@ -15,19 +15,6 @@ from lineofsight.casework import rules, schema
 from lineofsight.synthetic.generator import Result
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# (table, start field, end field) pairs whose end may not come before the start.
-PERIODS = [
-    ("ssd_cin_episodes", "cine_referral_date", "cine_close_date"),
-    ("ssd_cin_assessments", "cina_assessment_start_date", "cina_assessment_auth_date"),
-    ("ssd_s47_enquiry", "s47e_s47_start_date", "s47e_s47_end_date"),
-    ("ssd_cin_plans", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"),
-    ("ssd_cp_plans", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),
-    ("ssd_cla_episodes", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),
-    ("ssd_cla_placement", "clap_cla_placement_start_date", "clap_cla_placement_end_date"),
-    ("ssd_missing", "miss_missing_episode_start_date", "miss_missing_episode_end_date"),
-    ("ssd_legal_status", "lega_legal_status_start_date", "lega_legal_status_end_date"),
-    ("ssd_involvements", "invo_involvement_start_date", "invo_involvement_end_date"),
-]
 NOT_YES_NO = {"cppr_cp_review_participation"}  # nchar in the SSD, but a PN0-PN7 code
 
 
@@ -89,10 +76,11 @@ def test_dates_are_iso_and_ends_follow_starts(tables: dict[str, list[dict[str, s
                     if row[f.name] and not ISO.match(row[f.name])
                 ]
                 assert not bad, f"{name}.{f.name}: {bad[:3]}"
-    for name, start, end in PERIODS:
-        for row in tables[name]:
-            if row[start] and row[end]:
-                assert row[end] >= row[start], (name, row)
+    # The casework rules' own date ranges: no end may come before its start.
+    for period in rules.DATE_RANGES:
+        for row in tables[period.table]:
+            if row[period.start] and row[period.end]:
+                assert row[period.end] >= row[period.start], (period.table, row)
 
 
 def test_flags_are_y_or_n(tables: dict[str, list[dict[str, str]]]) -> None:

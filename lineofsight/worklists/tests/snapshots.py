@@ -25,35 +25,20 @@ from lineofsight.casework.services import snapshot_make_current, snapshot_regist
 
 Rows = list[dict[str, object]]
 
-DERIVED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+# The derived tables' columns and types, as the timeliness app writes them.
+DERIVED_COLUMNS: dict[str, str] = {
     "open_cases": (
-        ("person_id", "VARCHAR"),
-        ("cohort", "VARCHAR"),
-        ("team_id", "VARCHAR"),
-        ("worker_id", "VARCHAR"),
-        ("start_date", "DATE"),
-        ("case_start_date", "DATE"),
+        "person_id VARCHAR, cohort VARCHAR, team_id VARCHAR, worker_id VARCHAR, start_date DATE, "
+        "case_start_date DATE"
     ),
-    "drift_flags": (
-        ("person_id", "VARCHAR"),
-        ("flag", "VARCHAR"),
-        ("since", "DATE"),
-        ("detail", "VARCHAR"),
-    ),
+    "drift_flags": "person_id VARCHAR, flag VARCHAR, since DATE, detail VARCHAR",
     "event_timeliness": (
-        ("person_id", "VARCHAR"),
-        ("rule_id", "VARCHAR"),
-        ("event_type", "VARCHAR"),
-        ("event_id", "VARCHAR"),
-        ("source_table", "VARCHAR"),
-        ("start_event", "VARCHAR"),
-        ("start_date", "DATE"),
-        ("due_date", "DATE"),
-        ("completed_date", "DATE"),
-        ("working_days_late", "INTEGER"),
-        ("status", "VARCHAR"),
+        "person_id VARCHAR, rule_id VARCHAR, event_type VARCHAR, event_id VARCHAR, "
+        "source_table VARCHAR, start_event VARCHAR, start_date DATE, due_date DATE, "
+        "completed_date DATE, working_days_late INTEGER, status VARCHAR"
     ),
 }
+
 
 _counter = itertools.count(1)
 
@@ -109,10 +94,10 @@ def write_snapshot_file(
             for step in POST_LOAD_STEPS:
                 step(context)
         else:
-            for name, columns in DERIVED_COLUMNS.items():
-                ddl = ", ".join(f"{writer.quote(c)} {t}" for c, t in columns)
+            for name, ddl in DERIVED_COLUMNS.items():
                 con.execute(f"CREATE TABLE snap.{writer.quote(name)} ({ddl})")
-                _insert(con, name, dict(columns), derived.get(name, []))
+                types = dict(column.split() for column in ddl.split(","))
+                _insert(con, name, types, derived.get(name, []))
         writer.close(con, "snap", path)
     finally:
         con.close()
