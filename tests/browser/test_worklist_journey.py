@@ -47,8 +47,11 @@ def test_worklist_to_group_supervision(page, sign_in_as, council):
 
     # Sort by name, newest letter first, from the column header.
     page.get_by_role("link", name="Name").click()
+    page.wait_for_url(re.compile(r"sort=name"))
     page.get_by_role("link", name="Name").click()
+    page.wait_for_url(re.compile(r"order=desc"))
     headers = page.locator("th[aria-sort='descending']")
+    headers.first.wait_for()  # the sorted page, not the one it was clicked from
     assert headers.count() == 1 and "Name" in headers.inner_text()
 
     # Open a child's chronology; the view is logged.
