@@ -146,6 +146,9 @@ def test_the_page_explains_and_suppresses_small_numbers(client_for, council, exa
 
     assert "exactly the same flags" in html
     assert "Similar, not discussed" in html
+    # Each table's scrolling region is named for what the table holds.
+    regions = re.findall(r'role="region" aria-label="([^"]+)"', html)
+    assert regions == ["Actions agreed for the cases discussed", "Flags cleared after the session"]
     # 4 of 6 discussed and 1 of 5 similar cleared: counts of 1 to 4, so no share, and the
     # counts read "fewer than 5" (issue 11).
     assert ">67%<" not in html and ">20%<" not in html
