@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lineofsight.recording",
     "lineofsight.supervision",
     "lineofsight.themes",
+    "lineofsight.standards",
     "lineofsight.indicators",
     "lineofsight.practiceweeks",
     "lineofsight.feedback",
@@ -210,6 +211,8 @@ COUNCIL_CODE = env("LINEOFSIGHT_COUNCIL_CODE", "891")
 COUNCIL_COLOUR = env("LINEOFSIGHT_COUNCIL_COLOUR", "#1d4e60")
 # The practice themes vocabulary (YAML); empty means the product's default list.
 THEMES_FILE = env("LINEOFSIGHT_THEMES_FILE", "")
+# The framework for practice first adopted (YAML); empty means the example framework.
+FRAMEWORK_FILE = env("LINEOFSIGHT_FRAMEWORK_FILE", "")
 # A social worker holding more children than this counts in caseload_over_threshold_pct.
 CASELOAD_THRESHOLD = env_int("LINEOFSIGHT_CASELOAD_THRESHOLD", 20)
 # Processes that check case notes at import (lineofsight/recording/derive.py); 0: the default.

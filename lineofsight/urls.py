@@ -17,6 +17,8 @@ urlpatterns = [
     path("audits/", include("lineofsight.audits.urls")),  # case-file audits
     path("actions/", include("lineofsight.actions.urls")),  # improvement actions
     path("themes/", include("lineofsight.themes.urls")),  # themes and triangulation
+    path("framework/", include("lineofsight.framework.urls")),  # the framework for practice
+    path("standards/", include("lineofsight.standards.urls")),  # line of sight on standards
     path("indicators/", include("lineofsight.indicators.urls")),  # indicators and the board
     path("reports/", include("lineofsight.reports.urls")),  # committee report
     path("practice-weeks/", include("lineofsight.practiceweeks.urls")),  # practice weeks

@@ -634,6 +634,16 @@ EXPECTED.update(
 )
 # --- end recording ---
 
+# --- the framework for practice (framework app), line of sight on its standards (standards app)
+# and the self-evaluation (reports app): each app's tests/matrix file says who sees what ---
+from lineofsight.framework.tests import matrix as _framework_matrix  # noqa: E402
+from lineofsight.reports.tests import matrix_selfevaluation as _selfevaluation_matrix  # noqa: E402
+from lineofsight.standards.tests import matrix as _standards_matrix  # noqa: E402
+
+EXPECTED.update(_framework_matrix.EXPECTED)
+EXPECTED.update(_standards_matrix.EXPECTED)
+EXPECTED.update(_selfevaluation_matrix.EXPECTED)
+
 
 def admin_expectation(url_name: str) -> Expect:
     """Administrators use the admin; every other role gets 403; nobody is sent to sign in."""

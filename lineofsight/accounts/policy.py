@@ -74,6 +74,11 @@ class Capability(StrEnum):
     # --- recording: the quality of case notes per team and worker; the council's word lists ---
     VIEW_RECORDING = "view_recording"
     MANAGE_RECORDING_RULES = "manage_recording_rules"
+    # --- the framework for practice: edit and publish its versions (QA leads and the principal
+    # social worker); everyone signed in reads it ---
+    MANAGE_FRAMEWORK = "manage_framework"
+    # --- the self-evaluation: written like a committee report; a senior leader signs it off ---
+    SIGN_OFF_SELF_EVALUATION = "sign_off_self_evaluation"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -147,6 +152,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.OVERSEE_CONCERNS,
                 Capability.VIEW_RECORDING,
                 Capability.MANAGE_RECORDING_RULES,
+                Capability.MANAGE_FRAMEWORK,
             }
         ),
         Role.SENIOR_LEADER: frozenset(
@@ -168,6 +174,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 # records, a senior leader approves it; neither completes a grant alone.
                 Capability.APPROVE_ROLE_GRANTS,
                 Capability.VIEW_RECORDING,
+                Capability.SIGN_OFF_SELF_EVALUATION,
             }
         ),
         Role.ANALYST: frozenset(

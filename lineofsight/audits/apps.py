@@ -30,3 +30,7 @@ class AuditsConfig(AppConfig):
         from . import indicators
 
         indicators.register()
+        # Practice standards name the audit questions that test them (framework.links).
+        from .framework_links import register_links
+
+        register_links()

@@ -25,13 +25,17 @@ from lineofsight.actions.models import ImprovementAction, Priority, SourceType
 from lineofsight.casework import store
 from lineofsight.feedback import services as feedback_services
 from lineofsight.feedback.models import Channel, Feedback, FromWhom, Kind
+from lineofsight.framework import services as framework_services
+from lineofsight.framework.models import FrameworkVersion
 from lineofsight.home import demo_practice
 from lineofsight.indicators import services as indicator_services
 from lineofsight.indicators.models import IndicatorTarget
 from lineofsight.practiceweeks.demo import DEMO_TITLE, make_demo_week
 from lineofsight.practiceweeks.models import PracticeWeek
+from lineofsight.reports import selfevaluation_services
 from lineofsight.reports import services as report_services
 from lineofsight.reports.models import CommitteeReport
+from lineofsight.reports.models_selfevaluation import SelfEvaluation
 
 # (indicator, target, amber margin): what a council's improvement board might have agreed.
 TARGETS: tuple[tuple[str, float, float], ...] = (
@@ -133,6 +137,10 @@ def demo_records_create() -> list[str]:
             )
             made.append(f"indicator target for {indicator_id}")
 
+    if not FrameworkVersion.objects.exists():
+        framework_services.framework_adopt(actor=qa, note="The example framework, adopted.")
+        made.append("the example framework for practice, version 1")
+
     new_week = not PracticeWeek.objects.filter(title=DEMO_TITLE).exists()
     week = make_demo_week(actor=qa)
     if new_week:
@@ -232,4 +240,11 @@ def demo_records_create() -> list[str]:
                 snapshot=snapshot,
             )
             made.append("a draft committee report")
+    if not SelfEvaluation.objects.exists():
+        choices = report_services.period_end_choices(snapshot)
+        if choices:
+            selfevaluation_services.self_evaluation_create(
+                actor=qa, title="Self-evaluation (demonstration draft)", year_end=choices[0]
+            )
+            made.append("a draft self-evaluation")
     return made

@@ -195,6 +195,34 @@ LINKS: tuple[Link, ...] = (
         Capability.VIEW_INDICATORS,
     ),
     # --- end feedback and triangulation ---
+    # --- the framework for practice, line of sight and the self-evaluation ---
+    Link(
+        "framework:home",
+        "Our framework for practice",
+        "What good practice looks like here: the vision, principles, practice standards and "
+        "what tests each standard.",
+    ),
+    Link(
+        "standards:index",
+        "Line of sight on our standards",
+        "For each practice standard, what audits, indicators, practice weeks, feedback and "
+        "actions say, this period beside the one before.",
+        Capability.VIEW_THEMES,
+    ),
+    Link(
+        "standards:evaluation",
+        "Evaluating the framework",
+        "The framework's own measures over time since it was launched.",
+        Capability.VIEW_THEMES,
+    ),
+    Link(
+        "reports:selfevaluation",
+        "Self-evaluation",
+        "The yearly self-evaluation in Ofsted's three questions, area by area, pre-filled with "
+        "the evidence, signed off by a senior leader.",
+        Capability.READ_COMMITTEE_REPORTS,
+    ),
+    # --- end the framework for practice ---
     Link(
         "intake:imports",
         "Imports",
@@ -288,9 +316,11 @@ _WORKLISTS = Area("worklists:index", "Worklists", _CASEWORK, ("/children/",))
 _RECORDING = Area("recording:quality", "Recording", Capability.VIEW_RECORDING, ("/recording/",))
 _PRACTICE_WEEKS = Area("practiceweeks:weeks", "Practice weeks", Capability.VIEW_AUDIT_REPORTS)
 _THEMES = Area("themes:index", "Themes", Capability.VIEW_INDICATORS)
+# The self-evaluation (/reports/self-evaluation/) is written beside the committee reports.
 _COMMITTEE_REPORTS = Area(
-    "reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS
+    "reports:committee", "Committee reports", Capability.WRITE_COMMITTEE_REPORTS, ("/reports/",)
 )
+_FRAMEWORK = Area("framework:home", "Framework", None, ("/standards/",))
 _ACCESS_LOG = Area("accounts:access_log", "Access log", Capability.VIEW_ACCESS_LOG)
 
 ROLE_AREAS: dict[str, tuple[Area, ...]] = {
@@ -335,6 +365,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         _CONCERNS,
         _THEMES,
         _RECORDING,
+        _FRAMEWORK,
         _ACCESS_LOG,
     ),
     Role.SENIOR_LEADER: (
@@ -344,6 +375,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         Area("actions:board", "Actions", Capability.VIEW_INDICATORS, ("/actions/",)),
         _CONCERNS,
         _THEMES,
+        Area("standards:index", "Line of sight", Capability.VIEW_THEMES, ("/framework/",)),
         Area("accounts:role_grants", "Role approvals", Capability.APPROVE_ROLE_GRANTS),
     ),
     Role.ANALYST: (

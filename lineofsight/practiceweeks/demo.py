@@ -5,6 +5,11 @@ manager and senior leader with teams outside their own service, and writes and s
 observation for each visit, tagged with themes, so the analysis and the report have something to
 show. Everything goes through the services, so the change history is written as usual. Running
 it again returns the week already made.
+
+It also plans a focused practice day about four weeks after the week (FOCUSED_DAY_TITLE), that
+re-checks it: two visits, to the demonstration team manager's team and one other, with submitted
+observations tagged with the themes of the week's improvement actions (the voice of the child,
+planning), so the re-check shows on both pages.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from django.utils import timezone
 from lineofsight.accounts.models import Team, User
 
 from . import selectors, services
-from .models import Heading, Kind, PracticeWeek
+from .models import Heading, Kind, PracticeWeek, WeekKind
 
 DEMO_TITLE = "Practice week (demonstration)"
+FOCUSED_DAY_TITLE = "Focused practice day (demonstration)"
 
 # (heading, kind, text, themes): a bank of invented findings, used in turn across the visits.
 SAMPLE_FINDINGS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -103,6 +109,160 @@ def _pairs(assessors: list[User], teams: list[Team], per_assessor: int) -> list[
     return pairs
 
 
+# What the focused practice day found, per visit: (heading, kind, text, themes).
+FOCUSED_DAY_FINDINGS: tuple[tuple[tuple[str, str, str, tuple[str, ...]], ...], ...] = (
+    (
+        (
+            Heading.VOICE_OF_CHILD,
+            Kind.STRENGTH,
+            "Children's own words are now written into their records",
+            ("voice-of-the-child", "recording"),
+        ),
+        (
+            Heading.VOICE_OF_CHILD,
+            Kind.AREA,
+            "Some direct work is still summarised rather than quoted",
+            ("voice-of-the-child",),
+        ),
+        (
+            Heading.LEADERSHIP,
+            Kind.STRENGTH,
+            "Plans are reviewed in supervision when a child's situation changes",
+            ("planning", "leadership-and-oversight"),
+        ),
+    ),
+    (
+        (
+            Heading.VOICE_OF_CHILD,
+            Kind.STRENGTH,
+            "Workers quote what children say in assessments",
+            ("voice-of-the-child",),
+        ),
+        (
+            Heading.PARENT_CARER,
+            Kind.STRENGTH,
+            "Parents had the report before the meeting",
+            ("parent-carer-experience",),
+        ),
+        (
+            Heading.LEADERSHIP,
+            Kind.AREA,
+            "Plan review dates are not always checked",
+            ("planning",),
+        ),
+    ),
+)
+
+
+def _write_and_submit(
+    *,
+    actor: User,
+    visit,
+    chosen,
+    case_examples: str = "",
+    children_said: str = "",
+    parents_carers_said: str = "",
+) -> None:
+    """The assessor writes the findings, the QA lead tags their themes, the assessor submits."""
+    texts: dict[str, list[str]] = {}
+    for heading, kind, text, _ in chosen:
+        texts.setdefault(services.finding_field(heading, kind), []).append(text)
+    observation = services.observation_save(
+        actor=visit.assessor,
+        visit=visit,
+        expected_version=0,
+        findings={field: "\n".join(items) for field, items in texts.items()},
+        case_examples=case_examples,
+        children_said=children_said,
+        parents_carers_said=parents_carers_said,
+    )
+    themes = {text: list(keys) for _, _, text, keys in chosen}
+    observation = services.observation_tag(
+        actor=actor,
+        observation=observation,
+        expected_version=observation.version,
+        tags={f.pk: themes.get(f.text, []) for f in observation.findings.all()},
+    )
+    services.observation_submit(
+        actor=visit.assessor, observation=observation, expected_version=observation.version
+    )
+
+
+def _demo_team_managers_team() -> Team | None:
+    """The team of the first team manager (whose team the demonstration's actions are for)."""
+    for manager in User.objects.filter(role="team_manager", is_active=True).order_by("pk"):
+        membership = manager.memberships.select_related("team__service").first()
+        if membership is not None:
+            return membership.team
+    return None
+
+
+def make_demo_focused_day(
+    *, actor: User, week: PracticeWeek, title: str = FOCUSED_DAY_TITLE
+) -> PracticeWeek | None:
+    """A focused practice day about four weeks after `week` (and not after today) that
+    re-checks it, with two submitted observations; None when the week ended too recently."""
+    existing = PracticeWeek.objects.filter(title=title, kind=WeekKind.FOCUSED_DAY).first()
+    if existing is not None:
+        return existing
+    day = min(week.ends_on + datetime.timedelta(days=28), timezone.localdate())
+    if day <= week.ends_on:
+        return None
+    visited = [v.team for v in week.visits.select_related("team__service").order_by("pk")]
+    teams: list[Team] = []
+    for team in [_demo_team_managers_team(), *visited]:
+        if team is not None and team not in teams:
+            teams.append(team)
+    assessors = [
+        u for u in selectors.assessor_candidates() if u.role != "qa_lead" or u.pk == actor.pk
+    ]
+    pairs: list[tuple[User, Team]] = []
+    for team in teams:
+        free = [a for a in assessors if a not in [p[0] for p in pairs]]
+        assessor = next(
+            (a for a in free if team.service_id not in services.own_service_ids(a)), None
+        )
+        if assessor is not None:
+            pairs.append((assessor, team))
+        if len(pairs) == len(FOCUSED_DAY_FINDINGS):
+            break
+    if not pairs:
+        return None
+    focused_day = services.week_create(
+        actor=actor,
+        kind=WeekKind.FOCUSED_DAY,
+        rechecks=week,
+        title=title,
+        starts_on=day,
+        ends_on=day,
+        purpose="A month on from the practice week, assessors went back to re-check its "
+        "improvement actions: whether children's own words are recorded, and whether plans are "
+        "reviewed when a child's situation changes.",
+        teams=[team for _, team in pairs],
+    )
+    for n, ((assessor, team), chosen) in enumerate(zip(pairs, FOCUSED_DAY_FINDINGS, strict=False)):
+        visit = services.visit_create(
+            actor=actor,
+            week=focused_day,
+            assessor=assessor,
+            team=team,
+            starts_at=timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(10 + 3 * n, 0))
+            ),
+            local_contact="The team manager, on the team's duty number",
+            team_context="A demonstration team.",
+            briefing="Re-check the practice week's actions on recording children's words and "
+            "reviewing plans.",
+        )
+        _write_and_submit(
+            actor=actor,
+            visit=visit,
+            chosen=chosen,
+            children_said="A young person said their worker wrote down what they said.",
+        )
+    return focused_day
+
+
 @transaction.atomic
 def make_demo_week(
     *,
@@ -113,6 +273,7 @@ def make_demo_week(
 ) -> PracticeWeek:
     existing = PracticeWeek.objects.filter(title=title).first()
     if existing is not None:
+        make_demo_focused_day(actor=actor, week=existing)
         return existing
     starts_on = starts_on or timezone.localdate() - datetime.timedelta(days=42)
     week = services.week_create(
@@ -144,28 +305,14 @@ def make_demo_week(
             team_size=8 + n % 5,
             team_context="A demonstration team.",
         )
-        chosen = [next(bank) for _ in range(5)]
-        texts: dict[str, list[str]] = {}
-        for heading, kind, text, _ in chosen:
-            texts.setdefault(services.finding_field(heading, kind), []).append(text)
-        observation = services.observation_save(
-            actor=assessor,
+        _write_and_submit(
+            actor=actor,
             visit=visit,
-            expected_version=0,
-            findings={field: "\n".join(items) for field, items in texts.items()},
+            chosen=[next(bank) for _ in range(5)],
             case_examples="A young person (A) was helped back into education after the worker "
             "brought the school and the family together.",
             children_said="A young person said their worker 'actually listens'.",
             parents_carers_said="A parent said they knew what was expected of them.",
         )
-        themes = {text: list(keys) for _, _, text, keys in chosen}
-        observation = services.observation_tag(
-            actor=actor,
-            observation=observation,
-            expected_version=observation.version,
-            tags={f.pk: themes.get(f.text, []) for f in observation.findings.all()},
-        )
-        services.observation_submit(
-            actor=assessor, observation=observation, expected_version=observation.version
-        )
+    make_demo_focused_day(actor=actor, week=week)
     return week

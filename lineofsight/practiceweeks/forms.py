@@ -18,7 +18,9 @@ from lineofsight.web.fields import (
     text_box,
 )
 
-from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind
+from . import selectors
+from .models import HEADING_PROMPTS, ConsentMethod, Finding, Heading, Kind, PracticeWeek, WeekKind
+from .reports import week_dates
 from .services import FINDING_FIELDS
 
 
@@ -49,7 +51,36 @@ def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
+class RecheckedWeekField(forms.ModelChoiceField):
+    """Names each practice week with its dates."""
+
+    def label_from_instance(self, obj: PracticeWeek) -> str:
+        return f"{obj.title} ({week_dates(obj)})"
+
+
+def kind_of(value: object) -> WeekKind:
+    """The kind a form or a query string asks for; a practice week unless it says otherwise."""
+    return WeekKind.FOCUSED_DAY if value == WeekKind.FOCUSED_DAY else WeekKind.PRACTICE_WEEK
+
+
+class WeekFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Show",
+        choices=[
+            ("", "Practice weeks and focused practice days"),
+            (WeekKind.PRACTICE_WEEK.value, "Practice weeks only"),
+            (WeekKind.FOCUSED_DAY.value, "Focused practice days only"),
+        ],
+        required=False,
+    )
+
+
 class WeekForm(forms.Form):
+    """A practice week or (kind FOCUSED_DAY, chosen by the page that opened the form) a focused
+    practice day. The service, not the form, refuses a focused day longer than one day, so the
+    error is the service's one message."""
+
+    kind = forms.ChoiceField(choices=WeekKind.choices, widget=forms.HiddenInput, required=False)
     title = TextField(
         label="Title",
         max_length=200,
@@ -63,6 +94,13 @@ class WeekForm(forms.Form):
     ends_on = UKDateField(
         label="Last day",
         error_messages={"required": "Enter the last day of the week"},
+    )
+    rechecks = RecheckedWeekField(
+        queryset=PracticeWeek.objects.none(),
+        required=False,
+        label="Practice week it re-checks",
+        empty_label="Choose the practice week",
+        help_text="The findings of this day are set against that week's improvement actions.",
     )
     purpose = text_box(
         "Purpose and focus",
@@ -89,6 +127,37 @@ class WeekForm(forms.Form):
         "next time. It goes into the report.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rechecks"].queryset = selectors.weeks_to_recheck()
+        if self.is_focused_day:
+            self.fields["title"].help_text = "For example, Focused practice day, voice of the child"
+            self.fields["title"].error_messages["required"] = (
+                "Enter the title of the focused practice day"
+            )
+            self.fields["ends_on"].error_messages["required"] = (
+                "Enter the last day: the same date as the first day"
+            )
+            self.fields[
+                "ends_on"
+            ].help_text = "A focused practice day is one day: the same date as the first day."
+            self.fields["purpose"].help_text = (
+                "Which actions of the practice week the day re-tests, and what the assessors "
+                "should look at. It opens the report."
+            )
+            self.fields["services"].help_text = (
+                "A focused practice day usually visits one or a few teams: tick them below, or "
+                "their service."
+            )
+
+    @property
+    def is_focused_day(self) -> bool:
+        value = self.data.get(self.add_prefix("kind")) if self.is_bound else None
+        return kind_of(value or self.initial.get("kind")) == WeekKind.FOCUSED_DAY
+
+    def clean_kind(self) -> str:
+        return kind_of(self.cleaned_data.get("kind")).value
 
     def clean(self):
         data = super().clean()

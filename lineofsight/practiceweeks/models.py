@@ -9,6 +9,9 @@
 - Submitting locks the observation and freezes a copy (ObservationVersion). A quality assurance
   lead may reopen it with a reason: the frozen copy stays, and the observation becomes the draft
   of the next version number.
+- A focused practice day is a PracticeWeek of kind FOCUSED_DAY: one day (starts_on == ends_on),
+  a few teams, the same visits, observations and reports, and `rechecks` names the practice week
+  whose improvement actions it re-tests.
 - `version` fields are optimistic locks: a save made from an older form is refused.
 No child is referred to by name: the forms warn when free text seems to hold a name.
 """
@@ -47,7 +50,17 @@ class Kind(models.TextChoices):
     AREA = "area", "Area for development"
 
 
+class WeekKind(models.TextChoices):
+    PRACTICE_WEEK = "practice_week", "Practice week"
+    FOCUSED_DAY = "focused_day", "Focused practice day"
+
+
 class PracticeWeek(models.Model):
+    kind = models.CharField(max_length=16, choices=WeekKind.choices, default=WeekKind.PRACTICE_WEEK)
+    # A focused practice day re-checks an earlier practice week's improvement actions.
+    rechecks = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="focused_days"
+    )
     title = models.CharField(max_length=200)
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -69,11 +82,19 @@ class PracticeWeek(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="practice_week_dates_in_order"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=WeekKind.FOCUSED_DAY) | Q(ends_on=F("starts_on")),
+                name="focused_practice_day_is_one_day",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_focused_day(self) -> bool:
+        return self.kind == WeekKind.FOCUSED_DAY
 
     def scope_teams(self) -> models.QuerySet[Team]:
         """The teams in scope: those chosen and every team of the services chosen; none chosen

@@ -68,11 +68,14 @@ def week_report(
     comparison: week_analysis.Comparison | None,
     actions: QuerySet[ImprovementAction] | list[ImprovementAction],
     produced_on: datetime.date | None = None,
+    rechecks: list | None = None,
 ) -> Report:
+    """`rechecks` (selectors.ActionRecheck rows): for a focused practice day, the actions of the
+    practice week it re-checks and the day's findings that re-test each."""
     week = result.week
     produced_on = produced_on or timezone.localdate()
     report = Report(
-        title=f"Practice week: {week.title}",
+        title=f"{week.get_kind_display()}: {week.title}",
         subtitle=f"{week_dates(week)}. Produced on {long_date(produced_on)}.",
         produced_at=produced_on,
     )
@@ -188,16 +191,47 @@ def week_report(
         Bullets(tuple(adults)) if adults else Paragraph("No parents or carers were spoken to.")
     )
 
+    # -- the re-check of the earlier week's actions (a focused practice day)
+    if week.is_focused_day:
+        report.add(Heading("Re-check of the practice week's actions"))
+        if rechecks:
+            report.add(
+                Table(
+                    header=("Action to be taken", "Team", "What the focused practice day found"),
+                    rows=tuple(
+                        (
+                            r.action.action,
+                            r.action.team.name if r.action.team_id else "Every team",
+                            "; ".join(
+                                f"{f.text} ({f.observation.visit.team.name})" for f in r.findings
+                            )
+                            or "Not re-tested on this day",
+                        )
+                        for r in rechecks
+                    ),
+                    caption="Actions re-checked",
+                )
+            )
+        else:
+            report.add(Paragraph("The practice week it re-checks has no improvement actions."))
+
     # -- comparison
-    report.add(Heading("Compared with the previous practice week"))
-    if comparison is None:
+    if week.is_focused_day:
+        report.add(Heading("Compared with the practice week it re-checks"))
+    else:
+        report.add(Heading("Compared with the previous practice week"))
+    if comparison is None and week.is_focused_day:
+        report.add(Paragraph("The practice week it re-checks cannot be compared here."))
+    elif comparison is None:
         report.add(Paragraph("This is the first practice week: it is the benchmark for the next."))
     else:
         report.add(
             Paragraph(
-                f"The previous week was {comparison.previous.title} "
+                f"{'The week re-checked' if week.is_focused_day else 'The previous week'} was "
+                f"{comparison.previous.title} "
                 f"({week_dates(comparison.previous)}), when {comparison.previous_visited_text} "
-                f"teams were visited; this week {n['visited']} were."
+                f"teams were visited; {'this day' if week.is_focused_day else 'this week'} "
+                f"{n['visited']} were."
             )
         )
         if not comparison.comparable:
@@ -254,8 +288,8 @@ def week_report(
     else:
         report.add(
             Paragraph(
-                "No actions have been raised from this practice week yet. Raise them from the "
-                "themes on the analysis page."
+                f"No actions have been raised from this {week.get_kind_display().lower()} yet. "
+                "Raise them from the themes on the analysis page."
             )
         )
     return report

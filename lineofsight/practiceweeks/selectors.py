@@ -16,6 +16,9 @@ only by their assessor and quality assurance leads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
+from lineofsight.actions import selectors as action_selectors
 from lineofsight.framework.evidence import Evidence, Leaning
 
 from .models import (
@@ -34,6 +38,7 @@ from .models import (
     ObservationVersion,
     PracticeWeek,
     Visit,
+    WeekKind,
 )
 
 MANAGE = policy.Capability.MANAGE_PRACTICE_WEEKS
@@ -64,19 +69,94 @@ def get_week_for_user(user: User, pk: int) -> PracticeWeek:
     return get_object_or_404(weeks_visible_to(user), pk=pk)
 
 
-def week_list(user: User) -> QuerySet[PracticeWeek]:
-    return weeks_visible_to(user).order_by("-starts_on", "-id")
+def week_list(user: User, kind: str = "") -> QuerySet[PracticeWeek]:
+    """Practice weeks and focused practice days, newest first; only one kind when `kind`."""
+    weeks = weeks_visible_to(user).select_related("rechecks")
+    if kind in WeekKind.values:
+        weeks = weeks.filter(kind=kind)
+    return weeks.order_by("-starts_on", "-id")
 
 
 def previous_week(user: User, week: PracticeWeek) -> PracticeWeek | None:
-    """The latest week the user may see that ended before this one began."""
+    """What the analysis compares with. For a practice week: the latest practice week the user
+    may see that ended before this one began (focused practice days are left out). For a focused
+    practice day: the practice week it re-checks, when the user may see it."""
+    visible = weeks_visible_to(user)
+    if week.is_focused_day:
+        return visible.filter(pk=week.rechecks_id).first() if week.rechecks_id else None
     return (
-        weeks_visible_to(user)
-        .filter(ends_on__lt=week.starts_on)
+        visible.filter(kind=WeekKind.PRACTICE_WEEK, ends_on__lt=week.starts_on)
         .exclude(pk=week.pk)
         .order_by("-ends_on", "-id")
         .first()
     )
+
+
+def weeks_to_recheck() -> QuerySet[PracticeWeek]:
+    """The practice weeks a focused practice day may re-check (the planner sees every week)."""
+    return PracticeWeek.objects.filter(kind=WeekKind.PRACTICE_WEEK).order_by("-ends_on", "-id")
+
+
+def focused_days_of(user: User, week: PracticeWeek) -> QuerySet[PracticeWeek]:
+    """The focused practice days the user may see that re-check this practice week."""
+    return (
+        weeks_visible_to(user)
+        .filter(kind=WeekKind.FOCUSED_DAY, rechecks=week)
+        .order_by("starts_on", "id")
+    )
+
+
+# -- re-checks of a practice week's improvement actions ------------------------------------------
+
+# The actions app's source type for actions raised from a practice week (registered in apps.py).
+ACTION_SOURCE = "practice_week"
+
+
+def retests(finding: Finding, action: Any) -> bool:
+    """Whether a focused practice day's finding re-tests an improvement action: they share a
+    practice theme, and the finding is from a visit to the action's team (an action about no one
+    team is re-tested in any team visited)."""
+    if not set(finding.themes or []) & set(action.themes or []):
+        return False
+    return action.team_id is None or finding.observation.visit.team_id == action.team_id
+
+
+@dataclass(frozen=True)
+class ActionRecheck:
+    """One improvement action of a practice week and the focused-day findings that re-test it."""
+
+    action: Any  # an actions.ImprovementAction, read through the actions app's selectors
+    findings: tuple[Finding, ...]
+
+
+def action_rechecks(user: User, week: PracticeWeek) -> list[ActionRecheck]:
+    """For a practice week: each of its improvement actions the user may see, with the findings
+    of the focused practice days that re-check it. For a focused practice day: the actions of
+    the week it re-checks, with this day's findings. Only submitted observations the user may
+    read count."""
+    if week.is_focused_day:
+        earlier_id, days = week.rechecks_id, [week.pk]
+    else:
+        earlier_id, days = week.pk, list(focused_days_of(user, week).values_list("pk", flat=True))
+    if earlier_id is None or not days:
+        return []
+    actions = list(
+        action_selectors.actions_for_source(user, ACTION_SOURCE, earlier_id)
+        .select_related("team", "owner")
+        .order_by("due_date", "id")
+    )
+    observations = observations_visible_to(user).filter(
+        status=ObservationStatus.SUBMITTED, visit__week__in=days
+    )
+    findings = list(
+        Finding.objects.filter(observation__in=observations)
+        .select_related("observation__visit__team", "observation__visit__week")
+        .order_by("observation__visit__starts_at", "observation_id", "heading", "kind", "order")
+    )
+    return [
+        ActionRecheck(action=a, findings=tuple(f for f in findings if retests(f, a)))
+        for a in actions
+    ]
 
 
 # -- visits ------------------------------------------------------------------------------------
@@ -192,7 +272,7 @@ def observations_for_theme(user: User, theme_key: str) -> list[Evidence]:
         visit = finding.observation.visit
         out.append(
             Evidence(
-                source="Practice week",
+                source=visit.week.get_kind_display(),
                 title=f"{visit.week.title}: {finding.get_heading_display()}",
                 url=reverse("practiceweeks:observation_detail", args=[finding.observation_id]),
                 date=timezone.localtime(visit.starts_at).date(),

@@ -38,9 +38,20 @@ from .models import (
     ObservationVersion,
     PracticeWeek,
     Visit,
+    WeekKind,
 )
 
-WEEK_FIELDS = ("title", "starts_on", "ends_on", "purpose", "reflection", "services", "teams")
+WEEK_FIELDS = (
+    "kind",
+    "rechecks",
+    "title",
+    "starts_on",
+    "ends_on",
+    "purpose",
+    "reflection",
+    "services",
+    "teams",
+)
 VISIT_FIELDS = (
     "assessor",
     "team",
@@ -117,11 +128,60 @@ def _many(values: Iterable[models.Model]) -> list[str]:
 # -- weeks -------------------------------------------------------------------------------------
 
 
+def _kind_name(kind: str) -> str:
+    return str(WeekKind(kind).label).lower() if kind in WeekKind.values else "practice week"
+
+
 def _check_week_dates(starts_on: datetime.date, ends_on: datetime.date) -> None:
     if ends_on < starts_on:
         raise PracticeWeekError(
             "The last day must be the same as or after the first day.", field="ends_on"
         )
+
+
+def _check_kind(
+    *,
+    kind: str,
+    rechecks: PracticeWeek | None,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    week: PracticeWeek | None = None,
+) -> PracticeWeek | None:
+    """A focused practice day is one day and re-checks a practice week that ended before it; a
+    practice week re-checks nothing. Returns what the record re-checks."""
+    if kind not in WeekKind.values:
+        raise PracticeWeekError(
+            "Choose whether this is a practice week or a focused practice day.", field="kind"
+        )
+    if kind == WeekKind.PRACTICE_WEEK:
+        return None
+    if week is not None and week.focused_days.exists():
+        raise PracticeWeekError(
+            "Focused practice days re-check this practice week, so it stays a practice week.",
+            field="kind",
+        )
+    if ends_on != starts_on:
+        raise PracticeWeekError(
+            "A focused practice day is one day: make the last day the same as the first day.",
+            field="ends_on",
+        )
+    if rechecks is None:
+        raise PracticeWeekError(
+            "Choose the practice week this focused practice day re-checks.", field="rechecks"
+        )
+    if rechecks.kind != WeekKind.PRACTICE_WEEK or (week is not None and rechecks.pk == week.pk):
+        raise PracticeWeekError(
+            "A focused practice day re-checks a practice week: choose a practice week.",
+            field="rechecks",
+        )
+    if rechecks.ends_on >= starts_on:
+        raise PracticeWeekError(
+            f"{rechecks.title} ends on {_plain_date(rechecks.ends_on)}. A focused practice day "
+            "re-checks a practice week after it has ended: choose a later day or an earlier "
+            "practice week.",
+            field="starts_on",
+        )
+    return rechecks
 
 
 def _week_state(week: PracticeWeek | None) -> dict:
@@ -143,12 +203,19 @@ def week_create(
     purpose: str = "",
     services: Iterable[Service] = (),
     teams: Iterable[Team] = (),
+    kind: WeekKind | str = WeekKind.PRACTICE_WEEK,
+    rechecks: PracticeWeek | None = None,
 ) -> PracticeWeek:
+    """Plan a practice week, or (kind FOCUSED_DAY) a focused practice day: one day that
+    re-checks the improvement actions of the practice week `rechecks`."""
     selectors.require_manage(actor)
     if not title.strip():
-        raise PracticeWeekError("Enter the title of the practice week.", field="title")
+        raise PracticeWeekError(f"Enter the title of the {_kind_name(kind)}.", field="title")
     _check_week_dates(starts_on, ends_on)
+    rechecks = _check_kind(kind=kind, rechecks=rechecks, starts_on=starts_on, ends_on=ends_on)
     week = PracticeWeek.objects.create(
+        kind=kind,
+        rechecks=rechecks,
         title=title.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
@@ -180,12 +247,19 @@ def week_update(
     reflection: str,
     services: Iterable[Service],
     teams: Iterable[Team],
+    kind: WeekKind | str | None = None,
+    rechecks: PracticeWeek | None = None,
 ) -> PracticeWeek:
-    """Change the week, including the reflection on the process written after it."""
+    """Change the week, including the reflection on the process written after it. `kind` left
+    out keeps the week's kind; a focused practice day always names the week it re-checks."""
     selectors.require_manage(actor)
+    kind = kind or week.kind
     if not title.strip():
-        raise PracticeWeekError("Enter the title of the practice week.", field="title")
+        raise PracticeWeekError(f"Enter the title of the {_kind_name(kind)}.", field="title")
     _check_week_dates(starts_on, ends_on)
+    rechecks = _check_kind(
+        kind=kind, rechecks=rechecks, starts_on=starts_on, ends_on=ends_on, week=week
+    )
     outside = [
         v
         for v in week.visits.all()
@@ -199,11 +273,14 @@ def week_update(
         )
     _bump_version(PracticeWeek, week, expected_version, "practice week")
     before = _week_state(week)
+    week.kind, week.rechecks = kind, rechecks
     week.title, week.starts_on, week.ends_on = title.strip(), starts_on, ends_on
     week.purpose, week.reflection = purpose.strip(), reflection.strip()
     week.updated_by, week.updated_at = actor, timezone.now()
     week.save(
         update_fields=[
+            "kind",
+            "rechecks",
             "title",
             "starts_on",
             "ends_on",
@@ -273,14 +350,16 @@ def _check_visit(week: PracticeWeek, values: dict) -> None:
         )
     if not week.scope_teams().filter(pk=team.pk).exists():
         raise PracticeWeekError(
-            f"{team.name} is not in the scope of this practice week. Add it, or its service, "
-            "to the week first.",
+            f"{team.name} is not in the scope of this {_kind_name(week.kind)}. Add it, or its "
+            f"service, to the {_kind_name(week.kind)} first.",
             field="team",
         )
     day = timezone.localtime(starts_at).date()
     if not week.starts_on <= day <= week.ends_on:
         raise PracticeWeekError(
-            f"The visit must fall within the week, {_plain_date(week.starts_on)} to "
+            f"The visit must be on the focused practice day, {_plain_date(week.starts_on)}."
+            if week.is_focused_day
+            else f"The visit must fall within the week, {_plain_date(week.starts_on)} to "
             f"{_plain_date(week.ends_on)}.",
             field="starts_at",
         )

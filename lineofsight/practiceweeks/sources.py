@@ -18,7 +18,7 @@ def resolve_week(user: User, source_id: str) -> SourceInfo:
     pk = id_or_404(source_id, "practice week")
     week = selectors.get_week_for_user(user, pk)
     return SourceInfo(
-        title=f"Practice week: {week.title}, {week_dates(week)}",
+        title=f"{week.get_kind_display()}: {week.title}, {week_dates(week)}",
         url=reverse("practiceweeks:week_detail", args=[week.pk]),
         team=None,
     )

@@ -33,9 +33,11 @@ from .forms import (
     TagForm,
     VersionForm,
     VisitForm,
+    WeekFilterForm,
     WeekForm,
+    kind_of,
 )
-from .models import Heading, Kind, Observation, PracticeWeek, Visit
+from .models import Heading, Kind, Observation, PracticeWeek, Visit, WeekKind
 
 # -- helpers -----------------------------------------------------------------------------------
 
@@ -104,7 +106,9 @@ def _history(obj) -> list[dict]:
 @require_GET
 @policy.requires(policy.Capability.VIEW_PRACTICE_WEEKS)
 def weeks(request: HttpRequest) -> HttpResponse:
-    found = list(selectors.week_list(request.user))
+    filter_form = WeekFilterForm(request.GET or None)
+    kind = filter_form.cleaned_data["kind"] if filter_form.is_valid() else ""
+    found = list(selectors.week_list(request.user, kind))
     visits = {}
     for visit in (
         selectors.visits_visible_to(request.user)
@@ -130,6 +134,9 @@ def weeks(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "my_visits": my_visits,
             "can_manage": policy.can(request.user, selectors.MANAGE),
+            "form": filter_form,
+            "kind": kind,
+            "focused_day": WeekKind.FOCUSED_DAY.value,
         },
     )
 
@@ -137,15 +144,20 @@ def weeks(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Capability.MANAGE_PRACTICE_WEEKS)
 def week_create(request: HttpRequest) -> HttpResponse:
-    form = WeekForm(request.POST or None)
+    """Plan a practice week, or a focused practice day (`?kind=focused_day`, kept in the form)."""
+    kind = kind_of(request.POST.get("kind") or request.GET.get("kind"))
+    initial: dict = {"kind": kind.value}
+    if kind == WeekKind.FOCUSED_DAY:
+        initial["rechecks"] = selectors.weeks_to_recheck().first()
+    form = WeekForm(request.POST or None, initial=initial)
     del form.fields["reflection"]
     return form_page(
         request,
         form,
         lambda data: services.week_create(actor=request.user, **_week_plan(data)),
         template="practiceweeks/week_form.html",
-        context={"week": None},
-        message="The practice week has been created. Now plan its visits.",
+        context={"week": None, "kind_label": kind.label, "focused": kind == WeekKind.FOCUSED_DAY},
+        message=f"The {kind.label.lower()} has been created. Now plan its visits.",
         done=lambda week: redirect("practiceweeks:week_detail", pk=week.pk),
     )
 
@@ -171,11 +183,17 @@ def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_record": selectors.can_record(request.user, visit),
             }
         )
+    rechecked = selectors.previous_week(request.user, week) if week.is_focused_day else None
     return render(
         request,
         "practiceweeks/week_detail.html",
         {
             "week": week,
+            "rechecked": rechecked,
+            "focused_days": []
+            if week.is_focused_day
+            else selectors.focused_days_of(request.user, week),
+            "rechecks": selectors.action_rechecks(request.user, week),
             "rows": rows,
             "services": week.services.all(),
             "teams": week.teams.select_related("service"),
@@ -189,6 +207,8 @@ def week_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _week_values(week: PracticeWeek) -> dict:
     """The week as the form's values: its initial, and what someone else saved after a conflict."""
     return {
+        "kind": week.kind,
+        "rechecks": week.rechecks,
         "title": week.title,
         "starts_on": week.starts_on,
         "ends_on": week.ends_on,
@@ -208,10 +228,17 @@ def week_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         WeekForm(request.POST or None, initial=_week_values(week)),
-        lambda data: services.week_update(actor=request.user, week=week, **edit_values(data)),
+        # The kind stays what it was planned as: a week never becomes a day, nor a day a week.
+        lambda data: services.week_update(
+            actor=request.user, week=week, **{**edit_values(data), "kind": week.kind}
+        ),
         template="practiceweeks/week_form.html",
-        context={"week": week},
-        message="The practice week has been saved.",
+        context={
+            "week": week,
+            "kind_label": week.get_kind_display(),
+            "focused": week.is_focused_day,
+        },
+        message=f"The {week.get_kind_display().lower()} has been saved.",
         done=lambda _: redirect("practiceweeks:week_detail", pk=week.pk),
         saved=_week_values,
     )
@@ -621,7 +648,10 @@ def _report(request: HttpRequest, pk: int) -> tuple[PracticeWeek, documents.Repo
     actions = action_selectors.actions_for_source(
         request.user, SourceType.PRACTICE_WEEK, week.pk
     ).select_related("owner", "team")
-    return week, reports.week_report(result=result, comparison=comparison, actions=actions)
+    rechecks = selectors.action_rechecks(request.user, week) if week.is_focused_day else None
+    return week, reports.week_report(
+        result=result, comparison=comparison, actions=actions, rechecks=rechecks
+    )
 
 
 @require_GET
@@ -648,7 +678,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 def _stem(week: PracticeWeek) -> str:
-    return f"practice-week-{slugify(week.title) or week.pk}"
+    return f"{slugify(week.get_kind_display())}-{slugify(week.title) or week.pk}"
 
 
 @require_GET

@@ -39,3 +39,9 @@ class CommitteeReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The yearly self-evaluation lives in its own module; imported here so Django finds the model.
+from .models_selfevaluation import SelfEvaluation, SelfEvaluationStatus  # noqa: E402
+
+__all__ = ["CommitteeReport", "SelfEvaluation", "SelfEvaluationStatus"]

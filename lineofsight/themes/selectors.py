@@ -13,6 +13,7 @@ through the one small-number rule (`lineofsight.web.figures`): 1 to 4 reads "few
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections import Counter, defaultdict
@@ -117,13 +118,19 @@ def _audits_counted(user: User):
     return audits_counted_for(user)
 
 
-def _answer_rows(user: User) -> list[dict]:
+def _answer_rows(
+    user: User, *, submitted: tuple[datetime.date, datetime.date] | None = None
+) -> list[dict]:
+    """Answer counts by question and value; `submitted` (first day, last day) keeps only the
+    audits whose counted version was submitted on those days."""
+    answers = Answer.objects.filter(
+        version__is_current_submission=True,
+        version__audit__in=_audits_counted(user),
+    )
+    if submitted is not None:
+        answers = answers.filter(version__submitted_at__date__range=submitted)
     return list(
-        Answer.objects.filter(
-            version__is_current_submission=True,
-            version__audit__in=_audits_counted(user),
-        )
-        .exclude(value="")
+        answers.exclude(value="")
         .values(
             "question_id",
             "question__key",
@@ -147,14 +154,22 @@ def _row_path(row: dict) -> tuple[str, str, str]:
     )
 
 
-def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow]:
+def audit_evidence(
+    user: User,
+    theme: vocabulary.Theme,
+    *,
+    submitted: tuple[datetime.date, datetime.date] | None = None,
+    concerning: bool = True,
+) -> list[AuditQuestionRow]:
     """Per audit question linked to the theme: how many submitted audits answered yes, partly,
-    no (or not applicable), and links to the audits the user may open with a concerning answer."""
+    no (or not applicable), and links to the audits the user may open with a concerning answer.
+    `submitted` (first day, last day) counts only audits submitted then; `concerning=False`
+    leaves out the links (for counts alone)."""
     if not theme.audit_questions:
         return []
     rows: dict[tuple[str, str, str], AuditQuestionRow] = {}
     concern_ids: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
-    for row in _answer_rows(user):
+    for row in _answer_rows(user, submitted=submitted):
         path = _row_path(row)
         if not covers_question(theme, *path):
             continue
@@ -169,7 +184,7 @@ def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow
         scale = row["question__section__tool_version__answer_scale"] or []
         bucket = _bucket(row["value"], scale)
         setattr(item, bucket, getattr(item, bucket) + row["n"])
-        if bucket == "no":
+        if bucket == "no" and concerning:
             concern_ids[path].append((row["question_id"], row["value"]))
     if concern_ids:
         # Audits the user may open, read the answers of, and that are in their scope.
@@ -177,16 +192,17 @@ def audit_evidence(user: User, theme: vocabulary.Theme) -> list[AuditQuestionRow
             pk__in=_audits_counted(user).values("pk")
         )
         for path, pairs in concern_ids.items():
-            answers = (
-                Answer.objects.filter(
-                    version__is_current_submission=True,
-                    version__audit__in=visible,
-                    question_id__in={q for q, _ in pairs},
-                    value__in={v for _, v in pairs},
-                )
-                .select_related("version__audit__team")
-                .order_by("-version__audit__last_submitted_at")[:20]
+            answers = Answer.objects.filter(
+                version__is_current_submission=True,
+                version__audit__in=visible,
+                question_id__in={q for q, _ in pairs},
+                value__in={v for _, v in pairs},
             )
+            if submitted is not None:
+                answers = answers.filter(version__submitted_at__date__range=submitted)
+            answers = answers.select_related("version__audit__team").order_by(
+                "-version__audit__last_submitted_at"
+            )[:20]
             for answer in answers:
                 audit = answer.version.audit
                 rows[path].concerning.append(

@@ -28,9 +28,11 @@ from lineofsight.audits.models import (
 from lineofsight.casework import store
 from lineofsight.concerns.models import Concern, Level
 from lineofsight.feedback.models import Feedback
+from lineofsight.framework.models import FrameworkVersion
 from lineofsight.indicators.models import IndicatorTarget
 from lineofsight.practiceweeks.models import Observation, PracticeWeek
 from lineofsight.reports.models import CommitteeReport
+from lineofsight.reports.models_selfevaluation import SelfEvaluation
 from lineofsight.supervision.models import Session, SessionCase
 from lineofsight.worklists import selectors as worklists
 from lineofsight.worklists.query import WorklistQuery
@@ -56,6 +58,8 @@ def _counts() -> dict[str, int]:
         "sessions": Session.objects.count(),
         "session cases": SessionCase.objects.count(),
         "concerns": Concern.objects.count(),
+        "framework versions": FrameworkVersion.objects.count(),
+        "self-evaluations": SelfEvaluation.objects.count(),
     }
 
 
@@ -118,9 +122,10 @@ def test_demo_data_imports_casework_and_adds_practice_records_once():
     } <= sources
     assert ImprovementAction.objects.filter(due_date__lt=today, status=Status.OPEN).exists()
 
-    assert first["weeks"] == 1 and first["observations"] > 0
+    assert first["weeks"] == 2 and first["observations"] > 0
     assert first["feedback"] == 5
     assert first["targets"] > 0 and first["reports"] == 1
+    assert first["framework versions"] == 1 and first["self-evaluations"] == 1
     assert "made a draft committee report" in out.getvalue()
 
     # The practitioner is a worker in the casework, with that worker's name and a caseload;

@@ -27,11 +27,11 @@ EXPECTED_AREAS = {
     ],
     Role.QA_LEAD: [
         "Home", "Audit programmes", "Audits and moderation", "Practice weeks", "Concerns",
-        "Themes", "Recording", "Access log",
+        "Themes", "Recording", "Framework", "Access log",
     ],
     Role.SENIOR_LEADER: [
         "Home", "Improvement board", "Committee reports", "Actions", "Concerns", "Themes",
-        "Role approvals",
+        "Line of sight", "Role approvals",
     ],
     Role.ANALYST: ["Home", "Imports", "Indicators", "Targets", "Teams", "Committee reports"],
     Role.ADMINISTRATOR: ["Home", "People and teams", "Role approvals", "Timescales", "Access log"],

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from lineofsight.accounts.models import Team, User
 from lineofsight.practiceweeks import services
-from lineofsight.practiceweeks.models import Heading, Kind, Observation, PracticeWeek, Visit
+from lineofsight.practiceweeks.models import (
+    Heading,
+    Kind,
+    Observation,
+    PracticeWeek,
+    Visit,
+    WeekKind,
+)
 
 
 def week(
@@ -119,3 +126,24 @@ def submit_on_visit_day(saved: Observation) -> Observation:
         return services.observation_submit(
             actor=saved.visit.assessor, observation=saved, expected_version=saved.version
         )
+
+
+def focused_day(
+    council: dict,
+    rechecks: PracticeWeek,
+    *,
+    on: datetime.date | None = None,
+    title: str = "Focused practice day, voice of the child",
+) -> PracticeWeek:
+    """A focused practice day planned by the quality assurance lead, re-checking `rechecks`
+    (by default on the day after it ended, or today if that is later)."""
+    day = on or max(rechecks.ends_on + datetime.timedelta(days=1), timezone.localdate())
+    return services.week_create(
+        actor=council["users"]["qa_lead"],
+        kind=WeekKind.FOCUSED_DAY,
+        rechecks=rechecks,
+        title=title,
+        starts_on=day,
+        ends_on=day,
+        purpose="Re-check the voice of the child in the Care Team.",
+    )
