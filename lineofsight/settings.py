@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "lineofsight.supervision",
     "lineofsight.themes",
     "lineofsight.standards",
+    "lineofsight.workforce",
+    "lineofsight.teams",
     "lineofsight.indicators",
     "lineofsight.practiceweeks",
     "lineofsight.feedback",
@@ -213,6 +215,12 @@ COUNCIL_COLOUR = env("LINEOFSIGHT_COUNCIL_COLOUR", "#1d4e60")
 THEMES_FILE = env("LINEOFSIGHT_THEMES_FILE", "")
 # The framework for practice first adopted (YAML); empty means the example framework.
 FRAMEWORK_FILE = env("LINEOFSIGHT_FRAMEWORK_FILE", "")
+# The council's one-to-one supervision policy (YAML); empty means the product's policy.
+SUPERVISION_POLICY_FILE = env("LINEOFSIGHT_SUPERVISION_POLICY_FILE", "")
+# The early careers programme's stages and protected caseload share (YAML); empty: the product's.
+EARLY_CAREERS_PROGRAMME_FILE = env("LINEOFSIGHT_EARLY_CAREERS_PROGRAMME_FILE", "")
+# The staff health check's standards, statements, scale and bands (YAML); empty: the product's.
+HEALTHCHECK_ITEMS_FILE = env("LINEOFSIGHT_HEALTHCHECK_ITEMS_FILE", "")
 # A social worker holding more children than this counts in caseload_over_threshold_pct.
 CASELOAD_THRESHOLD = env_int("LINEOFSIGHT_CASELOAD_THRESHOLD", 20)
 # Processes that check case notes at import (lineofsight/recording/derive.py); 0: the default.

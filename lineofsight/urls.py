@@ -19,6 +19,8 @@ urlpatterns = [
     path("themes/", include("lineofsight.themes.urls")),  # themes and triangulation
     path("framework/", include("lineofsight.framework.urls")),  # the framework for practice
     path("standards/", include("lineofsight.standards.urls")),  # line of sight on standards
+    path("workforce/", include("lineofsight.workforce.urls")),  # early careers, learning
+    path("teams/", include("lineofsight.teams.urls")),  # workforce beside practice, per team
     path("indicators/", include("lineofsight.indicators.urls")),  # indicators and the board
     path("reports/", include("lineofsight.reports.urls")),  # committee report
     path("practice-weeks/", include("lineofsight.practiceweeks.urls")),  # practice weeks

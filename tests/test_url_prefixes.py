@@ -30,6 +30,10 @@ PREFIXES = {
     "practiceweeks": "/practice-weeks/",
     "feedback": "/feedback/",
     "concerns": "/concerns/",
+    "framework": "/framework/",
+    "standards": "/standards/",
+    "workforce": "/workforce/",
+    "teams": "/teams/",
     "admin": "/admin/",
 }
 AT_THE_ROOT = {"home:home", "web:health", "web:council_css"}

@@ -380,6 +380,50 @@ EXPECTED.update(
         "supervision:case_remove": expect(405, kwargs=_case_kwargs),  # POST only
     }
 )
+
+
+# One-to-one supervision: the East team manager supervised the practitioner (P-1), discussing
+# child E2. The supervisee, the team's manager and quality assurance leads read it; other roles
+# that see casework are outsiders (404); changing it, the team page, the import and a worker's
+# details are for those who lead supervision (403 for the rest).
+def _one_to_one_kwargs(council: dict) -> dict:
+    import datetime
+
+    from lineofsight.supervision.tests.helpers import make_one_to_one
+
+    return {"pk": make_one_to_one(council, datetime.date(2024, 7, 1)).pk}
+
+
+def _worker_kwargs(council: dict) -> dict:
+    return {"worker_id": council["users"]["practitioner"].pk}
+
+
+ONE_TO_ONE_READERS = (Role.PRACTITIONER, *SUPERVISION_LEADS)
+ONE_TO_ONE_OUTSIDERS = {role: 404 for role in CASEWORK if role not in ONE_TO_ONE_READERS}
+EXPECTED.update(
+    {
+        "supervision:one_to_ones": expect(200, only=CASEWORK),
+        "supervision:one_to_one_create": expect(200, only=SUPERVISION_LEADS),
+        "supervision:one_to_one_import": expect(200, only=SUPERVISION_LEADS),
+        "supervision:one_to_one": expect(
+            200,
+            only=CASEWORK,
+            kwargs=_one_to_one_kwargs,
+            child_record=True,
+            **ONE_TO_ONE_OUTSIDERS,
+        ),
+        "supervision:one_to_one_edit": expect(
+            200, only=SUPERVISION_LEADS, kwargs=_one_to_one_kwargs, child_record=True
+        ),
+        "supervision:one_to_one_team": expect(200, only=SUPERVISION_LEADS, kwargs=_east_team),
+        "supervision:one_to_one_worker": expect(
+            200, only=CASEWORK, kwargs=_worker_kwargs, **ONE_TO_ONE_OUTSIDERS
+        ),
+        "supervision:one_to_one_profile": expect(
+            200, only=SUPERVISION_LEADS, kwargs=_worker_kwargs
+        ),
+    }
+)
 # --- end worklists, chronology and group supervision ---
 
 # --- indicators, improvement board and committee report (indicators app) ---
@@ -538,6 +582,14 @@ _FEEDBACK_MANAGERS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.QA_LEAD)  # 
 _THEME_READERS = COMPARERS  # Capability.VIEW_INDICATORS
 
 
+_HEALTH_CHECK_LEADS = (Role.QA_LEAD,)  # Capability.MANAGE_AUDIT_PROGRAMMES
+
+
+def _health_check_page(*, html: bool = True) -> Expect:
+    """A page of one staff health check: quality assurance leads only, 403 for the rest."""
+    return expect(200, only=_HEALTH_CHECK_LEADS, kwargs=_feedback_matrix.health_check, html=html)
+
+
 def _east_feedback_page(*, only: tuple[str, ...]) -> Expect:
     """A page of the East feedback, part of E9's record: 200 for `only`, 404 for administrators."""
     kwargs = _feedback_matrix.east_feedback
@@ -556,6 +608,19 @@ EXPECTED.update(
         "feedback:respond": _east_feedback_page(only=_FEEDBACK_MANAGERS),
         "feedback:public": expect(404, nobody=404, kwargs=_feedback_matrix.made_up_token),
         "feedback:thanks": expect(200, nobody=200),
+        # The staff health check is council-wide: quality assurance leads run it and read its
+        # results (Capability.MANAGE_AUDIT_PROGRAMMES); sending links and closing are POSTs.
+        "feedback:healthcheck_list": expect(200, only=_HEALTH_CHECK_LEADS),
+        "feedback:healthcheck_create": expect(200, only=_HEALTH_CHECK_LEADS),
+        "feedback:healthcheck_detail": _health_check_page(),
+        "feedback:healthcheck_results": _health_check_page(),
+        "feedback:healthcheck_results_csv": _health_check_page(html=False),
+        "feedback:healthcheck_send": expect(405, kwargs=_feedback_matrix.health_check),
+        "feedback:healthcheck_close": expect(405, kwargs=_feedback_matrix.health_check),
+        "feedback:healthcheck_public": expect(
+            404, nobody=404, kwargs=_feedback_matrix.made_up_token
+        ),
+        "feedback:healthcheck_thanks": expect(200, nobody=200),
         "themes:index": expect(200, only=_THEME_READERS, kwargs=_feedback_matrix.data),
         "themes:detail": expect(200, only=_THEME_READERS, kwargs=_feedback_matrix.theme),
     }
@@ -643,6 +708,16 @@ from lineofsight.standards.tests import matrix as _standards_matrix  # noqa: E40
 EXPECTED.update(_framework_matrix.EXPECTED)
 EXPECTED.update(_standards_matrix.EXPECTED)
 EXPECTED.update(_selfevaluation_matrix.EXPECTED)
+
+# --- the workforce behind practice (workforce app) ---
+from lineofsight.workforce.tests import matrix as _workforce_matrix  # noqa: E402
+
+EXPECTED.update(_workforce_matrix.EXPECTED)
+
+# --- teams: the workforce beside practice (teams app) ---
+from lineofsight.teams.tests import matrix as _teams_matrix  # noqa: E402
+
+EXPECTED.update(_teams_matrix.EXPECTED)
 
 
 def admin_expectation(url_name: str) -> Expect:

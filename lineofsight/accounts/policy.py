@@ -79,6 +79,11 @@ class Capability(StrEnum):
     MANAGE_FRAMEWORK = "manage_framework"
     # --- the self-evaluation: written like a committee report; a senior leader signs it off ---
     SIGN_OFF_SELF_EVALUATION = "sign_off_self_evaluation"
+    # --- the workforce: read early careers and learning; manage them in one's teams; keep the
+    # council's courses and skills matrix (the principal social worker, a QA lead) ---
+    VIEW_WORKFORCE = "view_workforce"
+    MANAGE_WORKFORCE = "manage_workforce"
+    MANAGE_LEARNING = "manage_learning"
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -110,6 +115,8 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.RAISE_ACTIONS,
                 Capability.RESPOND_TO_CONCERNS,
                 Capability.VIEW_RECORDING,
+                Capability.VIEW_WORKFORCE,
+                Capability.MANAGE_WORKFORCE,
             }
         ),
         Role.SERVICE_MANAGER: frozenset(
@@ -126,6 +133,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.RAISE_ACTIONS,
                 Capability.RESPOND_TO_CONCERNS,
                 Capability.VIEW_RECORDING,
+                Capability.VIEW_WORKFORCE,
             }
         ),
         Role.QA_LEAD: frozenset(
@@ -153,6 +161,9 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.VIEW_RECORDING,
                 Capability.MANAGE_RECORDING_RULES,
                 Capability.MANAGE_FRAMEWORK,
+                Capability.VIEW_WORKFORCE,
+                Capability.MANAGE_WORKFORCE,
+                Capability.MANAGE_LEARNING,
             }
         ),
         Role.SENIOR_LEADER: frozenset(
@@ -175,6 +186,7 @@ ROLE_CAPABILITIES: Mapping[str, frozenset[Capability]] = MappingProxyType(
                 Capability.APPROVE_ROLE_GRANTS,
                 Capability.VIEW_RECORDING,
                 Capability.SIGN_OFF_SELF_EVALUATION,
+                Capability.VIEW_WORKFORCE,
             }
         ),
         Role.ANALYST: frozenset(

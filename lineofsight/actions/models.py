@@ -20,6 +20,7 @@ class SourceType(models.TextChoices):
     SUPERVISION = "supervision", "Supervision"
     FEEDBACK = "feedback", "Feedback from children and families"
     INDICATOR = "indicator", "Performance indicator"
+    TRAINING_NEED = "training_need", "Learning and development"
 
 
 class Priority(models.TextChoices):

@@ -24,6 +24,7 @@ from lineofsight.children import selectors as child_selectors
 from lineofsight.concerns import selectors as concern_selectors
 from lineofsight.history.services import history_for
 from lineofsight.recording import evidence as recording_evidence
+from lineofsight.web import evidence
 from lineofsight.web.forms import form_page, form_status, submit
 
 from . import casefiles, exports, reports, selectors, services
@@ -101,6 +102,15 @@ def _case_notes_for(
             context.snapshot, audit.person_id, notes.notes
         )
     return {"found": notes, "chronology": link, "checked": checked}
+
+
+def _section_evidence(request: HttpRequest, audit: Audit, *, tool_key: str) -> dict[str, list]:
+    """What other apps show beside the tool's sections (web.evidence), for the auditor or a
+    role that sees every audit; evidence to read, never an answer."""
+    user = request.user
+    if not (selectors.is_auditor(user, audit) or selectors.sees_all(user)):
+        return {}
+    return evidence.for_audit(user, tool_key=tool_key, worker_id=audit.worker_id)
 
 
 # -- worklist ----------------------------------------------------------------------------------
@@ -527,6 +537,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "locked": locked,
             "context": context,
             "case_notes": _case_notes_for(request, audit, context, tool_key=tool.tool.key),
+            "section_evidence": _section_evidence(request, audit, tool_key=tool.tool.key),
             "descriptors": _descriptor_list(tool.overall_descriptors),
         },
         status=status,

@@ -48,7 +48,12 @@ SNAPSHOT_TABLES: tuple[str, ...] = (
     "ssd_department",
     "ssd_involvements",
     "case_notes",
+    "csww_council",
+    "csww_workers",
 )
+# The DfE children's social work workforce census (CSWW), read from its XML return by
+# intake.csww: not SSD tables, and no extract is expected to hold them.
+WORKFORCE_TABLES: tuple[str, ...] = ("csww_council", "csww_workers")
 # The child, the child's statutory episodes and who works with the child: what the timeliness of
 # statutory work is derived from. Contacts, missing episodes, legal statuses, the workforce and case
 # notes play no part in it.
@@ -63,6 +68,7 @@ CASE_TABLES: tuple[str, ...] = tuple(
         "ssd_professionals",
         "ssd_department",
         "case_notes",
+        *WORKFORCE_TABLES,
     }
 )
 
@@ -198,6 +204,57 @@ _CASE_NOTES = Table(
 )
 
 
+_CSWW_COUNCIL = Table(
+    name="csww_council",
+    fields=(
+        Field(
+            "census_date",
+            "date",
+            "The census reference date (30 September)",
+            primary_key=True,
+            required=True,
+        ),
+        Field("collection_year", "int", "The census's schema year", required=True),
+        Field("vacancies_fte", "float", "Social worker vacancies (FTE) on the census date"),
+        Field("agency_fte", "float", "Agency social workers (FTE) on the census date"),
+        Field("agency_headcount", "int", "Agency social workers (headcount) on the census date"),
+    ),
+)
+
+_CSWW_WORKERS = Table(
+    name="csww_workers",
+    fields=(
+        Field(
+            "swe_no",
+            "nvarchar",
+            "Social Work England registration number (SWENo)",
+            primary_key=True,
+            required=True,
+        ),
+        Field(
+            "prof_professional_id",
+            "nvarchar",
+            "The SSD professional matched by SWE number or staff id, if any",
+            foreign_key="ssd_professionals.prof_professional_id",
+        ),
+        Field("agency_worker", "nchar", "Y: an agency worker; N: employed (AgencyWorker)"),
+        Field("org_role", "nvarchar", "Organisational role code (OrgRole)"),
+        Field("fte", "float", "Full-time equivalent (FTE)"),
+        Field("fte30", "float", "Full-time equivalent on 30 September (FTE30)"),
+        Field("role_start_date", "date", "Start date in the role (RoleStartDate)"),
+        Field("start_origin", "nvarchar", "Where the worker came from (StartOrigin)"),
+        Field("role_end_date", "date", "Date the worker left the role (RoleEndDate)"),
+        Field("leaver_destination", "nvarchar", "Where a leaver went (LeaverDestination)"),
+        Field("reason_leave", "nvarchar", "Reason for leaving code (ReasonLeave)"),
+        Field("cases_30", "int", "Cases held on the census date (Cases30)"),
+        Field("working_days_lost", "float", "Working days lost to sickness (WorkingDaysLost)"),
+        Field("contract_weeks", "float", "Weeks worked by an agency worker (ContractWeeks)"),
+        Field("absent_30_sept", "nchar", "Y: absent on the census date (Absat30Sept)"),
+        Field("reason_absence", "nvarchar", "Reason for absence code (ReasonAbsence)"),
+    ),
+)
+
+
 def _load_table(name: str) -> Table:
     spec = yaml.safe_load((SPEC_DIR / f"{name}.yml").read_text())
     node = next(n for n in spec["nodes"] if n["name"] == name)
@@ -226,6 +283,5 @@ def _load_table(name: str) -> Table:
 @cache
 def tables() -> dict[str, Table]:
     """Every snapshot table, keyed by its SSD name, in load order (parents before children)."""
-    loaded = {n: _load_table(n) for n in SNAPSHOT_TABLES if n != "case_notes"}
-    loaded["case_notes"] = _CASE_NOTES
-    return loaded
+    own = {"case_notes": _CASE_NOTES, "csww_council": _CSWW_COUNCIL, "csww_workers": _CSWW_WORKERS}
+    return {n: own[n] if n in own else _load_table(n) for n in SNAPSHOT_TABLES}

@@ -130,7 +130,11 @@ class LinkForm(forms.Form):
         empty_label="Select a team",
         error_messages={"required": "Select the team the feedback will be about"},
     )
-    for_whom = radio_choice("Who is the link for?", LinkFor.choices, "Select who the link is for")
+    for_whom = radio_choice(
+        "Who is the link for?",
+        [c for c in LinkFor.choices if c[0] != LinkFor.STAFF],  # staff links: the health check
+        "Select who the link is for",
+    )
 
     def __init__(self, *args, teams: QuerySet[Team], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -52,6 +52,8 @@ class LinkFor(models.TextChoices):
     CHILD = "child", "A child or young person"
     PARENT = "parent", "A parent"
     CARER = "carer", "A carer (including a foster carer)"
+    # A link to the staff health check (models_healthcheck); never offered on the feedback pages.
+    STAFF = "staff", "A member of staff"
 
 
 LINK_FOR_TO_FROM_WHOM = {
@@ -75,6 +77,14 @@ class FeedbackLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=_default_link_expiry)
     used_at = models.DateTimeField(null=True, blank=True)
+    # Set for a link to the staff health check; such a link works on that survey's page only.
+    health_check = models.ForeignKey(
+        "feedback.HealthCheck",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="links",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -143,3 +153,6 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"feedback link attempt from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+
+
+from .models_healthcheck import HealthCheck, HealthCheckAnswer, HealthCheckInvite  # noqa: E402, F401

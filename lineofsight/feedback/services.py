@@ -30,6 +30,7 @@ from .models import (
     Feedback,
     FeedbackLink,
     FromWhom,
+    HealthCheck,
     Kind,
     LinkAttempt,
     LinkFor,
@@ -50,7 +51,7 @@ FEEDBACK_FIELDS = (
     "link_id",
 )
 RESPONSE_FIELDS = ("response", "responded_by_id", "responded_on", "themes", "version")
-LINK_FIELDS = ("team_id", "for_whom", "expires_at", "used_at")
+LINK_FIELDS = ("team_id", "for_whom", "expires_at", "used_at", "health_check_id")
 TEXT_MAX = 4000
 
 
@@ -191,39 +192,66 @@ def feedback_link_create(
     team: Team,
     for_whom: LinkFor | str,
     days: int | None = None,
+    health_check: HealthCheck | None = None,
+    expires_at: datetime.datetime | None = None,
 ) -> CreatedLink:
-    """A new one-time link. The token is returned once, here, and only its hash is kept."""
+    """A new one-time link. The token is returned once, here, and only its hash is kept.
+
+    A link for a member of staff belongs to a staff health check (`health_check`) and works on
+    that survey's page only; `expires_at` then says when it stops working."""
     if for_whom not in LinkFor.values:
         raise FeedbackError(f"Unknown person for a feedback link: {for_whom!r}")
-    lifetime = days if days is not None else settings.FEEDBACK_LINK_DAYS
-    if lifetime < 1:
-        raise FeedbackError("A feedback link must work for at least one day.")
+    if (for_whom == LinkFor.STAFF) != (health_check is not None):
+        raise FeedbackError("A link for a member of staff is a link to a staff health check.")
+    if expires_at is None:
+        lifetime = days if days is not None else settings.FEEDBACK_LINK_DAYS
+        if lifetime < 1:
+            raise FeedbackError("A feedback link must work for at least one day.")
+        expires_at = timezone.now() + datetime.timedelta(days=lifetime)
+    elif expires_at <= timezone.now():
+        raise FeedbackError("A feedback link must work for some time.")
     token = secrets.token_urlsafe(32)  # 256 bits of randomness
     link = FeedbackLink.objects.create(
         token_hash=token_hash(token),
         team=team,
         for_whom=for_whom,
         created_by=actor,
-        expires_at=timezone.now() + datetime.timedelta(days=lifetime),
+        expires_at=expires_at,
+        health_check=health_check,
     )
     record_creation(actor=actor, action="feedback_link_create", obj=link, fields=LINK_FIELDS)
-    return CreatedLink(
-        link=link, token=token, path=reverse("feedback:public", kwargs={"token": token})
-    )
+    page = "feedback:healthcheck_public" if health_check else "feedback:public"
+    return CreatedLink(link=link, token=token, path=reverse(page, kwargs={"token": token}))
 
 
-def usable_link(token: str) -> FeedbackLink:
+def usable_link(token: str, *, health_check: bool = False) -> FeedbackLink:
     """The link for a token if it can still be used; LinkUnavailable otherwise (whatever the
-    reason, so a caller cannot tell an unknown link from a used or expired one)."""
+    reason, so a caller cannot tell an unknown link from a used or expired one). A staff health
+    check link (`health_check=True`) and a feedback link never work on each other's page."""
     if not token or len(token) > 128:
         raise LinkUnavailable
     try:
-        link = FeedbackLink.objects.select_related("team").get(token_hash=token_hash(token))
+        link = FeedbackLink.objects.select_related("team", "health_check").get(
+            token_hash=token_hash(token), health_check__isnull=not health_check
+        )
     except FeedbackLink.DoesNotExist:
         raise LinkUnavailable from None
     if not link.is_usable():
         raise LinkUnavailable
     return link
+
+
+def link_use(*, link: FeedbackLink) -> datetime.datetime:
+    """Mark a link used, by a conditional UPDATE (only while it is unused and unexpired) whose
+    row count is checked, so two submissions at the same moment cannot both succeed. Call inside
+    the transaction that saves what came through the link; returns when it was used."""
+    now = timezone.now()
+    used = FeedbackLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
+        used_at=now
+    )
+    if used != 1:
+        raise LinkUnavailable
+    return now
 
 
 _KIND_FOR_RATING = {
@@ -264,12 +292,7 @@ def feedback_link_submit(
     if not rating and not text:
         raise FeedbackError("Choose how you feel, or write something.")
     link = usable_link(token)
-    now = timezone.now()
-    used = FeedbackLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
-        used_at=now
-    )
-    if used != 1:
-        raise LinkUnavailable
+    now = link_use(link=link)
     try:
         with transaction.atomic():
             item = Feedback.objects.create(

@@ -12,7 +12,7 @@ import datetime
 
 from django.utils import timezone
 
-from lineofsight.accounts.models import Team, User
+from lineofsight.accounts.models import Role, Team, User
 from lineofsight.actions.models import Priority
 from lineofsight.audits import services as audit_services
 from lineofsight.audits.grades import Grade, Impact
@@ -26,8 +26,9 @@ from lineofsight.audits.models import (
 )
 from lineofsight.concerns import services as concern_services
 from lineofsight.concerns.models import Concern
+from lineofsight.supervision import one_to_one_services
 from lineofsight.supervision import services as supervision_services
-from lineofsight.supervision.models import Session
+from lineofsight.supervision.models import OneToOne, Session
 from lineofsight.worklists import casedata
 from lineofsight.worklists.selectors import NO_CASEWORK, reading, team_scope
 
@@ -395,3 +396,39 @@ def concerns_create(*, qa: User, manager: User, team: Team) -> list[str]:
         else:
             made.append("an open safeguarding concern")
     return made
+
+
+# Days ago each of the team's practitioners was last supervised one to one: most on time, the
+# last overdue, so the team manager's home page and the team's supervision page have both.
+ONE_TO_ONE_DAYS_AGO = (3, 12, 24, 40)
+
+
+def one_to_ones_create(*, manager: User, team: Team) -> list[str]:
+    """One-to-one supervision of each practitioner in the team manager's team: a month ago and
+    again lately (the last of them overdue), nothing when the team already has some."""
+    if OneToOne.objects.filter(team=team).exists():
+        return []
+    today = timezone.localdate()
+    workers = list(
+        User.objects.filter(memberships__team=team, role=Role.PRACTITIONER, is_active=True)
+        .order_by("full_name")
+        .distinct()
+    )
+    made = 0
+    for worker, days in zip(workers, ONE_TO_ONE_DAYS_AGO, strict=False):
+        for held in (
+            today - datetime.timedelta(days=days + 28),
+            today - datetime.timedelta(days=days),
+        ):
+            one_to_one_services.one_to_one_record(
+                actor=manager,
+                team=team,
+                held_on=held,
+                supervisor=manager,
+                supervisee=worker,
+                reflection="What is getting in the way of seeing the children alone, and what "
+                "would help.",
+                actions_agreed="Book time alone with each child before the next review",
+            )
+            made += 1
+    return [f"{made} one-to-one supervisions in {team.name}"] if made else []

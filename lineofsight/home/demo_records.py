@@ -24,6 +24,7 @@ from lineofsight.actions import services as action_services
 from lineofsight.actions.models import ImprovementAction, Priority, SourceType
 from lineofsight.casework import store
 from lineofsight.feedback import services as feedback_services
+from lineofsight.feedback.healthcheck_demo import make_demo_health_check
 from lineofsight.feedback.models import Channel, Feedback, FromWhom, Kind
 from lineofsight.framework import services as framework_services
 from lineofsight.framework.models import FrameworkVersion
@@ -36,6 +37,7 @@ from lineofsight.reports import selfevaluation_services
 from lineofsight.reports import services as report_services
 from lineofsight.reports.models import CommitteeReport
 from lineofsight.reports.models_selfevaluation import SelfEvaluation
+from lineofsight.workforce.demo import make_demo_workforce
 
 # (indicator, target, amber margin): what a council's improvement board might have agreed.
 TARGETS: tuple[tuple[str, float, float], ...] = (
@@ -141,6 +143,9 @@ def demo_records_create() -> list[str]:
         framework_services.framework_adopt(actor=qa, note="The example framework, adopted.")
         made.append("the example framework for practice, version 1")
 
+    made += make_demo_workforce(actor=qa)
+    made += make_demo_health_check(actor=qa)
+
     new_week = not PracticeWeek.objects.filter(title=DEMO_TITLE).exists()
     week = make_demo_week(actor=qa)
     if new_week:
@@ -228,6 +233,7 @@ def demo_records_create() -> list[str]:
         made += demo_practice.supervision_create(
             manager=manager, practitioner=practitioner, team=team
         )
+        made += demo_practice.one_to_ones_create(manager=manager, team=team)
         made += demo_practice.concerns_create(qa=qa, manager=manager, team=team)
 
     if not CommitteeReport.objects.exists():

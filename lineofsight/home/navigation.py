@@ -223,6 +223,36 @@ LINKS: tuple[Link, ...] = (
         Capability.READ_COMMITTEE_REPORTS,
     ),
     # --- end the framework for practice ---
+    # --- the workforce behind practice ---
+    Link(
+        "teams:index",
+        "Teams: the workforce beside practice",
+        "Each team's caseloads, agency share, vacancies, turnover, supervision on time, "
+        "training, audit grades, drift and the staff health check, side by side.",
+        Capability.VIEW_INDICATORS,
+    ),
+    Link(
+        "supervision:one_to_ones",
+        "One-to-one supervision",
+        "Record each worker's supervision, see who is due or overdue by the council's policy, "
+        "and import supervision from the case system.",
+        Capability.LEAD_SUPERVISION,
+    ),
+    Link(
+        "workforce:index",
+        "Early careers and learning",
+        "Newly qualified social workers' assessed first year and protected caseloads, courses "
+        "and attendance, core training by team and the skills matrix.",
+        Capability.VIEW_WORKFORCE,
+    ),
+    Link(
+        "feedback:healthcheck_list",
+        "Staff health check",
+        "An anonymous survey of the workforce against the employer standards, sent by one-time "
+        "links, with scores by standard and by team where 5 or more answered.",
+        Capability.MANAGE_AUDIT_PROGRAMMES,
+    ),
+    # --- end the workforce ---
     Link(
         "intake:imports",
         "Imports",
@@ -351,6 +381,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         _CONCERNS,
         Area("audits:programmes", "Audits", Capability.VIEW_AUDIT_REPORTS, ("/audits/",)),
         _PRACTICE_WEEKS,
+        Area("teams:index", "Workforce", Capability.VIEW_INDICATORS, ("/workforce/",)),
     ),
     Role.QA_LEAD: (
         _HOME,

@@ -147,6 +147,35 @@ def _agency_rate_pct(area: str, year: int) -> float | None:
     return v("workforce", area, year, "agency_rate_fte")
 
 
+def _turnover_rate_pct(area: str, year: int) -> float | None:
+    v = loader.published_value
+    found = v("workforce", area, year, "turnover_rate_fte")
+    if found is not None:
+        return found
+    return _pct(v("workforce", area, year, "leavers_fte"), v("workforce", area, year, "inpost_fte"))
+
+
+def _vacancy_rate_pct(area: str, year: int) -> float | None:
+    v = loader.published_value
+    found = v("workforce", area, year, "vacancy_rate_fte")
+    if found is not None:
+        return found
+    vacancies = v("workforce", area, year, "vacancy_fte")
+    in_post = v("workforce", area, year, "inpost_fte")
+    if vacancies is None or in_post is None:
+        return None
+    return _pct(vacancies, vacancies + in_post)
+
+
+def _sickness_days_per_fte(area: str, year: int) -> float | None:
+    v = loader.published_value
+    days = v("workforce", area, year, "working_days_lost_fte")
+    in_post = v("workforce", area, year, "inpost_fte")
+    if days is None or not in_post:
+        return None
+    return _round(days / in_post)
+
+
 _POPULATION = _file("population")
 
 MEASURES: dict[str, Measure] = {
@@ -254,6 +283,34 @@ MEASURES: dict[str, Measure] = {
             "the published rate is used where a count is missing.",
             (_file("workforce"),),
         ),
+        Measure(
+            "turnover_rate_pct",
+            "Percentage of social worker FTE in post",
+            "percent",
+            "Employed social workers (FTE) who left in the year to 30 September as a share of "
+            "those in post on 30 September, as published (turnover_rate_fte); computed as "
+            "leavers_fte / inpost_fte where only the rate is missing.",
+            (_file("workforce"),),
+        ),
+        Measure(
+            "vacancy_rate_pct",
+            "Percentage of vacancies and social worker FTE in post",
+            "percent",
+            "Social worker vacancies (FTE) on 30 September as a share of vacancies plus social "
+            "workers in post, as published (vacancy_rate_fte); computed as vacancy_fte / "
+            "(vacancy_fte + inpost_fte) where only the rate is missing.",
+            (_file("workforce"),),
+        ),
+        Measure(
+            "sickness_days_per_fte",
+            "Working days lost per social worker FTE in post",
+            "mean",
+            "Working days lost to sickness absence by employed social workers in the year, per "
+            "social worker (FTE) in post on 30 September. The DfE publishes the days "
+            "(working_days_lost_fte) and an absence rate, so the figure is computed: "
+            "working_days_lost_fte / inpost_fte, to one decimal place.",
+            (_file("workforce"),),
+        ),
     )
 }
 
@@ -276,6 +333,9 @@ _CALCULATORS: dict[str, Calculator] = {
     "care_leavers_in_touch_pct": _care_leavers_in_touch_pct,
     "caseload_fte": _as_published("workforce", "caseload_fte"),
     "agency_rate_pct": _agency_rate_pct,
+    "turnover_rate_pct": _turnover_rate_pct,
+    "vacancy_rate_pct": _vacancy_rate_pct,
+    "sickness_days_per_fte": _sickness_days_per_fte,
 }
 
 # The file whose reporting years a measure covers (the first of its source files).
@@ -292,6 +352,9 @@ _PRIMARY: dict[str, str] = {
     "care_leavers_in_touch_pct": "care_leavers",
     "caseload_fte": "workforce",
     "agency_rate_pct": "workforce",
+    "turnover_rate_pct": "workforce",
+    "vacancy_rate_pct": "workforce",
+    "sickness_days_per_fte": "workforce",
 }
 
 

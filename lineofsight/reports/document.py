@@ -76,6 +76,7 @@ def build_report(committee_report: CommitteeReport) -> documents.Report:
     _drift_blocks(doc, f)
     _supervision_blocks(doc, f)
     _action_blocks(doc, f)
+    _health_check_blocks(doc, f)
     _definition_blocks(doc, f)
     return doc
 
@@ -318,6 +319,41 @@ def _supervision_blocks(doc: documents.Report, f: ReportFigures) -> None:
             ),
             caption=f"Group reflective supervision, {f.period}",
             widths=(3.5, 1, 1.5),
+        )
+    )
+
+
+def _health_check_blocks(doc: documents.Report, f: ReportFigures) -> None:
+    h = f.health_check
+    nothing = (
+        f"No staff health check with 5 or more answers had closed by {f.counted_text}."
+        if h is None
+        else None
+    )
+    if not _part(doc, "The staff health check", nothing):
+        return
+    assert h is not None
+    doc.add(
+        Paragraph(
+            f"{h['title']}: {shown(h['answered'])} people answered; each standard scored from 0 "
+            "to 100 from their agreement with its statements. Never one person's answers."
+            + (f" Compared with {h['previous_title']}." if h.get("previous_title") else "")
+        )
+    )
+    doc.add(
+        Table(
+            ("Standard", "Score", "Band", "Change"),
+            tuple(
+                (
+                    s["name"],
+                    "–" if s["score"] is None else f"{s['score']:.0f}",
+                    s["band"],
+                    "–" if s.get("difference") is None else f"{s['difference']:+.0f}",
+                )
+                for s in h["standards"]
+            ),
+            caption=f"The staff health check, {h['title']}",
+            widths=(3.5, 1, 1, 1),
         )
     )
 

@@ -39,6 +39,7 @@ from lineofsight.audits.grades import GOOD_OR_BETTER, GRADES_BEST_FIRST
 from lineofsight.audits.models import Answer, Audit, AuditVersion, Moderation
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
+from lineofsight.feedback import healthcheck_selectors
 from lineofsight.indicators import catalogue, coverage, engine, presentation
 from lineofsight.indicators.comparators import comparisons
 from lineofsight.indicators.engine import period_start
@@ -335,6 +336,8 @@ class ReportFigures:
     supervision: SupervisionFigures
     actions: ActionFigures
     definitions: list = field(default_factory=list)  # the catalogue's Indicators in the table
+    # The latest closed staff health check, council-wide (feedback.healthcheck_selectors).
+    health_check: dict | None = None
 
     @property
     def period(self) -> str:
@@ -848,6 +851,15 @@ class RecordFigures:
     supervision: SupervisionFigures
     actions: ActionFigures
     targets: dict[str, tuple[float, float]]  # indicator id: (target, amber margin)
+    health_check: dict | None = None
+
+
+def _health_check_now() -> dict | None:
+    """The latest closed staff health check as the report keeps it (dates as text)."""
+    summary = healthcheck_selectors.latest_health_check_summary()
+    if summary is None:
+        return None
+    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in summary.items()}
 
 
 def count_records(report: CommitteeReport, at: datetime.datetime) -> RecordFigures:
@@ -862,6 +874,7 @@ def count_records(report: CommitteeReport, at: datetime.datetime) -> RecordFigur
         targets={
             key: (t.target, t.amber_margin) for key, t in sorted(targets_by_indicator().items())
         },
+        health_check=_health_check_now(),
     )
 
 
@@ -874,6 +887,7 @@ def freeze(records: RecordFigures) -> dict:
         "supervision": dataclasses.asdict(records.supervision),
         "actions": dataclasses.asdict(records.actions),
         "targets": {key: list(value) for key, value in records.targets.items()},
+        "health_check": records.health_check,
     }
 
 
@@ -891,6 +905,8 @@ def thaw(data: dict) -> RecordFigures:
             total=ActionLine(**actions["total"]) if actions["total"] else None,
         ),
         targets={key: (value[0], value[1]) for key, value in data["targets"].items()},
+        # Reports counted before the health check was kept have none.
+        health_check=data.get("health_check"),
     )
 
 
@@ -919,4 +935,5 @@ def figures(report: CommitteeReport) -> ReportFigures:
         supervision=records.supervision,
         actions=records.actions,
         definitions=definitions,
+        health_check=records.health_check,
     )

@@ -20,3 +20,15 @@ class SupervisionConfig(AppConfig):
         from . import action_sources
 
         action_sources.register()
+        # Workers whose one-to-one supervision is overdue, on their team manager's home page.
+        from lineofsight.web import panels
+
+        from .one_to_one_selectors import home_panels as one_to_one_panels
+
+        panels.register(one_to_one_panels, order=30)
+        # Their one-to-one supervision, beside the oversight audit's questions on supervision.
+        from lineofsight.web import evidence
+
+        from .one_to_one_evidence import supervision_beside_audit
+
+        evidence.register(supervision_beside_audit)

@@ -91,3 +91,7 @@ REFLECTION_FIELDS: tuple[str, ...] = (
     "needs_to_happen",
     "decisions",
 )
+
+
+# One-to-one supervision lives in its own module; imported here so Django finds its models.
+from .models_one_to_one import OneToOne, SupervisionProfile  # noqa: E402, F401

@@ -15,3 +15,8 @@ urlpatterns = [
     path("cases/<int:pk>/actions/new/", views.case_action_create, name="action_create"),
     path("cases/<int:pk>/remove/", views.case_remove, name="case_remove"),
 ]
+
+# One-to-one supervision (urls_one_to_one.py).
+from .urls_one_to_one import urlpatterns as _one_to_one  # noqa: E402
+
+urlpatterns += _one_to_one

@@ -25,6 +25,7 @@ from lineofsight.publishedstats.loader import ENGLAND
 
 from .annex_a import MAX_ROWS, write_annex_a
 from .calendar import Calendar
+from .csww import write_census
 from .output import TableFiles, join_parts
 from .records import NOTE_DAYS, Recorder, write_teams, write_workers
 from .sampling import Draw, round_half_up, seeded
@@ -192,6 +193,9 @@ def synthesize(
         json.dumps(structure, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     result.rows = {name: sum(p["rows"][name] for p in parts) for name in schema.tables()}
+    if t.area != ENGLAND:
+        # The council's workforce census return (CSWW XML), matching its SSD professionals.
+        write_census(out, seed=seed)
     if annex_a:
         written = write_annex_a(ssd_dir, out / "annex_a.xlsx", t.year, area_name=t.area_name)
         if written is None:

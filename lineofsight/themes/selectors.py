@@ -30,6 +30,7 @@ from lineofsight.actions.selectors import actions_visible_to
 from lineofsight.audits.models import Answer
 from lineofsight.audits.selectors import audits_counted_for, audits_with_answers_visible_to
 from lineofsight.casework import store
+from lineofsight.feedback import healthcheck_selectors
 from lineofsight.feedback import selectors as feedback_selectors
 from lineofsight.framework import vocabulary
 from lineofsight.framework.evidence import Evidence, Leaning
@@ -364,6 +365,8 @@ class Triangulation:
     feedback: list[Evidence]
     indicators: list[IndicatorRow] | None
     actions: list[Evidence]
+    # The latest staff health check's scores for the standards linked to the theme.
+    staff: list[Evidence] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, str]:
@@ -378,12 +381,18 @@ class Triangulation:
             "feedback": text(self.feedback),
             "indicators": text(self.indicators),
             "actions": text(self.actions),
+            "staff": text(self.staff),
         }
 
     @property
     def has_evidence(self) -> bool:
         return bool(
-            self.audits or self.practice_weeks or self.feedback or self.indicators or self.actions
+            self.audits
+            or self.practice_weeks
+            or self.feedback
+            or self.indicators
+            or self.actions
+            or self.staff
         )
 
 
@@ -400,6 +409,7 @@ def triangulation(user: User, key: str) -> Triangulation | None:
         feedback=feedback_selectors.feedback_for_theme(user, key),
         indicators=indicator_evidence(user, key),
         actions=action_evidence(user, key),
+        staff=healthcheck_selectors.healthcheck_for_theme(user, key),
     )
     if not theme.suggested and not result.has_evidence:
         return None

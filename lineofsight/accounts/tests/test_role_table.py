@@ -34,6 +34,16 @@ ADDED_SINCE = {
         Role.ANALYST,
     },
     C.MANAGE_RECORDING_RULES: {Role.QA_LEAD},
+    C.MANAGE_FRAMEWORK: {Role.QA_LEAD},
+    C.SIGN_OFF_SELF_EVALUATION: {Role.SENIOR_LEADER},
+    C.VIEW_WORKFORCE: {
+        Role.TEAM_MANAGER,
+        Role.SERVICE_MANAGER,
+        Role.QA_LEAD,
+        Role.SENIOR_LEADER,
+    },
+    C.MANAGE_WORKFORCE: {Role.TEAM_MANAGER, Role.QA_LEAD},
+    C.MANAGE_LEARNING: {Role.QA_LEAD},
 }
 
 # A service manager's capabilities; a team manager's and a QA lead's build on them.

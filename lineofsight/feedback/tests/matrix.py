@@ -51,3 +51,21 @@ def made_up_token(council) -> dict:
 def theme(council) -> dict:
     _feedback(council)
     return {"key": "voice-of-the-child"}
+
+
+def health_check(council) -> dict:
+    """A closed staff health check of the East team (no answers: the pages show no figures)."""
+    from lineofsight.feedback import healthcheck_services
+
+    today = timezone.localdate()
+    survey = healthcheck_services.healthcheck_open(
+        actor=council["users"]["qa_lead"],
+        title="Staff health check",
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+        teams=[council["teams"]["east"]],
+    )
+    healthcheck_services.healthcheck_close(
+        actor=council["users"]["qa_lead"], health_check=survey, expected_version=survey.version
+    )
+    return {"pk": survey.pk}

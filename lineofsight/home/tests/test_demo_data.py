@@ -33,7 +33,7 @@ from lineofsight.indicators.models import IndicatorTarget
 from lineofsight.practiceweeks.models import Observation, PracticeWeek
 from lineofsight.reports.models import CommitteeReport
 from lineofsight.reports.models_selfevaluation import SelfEvaluation
-from lineofsight.supervision.models import Session, SessionCase
+from lineofsight.supervision.models import OneToOne, Session, SessionCase
 from lineofsight.worklists import selectors as worklists
 from lineofsight.worklists.query import WorklistQuery
 
@@ -60,6 +60,7 @@ def _counts() -> dict[str, int]:
         "concerns": Concern.objects.count(),
         "framework versions": FrameworkVersion.objects.count(),
         "self-evaluations": SelfEvaluation.objects.count(),
+        "one-to-ones": OneToOne.objects.count(),
     }
 
 
@@ -126,6 +127,7 @@ def test_demo_data_imports_casework_and_adds_practice_records_once():
     assert first["feedback"] == 5
     assert first["targets"] > 0 and first["reports"] == 1
     assert first["framework versions"] == 1 and first["self-evaluations"] == 1
+    assert first["one-to-ones"] > 0
     assert "made a draft committee report" in out.getvalue()
 
     # The practitioner is a worker in the casework, with that worker's name and a caseload;
@@ -149,7 +151,9 @@ def test_demo_data_imports_casework_and_adds_practice_records_once():
     ).exists()
     # Every demo user signs in with the published demonstration password.
     demo_users = User.objects.filter(email__endswith="@demo.invalid")
-    assert demo_users.count() == 8
+    # One for each role and a second quality assurance lead, and a cohort of three newly
+    # qualified social workers in the early careers programme.
+    assert demo_users.count() == 11
     assert all(u.check_password(DEMO_PASSWORD) for u in demo_users)
 
     again = io.StringIO()

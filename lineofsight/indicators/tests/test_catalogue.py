@@ -37,6 +37,12 @@ IDS = [
     "caseload_mean",
     "caseload_over_threshold_pct",
     "agency_worker_pct",
+    "turnover_pct",
+    "vacancy_pct",
+    "csww_agency_worker_pct",
+    "sickness_days_per_fte",
+    "csww_caseload_mean",
+    "leavers_under_2y_pct",
     "audits_good_or_better_pct",
     "moderation_agreement_pct",
     "actions_overdue",
@@ -62,6 +68,11 @@ DFE = {
     "care_leavers_in_touch_pct": "care_leavers_in_touch_pct",
     "caseload_mean": "caseload_fte",
     "agency_worker_pct": "agency_rate_pct",
+    "turnover_pct": "turnover_rate_pct",
+    "vacancy_pct": "vacancy_rate_pct",
+    "csww_agency_worker_pct": "agency_rate_pct",
+    "sickness_days_per_fte": "sickness_days_per_fte",
+    "csww_caseload_mean": "caseload_fte",
 }
 # Tables the import's post-load steps derive (timeliness; recording's checked case notes).
 DERIVED = {"_calendar", "event_timeliness", "recording_checks"}

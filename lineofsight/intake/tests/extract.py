@@ -248,6 +248,29 @@ VALID: dict[str, Rows] = {
             "note_text": 'Discussed plan; "stable" placement',
         },
     ],
+    # The workforce census (intake.csww reads it from the DfE's XML; as CSV it is read as is).
+    "csww_council": [
+        {
+            "census_date": "2023-09-30",
+            "collection_year": "2023",
+            "vacancies_fte": "2.0",
+            "agency_fte": "1.0",
+            "agency_headcount": "1",
+        },
+    ],
+    "csww_workers": [
+        {
+            "swe_no": "SW100001",
+            "prof_professional_id": "W1",
+            "agency_worker": "N",
+            "org_role": "6",
+            "fte": "1.0",
+            "role_start_date": "2020-01-06",
+            "cases_30": "14",
+            "working_days_lost": "3",
+            "absent_30_sept": "N",
+        },
+    ],
 }
 
 # The latest event date above (the CP review); the later review due date is not an event.

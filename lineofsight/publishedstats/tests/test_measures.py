@@ -27,6 +27,9 @@ CATALOGUE_KEYS = {
     "care_leavers_in_touch_pct",
     "caseload_fte",
     "agency_rate_pct",
+    "turnover_rate_pct",
+    "vacancy_rate_pct",
+    "sickness_days_per_fte",
 }
 
 
@@ -168,3 +171,17 @@ def test_existing_reader_still_skips_regions() -> None:
     assert loader.value("cin", "891", 2025, "At31_episodes") == 4014.0
     assert loader.value("workforce", "940", 2025, "caseload_fte") is None
     assert loader.child_population("891", 2024) == 171572.0
+
+
+def test_workforce_census_measures() -> None:
+    # csww: 2025,...,891,...,Nottinghamshire,457.6 (inpost_fte),...,45 (leavers_fte),...,
+    #       9.8 (turnover_rate_fte),...,51.3 (vacancy_fte),10.1 (vacancy_rate_fte),...,
+    #       6079 (working_days_lost_fte),5.3 (absence_rate_fte)
+    assert published("turnover_rate_pct", NOTTS, 2025) == 9.8
+    assert published("vacancy_rate_pct", NOTTS, 2025) == 10.1
+    # 6079 / 457.6 = 13.28 -> 13.3 days per FTE in post
+    assert published("sickness_days_per_fte", NOTTS, 2025) == 13.3
+    # England 2025: 322786.3 / 36186.3 = 8.92 -> 8.9
+    assert published("sickness_days_per_fte", ENGLAND, 2025) == 8.9
+    assert published("turnover_rate_pct", ENGLAND, 2025) == 11.8
+    assert years("vacancy_rate_pct") == tuple(range(2017, 2026))

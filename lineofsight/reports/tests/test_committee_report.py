@@ -485,3 +485,37 @@ def test_small_counts_are_never_bare_digits_in_the_documents_or_preview(
     )
     assert cells and not [c for c in cells if c in {"1", "2", "3", "4"}]
     assert "All actions" in html and cells.count("fewer than 5") >= 3
+
+
+def _text_of(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_the_staff_health_check_is_kept_with_the_report_figures(council) -> None:
+    from lineofsight.feedback.tests import healthcheck_support as hc
+    from lineofsight.feedback.tests.healthcheck_support import survey_with_answers
+
+    qa = council["users"]["qa_lead"]
+    survey_with_answers(council, {"east": 5, "west": 2}, value="agree", title="Spring check")
+    report = report_services.report_create(
+        actor=qa, title="With the health check", period_end=PERIOD_END, snapshot=east_snapshot()
+    )
+    first = _text_of(_docx(report))
+    assert "The staff health check" in first and "Spring check: 7 people answered" in first
+    # "Agree" on every statement scores 75 in every standard.
+    assert "75" in first
+
+    # A later survey does not change a report already counted.
+    autumn = hc.open_survey(council, ("east",), title="Autumn check")
+    for path in list(hc.send_links(council, autumn).values())[:5]:
+        assert hc.answer(path, hc.all_answers(autumn, "disagree")).status_code == 302
+    hc.close(council, autumn)
+    report.refresh_from_db()
+    assert _text_of(_docx(report)) == first
+
+
+def test_without_a_health_check_the_report_says_so(committee) -> None:
+    text = _text_of(_docx(committee))
+    assert "No staff health check with 5 or more answers had closed" in text

@@ -121,3 +121,15 @@ def test_actions_tagged_with_the_theme_are_shown_within_scope(council, client_fo
     assert reverse("actions:detail", kwargs={"pk": untagged.pk}) not in urls
     page = client_for("qa_lead").get(reverse("themes:detail", kwargs={"key": "voice-of-the-child"}))
     assert reverse("actions:detail", kwargs={"pk": care.pk}) in page.text
+
+
+def test_the_staff_health_check_is_read_beside_the_other_sources(council, client_for):
+    from lineofsight.feedback.tests.healthcheck_support import survey_with_answers
+
+    survey_with_answers(council, {"east": 5}, value="agree", title="Spring check")
+    url = reverse("themes:detail", kwargs={"key": "workforce-and-wellbeing"})
+    html = client_for("senior_leader").get(url).content.decode()
+    assert 'id="staff"' in html and "Spring check" in html
+    # A theme no standard of the health check is linked to has no such section.
+    other = reverse("themes:detail", kwargs={"key": "care-leavers"})
+    assert 'id="staff"' not in client_for("senior_leader").get(other).content.decode()

@@ -94,3 +94,9 @@ def saved_since(field: forms.BoundField) -> str:
 @register.filter
 def have_errors(found: list[forms.BaseForm]) -> bool:
     return any(f.errors for f in found)
+
+
+@register.filter
+def beside(evidence: dict | None, section_key: str) -> list:
+    """The evidence items (web.evidence.for_audit) shown beside one tool section."""
+    return (evidence or {}).get(section_key, [])

@@ -1,4 +1,5 @@
-"""`lineofsight import ssd DIR [--as-at YYYY-MM-DD]` and `lineofsight import annex-a FILE`.
+"""`lineofsight import ssd DIR [--as-at YYYY-MM-DD] [--csww FILE]`, `lineofsight import annex-a
+FILE` and `lineofsight import csww FILE` (a workforce census added to the current snapshot).
 
 Exit status 0 when the import succeeded (warnings are listed), 1 when it did not: the problems
 are printed (the first 50 and a count), the full report's path is given, and the current
@@ -62,11 +63,24 @@ class Command(BaseCommand):
     help = "Import casework data into a new snapshot, which becomes current if it is valid."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sources = parser.add_subparsers(dest="source", required=True, metavar="{ssd,annex-a}")
+        sources = parser.add_subparsers(dest="source", required=True, metavar="{ssd,annex-a,csww}")
         ssd = sources.add_parser("ssd", help="a folder of SSD CSV files, one per table")
         ssd.add_argument("path", type=Path, metavar="DIR")
+        ssd.add_argument(
+            "--csww",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="a DfE workforce census (CSWW) XML file to import with the extract",
+        )
         annex = sources.add_parser("annex-a", help="an Ofsted Annex A workbook (.xlsx or .xls)")
         annex.add_argument("path", type=Path, metavar="FILE")
+        census = sources.add_parser(
+            "csww",
+            help="a DfE children's social work workforce census (CSWW) XML file, added to the "
+            "current snapshot",
+        )
+        census.add_argument("path", type=Path, metavar="FILE")
         for sub in (ssd, annex):
             sub.add_argument(
                 "--as-at",
@@ -74,6 +88,8 @@ class Command(BaseCommand):
                 default=None,
                 help="the date the data describes (default: the latest event date in it)",
             )
+        census.set_defaults(as_at=None)
+        for sub in (ssd, annex, census):
             sub.add_argument("--no-progress", action="store_true", help="hide progress bars")
             sub.add_argument(
                 "--accept-changes",
@@ -94,7 +110,17 @@ class Command(BaseCommand):
             if options["source"] == "ssd":
                 if not path.is_dir():
                     raise CommandError(f"{path} is not a folder.")
-                run = services.ssd_extract_import(directory=path, **common)
+                census = options.get("csww")
+                if census is not None and not census.is_file():
+                    raise CommandError(f"{census} is not a file.")
+                run = services.ssd_extract_import(directory=path, census=census, **common)
+            elif options["source"] == "csww":
+                if not path.is_file():
+                    raise CommandError(f"{path} is not a file.")
+                try:
+                    run = services.csww_import(path=path, **common)
+                except services.NoSnapshotForCensus as exc:
+                    raise CommandError(str(exc)) from None
             else:
                 if not path.is_file():
                     raise CommandError(f"{path} is not a file.")

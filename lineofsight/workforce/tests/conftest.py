@@ -1,0 +1,1 @@
+from lineofsight.worklists.tests.conftest import east  # noqa: F401
