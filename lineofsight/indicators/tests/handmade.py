@@ -284,6 +284,9 @@ def tables() -> dict[str, list[dict[str, object]]]:
         involvement("I1", "C1", "W-E1", "T-E", "2024-06-03"),
         involvement("I3", "C3", "W-E2", "T-E", "2024-09-02"),
         involvement("I4", "C4", "W-C1", "T-C", "2023-01-15"),
+        # C4 also had W-W1 and W-E2 for a while in the year (cover): three social workers.
+        involvement("I4b", "C4", "W-W1", "T-W", "2024-05-01", "2024-07-01"),
+        involvement("I4c", "C4", "W-E2", "T-E", "2024-08-01", "2024-09-01"),
         involvement("I5", "C5", "W-L1", "T-L", "2023-06-15", role="Personal Adviser"),
         involvement("I9", "C9", "W-E1", "T-E", "2022-11-01"),
         involvement("I10", "C10", "W-C1", "T-C", "2024-08-01", "2025-02-01"),

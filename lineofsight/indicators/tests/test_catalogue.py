@@ -36,6 +36,7 @@ IDS = [
     "care_leavers_in_touch_pct",
     "caseload_mean",
     "caseload_over_threshold_pct",
+    "children_3plus_workers_pct",
     "agency_worker_pct",
     "turnover_pct",
     "vacancy_pct",

@@ -84,6 +84,9 @@ EXPECTED = {
     "caseload_mean": _rate(4, 2.0, per=1),
     # threshold 1 (set below): W-E1 2 > 1, W-C1 2 > 1, W-E2 (agency) 1. 2 / 3
     "caseload_over_threshold_pct": _rate(2, 3),
+    # with a registered social worker on 31 Mar 2025: C1, C3, C4, C9, C11 (C5's adviser is not
+    # registered; C10's ended 1 Feb). C4 had W-C1, W-W1 (May-Jul) and W-E2 (Aug): 1 / 5
+    "children_3plus_workers_pct": _rate(1, 5),
     # registered FTE: W-E1 1.0 + W-E2 0.5 (agency) + W-C1 1.0 + W-W1 0.8 = 3.3. 0.5 / 3.3
     "agency_worker_pct": _rate(0.5, 3.3),
     # audits first submitted in the year: Good, Outstanding, Requires improvement (one from

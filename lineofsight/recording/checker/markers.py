@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from .patterns import Alternation, Screened, split_top_level, word_starts
+from .patterns import Alternation, Screened, compile_starting_a_word, split_top_level
 from .text import Span, Text
 from .types import Evidence
 
@@ -132,7 +132,21 @@ _LINKS = frozenset(
 _AFTER_WHOM = re.compile(
     r"\b(?:with|to|for|about|at|of|from|by|on|and|subjects|things|see)\s*$", re.IGNORECASE
 )
+# The same, for ASCII text lower-cased (where ignoring case is lower-casing): a pattern that
+# starts with plain words and lets case matter is one Python runs quickly.
+_AFTER_WHOM_LOWER = compile_starting_a_word(
+    r"(?:with|to|for|about|at|of|from|by|on|and|subjects|things|see)\s*$"
+)
+
+
+def _after_whom(before: str) -> bool:
+    if before.isascii():
+        return bool(_AFTER_WHOM_LOWER.search(before.lower()))
+    return bool(_AFTER_WHOM.search(before))
+
+
 _WORDS_BACK = 8
+_SKIPPED_BACK = _LINKS | {"not", "did", "does", "do", "would", "will"}
 _TOKEN = re.compile(r"[\w'’-]+")
 _PRONOUNS = frozenset({"he", "she", "they"})
 
@@ -141,10 +155,24 @@ def _first_name(child: str) -> str:
     return child.split()[0] if child.strip() else ""
 
 
+_NAME_PART = re.compile(r"[-'’]")
+# _ADULT_WORD as a set of words, for a word of ASCII characters (where ignoring case is
+# lower-casing): looking a word up is much quicker than running the pattern on it.
+_ADULT_WORDS = frozenset(
+    w for a in split_top_level(_ADULTS) for w in ((a[:-1], a[:-2]) if a.endswith("s?") else (a,))
+)
+assert all(re.fullmatch(r"[a-z ]+", w) for w in _ADULT_WORDS)
+
+
+def _is_adult_word(word: str) -> bool:
+    """Whether a word (a _TOKEN) is one of _ADULTS, as _ADULT_WORD would say."""
+    return word.lower() in _ADULT_WORDS if word.isascii() else bool(_ADULT_WORD.match(word))
+
+
 def _voice(text: Text, child: str, young: bool) -> Iterator[Evidence]:
     source, unquoted = text.text, text.unquoted
     name = _first_name(child)
-    if not name or re.split(r"[-'’]", name.lower())[0] not in text.lower_words:
+    if not name or _NAME_PART.split(name.lower())[0] not in text.lower_words:
         return
     speaks = bool(text.lower_words & _VOICE_TRIGGERS)
     for m in _VOICE_VERB.finditer(text.lower, text.lower_words) if speaks else ():
@@ -190,19 +218,21 @@ def _subject_before(unquoted: str, floor: int, at: int, name: str) -> tuple[str,
     """Going back from a verb within its sentence: the first word that names someone (the
     child, a pronoun, an adult, another name), with its offset; None if there is none near."""
     tokens = list(_TOKEN.finditer(unquoted, floor, at))[-_WORDS_BACK:]
+    name = name.lower()
     for token in reversed(tokens):
         word = token.group()
-        bare = re.sub(r"(?:'s|’s)$", "", word)
+        # A token holds no line break, so this is what taking (?:'s|’s)$ off would leave.
+        bare = word[:-2] if word.endswith(("'s", "’s")) else word
         lowered = bare.lower()
-        if lowered in _LINKS or lowered in ("not", "did", "does", "do", "would", "will"):
+        if lowered in _SKIPPED_BACK:
             continue
         if lowered in ("being", "been", "without", "by"):  # "without being told": passive
             return None
         if bare != word:  # "Kai's mum", "Harvey's injury": the child owns, does not speak
             return None
-        if lowered == name.lower() or lowered in _PRONOUNS:
+        if lowered == name or lowered in _PRONOUNS:
             return word, token.start()
-        if _ADULT_WORD.match(word) or (word[0].isupper() and lowered not in _SENTENCE_WORDS):
+        if _is_adult_word(word) or (word[0].isupper() and lowered not in _SENTENCE_WORDS):
             return None
     return None
 
@@ -219,7 +249,7 @@ def _voice_counts(
         # "thinks"/"agreed" and the like only count for the child named, not for a pronoun.
         if verb in ("thinks", "thought", "believes", "knows", "agreed", "disagreed"):
             return False
-    elif _AFTER_WHOM.search(before_subject):
+    elif _after_whom(before_subject):
         # "time with Evie and feels...": the child is not the one speaking.
         return False
     # An adult's report of how the child is ("Dad said Kai does not want to talk") is the adult's
@@ -440,6 +470,10 @@ _ANALYSIS = Alternation(
 )
 # "because" that explains the child's life rather than the diary.
 _BECAUSE = re.compile(r"\b(?:because|as a result|so (?:he|she|they) (?:is|are|was|were))\b", re.I)
+# The same, for ASCII text lower-cased (see _AFTER_WHOM_LOWER).
+_BECAUSE_LOWER = compile_starting_a_word(
+    r"(?:because|as a result|so (?:he|she|they) (?:is|are|was|were))\b"
+)
 _PRACTICAL = Screened(
     r"\b(?:ill|sick|holiday|annual leave|cancelled|rearranged|diary|weather|traffic|train|"
     r"bus|booked|unavailable|off work|bank holiday|closed|rescheduled)\b",
@@ -466,13 +500,16 @@ _BECAUSE_TRIGGERS = frozenset({"because", "result", "so"})
 
 def _analysis(text: Text) -> Iterator[Evidence]:
     m = _ANALYSIS.search(text.lower, text.lower_words)
+    text.memo["analysis"] = m  # None: no sentence analyses (_analysed_sentences)
     if m:
         yield _at("analysis", m, text.text)
         return
     source, unquoted, words = text.text, text.unquoted, text.lower_words
     if not words & _BECAUSE_TRIGGERS:
         return
-    for because in _BECAUSE.finditer(unquoted):
+    # On ASCII text, text.lower is the unquoted text lower-cased letter for letter.
+    quick = unquoted.isascii()
+    for because in _BECAUSE_LOWER.finditer(text.lower) if quick else _BECAUSE.finditer(unquoted):
         sentence = text.sentence_of(because.start())
         before = unquoted[sentence.start : because.start()]
         after = unquoted[because.end() : sentence.end]
@@ -531,15 +568,16 @@ _NOT_A_PROFESSIONAL_DECISION = Screened(
     rf"\b(?:{_ADULTS}|mum|dad)\s+(?:has\s+)?(?:decided|wants|would like|chose|chooses)\b",
     re.IGNORECASE,
 )
-# Run on the lower-cased sentence, by word_starts (the word boundary before it is checked there).
-_REASON = re.compile(
+# Run on the lower-cased sentence; a match must start a word (starting_a_word puts that in).
+_REASON_WORDS = (
     r"(?:because|as|given (?:that|the|his|her|their)?|so that|"
     r"so (?:he|she|they|the|that|we|i|it|his|her|their)|"
     r"due to|the reason|in order to|since|for this reason|following|which means|"
     r"to make sure|to ensure|to help (?:him|her|them)|to keep (?:him|her|them) safe|to protect|"
     r"to reduce|to allow|to enable|to support (?:him|her|them)|"
-    r"which will (?:help|mean|give|allow))\b",
+    r"which will (?:help|mean|give|allow))\b"
 )
+_REASON = compile_starting_a_word(_REASON_WORDS)
 _NOT_A_REASON = re.compile(
     r"\bas (?:well|soon|agreed|planned|usual|part|long|far|much|many|if|though|"
     r"requested|arranged|discussed|before|previously|needed|necessary|expected)\b"
@@ -606,6 +644,9 @@ def _explained_nearby(text: Text, at: int) -> bool:
 
 def _analysed_sentences(text: Text) -> frozenset[int]:
     """The numbers of the sentences where analysis is found (worked out once a text)."""
+    if "analysed" not in text.memo and text.memo.get("analysis", True) is None:
+        # _analysis found no analysis anywhere in the text, so there is none to look for.
+        text.memo["analysed"] = frozenset()
     if "analysed" not in text.memo:
         starts = [s.start for s in text.sentences]
         text.memo["analysed"] = frozenset(
@@ -620,7 +661,7 @@ _PROFESSIONAL = re.compile(r"\b(?:I|we|manager|panel|conference|chair|meeting|IR
 
 def _reason_in(chunk: str) -> int | None:
     """Where the reason in a sentence (lower-cased) starts, if it gives one."""
-    for m in word_starts(_REASON, chunk):
+    for m in _REASON.finditer(chunk):
         if not _NOT_A_REASON.match(chunk, m.start()) and len(chunk[m.end() :].split()) >= 2:
             return m.end()
     return None

@@ -80,7 +80,8 @@ def other_people(
     source = text.text
     for m in _CAPITALISED.finditer(source):
         name = m.group()
-        if name in child_names or name in seen or name not in people:
+        # Most capitalised words are nobody's name: that is asked first.
+        if name not in people or name in child_names or name in seen:
             continue
         if m.start() and _GOES_ON_FROM.match(source, m.start() - 1):
             continue

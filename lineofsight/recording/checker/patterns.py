@@ -249,12 +249,34 @@ def lowered(pattern: str) -> str:
 
 
 class _Part:
-    __slots__ = ("bounded", "pattern", "words")
+    """One small pattern of an Alternation, filed under the words one of which it needs:
+    `first(text)` is its first match and `every(text)` all its matches (an iterator). One that
+    must start a word has the check for that put in by starting_a_word, when it can be."""
 
-    def __init__(self, words: frozenset[str], pattern: re.Pattern[str], bounded: bool) -> None:
+    __slots__ = ("every", "first", "needles", "words")
+
+    def __init__(self, words: frozenset[str], pattern: str, bounded: bool) -> None:
         self.words = words
-        self.pattern = pattern
-        self.bounded = bounded  # a word boundary must come before the match
+        # Pieces of text one of which every match holds: a text that holds none of them is not
+        # searched, as `in` finds that quicker than the pattern runs. Only a few pieces (more
+        # cost more to look for than they save), and not when each word the part is filed
+        # under holds one of them (the text is known to hold one of those words).
+        # (needles misreads a group that opens straight into another, "(?:(?:clear )?...", or
+        # holds one inside a capturing group: such a part is not screened by pieces.)
+        misread = "(?:(" in pattern or re.search(r"\((?!\?)", pattern)
+        found = frozenset() if misread else needles(pattern)
+        known = bool(words) and all(any(n in w for n in found) for w in words)
+        useful = 0 < len(found) <= _MOST_NEEDLES and not known
+        self.needles = tuple(sorted(found)) if useful else None
+        checked = starting_a_word(pattern) if bounded else pattern
+        if checked is None:  # a part that does not start with plain words: checked here
+            compiled = re.compile(pattern)
+            self.first = lambda text: next(word_starts(compiled, text), None)
+            self.every = lambda text: word_starts(compiled, text)
+        else:
+            compiled = re.compile(checked)
+            self.first = compiled.search
+            self.every = compiled.finditer
 
 
 def _expand(alternative: str) -> list[tuple[str, bool]]:
@@ -283,6 +305,9 @@ class Alternation:
         self.always: list[_Part] = []  # parts that cannot be screened: always run
         self.by_word: dict[str, list[_Part]] = {}
         self._last: tuple[frozenset[str] | None, list[_Part]] = (None, [])
+        # The parts to run for each set of this pattern's words that a text holds: texts share
+        # a few such sets, and working the parts out costs more than running them.
+        self._by_keys: dict[frozenset[str], list[_Part]] = {}
         for alternative in split_top_level(pattern):
             for body, bounded in _expand(alternative):
                 body = lowered(body)
@@ -292,15 +317,22 @@ class Alternation:
                     leading.setdefault((lead.group(), bounded), []).append(rest)
                     continue
                 words = required_words(body) if lead else frozenset()
-                part = _Part(words, re.compile(body), bounded)
+                part = _Part(words, body, bounded)
                 if not words:
                     self.always.append(part)
                 for word in words:
                     self.by_word.setdefault(word, []).append(part)
         for (word, bounded), rests in leading.items():
             rests = sorted(set(rests), key=len, reverse=True)  # longest first, the bare word last
+            if all(rest[:1] == " " and rest[1:2] not in _QUANTIFIERS for rest in rests):
+                # "will(?: be held| continue)" as "will (?:be held|continue)": the same matches,
+                # and with the space in the plain text it starts with, Python stops at fewer
+                # places to try it ("will " rather than every "will").
+                word_and_space, rests = f"{re.escape(word)} ", [rest[1:] for rest in rests]
+            else:
+                word_and_space = re.escape(word)
             group = "|".join(rests)
-            part = _Part(frozenset({word}), re.compile(f"{re.escape(word)}(?:{group})"), bounded)
+            part = _Part(frozenset({word}), f"{word_and_space}(?:{group})", bounded)
             self.by_word.setdefault(word, []).append(part)
         self.keys = frozenset(self.by_word)
 
@@ -309,31 +341,26 @@ class Alternation:
         last = self._last  # read once: another thread may replace it
         if last[0] is words:
             return last[1]
-        # A dict keeps the order and drops a part filed under two of the text's words.
-        found = dict.fromkeys(self.always)
-        for word in words & self.keys:
-            found.update(dict.fromkeys(self.by_word[word]))
-        candidates = list(found)
+        keys = words & self.keys
+        candidates = self._by_keys.get(keys)
+        if candidates is None:
+            # A dict keeps the order and drops a part filed under two of the text's words.
+            found = dict.fromkeys(self.always)
+            for word in keys:
+                found.update(dict.fromkeys(self.by_word[word]))
+            candidates = list(found)
+            if len(self._by_keys) < _KEPT_SETS:  # a bound on memory: the commonest come first
+                self._by_keys[keys] = candidates
         self._last = (words, candidates)
         return candidates
-
-    @staticmethod
-    def _matches(part: _Part, text: str) -> list[re.Match[str]]:
-        if part.bounded:
-            return list(word_starts(part.pattern, text))
-        return list(part.pattern.finditer(text))
-
-    @staticmethod
-    def _first(part: _Part, text: str) -> re.Match[str] | None:
-        if part.bounded:
-            return next(word_starts(part.pattern, text), None)
-        return part.pattern.search(text)
 
     def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
         """The leftmost (then longest) match."""
         best: re.Match[str] | None = None
         for part in self._candidates(words):
-            m = self._first(part, text)
+            if part.needles is not None and not _holds_one(text, part.needles):
+                continue
+            m = part.first(text)
             if m and (best is None or (m.start(), -m.end()) < (best.start(), -best.end())):
                 best = m
         return best
@@ -341,9 +368,29 @@ class Alternation:
     def finditer(self, text: str, words: frozenset[str]) -> list[re.Match[str]]:
         """Every match of every alternative that can be there, in text order (matches of
         different alternatives may overlap)."""
-        found = [m for part in self._candidates(words) for m in self._matches(part, text)]
-        found.sort(key=lambda m: (m.start(), -m.end()))
+        found: list[re.Match[str]] = []
+        for part in self._candidates(words):
+            if part.needles is None or _holds_one(text, part.needles):
+                found += part.every(text)
+        found.sort(key=_text_order)
         return found
+
+
+def _holds_one(text: str, pieces: tuple[str, ...]) -> bool:
+    for piece in pieces:  # noqa: SIM110 (a loop: any() with a generator is slower here)
+        if piece in text:
+            return True
+    return False
+
+
+# The most pieces of text a part is screened by (looking for more costs more than it saves).
+_MOST_NEEDLES = 4
+# How many sets of words an Alternation keeps its parts for.
+_KEPT_SETS = 4096
+
+
+def _text_order(m: re.Match[str]) -> tuple[int, int]:
+    return m.start(), -m.end()
 
 
 def _whole_word_ends(rest: str) -> bool:
@@ -368,6 +415,49 @@ def word_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
             continue
         at = max(m.end(), m.start() + 1)
         yield m
+
+
+_QUANTIFIERS = "?*+{"
+_LEADING_TEXT = re.compile(r"[A-Za-z' ]+")
+
+
+def starting_a_word(pattern: str) -> str | None:
+    """`pattern` rewritten so that its matches are those word_starts finds, or None when that
+    cannot be done. Each alternative must start with a plain word ("will", "(?:was|were|has
+    been)"); just after that word (and any plain text after it) comes a check that no letter,
+    digit or _ stands before it ("will be(?<!\\wwill be)"). The rewritten pattern still starts
+    with plain text, so Python skips through a text as quickly as before, and the check runs in
+    the regular expression engine rather than in word_starts' loop. Both try each place from
+    the left in turn, pass over one inside a longer word (there the check fails whichever
+    alternative is tried, and passes otherwise), and go on from the end of a match."""
+    body, tail = pattern, ""
+    if pattern.startswith("(?:") and len(split_top_level(pattern)) == 1:
+        close = next(
+            i for i, piece, depth, kind in _walk(pattern) if kind == "close" and depth == 0
+        )
+        if pattern[close + 1 : close + 2] in tuple(_QUANTIFIERS):
+            return None  # the group may be left out: its words need not start the match
+        body, tail = pattern[3:close], pattern[close + 1 :]
+    checked = []
+    for alternative in split_top_level(body):
+        # The plain text it starts with: the longer, the fewer places Python stops to try it.
+        lead = _LEADING_TEXT.match(alternative)
+        if not lead or not lead.group()[0].isalpha():
+            return None
+        word = lead.group()
+        if alternative[lead.end() : lead.end() + 1] in tuple(_QUANTIFIERS):
+            word = word[:-1]  # "parents?": the s may be left out, so "parent" leads
+        checked.append(f"{word}(?<!\\w{word}){alternative[len(word) :]}")
+    joined = "|".join(checked)
+    return f"(?:{joined}){tail}" if tail or body != pattern else joined
+
+
+def compile_starting_a_word(pattern: str) -> re.Pattern[str]:
+    """A pattern whose matches must start a word, compiled as starting_a_word rewrites it."""
+    checked = starting_a_word(pattern)
+    if checked is None:
+        raise ValueError(f"Not every alternative starts with a plain word: {pattern}")
+    return re.compile(checked)
 
 
 # ---------------------------------------------------------------- screening by substrings
@@ -400,9 +490,17 @@ def needles(alternative: str) -> frozenset[str]:
 
 class Screened:
     """A compiled pattern that is only run on a text holding one of the pieces every match
-    holds: most notes hold none of them, and `in` finds that far quicker than the pattern."""
+    holds: most notes hold none of them, and `in` finds that far quicker than the pattern.
 
-    __slots__ = ("needles", "regex")
+    A pattern that ignores case is slow to run: Python cannot skip ahead to a likely place, so
+    it tries every alternative at every character. On a text of ASCII characters only (nearly
+    every note) it matches where the same pattern lower-cased, with case mattering, matches the
+    text lower-cased, and that one Python runs quickly; so that one is run first, and the slow
+    one only where it has found a match (which it then finds too). Other characters can fold
+    in ways plain lower-casing does not ("ſ" matches "s"), so any other text is left to the slow
+    pattern."""
+
+    __slots__ = ("_last", "needles", "quick", "regex")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
@@ -413,16 +511,50 @@ class Screened:
                 found = set()
                 break
             found |= pieces
-        self.needles = tuple(sorted(found)) or None
+        # A piece that holds another is there only if the other is: looking for it adds nothing.
+        kept = {n for n in found if not any(m != n and m in n for m in found)}
+        self.needles = tuple(sorted(kept)) or None
+        self.quick = re.compile(lowered(pattern)) if _quick_fits(pattern, flags) else None
+        # The checks ask again and again about one note: the last answer is kept with its text.
+        self._last: tuple[str | None, bool] = (None, False)
 
     def may_match(self, lowered: str) -> bool:
         """Whether the text, lower-cased, may hold a match (False means it cannot)."""
-        return self.needles is None or any(n in lowered for n in self.needles)
+        if self.needles is None:
+            return True
+        last = self._last  # read once: another thread may replace it
+        if last[0] is lowered:
+            return last[1]
+        answer = False
+        for needle in self.needles:
+            if needle in lowered:
+                answer = True
+                break
+        self._last = (lowered, answer)
+        return answer
+
+    def _cannot_match(self, text: str, span: tuple[int, ...]) -> bool:
+        return (
+            self.quick is not None and text.isascii() and not self.quick.search(text.lower(), *span)
+        )
 
     def search(self, text: str, lowered: str, *span: int) -> re.Match[str] | None:
         """`regex.search(text, *span)`, skipped when `lowered` (text lower-cased, or a text that
         holds it) cannot hold a match."""
-        return self.regex.search(text, *span) if self.may_match(lowered) else None
+        if not self.may_match(lowered) or self._cannot_match(text, span):
+            return None
+        return self.regex.search(text, *span)
 
     def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text) if self.may_match(lowered) else iter(())
+        if not self.may_match(lowered) or self._cannot_match(text, ()):
+            return iter(())
+        return self.regex.finditer(text)
+
+
+def _quick_fits(pattern: str, flags: int) -> bool:
+    """Whether a pattern lower-cased, with case mattering, matches ASCII text lower-cased where
+    the pattern ignoring case matches the text: it ignores case (and has no other flag), and
+    any character in it beyond ASCII has no case (such as ’), so cannot fold to an ASCII one."""
+    return flags == re.IGNORECASE and all(
+        c.isascii() or c.lower() == c.upper() == c for c in pattern
+    )

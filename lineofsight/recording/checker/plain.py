@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from .patterns import word_starts
+from .patterns import compile_starting_a_word
 from .rules import Rules, finding
 from .text import Text, reading_ease
 from .types import Finding
@@ -57,10 +55,10 @@ _ACTOR_VERBS = [
     "believed",
 ]
 _ACTOR_VERB_SET = frozenset(_ACTOR_VERBS)
-# Run on the lower-cased text, by word_starts (the word boundary before it is checked there).
-_PASSIVE = re.compile(
+# Run on the lower-cased text; a match must start a word (starting_a_word puts that in).
+_PASSIVE = compile_starting_a_word(
     r"(?:was|were|has been|have been|had been|is being|are being|was being|will be|"
-    r"it is|it was)\s+(?:not\s+)?(" + "|".join(_ACTOR_VERBS) + r")\b(?!\s+by\b)",
+    r"it is|it was)\s+(?:not\s+)?(" + "|".join(_ACTOR_VERBS) + r")\b(?!\s+by\b)"
 )
 
 
@@ -125,5 +123,5 @@ def passive(text: Text, rules: Rules) -> list[Finding]:
             message="This may not say who acted: the reader may need to know who.",
             suggestion=f"Say who {m.group(1)}: “I …”, “the manager …”, “Dad …”.",
         )
-        for m in word_starts(_PASSIVE, text.lower)
+        for m in _PASSIVE.finditer(text.lower)
     ]

@@ -197,7 +197,9 @@ class TermIndex:
         # first word -> [(term index, pattern, case matters)]
         self.by_word: dict[str, list[tuple[int, re.Pattern[str], bool]]] = {}
         self.by_prefix: list[tuple[str, int, re.Pattern[str], bool]] = []
-        self.exceptions: dict[int, tuple[re.Pattern[str], ...]] = {}
+        # term index -> its fine phrases, each as (a piece of text every match of it holds,
+        # its pattern): a phrase whose piece is not in a text is not looked for there.
+        self.exceptions: dict[int, tuple[tuple[str, re.Pattern[str]], ...]] = {}
         for index, term in enumerate(terms):
             for variant in term.variants:
                 words = variant.split()
@@ -213,7 +215,11 @@ class TermIndex:
                 else:
                     self.by_word.setdefault(first[0], []).append((index, pattern, term.match_case))
             self.exceptions[index] = tuple(
-                re.compile(phrase_pattern(p.lower()) + r"(?![\w&]|-\w)") for p in term.not_when
+                (
+                    _piece(p.lower(), " ".join(term.variants).lower()),
+                    re.compile(phrase_pattern(p.lower()) + r"(?![\w&]|-\w)"),
+                )
+                for p in term.not_when
             )
         self.first_words = frozenset(self.by_word)
 
@@ -223,6 +229,15 @@ class TermIndex:
             if any(w.startswith(prefix) for w in words):
                 found.append((index, pattern, match_case))
         return found
+
+
+def _piece(phrase: str, term: str) -> str:
+    """A word of a phrase as phrase_pattern matches it letter for letter (a word ending in *
+    without the *; a lone * is no word), so every match of the phrase holds it: the longest
+    one that is not part of the term (the term is in the text whenever the phrase is looked
+    for, so its words would screen nothing out)."""
+    words = [w.removesuffix("*") for w in phrase.split() if w != "*"]
+    return min(words, key=lambda w: (w in term, -len(w)), default="")
 
 
 def validate_data(data: object) -> list[str]:

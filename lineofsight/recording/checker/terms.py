@@ -13,7 +13,12 @@ from .types import Finding, Severity
 
 # Two or more capitals, with at most one lower-case letter, digits or "&" among them ("CAMHS",
 # "A&E", "DfE", "S47"), and an optional plural or possessive ending.
-_ACRONYM = re.compile(r"(?<![\w&'’.-])([A-Z][A-Za-z0-9&]*[A-Z0-9])(?:'s|’s|s)?(?![\w&]|-\w|\.\w)")
+# (The check on the character before comes after the first capital, not first: a pattern that
+# starts with a capital is one Python can skip through quickly, one that starts by looking
+# behind is tried at every character.)
+_ACRONYM = re.compile(
+    r"([A-Z](?<![\w&'’.-][A-Z])[A-Za-z0-9&]*[A-Z0-9])(?:'s|’s|s)?(?![\w&]|-\w|\.\w)"
+)
 # Every acronym holds a capital followed, after lower-case letters or "&" only, by a capital or
 # a digit; most notes hold none, and this is far quicker to look for than an acronym.
 _ACRONYM_HINT = re.compile(r"[A-Z][a-z&]*[A-Z0-9]")
@@ -184,12 +189,14 @@ def _term_finding(written: str, start: int, end: int, term: Term, rule: str) -> 
 
 
 def _inside_exception(
-    patterns: tuple[re.Pattern[str], ...], lower: str, start: int, end: int
+    phrases: tuple[tuple[str, re.Pattern[str]], ...], lower: str, start: int, end: int
 ) -> bool:
     """Whether start..end lies inside one of the term's fine phrases ("contact details")."""
-    window = max(0, start - 60)
-    for pattern in patterns:
-        for m in pattern.finditer(lower, window, min(len(lower), end + 60)):
+    window, stop = max(0, start - 60), min(len(lower), end + 60)
+    for piece, pattern in phrases:
+        if piece not in lower:  # a piece every match of the phrase holds
+            continue
+        for m in pattern.finditer(lower, window, stop):
             if (
                 m.start() <= start
                 and end <= m.end()
