@@ -27,6 +27,7 @@ import datetime
 import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -633,6 +634,32 @@ def audit_figures(
     return found
 
 
+def concern_tally(
+    rows: Iterable[dict], *, scale_field: str
+) -> tuple[Counter, Counter, list[tuple[str, str]]]:
+    """Audit answers counted by (section title, question text): how many were answered (not
+    "not applicable"), how many with a concern, and the questions with a concern, most first
+    (then by share, then by name). Each row holds `value`, `n` and its tool's answer scale in
+    `scale_field`."""
+    answered: Counter = Counter()
+    concerns: Counter = Counter()
+    for row in rows:
+        scale = row[scale_field] or []
+        concern_values = {a["value"] for a in scale if a.get("concern")}
+        excluded = {a["value"] for a in scale if a.get("not_applicable")} | {""}
+        if row["value"] in excluded:
+            continue
+        key = (row["question__section__title"], row["question__text"])
+        answered[key] += row["n"]
+        if row["value"] in concern_values:
+            concerns[key] += row["n"]
+    ranked = sorted(
+        (key for key in answered if concerns[key] > 0),
+        key=lambda k: (-concerns[k], -concerns[k] / answered[k], k),
+    )
+    return answered, concerns, ranked
+
+
 def _themes(version_ids: list[int]) -> list[ThemeLine]:
     """The questions most often answered with a concern, across every tool used."""
     if not version_ids:
@@ -648,21 +675,8 @@ def _themes(version_ids: list[int]) -> list[ThemeLine]:
         )
         .annotate(n=Count("id"))
     )
-    answered: Counter = Counter()
-    concerns: Counter = Counter()
-    for row in rows:
-        scale = row["version__audit__programme__tool_version__answer_scale"] or []
-        concern_values = {a["value"] for a in scale if a.get("concern")}
-        excluded = {a["value"] for a in scale if a.get("not_applicable")} | {""}
-        if row["value"] in excluded:
-            continue
-        key = (row["question__section__title"], row["question__text"])
-        answered[key] += row["n"]
-        if row["value"] in concern_values:
-            concerns[key] += row["n"]
-    ranked = sorted(
-        (key for key in answered if concerns[key] > 0),
-        key=lambda k: (-concerns[k], -concerns[k] / answered[k], k),
+    answered, concerns, ranked = concern_tally(
+        rows, scale_field="version__audit__programme__tool_version__answer_scale"
     )
     return [
         ThemeLine(

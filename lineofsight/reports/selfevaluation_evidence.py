@@ -310,28 +310,20 @@ def _audit_rows(version_ids: list[int]) -> list[dict]:
 
 def _audit_questions(a: Area, rows: list[dict]) -> list[dict]:
     """The area's audit questions most often answered with a concern."""
-    answered: Counter = Counter()
-    concerns: Counter = Counter()
-    for row in rows:
-        path = (
-            row["question__section__tool_version__tool__key"],
-            row["question__section__key"],
-            row["question__key"],
+    covered = [
+        row
+        for row in rows
+        if _covers(
+            a,
+            (
+                row["question__section__tool_version__tool__key"],
+                row["question__section__key"],
+                row["question__key"],
+            ),
         )
-        if not _covers(a, path):
-            continue
-        scale = row["question__section__tool_version__answer_scale"] or []
-        concern_values = {s["value"] for s in scale if s.get("concern")}
-        excluded = {s["value"] for s in scale if s.get("not_applicable")} | {""}
-        if row["value"] in excluded:
-            continue
-        key = (row["question__section__title"], row["question__text"])
-        answered[key] += row["n"]
-        if row["value"] in concern_values:
-            concerns[key] += row["n"]
-    ranked = sorted(
-        (k for k in answered if concerns[k]),
-        key=lambda k: (-concerns[k], -concerns[k] / answered[k], k),
+    ]
+    answered, concerns, ranked = report_figures.concern_tally(
+        covered, scale_field="question__section__tool_version__answer_scale"
     )
     return [
         {

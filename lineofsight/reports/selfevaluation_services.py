@@ -9,6 +9,7 @@ a version off; from then on it never changes, and the next version starts as a c
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from lineofsight.accounts.edits import VersionedEdit
 from lineofsight.accounts.models import User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_creation
 from lineofsight.web.errors import EditConflict
 from lineofsight.web.locking import version_take
 
@@ -96,7 +97,10 @@ def self_evaluation_create(
     now = timezone.now()
     frozen = evidence.gather(actor=actor, snapshot=snapshot, year_end=year_end, at=now)
     answers = {ev.area.key: evidence.draft_answers(ev) for ev in evidence.all_evidence(frozen)}
-    item = SelfEvaluation.objects.create(
+    return _made(
+        actor=actor,
+        action="self_evaluation_create",
+        at=now,
         title=title[:200],
         year_end=year_end,
         snapshot=snapshot,
@@ -104,18 +108,15 @@ def self_evaluation_create(
         answers=answers,
         evidence_counted_at=now,
         frozen_evidence=frozen,
-        created_by=actor,
-        created_at=now,
-        updated_by=actor,
-        updated_at=now,
     )
-    record_change(
-        actor=actor,
-        action="self_evaluation_create",
-        obj=item,
-        before=dict.fromkeys(FIELDS),
-        after=capture(item, FIELDS),
+
+
+def _made(*, actor: User, action: str, at: datetime.datetime, **fields: Any) -> SelfEvaluation:
+    """A version created by `actor` at `at`, with its history."""
+    item = SelfEvaluation.objects.create(
+        **fields, created_by=actor, created_at=at, updated_by=actor, updated_at=at
     )
+    record_creation(actor=actor, action=action, obj=item, fields=FIELDS)
     return item
 
 
@@ -197,8 +198,10 @@ def self_evaluation_new_version(*, actor: User, item: SelfEvaluation) -> SelfEva
         raise SelfEvaluationError(
             f"Version {following.number} has already been started from this one."
         )
-    now = timezone.now()
-    made = SelfEvaluation.objects.create(
+    return _made(
+        actor=actor,
+        action="self_evaluation_new_version",
+        at=timezone.now(),
         title=current.title,
         year_end=current.year_end,
         snapshot=current.snapshot,
@@ -207,16 +210,4 @@ def self_evaluation_new_version(*, actor: User, item: SelfEvaluation) -> SelfEva
         answers=current.answers,
         evidence_counted_at=current.evidence_counted_at,
         frozen_evidence=current.frozen_evidence,
-        created_by=actor,
-        created_at=now,
-        updated_by=actor,
-        updated_at=now,
     )
-    record_change(
-        actor=actor,
-        action="self_evaluation_new_version",
-        obj=made,
-        before=dict.fromkeys(FIELDS),
-        after=capture(made, FIELDS),
-    )
-    return made

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from lineofsight.accounts import policy
 from lineofsight.web import figures
+from lineofsight.workforce.sources import training_need_url
 
 from . import selectors
 
@@ -39,5 +40,12 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
             "t": found,
             "sees_everything": selectors.sees_everything(request.user),
             "suppression_note": figures.SUPPRESSION_NOTE,
+            # What audits, practice weeks and supervision show about a theme may be a need for
+            # training: raised here as an improvement action from learning and development.
+            "training_need_url": (
+                training_need_url(request.user, f"theme-{key}", theme=key)
+                if found.theme.suggested
+                else ""
+            ),
         },
     )

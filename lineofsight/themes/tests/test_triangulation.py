@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,16 @@ def test_the_staff_health_check_is_read_beside_the_other_sources(council, client
     # A theme no standard of the health check is linked to has no such section.
     other = reverse("themes:detail", kwargs={"key": "care-leavers"})
     assert 'id="staff"' not in client_for("senior_leader").get(other).content.decode()
+
+
+def test_a_training_need_is_raised_from_a_theme(council, client_for):
+    url = reverse("themes:detail", kwargs={"key": "voice-of-the-child"})
+    html = client_for("qa_lead").get(url).content.decode()
+    assert "Raise a training need" in html
+    raise_url = re.search(r'href="([^"]*source_type=training_need[^"]*)"', html).group(1)
+    form = client_for("qa_lead").get(raise_url.replace("&amp;", "&"))
+    assert form.status_code == 200
+    assert "Learning and development" in form.content.decode()
+    # Roles that may not raise actions are not offered it.
+    analyst = client_for("analyst").get(url).content.decode()
+    assert "Raise a training need" not in analyst
