@@ -47,6 +47,11 @@ def kind(key: str) -> LinkKind | None:
     return next((k for k in _KINDS if k.key == key), None)
 
 
+def known_by_kind() -> dict[str, Mapping[str, str]]:
+    """What exists now for every kind of link (each kind read once)."""
+    return {k.key: k.known() for k in kinds()}
+
+
 def label_of(kind_key: str, link: str) -> str:
     """What people read for a link: its title where it exists, else the id itself."""
     found = kind(kind_key)
@@ -59,7 +64,7 @@ def problems(framework: Framework) -> list[str]:
     """Every link in the standards and measures that names a kind or a thing that does not
     exist, each saying where it is."""
     out: list[str] = []
-    cache: dict[str, Mapping[str, str]] = {}
+    known = known_by_kind()
     for part_key in ("standards", "measures"):
         part = PART[part_key]
         for n, item in enumerate(framework.items(part_key), start=1):
@@ -70,9 +75,7 @@ def problems(framework: Framework) -> list[str]:
                     names = ", ".join(k.key for k in kinds())
                     out.append(f"{where}: there is no kind of link {kind_key!r} (use {names}).")
                     continue
-                if kind_key not in cache:
-                    cache[kind_key] = found.known()
                 for link in ids:
-                    if not found.exists(link, cache[kind_key]):
+                    if not found.exists(link, known[kind_key]):
                         out.append(f"{where}: {found.label.lower()} has no {link!r}.")
     return out

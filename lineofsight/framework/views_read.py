@@ -4,6 +4,7 @@ It holds no child's data, so everyone signed in reads it (the sign-in middleware
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,15 +28,15 @@ class LinkGroup:
     entries: tuple[tuple[str, str], ...]  # (id, what people read for it)
 
 
-def link_groups(item: Item) -> list[LinkGroup]:
+def link_groups(item: Item, known: dict[str, Mapping[str, str]]) -> list[LinkGroup]:
     """An item's links grouped by kind, in the registry's order; a kind no longer known last,
-    by its key."""
+    by its key. `known` is links.known_by_kind(), read once for the page."""
     groups = []
     for kind in links.kinds():
         ids = item.linked(kind.key)
         if ids:
-            known = kind.known()
-            groups.append(LinkGroup(kind.label, tuple((i, known.get(i, i)) for i in ids)))
+            labels = known.get(kind.key, {})
+            groups.append(LinkGroup(kind.label, tuple((i, labels.get(i, i)) for i in ids)))
     registered = {k.key for k in links.kinds()}
     for kind_key, ids in item.links.items():
         if kind_key not in registered and ids:
@@ -43,8 +44,11 @@ def link_groups(item: Item) -> list[LinkGroup]:
     return groups
 
 
-def standard_view(framework: Framework, standard: Item) -> dict:
+def standard_view(
+    framework: Framework, standard: Item, known: dict[str, Mapping[str, str]] | None = None
+) -> dict:
     """A standard with the titles of what it serves and what tests it, for the templates."""
+    known = links.known_by_kind() if known is None else known
 
     def titles(part: str, keys: tuple[str, ...]) -> list[str]:
         return [(framework.find(part, k) or Item(k, k)).title for k in keys]
@@ -53,21 +57,22 @@ def standard_view(framework: Framework, standard: Item) -> dict:
         "item": standard,
         "golden_threads": titles("golden_threads", standard.golden_threads),
         "principles": titles("principles", standard.principles),
-        "link_groups": link_groups(standard),
+        "link_groups": link_groups(standard, known),
     }
 
 
 def framework_parts(framework: Framework) -> list[dict]:
     """Each part with its items, in reading order, for the templates."""
+    known = links.known_by_kind()  # what exists, read once for every item on the page
     return [
         {
             "part": part,
             "items": framework.items(part.key),
-            "standards": [standard_view(framework, s) for s in framework.items(part.key)]
+            "standards": [standard_view(framework, s, known) for s in framework.items(part.key)]
             if part.key == "standards"
             else [],
             "measures": [
-                {"item": m, "link_groups": link_groups(m)} for m in framework.items(part.key)
+                {"item": m, "link_groups": link_groups(m, known)} for m in framework.items(part.key)
             ]
             if part.key == "measures"
             else [],

@@ -162,3 +162,15 @@ def test_a_draft_is_read_only_by_those_who_edit_it(client_for, council):
         assert client.get(download).status_code == 404
         listing = client.get(reverse("framework:versions")).content.decode()
         assert "Draft" not in listing
+
+
+def test_practice_on_a_page_reads_what_exists_once_however_many_standards(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(Role.PRACTITIONER)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("framework:home")).status_code == 200
+    tool_reads = [q for q in queries.captured_queries if "audits_toolquestion" in q["sql"]]
+    assert len(content.default().standards) > 1
+    assert len(tool_reads) == 1
