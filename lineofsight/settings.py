@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -268,6 +269,14 @@ SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
 INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
 INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024
 INTAKE_UNZIPPED_MAX_BYTES = env_int("LINEOFSIGHT_UNZIPPED_MAX_MB", 8192) * 1024 * 1024
+# How text files without a byte-order mark are read (intake.encodings): "utf-8", or
+# "windows-1252" for a case system that writes it. A byte-order mark always wins.
+IMPORT_TEXT_ENCODING = env("LINEOFSIGHT_IMPORT_TEXT_ENCODING", "utf-8").strip().lower()
+if IMPORT_TEXT_ENCODING not in ("utf-8", "windows-1252"):
+    raise ImproperlyConfigured(
+        "LINEOFSIGHT_IMPORT_TEXT_ENCODING must be utf-8 or windows-1252, not "
+        f"{IMPORT_TEXT_ENCODING!r}."
+    )
 # The import quality gate (intake.gate): the largest fall in a table's rows, in percent; and how
 # far an indicator's latest value may move, in percent of its value and (at least) in its unit.
 INTAKE_MAX_ROW_FALL_PCT = env_int("LINEOFSIGHT_IMPORT_MAX_ROW_FALL", 20)

@@ -19,6 +19,9 @@ from lineofsight.history.authorship import user_field
 class SourceKind(models.TextChoices):
     SSD = "ssd", "Standard Safeguarding Dataset extract"
     ANNEX_A = "annex_a", "Ofsted Annex A workbook"
+    CIN_CENSUS = "cin_census", "DfE children in need census return"
+    SSDA903 = "ssda903", "DfE children looked after return (SSDA903)"
+    RETURNS = "returns", "DfE statutory returns, imported together"
 
 
 class Cohort(models.TextChoices):

@@ -11,7 +11,7 @@ see, each figure through the one small-number rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,6 +62,7 @@ def team_values(
         )  # fmt: skip
 
     reason = ""
+    figure_from = ""
     sums: dict[str, tuple[float, float]] = {}
     if period_end > snapshot.as_at:
         reason = (
@@ -80,6 +81,11 @@ def team_values(
             )
             if not reason:
                 engine._make_periods(con, [period_end])
+                census = engine.census_spec(spec, filtered=True)
+                if census is not None and period_end in engine.census_dates(
+                    con, engine._tables_in(con)
+                ):
+                    spec, figure_from = census, engine.census_figure_from(period_end)
                 if spec.attribution == "child":
                     engine._make_attribution(con)
                 for key, num, den in con.execute(_grouped_sql(spec)).fetchall():
@@ -95,7 +101,7 @@ def team_values(
             num, den = sums.get(key, (0.0, 0.0))
             out[team.pk] = engine.value_from(
                 ind, period_end=period_end, numerator=num, denominator=den, empty=spec.empty,
-                team_id=team.pk,
+                team_id=team.pk, figure_from=figure_from,
             )  # fmt: skip
     return out
 
@@ -113,6 +119,7 @@ class TeamTable:
     indicator: Indicator
     period_end: date
     lines: list[TeamLine]
+    note: str = ""  # where the team figures come from, when that needs saying
 
     @property
     def has_denominator(self) -> bool:
@@ -152,4 +159,18 @@ def team_table(
                 ),
             )
         )
-    return TeamTable(indicator, period_end, lines)
+    return TeamTable(indicator, period_end, lines, _source_note(indicator, values.values()))
+
+
+def _source_note(indicator: Indicator, values: Iterable[IndicatorValue]) -> str:
+    spec = cat.spec(indicator.id)
+    from_census = {v.figure_from for v in values if v.figure_from}
+    if from_census:
+        return f"Team figures are from {sorted(from_census)[0]}."
+    if spec.census_figure and not spec.census_figure_by_team:
+        return (
+            "On a workforce census date the council's figure is the census's. The census gives "
+            "it for the whole council only, so team figures are counted from the case system's "
+            "list of workers."
+        )
+    return ""

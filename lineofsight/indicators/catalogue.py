@@ -50,6 +50,8 @@ _KEYS = {
     "attribution",
     "counts",
     "empty",
+    "census_figure",
+    "census_figure_by_team",
 }
 
 
@@ -65,6 +67,11 @@ class Spec:
     counts: str = "children"
     # Why there is no value when there is nothing to count, in plain words.
     empty: str = ""
+    # The id of a workforce census indicator whose figure is reported instead of this one's on
+    # a census date (see engine.census_dates), and whether that holds team by team too (False
+    # when the census gives the figure for the whole council only).
+    census_figure: str = ""
+    census_figure_by_team: bool = True
 
     @property
     def about_children(self) -> bool:
@@ -114,6 +121,8 @@ def _spec(raw: dict, threshold: int, origin: str) -> Spec:
         attribution=raw.get("attribution", "child"),
         counts=raw.get("counts", "children"),
         empty=" ".join(str(raw.get("empty") or "").split()),
+        census_figure=str(raw.get("census_figure") or ""),
+        census_figure_by_team=bool(raw.get("census_figure_by_team", True)),
     )
 
 
@@ -127,6 +136,16 @@ def _load(threshold: int) -> tuple[Spec, ...]:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ValueError(f"Indicator ids defined twice: {duplicates}")
+    by_id = {s.indicator.id: s for s in specs}
+    for s in specs:
+        if not s.census_figure:
+            continue
+        other = by_id.get(s.census_figure)
+        if other is None or other.indicator.unit is not s.indicator.unit or other.census_figure:
+            raise ValueError(
+                f"{s.indicator.id}: census_figure {s.census_figure!r} must name another "
+                "indicator with the same unit"
+            )
     return tuple(specs)
 
 

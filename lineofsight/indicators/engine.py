@@ -28,6 +28,12 @@ latest referral before it); else a care leaver's allocated team. Workers count f
 team (ssd_professionals.prof_professional_department). `team_ids` are accounts.Team primary
 keys, matched through Team.case_system_id.
 
+The workforce census: on a date a census imported into the snapshot describes (its 30
+September), an indicator whose definition names a `census_figure` (caseload_mean,
+agency_worker_pct) reports that census indicator's figure instead of its own count from the
+case system, and says so (IndicatorValue.figure_from); team by team too unless the census gives
+the figure for the whole council only (`census_figure_by_team: false`).
+
 Results for snapshot indicators are cached in IndicatorResultCache (a snapshot never changes);
 records indicators (records.py) are computed on every call.
 """
@@ -156,6 +162,7 @@ class _Sum:
     numerator: float
     denominator: float
     rows: int
+    census: date | None = None  # the census date, when the figure is the census's
 
 
 def _words_date(text: str) -> str:
@@ -190,6 +197,7 @@ def value_from(
     reason: str = "",
     empty: str = "",
     team_id: int | None = None,
+    figure_from: str = "",
 ) -> IndicatorValue:
     """An IndicatorValue from summed numerator and denominator, by the indicator's unit."""
     start = period_start(period_end)
@@ -199,8 +207,9 @@ def value_from(
         )
     if indicator.unit is Unit.COUNT:
         return IndicatorValue(
-            indicator, start, period_end, float(numerator), numerator, None, "", team_id
-        )
+            indicator, start, period_end, float(numerator), numerator, None, "", team_id,
+            figure_from,
+        )  # fmt: skip
     if not denominator:
         return IndicatorValue(
             indicator,
@@ -211,6 +220,7 @@ def value_from(
             denominator,
             empty or "There is nothing to count in this period.",
             team_id,
+            figure_from,
         )
     factor = {
         Unit.PERCENT: 100.0,
@@ -227,6 +237,7 @@ def value_from(
         denominator,
         "",
         team_id,
+        figure_from,
     )
 
 
@@ -243,6 +254,30 @@ def _make_periods(con: duckdb.DuckDBPyConnection, ends: Sequence[date]) -> None:
     con.executemany(
         "INSERT INTO _periods VALUES (?, ?)", [(period_start(e), e) for e in sorted(set(ends))]
     )
+
+
+CENSUS_TABLE = "csww_council"  # one row per workforce census imported (intake.csww)
+
+
+def census_dates(con: duckdb.DuckDBPyConnection, present: Iterable[str]) -> frozenset[date]:
+    """The dates of the workforce censuses in the snapshot."""
+    if CENSUS_TABLE not in set(present):
+        return frozenset()
+    rows = con.execute(
+        f"SELECT DISTINCT census_date FROM {CENSUS_TABLE} WHERE census_date IS NOT NULL"
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def census_figure_from(census: date) -> str:
+    return f"the workforce census of {_long_date(census)}"
+
+
+def census_spec(spec: cat.Spec, *, filtered: bool) -> cat.Spec | None:
+    """The census indicator reported instead of `spec` on a census date, if any."""
+    if not spec.census_figure or (filtered and not spec.census_figure_by_team):
+        return None
+    return cat.spec(spec.census_figure)
 
 
 def _make_attribution(con: duckdb.DuckDBPyConnection) -> None:
@@ -324,17 +359,33 @@ def run_snapshot_indicators(
         _make_teams(con, team_keys)
         if any(s.attribution == "child" for s in specs):
             _make_attribution(con)
+    ran: dict[str, dict[date, _Sum | str]] = {}
+
+    def run(spec: cat.Spec) -> dict[date, _Sum | str]:
+        if spec.indicator.id not in ran:
+            reason = missing_reason(spec, provided=provided, present=present, as_at=as_at)
+            if reason:
+                ran[spec.indicator.id] = dict.fromkeys(ends, reason)
+            else:
+                got = {
+                    row[0]: _Sum(float(row[1] or 0), float(row[2] or 0), int(row[3]))
+                    for row in con.execute(_aggregate_sql(spec, filtered)).fetchall()
+                }
+                ran[spec.indicator.id] = {e: got.get(e, _Sum(0.0, 0.0, 0)) for e in ends}
+        return ran[spec.indicator.id]
+
+    on_census = census_dates(con, present) & set(ends)
     out: dict[str, dict[date, _Sum | str]] = {}
     for spec in specs:
-        reason = missing_reason(spec, provided=provided, present=present, as_at=as_at)
-        if reason:
-            out[spec.indicator.id] = dict.fromkeys(ends, reason)
-            continue
-        got = {
-            row[0]: _Sum(float(row[1] or 0), float(row[2] or 0), int(row[3]))
-            for row in con.execute(_aggregate_sql(spec, filtered)).fetchall()
-        }
-        out[spec.indicator.id] = {e: got.get(e, _Sum(0.0, 0.0, 0)) for e in ends}
+        own = dict(run(spec))
+        other = census_spec(spec, filtered=filtered)
+        if other is not None and on_census:
+            from_census = run(other)
+            for e in on_census:
+                got = from_census[e]
+                if isinstance(got, _Sum):
+                    own[e] = _Sum(got.numerator, got.denominator, got.rows, census=e)
+        out[spec.indicator.id] = own
     return out
 
 
@@ -344,7 +395,14 @@ def run_snapshot_indicators(
 def _fingerprint() -> str:
     text = json.dumps(
         [
-            [s.indicator.id, s.indicator.sql, s.indicator.tables, s.attribution]
+            [
+                s.indicator.id,
+                s.indicator.sql,
+                s.indicator.tables,
+                s.attribution,
+                s.census_figure,
+                s.census_figure_by_team,
+            ]
             for s in cat.specs()
             if s.indicator.source is Source.SNAPSHOT
         ]
@@ -387,9 +445,16 @@ def _snapshot_payload(
     payload: Payload = {}
     for ind_id, per_end in sums.items():
         payload[ind_id] = [
-            [e.isoformat(), None, None, 0, got]
+            [e.isoformat(), None, None, 0, got, ""]
             if isinstance(got, str)
-            else [e.isoformat(), got.numerator, got.denominator, got.rows, ""]
+            else [
+                e.isoformat(),
+                got.numerator,
+                got.denominator,
+                got.rows,
+                "",
+                got.census.isoformat() if got.census else "",
+            ]
             for e, got in per_end.items()
         ]
     try:
@@ -477,7 +542,7 @@ def _values(
                 continue
             row = stored.get(e.isoformat())
             assert row is not None
-            _, num, den, _rows, reason = row
+            _, num, den, _rows, reason, census = row
             if reason:
                 series.append(no_data(str(reason)))
                 continue
@@ -502,6 +567,9 @@ def _values(
                     denominator=den,
                     empty=spec.empty,
                     team_id=team_id,
+                    figure_from=(
+                        census_figure_from(date.fromisoformat(str(census))) if census else ""
+                    ),
                 )
             )
         out[ind.id] = series

@@ -233,6 +233,8 @@ def chart_points(values: list[IndicatorValue]) -> list[ChartPoint]:
             text = FEWER_THAN_5 if iv.indicator.unit is Unit.COUNT else "Suppressed"
         else:
             text = shown.text
+        if iv.figure_from and not shown.no_data:
+            text = f"{text} (from {iv.figure_from})"
         points.append(ChartPoint(iv.period_end, shown.value, text))
     return points
 

@@ -66,6 +66,9 @@ class IndicatorValue:
     # Why there is no value ("no data"), in words a user understands. "" when value is set.
     no_data_reason: str = ""
     team_id: int | None = None  # None: the whole council (or the filtered service)
+    # Where the figure comes from when not from the definition's own counting, in words that
+    # follow "From" (e.g. "the workforce census of 30 September 2024"); "" otherwise.
+    figure_from: str = ""
 
     @property
     def has_data(self) -> bool:

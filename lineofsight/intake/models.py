@@ -134,6 +134,8 @@ class ImportFile(models.Model):
     # The snapshot table the file was read into; empty for a file that was not used.
     table = models.CharField(max_length=64, blank=True)
     row_count = models.PositiveIntegerField(null=True, blank=True)
+    # The text encoding a CSV file was read as (intake.encodings); empty for other files.
+    encoding = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["run", "name"]

@@ -70,6 +70,7 @@ class FileRecord:
     size_bytes: int
     table: str | None
     row_count: int | None
+    encoding: str = ""  # the text encoding a CSV file was read as; "" for other files
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class ImportJob:
                         size_bytes=scanned.size_bytes,
                         table=table,
                         row_count=staged.rows if staged else None,
+                        encoding=staged.encoding if staged and fingerprint is None else "",
                     )
                 )
 

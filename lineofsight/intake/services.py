@@ -124,6 +124,7 @@ def import_run_record_files(*, run: ImportRun, files: list[FileRecord]) -> None:
                 size_bytes=f.size_bytes,
                 table=f.table or "",
                 row_count=f.row_count,
+                encoding=f.encoding,
             )
             for f in files
         )

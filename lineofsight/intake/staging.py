@@ -10,6 +10,10 @@ order (DuckDB's preserve_insertion_order, on by default), so rowid 0 is the firs
 Rejected lines are missing from the table, so rows after them are renumbered with the rejects'
 own line numbers.
 
+A file in another text encoding (UTF-16, or Windows-1252 when the council's setting says so:
+intake.encodings) is first rewritten as UTF-8, keeping every line; the staged table says which
+encoding it was read as.
+
 Rows from a workbook reader (a ParsedExtract) are first written to CSV files in a private
 folder, so both sources go through the same reading and the same checks.
 """
@@ -30,6 +34,7 @@ import duckdb
 from lineofsight.casework import rules, schema
 from lineofsight.casework.writer import quote
 
+from . import encodings
 from .problem_log import ProblemLog
 from .problems import ParsedExtract, Problem, Severity
 from .ssd import SourceFile
@@ -43,7 +48,10 @@ _NO_BREAK_SPACE = "\u00a0".encode()
 _BYTE_ORDER_MARK = "\ufeff".encode()
 
 _REJECT_MESSAGES = {
-    "INVALID ENCODING": "The line is not valid UTF-8 text. Save the file as 'CSV UTF-8'.",
+    "INVALID ENCODING": (
+        "The line is not valid UTF-8 text. Save the file as 'CSV UTF-8'. If the council's "
+        "system writes Windows-1252, set LINEOFSIGHT_IMPORT_TEXT_ENCODING=windows-1252."
+    ),
     "TOO MANY COLUMNS": "The line has more values than the header has columns.",
     "MISSING COLUMNS": "The line has fewer values than the header has columns.",
     "UNQUOTED VALUE": "The line has a quote mark in the wrong place.",
@@ -57,6 +65,7 @@ class StagedTable:
     source: str  # the file name problems are reported against
     present: frozenset[str]  # SSD fields the source has; the others are all NULL
     rows: int
+    encoding: str = encodings.UTF8.label  # the text encoding the file was read as
 
     @property
     def raw(self) -> str:
@@ -100,7 +109,22 @@ def stage_csv(
     def problem(severity: Severity, message: str, **where: Any) -> None:
         log.add(Problem(severity, message, table=table.name, source=label, **where))
 
-    header = read_header(source.path)
+    path = source.path
+    with path.open("rb") as raw:
+        encoding = encodings.sniff(raw.read(4), configured=encodings.setting())
+    if not encoding.is_utf8:
+        # DuckDB reads UTF-8 only: other encodings are rewritten as UTF-8 first, line for line,
+        # in the import's own folder (never beside the council's file).
+        if scratch_dir is None:
+            raise ValueError("A file that is not UTF-8 needs a scratch folder to be read.")
+        try:
+            path = encodings.transcode(path, scratch_dir / f"{table.name}.utf8.csv", encoding)
+        except encodings.EncodingError as exc:
+            problem(Severity.ERROR, str(exc))
+            return None
+        unusual_whitespace = None
+
+    header = read_header(path)
     if not header or header == [""]:
         problem(Severity.ERROR, "The file is empty: it has no header row.")
         return None
@@ -154,7 +178,7 @@ def stage_csv(
             )
 
     if unusual_whitespace is None:
-        unusual_whitespace = fingerprint(source.path).unusual_whitespace
+        unusual_whitespace = fingerprint(path).unusual_whitespace
     selects = [
         (
             f"NULLIF({_trim(table.name, f, f'c{position[f.name]}', unusual_whitespace)}, '')"
@@ -169,7 +193,6 @@ def stage_csv(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     staged = StagedTable(table=table.name, source=label, present=frozenset(position), rows=0)
     rejects = quote(f"_rej_{table.name}")
-    path = source.path
     for attempt in (1, 2):
         try:
             _read_csv(con, staged, path, selects, columns)
@@ -182,13 +205,19 @@ def stage_csv(
                 return None
             con.execute(f"DROP TABLE IF EXISTS {rejects}")
             con.execute(f"DROP TABLE IF EXISTS {quote(f'_rejscan_{table.name}')}")
-            path = _with_lf_line_endings(source.path, scratch_dir / f"{table.name}.csv")
+            path = _with_lf_line_endings(path, scratch_dir / f"{table.name}.csv")
     (rejected,) = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()
     if rejected:
         _log_rejects(con, staged, rejects, log, header_columns=len(header))
     _create_view(con, staged, has_row_column=row_position is not None, rejects=bool(rejected))
     (rows,) = con.execute(f"SELECT count(*) FROM {staged.raw}").fetchone()
-    return StagedTable(table=table.name, source=label, present=staged.present, rows=int(rows))
+    return StagedTable(
+        table=table.name,
+        source=label,
+        present=staged.present,
+        rows=int(rows),
+        encoding=encoding.label,
+    )
 
 
 def has_unusual_whitespace(block: bytes) -> bool:

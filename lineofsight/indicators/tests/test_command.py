@@ -31,7 +31,7 @@ def test_csv(snapshot):
     out, err = run("--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["indicator_id"] for r in rows] == [i.id for i in catalogue.catalogue()]
-    header = "indicator_id,title,value,numerator,denominator,period_start,period_end"
+    header = "indicator_id,title,value,numerator,denominator,period_start,period_end,figure_from"
     assert out.splitlines()[0] == header
     referrals = rows[0]
     assert (referrals["value"], referrals["numerator"], referrals["denominator"]) == (

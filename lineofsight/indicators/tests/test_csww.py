@@ -171,3 +171,89 @@ def test_the_fixture_gives_the_census_figures(casework) -> None:
     # no employed worker left between 1 October 2021 and 30 September 2022
     assert got["turnover_pct"].value == 0.0
     assert got["leavers_under_2y_pct"].value is None
+
+
+# -- the DfE's own ids: the census's figure on its date ------------------------------------------
+
+
+def test_on_the_census_date_caseload_and_agency_are_the_census_figures(census) -> None:
+    got = _values(census, ids=["caseload_mean", "agency_worker_pct"])
+    assert got["agency_worker_pct"].value == pytest.approx(100 / 3)
+    assert got["caseload_mean"].value == pytest.approx(20 / 1.5)
+    for ind in ("agency_worker_pct", "caseload_mean"):
+        assert got[ind].figure_from == "the workforce census of 30 September 2022"
+
+
+def test_on_other_dates_they_are_counted_from_the_case_system(census) -> None:
+    got = _values(census, period_end=datetime.date(2023, 3, 31), ids=["agency_worker_pct"])
+    # W1 (employed, 1.0 FTE) is the SSD's only registered social worker: 0% agency
+    assert got["agency_worker_pct"].value == pytest.approx(0.0)
+    assert got["agency_worker_pct"].figure_from == ""
+
+
+def test_without_a_census_nothing_is_said_to_come_from_one(casework) -> None:
+    got = _values(casework, ids=["agency_worker_pct"])
+    assert got["agency_worker_pct"].value == pytest.approx(0.0)
+    assert got["agency_worker_pct"].figure_from == ""
+
+
+@pytest.fixture
+def census_with_teams(tmp_path: Path):
+    from lineofsight.accounts.models import Service, Team
+
+    tables = casework_without_census()
+    tables["ssd_professionals"][0]["prof_professional_department"] = "T1"
+    tables["ssd_professionals"][1]["prof_professional_department"] = "T2"
+    run = services.ssd_extract_import(directory=extract.write(tmp_path / "ssd", tables))
+    assert run.status == RunStatus.SUCCEEDED, run.failure_message
+    run = services.csww_import(path=write_census(tmp_path / "csww.xml"))
+    assert run.status == RunStatus.SUCCEEDED, run.failure_message
+    service = Service.objects.create(name="Children's services")
+    one = Team.objects.create(name="Team one", service=service, case_system_id="T1")
+    two = Team.objects.create(name="Team two", service=service, case_system_id="T2")
+    return run.snapshot, one, two
+
+
+def test_team_by_team_caseload_is_the_census_and_agency_the_case_system(census_with_teams):
+    from lineofsight.indicators import by_team
+
+    snapshot, one, two = census_with_teams
+    # SW100001 (W1, team one): 15 cases on 1.0 FTE; SW100002 (W2, team two): 5 on 0.5
+    caseload = by_team.team_values(
+        snapshot=snapshot, indicator_id="caseload_mean", period_end=CENSUS, teams=[one, two]
+    )
+    assert (caseload[one.pk].value, caseload[two.pk].value) == (15.0, 10.0)
+    assert caseload[one.pk].figure_from == "the workforce census of 30 September 2022"
+    table = by_team.team_table(
+        indicator=caseload[one.pk].indicator, snapshot=snapshot, period_end=CENSUS, teams=[one]
+    )
+    assert table.note == "Team figures are from the workforce census of 30 September 2022."
+    # The census gives agency workers for the whole council only: a team's figure is the SSD's
+    agency = by_team.team_values(
+        snapshot=snapshot, indicator_id="agency_worker_pct", period_end=CENSUS, teams=[one]
+    )
+    assert agency[one.pk].value == 0.0
+    assert agency[one.pk].figure_from == ""
+    filtered = engine.compute(
+        snapshot=snapshot, period_end=CENSUS, team_ids=[one.pk], ids=["agency_worker_pct"]
+    )
+    assert filtered[0].value == 0.0 and filtered[0].figure_from == ""
+    team_caseload = engine.compute(
+        snapshot=snapshot, period_end=CENSUS, team_ids=[two.pk], ids=["caseload_mean"]
+    )
+    assert team_caseload[0].value == 10.0
+    # the whole council reads the census for both
+    council = _values(snapshot, ids=["agency_worker_pct"])
+    assert council["agency_worker_pct"].value == pytest.approx(100 / 3)
+
+
+def test_the_command_says_where_the_figure_comes_from(census) -> None:
+    out = io.StringIO()
+    call_command(
+        "indicators", "--period-end", "2022-09-30", "--format", "csv", stdout=out,
+        stderr=io.StringIO(),
+    )  # fmt: skip
+    rows = {r["indicator_id"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert float(rows["agency_worker_pct"]["value"]) == pytest.approx(100 / 3)
+    assert rows["agency_worker_pct"]["figure_from"] == "the workforce census of 30 September 2022"
+    assert rows["referrals"]["figure_from"] == ""

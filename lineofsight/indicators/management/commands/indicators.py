@@ -1,9 +1,10 @@
 """lineofsight indicators [--snapshot ID] [--period-end YYYY-MM-DD] [--team ID] --format csv|json
 
 Prints every indicator of the catalogue for the current (or given) snapshot, one row each:
-indicator_id, title, value, numerator, denominator, period_start, period_end (and, when there is
-no value, the reason on stderr). The period is the 12 months to the period end; by default the
-period end is the latest 31 March on or before the snapshot's as-at date.
+indicator_id, title, value, numerator, denominator, period_start, period_end, figure_from (where
+the figure comes from when it is not the indicator's own count: a workforce census on its date)
+and, when there is no value, the reason on stderr. The period is the 12 months to the period
+end; by default the period end is the latest 31 March on or before the snapshot's as-at date.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ FIELDS = (
     "denominator",
     "period_start",
     "period_end",
+    "figure_from",
 )
 
 
@@ -77,6 +79,7 @@ class Command(BaseCommand):
                 "denominator": v.denominator if v.has_data else None,
                 "period_start": v.period_start.isoformat(),
                 "period_end": v.period_end.isoformat(),
+                "figure_from": v.figure_from,
             }
             for v in values
         ]

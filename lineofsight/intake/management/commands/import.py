@@ -149,6 +149,10 @@ class Command(BaseCommand):
                 "snapshot is as it was."
             )
         snapshot = run.snapshot
+        for name, encoding in run.files.exclude(encoding__in=("", "UTF-8")).values_list(
+            "name", "encoding"
+        ):
+            self.stdout.write(f"Read {name} as {encoding}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Import {run.pk} succeeded: {run.total_rows} rows in "
