@@ -269,6 +269,12 @@ SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
 INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
 INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024
 INTAKE_UNZIPPED_MAX_BYTES = env_int("LINEOFSIGHT_UNZIPPED_MAX_MB", 8192) * 1024 * 1024
+# Zip bombs (intake.archive): members in one zip, one member unpacked, how many times larger than
+# its packed size a member may unpack to, and one part of an .xlsx workbook unpacked.
+INTAKE_ZIP_MAX_FILES = env_int("LINEOFSIGHT_ZIP_MAX_FILES", 500)
+INTAKE_UNZIPPED_FILE_MAX_BYTES = env_int("LINEOFSIGHT_UNZIPPED_FILE_MAX_MB", 4096) * 1024 * 1024
+INTAKE_ZIP_MAX_RATIO = env_int("LINEOFSIGHT_ZIP_MAX_RATIO", 200)
+INTAKE_WORKBOOK_PART_MAX_BYTES = env_int("LINEOFSIGHT_WORKBOOK_PART_MAX_MB", 1024) * 1024 * 1024
 # How text files without a byte-order mark are read (intake.encodings): "utf-8", or
 # "windows-1252" for a case system that writes it. A byte-order mark always wins.
 IMPORT_TEXT_ENCODING = env("LINEOFSIGHT_IMPORT_TEXT_ENCODING", "utf-8").strip().lower()

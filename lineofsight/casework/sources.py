@@ -1,6 +1,10 @@
 """What each kind of source can put into a snapshot, so pages can say which figures it cannot
 support (indicators.coverage reads this against what each indicator needs).
 
+A DfE return (CIN census, SSDA903) is a year of activity plus what was open during it, and the
+SSDA903's social worker episodes cover looked-after children only (docs/imports-cin-census.md,
+docs/imports-ssda903.md).
+
 An SSD extract is the case record itself: every event, however old. An Annex A workbook is a
 year of activity plus what is open on the day it was run (docs/annex-a.md, "What Annex A cannot
 tell us"): no child's earlier history, and one latest visit and review per child. Which fields a
@@ -9,7 +13,8 @@ source could fill is recorded with each snapshot (Snapshot.source_fields).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .models import SourceKind
 
@@ -21,6 +26,8 @@ class Coverage:
     history: bool
     # Tables holding only each child's latest event, not every one.
     latest_only: frozenset[str] = frozenset()
+    # Tables holding some children only: {table: whom it covers, in words}.
+    partial: Mapping[str, str] = field(default_factory=dict)
 
 
 COVERAGE: dict[str, Coverage] = {
@@ -39,6 +46,18 @@ COVERAGE: dict[str, Coverage] = {
                 "ssd_legal_status",
             }
         ),
+    ),
+    SourceKind.CIN_CENSUS: Coverage(name="a CIN census return", history=False),
+    # Its social worker episodes are for looked-after children only.
+    SourceKind.SSDA903: Coverage(
+        name="an SSDA903 return",
+        history=False,
+        partial={"ssd_involvements": "looked-after children"},
+    ),
+    SourceKind.RETURNS: Coverage(
+        name="a set of statutory returns",
+        history=False,
+        partial={"ssd_involvements": "looked-after children"},
     ),
 }
 

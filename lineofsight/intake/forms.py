@@ -17,8 +17,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
         help_text="A .zip of the SSD CSV files (one file per table, named like ssd_person.csv), "
-        "or an Ofsted Annex A workbook (.xlsx or .xls).",
-        widget=forms.FileInput(attrs={"accept": ".zip,.xlsx,.xls"}),
+        "an Ofsted Annex A workbook (.xlsx or .xls), a children in need census return (.xml), "
+        "or an SSDA903 return (.xml, or a .zip of its CSV tables).",
+        widget=forms.FileInput(attrs={"accept": ".zip,.xlsx,.xls,.xml"}),
         error_messages={
             "required": "Select a file to import",
             "empty": "The selected file is empty",
@@ -37,8 +38,8 @@ class UploadForm(forms.Form):
         kind = uploads.source_kind_for(upload.name)
         if kind is None:
             raise forms.ValidationError(
-                "The selected file must be a .zip of SSD CSV files, or an Annex A workbook "
-                "(.xlsx or .xls)"
+                "The selected file must be a .zip of SSD or SSDA903 CSV files, an Annex A "
+                "workbook (.xlsx or .xls), or a CIN census or SSDA903 return (.xml)"
             )
         limit = uploads.upload_max_bytes()
         if upload.size > limit:
@@ -47,6 +48,11 @@ class UploadForm(forms.Form):
         if upload.name.lower().endswith(".zip"):
             try:
                 uploads.csv_members(upload)
+            except uploads.UploadRejected as exc:
+                raise forms.ValidationError(str(exc)) from None
+        elif upload.name.lower().endswith(".xml"):
+            try:
+                uploads.xml_kind(upload.read(uploads.XML_SNIFF_BYTES))
             except uploads.UploadRejected as exc:
                 raise forms.ValidationError(str(exc)) from None
         elif not uploads.looks_like_workbook(upload.read(8), upload.name):

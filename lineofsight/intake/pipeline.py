@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +55,9 @@ class LoadContext:
     as_at: datetime.date
     source_kind: str
     provided_tables: frozenset[str]
+    # {table: the fields the source could fill}; a table not named: every field (see
+    # ParsedExtract.fields).
+    source_fields: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 PostLoadStep = Callable[[LoadContext], None]
@@ -128,6 +131,7 @@ class ImportJob:
         files: list[SourceFile],
         *,
         fingerprint: list[Path] | None = None,
+        encodings: dict[str, str] | None = None,
         progress: Progress | None = None,
     ) -> None:
         """Stage every file that holds a table, and fingerprint the source files: `files`, or
@@ -136,7 +140,7 @@ class ImportJob:
         hashed = (
             [(f.path, f.table) for f in files]
             if fingerprint is None
-            else [(p, None) for p in fingerprint]
+            else [(p, {f.path: f.table for f in readable}.get(p)) for p in fingerprint]
         )
         # One background pass per file (hash, and whether it needs the careful trim) runs a
         # file ahead of DuckDB: hashlib releases the GIL on large blocks.
@@ -168,7 +172,9 @@ class ImportJob:
                         size_bytes=scanned.size_bytes,
                         table=table,
                         row_count=staged.rows if staged else None,
-                        encoding=staged.encoding if staged and fingerprint is None else "",
+                        encoding=(
+                            staged.encoding if staged else (encodings or {}).get(path.name, "")
+                        ),
                     )
                 )
 
@@ -195,6 +201,7 @@ class ImportJob:
         as_at: datetime.date | None,
         progress: Progress | None = None,
         info: Mapping[str, str] | None = None,
+        source_fields: Mapping[str, Sequence[str]] | None = None,
     ) -> Written:
         """Write every snapshot table, typed, into the incoming file and close it."""
         validate.install_macros(self.con)
@@ -234,6 +241,7 @@ class ImportJob:
             as_at=as_at,
             source_kind=source_kind,
             provided_tables=frozenset(provided),
+            source_fields=dict(source_fields or {}),
         )
         step_seconds: dict[str, float] = {}
         # Casework's own derived table, before the steps that read it.

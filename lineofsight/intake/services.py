@@ -8,6 +8,10 @@ Entry points:
 - ssd_extract_import(directory=...)       a folder of SSD CSV files
 - annex_a_import(path=...)                an Ofsted Annex A workbook, via intake.annex_a
 - parsed_extract_import(extract=...)      rows any reader produced, as a ParsedExtract
+- cin_census_import(path=...)             a DfE children in need census return (XML)
+- ssda903_import(path=...)                a DfE children looked after return (CSV tables or XML)
+- returns_import(cin=..., ssda903=...)    the returns together, with a workforce census and
+                                          case notes
 - csww_import(path=...)                   a DfE workforce census (CSWW) XML return, added to
                                           the current snapshot's casework (intake.csww)
 - uploaded_import_run(run=..., upload=...) the Imports page's background work
@@ -41,12 +45,14 @@ from lineofsight.casework.store import snapshot_dir
 from lineofsight.history.services import capture, record_change
 from lineofsight.web.errors import ServiceError
 
-from . import background, csww, gate, ssd, staging, uploads
+from . import background, csww, encodings, gate, returns, ssd, staging, uploads
 from .annex_a import read_annex_a
+from .cin_census import read_cin_census
 from .models import ImportFile, ImportRun, Phase, RunStatus
 from .pipeline import FileRecord, ImportJob
 from .problems import ParsedExtract, Problem, Severity
 from .ssd import SourceFile
+from .ssda903 import read_ssda903
 
 if TYPE_CHECKING:
     from lineofsight.accounts.models import User
@@ -82,6 +88,8 @@ class Prepared:
     label: str = ""  # how problems about the whole source name it
     fingerprint: list[Path] | None = None  # files to hash, when not the CSV files themselves
     source_fields: dict[str, list[str]] = field(default_factory=dict)  # see ParsedExtract.fields
+    # The text encoding each fingerprinted file was read in, by file name, when a reader knows.
+    encodings: dict[str, str] = field(default_factory=dict)
 
 
 # -- the run record ------------------------------------------------------------------------
@@ -238,6 +246,7 @@ def parsed_extract_import(
             label=label,
             fingerprint=[Path(p) for p in parsed.files if Path(p).is_file()],
             source_fields=dict(parsed.fields),
+            encodings=dict(getattr(parsed, "encodings", {})),
         )
 
     return _import(
@@ -262,6 +271,114 @@ def annex_a_import(
         source_kind=SourceKind.ANNEX_A,
         source_name=source_name or path.name,
         **options,
+    )
+
+
+def cin_census_import(
+    *, path: Path, source_name: str = "", **options: Unpack[ImportOptions]
+) -> ImportRun:
+    """Import a DfE children in need census return (XML) as a snapshot, as at its census date
+    unless `as_at` is given (docs/imports-cin-census.md)."""
+    path = Path(path)
+    # Read first: the census date, the run's as-at date, is in the file.
+    parsed = read_cin_census(path)
+    options.setdefault("as_at", None)
+    options["as_at"] = options["as_at"] or parsed.reference_date
+    return parsed_extract_import(
+        extract=parsed,
+        source_kind=SourceKind.CIN_CENSUS,
+        source_name=source_name or path.name,
+        **options,
+    )
+
+
+def ssda903_import(
+    *, path: Path, source_name: str = "", **options: Unpack[ImportOptions]
+) -> ImportRun:
+    """Import a DfE children looked after return (SSDA903): a folder of its CSV tables or its
+    XML file, as at the end of its collection year unless `as_at` is given
+    (docs/imports-ssda903.md)."""
+    path = Path(path)
+    parsed = read_ssda903(path, encoding=encodings.setting())
+    options.setdefault("as_at", None)
+    options["as_at"] = options["as_at"] or parsed.year_end
+    return parsed_extract_import(
+        extract=parsed,
+        source_kind=SourceKind.SSDA903,
+        source_name=source_name or path.name,
+        **options,
+    )
+
+
+class NoReturns(ServiceError):
+    """A combined import of returns was asked for without a return to import."""
+
+
+def returns_import(
+    *,
+    cin: Path | None = None,
+    ssda903: Path | None = None,
+    csww_file: Path | None = None,
+    case_notes: Path | None = None,
+    source_name: str = "",
+    **options: Unpack[ImportOptions],
+) -> ImportRun:
+    """Import the council's statutory returns together into one snapshot: a CIN census, an
+    SSDA903 return, a workforce census and a case notes file (SSD case_notes columns), any of
+    them, at least one of the first two. Children both returns describe are one child
+    (returns.merge_returns); the as-at date is the later of the returns' own dates unless
+    `as_at` is given."""
+    if cin is None and ssda903 is None:
+        raise NoReturns(
+            "Give a CIN census (--cin FILE) or an SSDA903 return (--ssda903 PATH), or both."
+        )
+    parts: list[ParsedExtract] = []
+    dates: list[datetime.date] = []
+    if cin is not None:
+        census = read_cin_census(Path(cin))
+        parts.append(census)
+        dates += [census.reference_date] if census.reference_date else []
+    if ssda903 is not None:
+        looked_after = read_ssda903(Path(ssda903), encoding=encodings.setting())
+        parts.append(looked_after)
+        dates += [looked_after.year_end] if looked_after.year_end else []
+    merged = returns.merge_returns(parts)
+    options.setdefault("as_at", None)
+    options["as_at"] = options["as_at"] or (max(dates) if dates else None)
+    names = [Path(p).name for p in (cin, ssda903, csww_file, case_notes) if p is not None]
+    label = source_name or " + ".join(names)
+
+    def prepare(work: Path) -> Prepared:
+        problems = list(merged.problems)
+        problems += [
+            Problem(
+                Severity.WARNING,
+                "This is not a table Line of Sight uses, so it was not read.",
+                table=name,
+                source=label,
+            )
+            for name in staging.unknown_tables(merged)
+        ]
+        prepared = Prepared(
+            files=staging.extract_to_csv(merged, work / "returns", label),
+            problems=problems,
+            label=label,
+            fingerprint=[Path(p) for p in merged.files if Path(p).is_file()],
+            source_fields=dict(merged.fields),
+            encodings=dict(merged.encodings),
+        )
+        if case_notes is not None:
+            notes = Path(case_notes)
+            prepared.files.append(ssd.SourceFile(path=notes, table="case_notes"))
+            prepared.fingerprint = [*(prepared.fingerprint or []), notes]
+            prepared.source_fields.pop("case_notes", None)
+        if csww_file is not None:
+            _add_census(prepared, Path(csww_file), work / "census", [])
+            prepared.fingerprint = [*(prepared.fingerprint or []), Path(csww_file)]
+        return prepared
+
+    return _import(
+        source_kind=SourceKind.RETURNS, source_name=label, prepare=prepare, options=options
     )
 
 
@@ -498,11 +615,15 @@ def uploaded_import_start(
         raise ImportAlreadyRunning(
             f"Import {running.pk} is still running. Wait for it to finish, then try again."
         )
-    kind = uploads.source_kind_for(file_name)
-    if kind is None:
-        raise uploads.UploadRejected("The file must be a .zip, .xlsx or .xls file.")
+    if uploads.source_kind_for(file_name) is None:
+        raise uploads.UploadRejected("The file must be a .zip, .xlsx, .xls or .xml file.")
     folder = uploads.new_upload_dir()
     upload = uploads.save(chunks, folder, file_name)
+    try:
+        kind = uploads.source_kind_of(upload)
+    except uploads.UploadRejected:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     run = import_run_create(source_kind=kind, source_name=file_name, actor=actor, as_at=as_at)
 
     def work(this_run: ImportRun) -> None:
@@ -516,19 +637,27 @@ def uploaded_import_run(
 ) -> ImportRun:
     """The Imports page's work, run in a background thread: unpack the upload and import it.
     The upload's folder is removed afterwards, whatever happens."""
+    common: ImportOptions = {
+        "as_at": as_at,
+        "actor": actor,
+        "run": run,
+        "gate_mode": GateMode.REVIEW,
+    }
     try:
-        if run.source_kind == SourceKind.SSD:
+        zipped = upload.suffix.lower() == ".zip"
+        if zipped:
             folder = upload.parent / "extract"
             try:
                 uploads.extract_csvs(upload, folder)
             except uploads.UploadRejected as exc:
                 return import_run_finish(run=run, status=RunStatus.FAILED, failure_message=str(exc))
-            return ssd_extract_import(
-                directory=folder, as_at=as_at, actor=actor, run=run, gate_mode=GateMode.REVIEW
-            )
-        return annex_a_import(
-            path=upload, as_at=as_at, actor=actor, run=run, gate_mode=GateMode.REVIEW
-        )
+        if run.source_kind == SourceKind.SSD:
+            return ssd_extract_import(directory=folder, **common)
+        if run.source_kind == SourceKind.SSDA903:
+            return ssda903_import(path=folder if zipped else upload, **common)
+        if run.source_kind == SourceKind.CIN_CENSUS:
+            return cin_census_import(path=upload, **common)
+        return annex_a_import(path=upload, **common)
     finally:
         shutil.rmtree(upload.parent, ignore_errors=True)
 
@@ -559,7 +688,12 @@ def _execute(
             with _phase(run, Phase.READ, progress) as step:
                 prepared = prepare(job.work_dir / "source")
                 job.add_problems(prepared.problems)
-                job.read(prepared.files, fingerprint=prepared.fingerprint, progress=step)
+                job.read(
+                    prepared.files,
+                    fingerprint=prepared.fingerprint,
+                    encodings=prepared.encodings,
+                    progress=step,
+                )
                 import_run_record_files(run=run, files=job.files)
                 run.row_counts = {name: t.rows for name, t in job.staged.items()}
             with _phase(run, Phase.VALIDATE, progress) as step:
@@ -574,6 +708,7 @@ def _execute(
                     as_at=as_at,
                     progress=step,
                     info={"import_run": str(run.pk), "source_name": run.source_name},
+                    source_fields=prepared.source_fields,
                 )
                 run.as_at, run.row_counts = written.as_at, written.row_counts
             if written.step_seconds:

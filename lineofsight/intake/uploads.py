@@ -17,12 +17,14 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from lineofsight.casework import schema
 from lineofsight.casework.models import SourceKind
 from lineofsight.web.errors import ServiceError
 
-MAX_MEMBERS = 500
+from . import archive as archive_limits
+from . import ssda903
+
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. -]*\.csv$", re.IGNORECASE)
-_CHUNK = 1024 * 1024
 
 
 class UploadRejected(ServiceError):
@@ -31,10 +33,6 @@ class UploadRejected(ServiceError):
 
 def upload_max_bytes() -> int:
     return int(getattr(settings, "INTAKE_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024))
-
-
-def unzipped_max_bytes() -> int:
-    return int(getattr(settings, "INTAKE_UNZIPPED_MAX_BYTES", 8 * 1024 * 1024 * 1024))
 
 
 def new_upload_dir() -> Path:
@@ -56,11 +54,59 @@ def save(chunks: Iterable[bytes], directory: Path, name: str) -> Path:
 
 
 def source_kind_for(name: str) -> SourceKind | None:
-    """What an uploaded file holds, from its extension; None for a file we cannot import."""
+    """What an uploaded file may hold, from its extension (a zip or an XML file is looked into
+    by `source_kind_of`); None for a file we cannot import."""
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
-    return {".zip": SourceKind.SSD, ".xlsx": SourceKind.ANNEX_A, ".xls": SourceKind.ANNEX_A}.get(
-        suffix
+    return {
+        ".zip": SourceKind.SSD,
+        ".xlsx": SourceKind.ANNEX_A,
+        ".xls": SourceKind.ANNEX_A,
+        ".xml": SourceKind.CIN_CENSUS,
+    }.get(suffix)
+
+
+# The collections a return's XML names (Header/CollectionDetails/Collection), and the SSDA903's
+# own root element, which has no such header.
+_COLLECTION = re.compile(rb"<Collection>\s*([A-Za-z0-9]+)\s*</Collection>")
+_SSDA903_ROOT = re.compile(rb"<(?:EXP)?SSDA903[\s>]")
+XML_KINDS = {b"CIN": SourceKind.CIN_CENSUS, b"SSDA903": SourceKind.SSDA903}
+XML_SNIFF_BYTES = 64 * 1024
+
+
+def xml_kind(head: bytes) -> SourceKind:
+    """Which return an XML file is, from its first bytes; UploadRejected when none we read."""
+    if _SSDA903_ROOT.search(head):
+        return SourceKind.SSDA903
+    found = _COLLECTION.search(head)
+    if found and found[1].upper() in XML_KINDS:
+        return XML_KINDS[found[1].upper()]
+    if found and found[1].upper() == b"CSWW":
+        raise UploadRejected(
+            "This is a workforce census: add it to the current data with lineofsight import "
+            "csww FILE.xml."
+        )
+    raise UploadRejected(
+        "The selected XML file is not a children in need census or an SSDA903 return"
     )
+
+
+def source_kind_of(path: Path) -> SourceKind:
+    """What a saved upload holds, from its content: a zip of SSD tables or of the SSDA903's
+    tables, a return's XML file, or a workbook."""
+    kind = source_kind_for(path.name)
+    if kind is None:
+        raise UploadRejected("The file must be a .zip, .xlsx, .xls or .xml file.")
+    if path.suffix.lower() == ".xml":
+        with path.open("rb") as fh:
+            return xml_kind(fh.read(XML_SNIFF_BYTES))
+    if kind == SourceKind.SSD:
+        names = [_base_name(info) or "" for info in csv_members(path)]
+        stems = {PurePosixPath(n).stem.lower() for n in names}
+        if not stems & {*schema.tables(), "case_notes"}:
+            words = {ssda903.table_of(n) for n in names}
+            if set(ssda903.REQUIRED_TABLES) <= words:
+                return SourceKind.SSDA903
+    return kind
 
 
 def looks_like_workbook(head: bytes, name: str) -> bool:
@@ -78,8 +124,12 @@ def csv_members(source: Path | BinaryIO) -> list[zipfile.ZipInfo]:
         raise UploadRejected("The file is not a zip archive, or it is damaged.") from exc
     with archive:
         members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise UploadRejected(f"The zip holds more than {MAX_MEMBERS} files.")
+        limits = archive_limits.zip_limits()
+        if len(members) > limits.max_files:
+            raise UploadRejected(
+                f"The zip holds {len(members):,} files; at most {limits.max_files:,} are allowed "
+                "(setting LINEOFSIGHT_ZIP_MAX_FILES)."
+            )
         chosen: dict[str, zipfile.ZipInfo] = {}
         for info in members:
             name = _base_name(info)
@@ -94,8 +144,10 @@ def csv_members(source: Path | BinaryIO) -> list[zipfile.ZipInfo]:
             chosen[name.lower()] = info
         if not chosen:
             raise UploadRejected("The zip holds no CSV files. Zip the folder of SSD CSV files.")
-        if sum(i.file_size for i in chosen.values()) > unzipped_max_bytes():
-            raise UploadRejected("The files in the zip are too large to import.")
+        try:
+            archive_limits.check_stated(list(chosen.values()), limits)
+        except archive_limits.ArchiveTooLarge as exc:
+            raise UploadRejected(str(exc)) from None
         return list(chosen.values())
 
 
@@ -103,20 +155,20 @@ def extract_csvs(path: Path, destination: Path) -> list[Path]:
     """Unpack the zip's CSV files, flat, into `destination`."""
     members = csv_members(path)
     destination.mkdir(parents=True, exist_ok=True)
-    budget = unzipped_max_bytes()
+    limits = archive_limits.zip_limits()
+    budget = limits.max_total_bytes
     written = []
     with zipfile.ZipFile(path) as archive:
         for info in members:
             target = destination / _base_name(info)
             # Count what is really unpacked: a crafted zip can understate its sizes.
-            with archive.open(info) as src, target.open("wb") as dst:
-                while chunk := src.read(_CHUNK):
-                    budget -= len(chunk)
-                    if budget < 0:
-                        dst.close()
-                        shutil.rmtree(destination, ignore_errors=True)
-                        raise UploadRejected("The files in the zip are too large to import.")
-                    dst.write(chunk)
+            try:
+                budget -= archive_limits.copy_member(
+                    archive, info, target, limit=limits.max_member_bytes, budget=budget
+                )
+            except archive_limits.ArchiveTooLarge as exc:
+                shutil.rmtree(destination, ignore_errors=True)
+                raise UploadRejected(str(exc)) from None
             written.append(target)
     return written
 

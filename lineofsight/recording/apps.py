@@ -11,7 +11,7 @@ class RecordingConfig(AppConfig):
     def ready(self) -> None:
         # Imports here, not at the top: models can be imported only once every app is loaded.
         # Every import (and every recompute) checks each case note into the new snapshot.
-        from lineofsight.indicators import engine
+        from lineofsight.indicators import coverage, engine
         from lineofsight.intake import pipeline
 
         from .derive import recording_checks
@@ -24,3 +24,7 @@ class RecordingConfig(AppConfig):
             missing="Case notes have not been checked for this data: import it again, or run "
             "lineofsight recompute.",
         )
+        # The child's own words are found by their first name ("Amy said"), and other people
+        # named by the names of every child (derive.py).
+        coverage.register_derived_column("child_voice", fields={"pers_forename"})
+        coverage.register_derived_column("other_people", fields={"pers_forename"})

@@ -200,8 +200,11 @@ class Recorder:
             n = 1
         elif u < 0.38:
             n = 2
+        first = max(self.W, chain.dob - 200)
+        if first > self.A:
+            return  # an unborn child not yet known to anyone: nothing may follow the as-at date
         for _ in range(n):
-            day = d.between(max(self.W, chain.dob - 200), self.A)
+            day = d.between(first, self.A)
             open_then = any(
                 ep.ref <= day and (ep.close is None or day <= ep.close) for ep in chain.episodes
             )

@@ -4,8 +4,11 @@ Rather than simulate forwards and hope, the skeleton is built from the figures:
 
 1. the children open on the as-at date (31 March): exactly the children in need, of whom exactly
    the child protection plans (by length, from table D5) and the looked-after children;
-2. closed episodes filling each year's referrals and child protection plans started;
-3. care leavers of each age band and activity;
+2. care leavers of each age band and activity;
+3. closed episodes filling each year's referrals, child protection plans and care starts, placed
+   so that starts and endings keep a steady pace and the numbers open move smoothly month by
+   month up to the as-at date, instead of closing every unfinished episode just before it
+   (turnover.py);
 4. re-referrals and second plans: a chosen share of each year's referrals is linked to an earlier,
    closed referral of the same child within 12 months (and plans to an earlier plan), and every
    other referral is kept clear of one, so the rates are exact too.
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from .calendar import Calendar, add_months, add_years, ordinal
 from .sampling import Draw, Weighted, allocate, round_half_up
 from .targets import EET_GROUPS, NEET_GROUPS, Targets
+from .turnover import already_open, leave_free, pair_endings, shortfall, steady_days
 from .workforce import Layout, Team
 
 YEAR = 365
@@ -238,6 +242,8 @@ class Builder:
         self.episodes: list[Episode] = []
         self.leaver_chains: list[Chain] = []
         self.cp_budget = {f.year: f.cp_starts for f in t.flows}
+        # Referrals still being assessed on the as-at date (part of the children in need).
+        self.open_assessments: list[Episode] = []
         years = range(t.year - 40, t.year + 3)
         self._bounds = {y: (ordinal(y - 1, 4, 1), ordinal(y, 3, 31)) for y in years}
         self._ry = _YearIndex(years[0], years[-1])
@@ -272,6 +278,13 @@ class Builder:
         cal = self.cal
         if cal.is_working(day):
             return day
+        # Any working day of the same week, so that Fridays and Mondays do not take all the
+        # weekend's dates.
+        monday = day - (day - 1) % 7  # day ordinal 1 (1 January of year 1) was a Monday
+        for _ in range(4):
+            other = monday + self.d.between(0, 4)
+            if lo <= other <= hi and cal.is_working(other):
+                return other
         back = day
         while back > lo and not cal.is_working(back):
             back -= 1
@@ -320,8 +333,14 @@ class Builder:
         drift = ep.assess_team is not None and ep.assess_team.drift
         wd = self.span(ASSESS_WD_DRIFT if drift else ASSESS_WD)
         end = self.cal.add_working(start, wd)
+        # Those that had to be done by a date (the as-at date, care starting) are the quicker
+        # ones: a length that fits, else any day up to the limit rather than all on it.
+        for _ in range(6):
+            if limit is None or end <= limit:
+                break
+            end = self.cal.add_working(start, self.span(ASSESS_WD_DRIFT if drift else ASSESS_WD))
         if limit is not None and end > limit:
-            end = max(start, limit)
+            end = self.d.between(start, max(start, limit))
         ep.assess_end = end
 
     def section47(self, ep: Episode, conference: int) -> None:
@@ -473,6 +492,7 @@ class Builder:
             ep = self.new("cin", ref)
             self.assessment(ep)
             ep.assess_end = None
+            self.open_assessments.append(ep)
         for _ in range(n_other - n_assess):
             disabled = d.chance(0.12)
             if disabled:
@@ -501,119 +521,228 @@ class Builder:
 
     # -- 2. closed flows -----------------------------------------------------------------------
 
-    def in_year(self, y: int, tail: int = 0) -> int:
-        lo, hi = self.year_start(y), min(self.year_end(y), self.A - tail)
-        return self.d.between(lo, max(lo, hi))
+    def window(self) -> int:
+        """First day of the earliest reporting year the flows fill."""
+        return self.year_start(self.years[0])
+
+    def turnover(
+        self,
+        *,
+        per_year: dict[int, int],
+        starts: list[int],
+        ends: list[int],
+        lead: int,
+        table: Weighted[tuple[int, int]],
+    ) -> list[tuple[int, int]]:
+        """(start, end) of the closed episodes of one kind, given the starts and endings already
+        fixed by the open ones: starts fill each year's published number at a steady pace, and
+        endings keep the same pace, so that the number open stays level (see turnover.py).
+        `lead` is the shortest length; `table` the usual lengths."""
+        d, A = self.d, self.A
+        flow: list[int] = []
+        slots: list[int] = []
+        for y, n in per_year.items():
+            lo, hi = self.year_start(y), min(self.year_end(y), A - lead - 1)
+            fixed = [s for s in starts if lo <= s <= self.year_end(y)]
+            free = leave_free(days=steady_days(first=lo, last=hi, n=n, draw=d), taken=fixed)
+            flow += free
+            # Endings follow the starts a few days either side, so that where the published
+            # figures put more starts (plans under 3 months, say) more episodes end too.
+            hi = min(self.year_end(y), A - 1)
+            echo = [_within(s + d.between(-7, 7), lo, hi) for s in free + fixed]
+            slots += leave_free(days=echo, taken=[e for e in ends if lo <= e <= hi])
+        w0 = self.window()
+        opens = [s + lead for s in flow]
+        begun = already_open(
+            before=w0,
+            n=shortfall(opens=opens, ends=slots),
+            length=lambda: self.span(table),
+            draw=d,
+        )
+        paired = pair_endings(
+            opens=opens + [s + lead for s in begun], ends=slots, length=lambda: self.span(table)
+        )
+        out: list[tuple[int, int]] = []
+        for start, end in zip(flow + begun, paired, strict=True):
+            if end is None:
+                if start < w0:
+                    continue  # begun and ended before the window: nothing of it is needed
+                # No steady ending was left: a natural length, ending by the day before as-at.
+                end = d.between(start + lead, min(A - 1, start + lead + self.span(table)))
+            out.append((start, end))
+        return out
 
     def cp_flows(self) -> None:
         d, A = self.d, self.A
+        fixed = [ep for ep in self.episodes if ep.cp_start is not None]
+        pairs = self.turnover(
+            per_year={f.year: f.cp_starts for f in self.t.flows},
+            starts=[ep.cp_start for ep in fixed if ep.cp_start is not None],
+            ends=[ep.cp_end for ep in fixed if ep.cp_end is not None],
+            lead=20,
+            table=CP_ENDED,
+        )
+        for start, end in pairs:
+            cp_start = self.snap(start, start - 3, min(start + 3, A - 10))
+            need = "N1" if d.chance(0.92) else d.weighted(NEEDS)
+            # Plans of over a year are more often held by the teams where work drifts.
+            ep = self.new("cp", cp_start, need, long_plan=end - start > YEAR)
+            self.section47(ep, cp_start)
+            if d.chance(0.15):
+                ep.ref = cp_start - d.between(60, 300)
+                self.assessment(ep, limit=ep.s47_start)
+                if ep.assess_end is not None and (ep.s47_start or cp_start) - ep.assess_end > 20:
+                    ep.cin_plans.append((ep.assess_end, ep.s47_start or cp_start))
+            else:
+                ep.ref = (ep.s47_start or cp_start) - d.between(0, 3)
+                self.assessment(ep, limit=A - 1)
+            ep.cp_end = min(A - 1, max(cp_start + 1, self.snap(end, cp_start + 1, A - 1)))
+            if d.chance(0.55) and A - 1 - ep.cp_end >= 14:
+                # A child in need plan after the protection plan; when it closes is settled with
+                # every other such plan (smooth_closures).
+                ep.close = ep.cp_end + d.between(60, 270)
+                ep.cin_plans.append((ep.cp_end, ep.close))
+            else:
+                ep.close = ep.cp_end
+            ep.close_reason = "RC7"
+            if ep.assess_end is not None and ep.assess_end > ep.close:
+                ep.assess_end = ep.close
         for y in self.years:
-            for _ in range(max(0, self.cp_budget[y])):
-                lo, hi = self.year_start(y), min(self.year_end(y), A - 10)
-                cp_start = self.snap(self.in_year(y, 10), lo, hi)
-                ep = self.new("cp", cp_start, "N1" if d.chance(0.92) else d.weighted(NEEDS))
-                self.section47(ep, cp_start)
-                if d.chance(0.15):
-                    ep.ref = cp_start - d.between(60, 300)
-                    self.assessment(ep, limit=ep.s47_start)
-                    if (
-                        ep.assess_end is not None
-                        and (ep.s47_start or cp_start) - ep.assess_end > 20
-                    ):
-                        ep.cin_plans.append((ep.assess_end, ep.s47_start or cp_start))
-                else:
-                    ep.ref = (ep.s47_start or cp_start) - d.between(0, 3)
-                    self.assessment(ep, limit=A - 1)
-                drift = ep.family_team is not None and ep.family_team.drift
-                length = self.span(CP_ENDED, 1.25 if drift else 1.0)
-                limit = A - 1 - cp_start
-                if length > limit:
-                    length = d.between(max(1, limit // 3), limit)
-                ep.cp_end = self.snap(cp_start + length, cp_start + 1, A - 1)
-                if ep.cp_end >= A:
-                    ep.cp_end = A - 1
-                if d.chance(0.55) and A - 1 - ep.cp_end >= 14:
-                    close = ep.cp_end + min(d.between(60, 270), A - 1 - ep.cp_end)
-                    ep.cin_plans.append((ep.cp_end, close))
-                    ep.close = close
-                else:
-                    ep.close = ep.cp_end
-                ep.close_reason = "RC7"
-                if ep.assess_end is not None and ep.assess_end > ep.close:
-                    ep.assess_end = ep.close
             self.cp_budget[y] = 0
 
-    def cla_flows(self, stock_starts: dict[int, int]) -> None:
+    def cla_flows(self) -> None:
         d, A, t = self.d, self.A, self.t
-        for f in t.flows:
-            n = max(0, f.cla_starts - stock_starts.get(f.year, 0))
-            for _ in range(n):
-                cla_start = self.in_year(f.year, 3)
-                uasc = d.chance(t.uasc_start_share)
-                if uasc:
-                    age = d.between(15 * YEAR, 17 * YEAR + 200)
-                else:
-                    lo, hi = CLA_AGE_SPAN[d.weighted(CLA_START_AGE)]
-                    age = d.between(lo * YEAR + 1, hi * YEAR + YEAR - 30)
-                dob = cla_start - age
-                to_18 = add_years(dob, 18) - 2 - cla_start
-                length = min(self.span(CLA_CLOSED), A - 1 - cla_start, to_18)
-                length = max(1, length)
-                need = "N8" if uasc else d.weighted(CLA_NEEDS)
-                ep = self.new(
-                    "cla", cla_start - (d.between(0, 2) if uasc else d.weighted(_PRE_FLOW))
-                )
-                ep.need = need
-                ep.uasc = uasc
-                ep.cla_start = cla_start
-                ep.cla_end = cla_start + length
-                ep.care_team = d.weighted(self.layout.in_care_draw)
-                ep.anchor = (cla_start, age)
-                ep.min_pred_ref = dob - 270
-                self.assessment(ep, limit=ep.cla_end)
-                if age < 3 * YEAR and length > 365 and d.chance(0.5):
-                    ep.cla_reason = "E11" if d.chance(0.8) else "E12"
-                elif uasc:
-                    ep.cla_reason = d.pick(("E15", "E16", "E8", "E3", "E13"))
-                else:
-                    ep.cla_reason = d.weighted(CLOSED_CLA_REASONS)
-                ep.close_reason = _CLOSE_FOR_CLA.get(ep.cla_reason, "RC7")
-                if ep.cla_reason in ("E4A", "E4B") and d.chance(0.5) and A - 1 - ep.cla_end > 20:
-                    close = ep.cla_end + min(d.between(20, 180), A - 1 - ep.cla_end)
-                    ep.cin_plans.append((ep.cla_end, close))
-                    ep.close = close
-                else:
-                    ep.close = ep.cla_end
+        starts = [ep.cla_start for ep in self.episodes if ep.cla_start is not None]
+        ends: list[int] = []
+        for chain in self.leaver_chains:
+            ep = chain.episodes[0]
+            if ep.cla_start is not None and ep.cla_end is not None:
+                starts.append(ep.cla_start)
+                ends.append(ep.cla_end)
+        pairs = self.turnover(
+            per_year={f.year: f.cla_starts for f in t.flows},
+            starts=starts,
+            ends=ends,
+            lead=3,
+            table=CLA_CLOSED,
+        )
+        for cla_start, cla_end in pairs:
+            length = cla_end - cla_start
+            uasc = d.chance(t.uasc_start_share)
+            if uasc:
+                age = d.between(15 * YEAR, 17 * YEAR + 200)
+            else:
+                lo, hi = CLA_AGE_SPAN[d.weighted(CLA_START_AGE)]
+                age = d.between(lo * YEAR + 1, hi * YEAR + YEAR - 30)
+            # Looked after until 18 at the latest: a long stay began young enough.
+            oldest = cla_start - add_years(cla_end + 3, -18)
+            if age > oldest:
+                uasc = uasc and oldest >= 15 * YEAR
+                age = d.between(max(1, oldest - 3 * YEAR), max(1, oldest))
+            dob = cla_start - age
+            need = "N8" if uasc else d.weighted(CLA_NEEDS)
+            ep = self.new("cla", cla_start - (d.between(0, 2) if uasc else d.weighted(_PRE_FLOW)))
+            ep.need = need
+            ep.uasc = uasc
+            ep.cla_start = cla_start
+            ep.cla_end = cla_end
+            ep.care_team = d.weighted(self.layout.in_care_draw)
+            ep.anchor = (cla_start, age)
+            ep.min_pred_ref = dob - 270
+            self.assessment(ep, limit=ep.cla_end)
+            if age < 3 * YEAR and length > 365 and d.chance(0.5):
+                ep.cla_reason = "E11" if d.chance(0.8) else "E12"
+            elif uasc:
+                ep.cla_reason = d.pick(("E15", "E16", "E8", "E3", "E13"))
+            else:
+                ep.cla_reason = d.weighted(CLOSED_CLA_REASONS)
+            ep.close_reason = _CLOSE_FOR_CLA.get(ep.cla_reason, "RC7")
+            if ep.cla_reason in ("E4A", "E4B") and d.chance(0.5) and A - 1 - ep.cla_end > 20:
+                # Home with a child in need plan; its closing is settled in smooth_closures.
+                ep.close = ep.cla_end + d.between(20, 180)
+                ep.cin_plans.append((ep.cla_end, ep.close))
+            else:
+                ep.close = ep.cla_end
 
     def simple_flows(self) -> None:
-        """Referrals that closed without a plan, or after a child in need plan, by 31 March."""
-        t = self.t
-        counts: dict[int, int] = {}
-        for ep in self.episodes + [c.episodes[0] for c in self.leaver_chains]:
-            y = self.ry(ep.ref)
-            counts[y] = counts.get(y, 0) + 1
+        """Referrals that closed without a plan, or after a child in need plan, by 31 March.
+
+        They take the referral days the other episodes leave free, so that referrals arrive at a
+        steady pace through each year."""
+        t, d = self.t, self.d
+        refs = [ep.ref for ep in self.episodes] + [c.episodes[0].ref for c in self.leaver_chains]
         for f in t.flows:
-            budget = max(0, f.referrals - counts.get(f.year, 0))
+            lo, hi = self.year_start(f.year), min(self.year_end(f.year), self.A)
+            free = leave_free(
+                days=steady_days(first=lo, last=hi, n=f.referrals, draw=d),
+                taken=[r for r in refs if lo <= r <= self.year_end(f.year)],
+            )
+            budget = len(free)
             n_nfa = min(budget, round_half_up(t.nfa_rate * f.referrals))
             n_nin = min(budget - n_nfa, round_half_up(t.not_in_need_rate * f.referrals))
             rest = budget - n_nfa - n_nin
             n_s47 = round_half_up(rest * 0.12)
             plan = ["nfa"] * n_nfa + ["nin"] * n_nin + ["s47"] * n_s47 + ["cin"] * (rest - n_s47)
-            for kind in plan:
-                self.simple_episode(kind, f.year)
+            d.shuffle(plan)
+            # A referral in the last weeks still being assessed is one of the open children in
+            # need; the closed ones of those weeks are the quick decisions of no further action.
+            late = sorted(
+                (i for i, ref in enumerate(free) if self.A - ref < LATE_DAYS),
+                key=lambda i: -free[i],
+            )
+            late_set = set(late)
+            early_nfa = [i for i, k in enumerate(plan) if k == "nfa" and i not in late_set]
+            for i in late:
+                if plan[i] != "nfa" and early_nfa:
+                    j = early_nfa.pop()
+                    plan[i], plan[j] = plan[j], plan[i]
+            late: list[tuple[str, int]] = []
+            for kind, ref in zip(plan, free, strict=True):
+                if kind != "nfa" and self.A - ref <= OPEN_ASSESS_DAYS:
+                    late.append((kind, ref))
+                else:
+                    self.simple_episode(kind, ref)
+            if f.year == t.year:
+                late = self.settle_open_assessments(late)
+            for kind, ref in late:
+                self.simple_episode(kind, ref)
 
-    def simple_episode(self, kind: str, y: int) -> Episode:
+    def settle_open_assessments(self, late: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Decide which of the last months' referrals are still open on the as-at date.
+
+        The open ones are those whose assessment (and any plan after it) would naturally run
+        past the as-at date: the referrals of the open assessments and of the closed referrals
+        are pooled, and the open assessments take those that would close last. Otherwise the
+        closed referrals of the last weeks would all have to close within days, and closings
+        would pile up just before the as-at date. Returns the closed referrals (kind, day)."""
+        d, cal = self.d, self.cal
+        stock = self.open_assessments
+        entries = [("open", ep.ref) for ep in stock] + late
+
+        def natural_close(kind: str, ref: int) -> int:
+            start = cal.next_working(ref + d.weighted(_START_LAG))
+            end = cal.add_working(start, self.span(ASSESS_WD))
+            return end if kind == "nin" else end + 2 * TAIL_MIN
+
+        ranked = sorted(entries, key=lambda e: -natural_close(*e))
+        open_refs = sorted(ref for _, ref in ranked[: len(stock)])
+        closed_refs = sorted((ref for _, ref in ranked[len(stock) :]), reverse=True)
+        # The latest of the closed referrals are the quickest outcomes: not in need first.
+        kinds = sorted((k for k, _ in late), key=lambda k: k != "nin")
+        for ep, ref in zip(sorted(stock, key=lambda e: e.ref), open_refs, strict=True):
+            ep.ref = ref
+            self.assessment(ep)
+            ep.assess_end = None
+        return list(zip(kinds, closed_refs, strict=True))
+
+    def simple_episode(self, kind: str, ref: int) -> Episode:
         d, A = self.d, self.A
         if kind == "nfa":
-            ep = self.new("nfa", self.in_year(y), "N0")
+            ep = self.new("nfa", ref, "N0")
             ep.nfa = True
             ep.close = min(A, ep.ref + d.pick((0, 0, 1, 1, 2)))
             ep.close_reason = "RC8"
             return ep
-        for _ in range(3):
-            ref = self.in_year(y)
-            if A - ref > 60:
-                break
         if kind == "nin":
             ep = self.new("nin", ref, "N0")
             self.assessment(ep, limit=A)
@@ -629,17 +758,75 @@ class Builder:
         end = ep.assess_end or A
         if kind == "s47":
             end = max(end, ep.s47_end or end)
-        if kind == "cin" or d.chance(0.5):
-            length = self.span(CIN_CLOSED)
-            close = min(A, end + length)
-            if close - end >= 14:
-                ep.cin_plans.append((end, close))
-                ep.close = close
-                ep.close_reason = "RC7"
-                return ep
+        if (kind == "cin" or d.chance(0.5)) and A - end >= TAIL_MIN + 14:
+            # A child in need plan; when it closes is settled in smooth_closures.
+            close = end + self.span(CIN_CLOSED)
+            ep.cin_plans.append((end, close))
+            ep.close = close
+            ep.close_reason = "RC7"
+            return ep
         ep.close = end
         ep.close_reason = "RC8" if kind == "s47" else "RC7"
         return ep
+
+    def smooth_closures(self) -> None:
+        """Settle when every closed child in need plan ends, so that closures keep pace with
+        referrals and the number of children in need stays level up to the as-at date.
+
+        Closures fixed by other events (no further action, an assessment, a plan or care ending)
+        keep their dates; the plans that follow take the remaining closing days of each year.
+        """
+        d, A = self.d, self.A
+        tails: list[Episode] = []
+        fixed: list[int] = []
+        for ep in self.episodes:
+            if ep.close is None:
+                continue
+            if ep.cin_plans and ep.cin_plans[-1][1] == ep.close and ep.close > ep.cin_plans[-1][0]:
+                tails.append(ep)
+            else:
+                fixed.append(ep.close)
+        fixed += [c.episodes[0].close for c in self.leaver_chains if c.episodes[0].close]
+        slots: list[int] = []
+        for f in self.t.flows:
+            lo, hi = self.year_start(f.year), min(self.year_end(f.year), A)
+            slots += leave_free(
+                days=steady_days(first=lo, last=hi, n=f.referrals, draw=d),
+                taken=[c for c in fixed if lo <= c <= hi],
+            )
+        w0 = self.window()
+        opens = [ep.cin_plans[-1][0] + TAIL_MIN for ep in tails]
+        # Children referred before the first reporting year whose plan closes within it.
+        begun = already_open(
+            before=w0,
+            n=shortfall(opens=opens, ends=slots),
+            length=lambda: self.span(CIN_CLOSED) + 30,
+            draw=d,
+        )
+        closes = pair_endings(
+            opens=opens + [r + 30 + TAIL_MIN for r in begun],
+            ends=slots,
+            length=lambda: self.span(CIN_CLOSED),
+        )
+        for ep, close in zip(tails, closes[: len(tails)], strict=True):
+            plan_from = ep.cin_plans[-1][0]
+            if close is None:
+                # No steady closing was left: a natural length, closing by the as-at date.
+                opens_on = plan_from + TAIL_MIN
+                close = d.between(opens_on, min(A, opens_on + self.span(CIN_CLOSED)))
+            close = max(close, min(A, plan_from + 1))
+            ep.cin_plans[-1] = (plan_from, close)
+            ep.close = close
+            if ep.assess_end is not None and ep.assess_end > close:
+                ep.assess_end = close
+        for ref, close in zip(begun, closes[len(tails) :], strict=True):
+            if close is None:
+                continue  # referred and closed before the window: nothing of it is needed
+            ep = self.new("cin", ref)
+            self.assessment(ep, limit=close - TAIL_MIN)
+            ep.cin_plans.append((ep.assess_end or ref, close))
+            ep.close = close
+            ep.close_reason = "RC7"
 
     # -- 3. care leavers -----------------------------------------------------------------------
 
@@ -880,6 +1067,12 @@ class Builder:
                 ep.unalloc_from = max(self.census + 1, A - d.between(3, 45))
 
 
+# Referrals this close to the as-at date may still be being assessed on it (days).
+OPEN_ASSESS_DAYS = 150
+# Referrals this close to the as-at date that closed are decisions of no further action (days).
+LATE_DAYS = 60
+# Shortest child in need plan after an assessment, a protection plan or care (days).
+TAIL_MIN = 14
 _START_LAG = Weighted([0, 1, 2, 3], [60, 25, 10, 5])
 _PRE_CARE = Weighted([0, 3, 14, 60, 180, 400], [20, 15, 15, 20, 20, 10])
 _PRE_FLOW = Weighted([0, 1, 5, 20, 60], [45, 15, 15, 15, 10])
@@ -897,20 +1090,25 @@ _LEAVING_REASONS = Weighted(["E17", "E5", "E6", "E13", "E4A"], [22, 40, 12, 14, 
 NEEDS_NEET = NEET_GROUPS
 
 
+def _within(day: int, lo: int, hi: int) -> int:
+    """`day` reflected back into [lo, hi], so that days near either edge do not pile up on it."""
+    if day > hi:
+        day = 2 * hi - day
+    if day < lo:
+        day = 2 * lo - day
+    return min(hi, max(lo, day))
+
+
 def build(t: Targets, layout: Layout, cal: Calendar, draw: Draw) -> Skeleton:
     b = Builder(t, layout, cal, draw)
     b.cp_stock()
     b.cla_stock()
     b.cin_stock()
-    stock_cla: dict[int, int] = {}
-    for ep in b.episodes:
-        if ep.cla_start is not None:
-            y = b.ry(ep.cla_start)
-            stock_cla[y] = stock_cla.get(y, 0) + 1
-    b.cp_flows()
-    b.cla_flows(stock_cla)
     b.care_leavers()
+    b.cp_flows()
+    b.cla_flows()
     b.simple_flows()
+    b.smooth_closures()
     b.link()
     chains = b.chains()
     b.unallocated(chains)

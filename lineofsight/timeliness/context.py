@@ -8,11 +8,12 @@ rules file) are ever put into SQL text.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import duckdb
 
+from lineofsight.casework import sources as casework_sources
 from lineofsight.casework.writer import quote
 
 from .calendar import CALENDAR_TABLE, WorkingCalendar
@@ -32,6 +33,8 @@ class Derivation:
     source_kind: str
     rules: Mapping[str, Rule]
     calendar: WorkingCalendar
+    # {table: the fields the source could fill}; a table not named: every field.
+    source_fields: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def t(self, table: str) -> str:
         """A snapshot table, qualified by the snapshot's alias."""
@@ -53,6 +56,16 @@ class Derivation:
         """Annex A lists hold only each child's latest visit and review, so a chain of visits
         cannot be rebuilt from them: only the expectation after the latest one is measured."""
         return self.source_kind == "annex_a"
+
+    @property
+    def source(self) -> casework_sources.Coverage:
+        """What the kind of source can hold (casework.sources)."""
+        return casework_sources.coverage(self.source_kind)
+
+    def lacks(self, table: str, name: str) -> bool:
+        """Whether the source could not fill this field of the table at all."""
+        given = self.source_fields.get(table)
+        return bool(given) and name not in given
 
     def run(self, sql: str) -> None:
         self.con.execute(sql)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -65,6 +65,7 @@ def compute(
     source_kind: str,
     rules: Mapping[str, Rule],
     calendar: WorkingCalendar,
+    source_fields: Mapping[str, Sequence[str]] | None = None,
 ) -> Result:
     d = Derivation(
         con=con,
@@ -74,6 +75,7 @@ def compute(
         source_kind=source_kind,
         rules=rules,
         calendar=calendar,
+        source_fields=dict(source_fields or {}),
     )
     (keep_order,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     # Every table whose order matters is written with ORDER BY; without the promise to keep

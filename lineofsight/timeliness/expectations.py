@@ -24,6 +24,12 @@ from dataclasses import dataclass
 from .context import Derivation, interval_literals, text_sql
 from .rules import LongTerm, Unit
 
+# The tables whose events are chains (below): each is timed from the one before, so a source
+# without a child's earlier events (a year's return) times the first of them wrongly.
+CHAINED_TABLES = frozenset(
+    {"ssd_cp_reviews", "ssd_cp_visits", "ssd_cin_visits", "ssd_cla_reviews", "ssd_cla_visits"}
+)
+
 NO_HEALTH_DATA = (
     "No table in the snapshot holds health assessments: the Standard Safeguarding Dataset "
     "tables Line of Sight reads do not include them, so this rule cannot be checked."
@@ -112,6 +118,7 @@ def _chain(
     """A chain's expectations. `episodes` yields (episode_key, person_id, ep_start,
     ep_end); `events` yields (episode_key, event_id, event_date). `rule_ids` and `start_events`
     are by position in the chain, the last applying to the rest."""
+    assert source_table in CHAINED_TABLES, source_table  # what indicators.coverage relies on
     a = d.as_at_sql
     rule = _by_sequence(d, rule_ids, "rule")
     amount = _by_sequence(d, rule_ids, "amount")

@@ -40,6 +40,10 @@ class Flag:
     tables: tuple[str, ...] = ()
     # For flags read from event_timeliness: checked when at least one of these was measured.
     rules: tuple[str, ...] = ()
+    # Compares a child's records with their earlier ones (not checked on a source without them).
+    history: bool = False
+    # (table, field) pairs the flag cannot do without (not checked when the source lacks one).
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ FLAGS: tuple[Flag, ...] = (
         "child's ended before it started (at any time; a plan ending on the day this one started "
         "is the same plan carried on, and does not count). Since: the open plan's start.",
         tables=("ssd_cp_plans",),
+        history=True,
     ),
     Flag(
         "assessment_over_45wd",
@@ -171,6 +176,7 @@ FLAGS: tuple[Flag, ...] = (
         "Since: the day after the review fell due.",
         tables=("ssd_care_leavers",),
         rules=("pathway_plan_6m",),
+        fields=(("ssd_care_leavers", "clea_pathway_plan_review_date"),),
     ),
 )
 FLAG_IDS: tuple[str, ...] = tuple(f.id for f in FLAGS)
@@ -378,6 +384,9 @@ def coverage(d: Derivation, evaluations: Mapping[str, Evaluation]) -> dict[str, 
         if missing:
             found[flag.id] = Coverage(flag.id, False, missing_reason(missing))
             continue
+        if reason := _source_cannot(d, flag):
+            found[flag.id] = Coverage(flag.id, False, reason)
+            continue
         if flag.rules:
             measured = [r for r in flag.rules if evaluations[r].evaluated]
             skipped = [evaluations[r] for r in flag.rules if not evaluations[r].evaluated]
@@ -394,6 +403,24 @@ def coverage(d: Derivation, evaluations: Mapping[str, Evaluation]) -> dict[str, 
                 continue
         found[flag.id] = Coverage(flag.id, True)
     return found
+
+
+def _source_cannot(d: Derivation, flag: Flag) -> str:
+    """Why this kind of source cannot show the flag truly, or "" when it can."""
+    source = d.source
+    if flag.history and not source.history:
+        return (
+            f"Not checked: it compares each child's records with their earlier ones, and "
+            f"{source.name} holds only the last 12 months and what is still open."
+        )
+    partial = [t for t in flag.tables if t in source.partial]
+    if partial:
+        whom = ", ".join(sorted({source.partial[t] for t in partial}))
+        return f"Not checked: in {source.name} the {', '.join(partial)} cover {whom} only."
+    lacking = [name for table, name in flag.fields if d.lacks(table, name)]
+    if lacking:
+        return f"Not checked: {source.name} does not give {', '.join(lacking)}."
+    return ""
 
 
 def build(d: Derivation, evaluations: Mapping[str, Evaluation]) -> dict[str, Coverage]:

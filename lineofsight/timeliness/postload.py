@@ -18,6 +18,7 @@ def timeliness_and_drift(context: LoadContext) -> None:
         as_at=context.as_at,
         provided=context.provided_tables,
         source_kind=context.source_kind,
+        source_fields=context.source_fields,
         rules=selectors.rules_in_force(),
         calendar=selectors.working_calendar(),
     )

@@ -153,6 +153,7 @@ def _write(
             as_at=source.as_at,
             source_kind=source.source_kind,
             provided_tables=frozenset(provided),
+            source_fields=source.source_fields or {},
         )
         intake_services.import_run_set_progress(run=run, phase=Phase.WRITE, progress=30)
         # Written afresh, as an import writes it: an older source file may not hold it.

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from defusedxml.common import DefusedXmlException
+
+from ..archive import ArchiveTooLarge
 from .spec import AnnexASpec, ColumnSpec, ListSpec, normalise
 from .values import CellError
 from .xlsx import XlsxBook
@@ -74,6 +77,13 @@ def _open_xlsx(path: Path) -> Workbook:
         book = XlsxBook(str(path))
     except zipfile.BadZipFile as exc:
         raise WorkbookError(f"this file is not a readable Excel workbook ({exc})") from exc
+    except ArchiveTooLarge as exc:
+        raise WorkbookError(str(exc)) from exc
+    except DefusedXmlException as exc:
+        # Never handed to another reader: a workbook has no use for entities, a bomb does.
+        raise WorkbookError(
+            f"this file is not a readable Excel workbook: it declares XML entities ({exc})"
+        ) from exc
     except Exception:
         # Our reader does not understand this package; openpyxl knows more of the standard.
         return _open_with_openpyxl(path)

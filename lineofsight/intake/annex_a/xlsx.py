@@ -14,17 +14,21 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 (expat guards against entity expansion)
+import xml.etree.ElementTree as ET  # noqa: S405 (only its types: parsing is defusedxml's)
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from html import unescape
 from pyexpat import ParserCreate
 
+from defusedxml import ElementTree as DefusedET
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from .. import archive
 from .values import CellError
+
+_PART_SETTING = "LINEOFSIGHT_WORKBOOK_PART_MAX_MB"
 
 _CHUNK = 1 << 20
 # Built-in number formats that show dates (14-17, 22) or locale dates (27-36, 50-58).
@@ -71,7 +75,12 @@ class XlsxBook:
 
     def __init__(self, path: str) -> None:
         self._zip = zipfile.ZipFile(path)
+        self._part_limit = archive.workbook_part_max_bytes()
         try:
+            # Every part's stated size is checked before any is read; reading counts the bytes
+            # really unpacked too (intake.archive).
+            for info in self._zip.infolist():
+                archive.check_member(info, limit=self._part_limit, setting=_PART_SETTING)
             self._open_parts()
         except Exception:
             self._zip.close()
@@ -102,8 +111,16 @@ class XlsxBook:
 
     # --- package parts ---------------------------------------------------------------------------
 
+    def _read(self, part: str) -> bytes:
+        return archive.read_member(self._zip, part, limit=self._part_limit, setting=_PART_SETTING)
+
+    def _open(self, part: str) -> archive.LimitedReader:
+        return archive.LimitedReader(
+            self._zip.open(part), name=part, limit=self._part_limit, setting=_PART_SETTING
+        )
+
     def _xml(self, part: str) -> ET.Element:
-        return ET.fromstring(self._zip.read(part))  # noqa: S314 (see the import)
+        return DefusedET.fromstring(self._read(part))
 
     def _office_document(self) -> str:
         try:
@@ -135,8 +152,11 @@ class XlsxBook:
         if part is None or part not in self._zip.namelist():
             return []
         strings = []
-        with self._zip.open(part) as source:
-            for _event, element in ET.iterparse(source):  # noqa: S314
+        with self._zip.open(part) as opened:
+            source = archive.LimitedReader(
+                opened, name=part, limit=self._part_limit, setting=_PART_SETTING
+            )
+            for _event, element in DefusedET.iterparse(source):
                 if _local(element.tag) != "si":
                     continue
                 texts = []
@@ -186,7 +206,7 @@ class XlsxBook:
 
     def rows(self, name: str) -> Iterator[tuple[int, list[object]]]:
         part = next(p for n, p in self.sheets if n == name)
-        data = self._zip.read(part)
+        data = self._read(part)
         if _plain_sheet(data):
             rows, cells = self._scan_rows(data)
             # Scanning found every cell only if each was written the usual way; if not, parse.
@@ -260,7 +280,11 @@ class XlsxBook:
         parser.StartElementHandler = handler.start
         parser.EndElementHandler = handler.end
         parser.CharacterDataHandler = handler.data
-        with self._zip.open(part) as source:
+        parser.EntityDeclHandler = _no_entities
+        with self._zip.open(part) as opened:
+            source = archive.LimitedReader(
+                opened, name=part, limit=self._part_limit, setting=_PART_SETTING
+            )
             while chunk := source.read(_CHUNK):
                 parser.Parse(chunk, False)
                 if handler.done:
@@ -268,6 +292,11 @@ class XlsxBook:
                     handler.done = []
             parser.Parse(b"", True)
         yield from handler.done
+
+
+def _no_entities(name: str, *_args: object) -> None:
+    # A worksheet never declares entities; one that does may be built to expand without end.
+    raise ValueError(f"the sheet declares an XML entity ({name}), which a workbook never needs")
 
 
 class _SheetHandler:

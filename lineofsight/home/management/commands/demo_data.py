@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,16 @@ from lineofsight.casework import store
 from lineofsight.home.demo_records import demo_records_create
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import RunStatus
+from lineofsight.synthetic.generator import GENERATOR_VERSION
+
+
+def _outdated(out: Path) -> bool:
+    """Whether the synthetic council in `out` is missing or from an older generator."""
+    try:
+        structure = json.loads((out / "structure.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return structure.get("generator_version") != GENERATOR_VERSION
 
 
 def _home_team(structure: dict) -> tuple[str, str]:
@@ -99,13 +110,18 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demonstration data is never loaded in production.")
         out = Path(settings.VAR_DIR) / "demo" / f"{la}-scale{scale:g}-seed{seed}"
-        if not (out / "structure.json").exists():
+        made_now = False
+        if _outdated(out):
+            # Written by an earlier generator (or not at all): the council is made afresh, and
+            # imported afresh below, so no demonstration keeps figures since corrected.
             self.stdout.write(f"Synthesizing council {la} at scale {scale:g} into {out}")
+            shutil.rmtree(out, ignore_errors=True)
             call_command("synthesize", la=la, scale=scale, seed=seed, out=out, stdout=self.stdout)
+            made_now = True
         structure = json.loads((out / "structure.json").read_text(encoding="utf-8"))
         teams, home_team, home_team_id, worker_id = demo_teams(structure)
 
-        if store.current_snapshot() is None or force:
+        if store.current_snapshot() is None or force or made_now:
             self.stdout.write(f"Importing {out / 'ssd'}")
             # The synthetic council describes casework as at its year end; a few events after it
             # (reviews booked ahead) must not move the date everything is judged at.

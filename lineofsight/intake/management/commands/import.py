@@ -1,5 +1,8 @@
 """`lineofsight import ssd DIR [--as-at YYYY-MM-DD] [--csww FILE]`, `lineofsight import annex-a
-FILE` and `lineofsight import csww FILE` (a workforce census added to the current snapshot).
+FILE`, `lineofsight import csww FILE` (a workforce census added to the current snapshot), and the
+DfE returns: `lineofsight import cin-census FILE.xml`, `lineofsight import ssda903 PATH` (a folder
+of its CSV tables, or its XML file) and `lineofsight import returns [--cin FILE] [--ssda903 PATH]
+[--csww FILE] [--case-notes FILE] [--as-at YYYY-MM-DD]` (several into one snapshot).
 
 Exit status 0 when the import succeeded (warnings are listed), 1 when it did not: the problems
 are printed (the first 50 and a count), the full report's path is given, and the current
@@ -63,7 +66,11 @@ class Command(BaseCommand):
     help = "Import casework data into a new snapshot, which becomes current if it is valid."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sources = parser.add_subparsers(dest="source", required=True, metavar="{ssd,annex-a,csww}")
+        sources = parser.add_subparsers(
+            dest="source",
+            required=True,
+            metavar="{ssd,annex-a,csww,cin-census,ssda903,returns}",
+        )
         ssd = sources.add_parser("ssd", help="a folder of SSD CSV files, one per table")
         ssd.add_argument("path", type=Path, metavar="DIR")
         ssd.add_argument(
@@ -81,6 +88,38 @@ class Command(BaseCommand):
             "current snapshot",
         )
         census.add_argument("path", type=Path, metavar="FILE")
+        cin = sources.add_parser("cin-census", help="a DfE children in need census return (XML)")
+        cin.add_argument("path", type=Path, metavar="FILE")
+        ssda903 = sources.add_parser(
+            "ssda903",
+            help="a DfE children looked after return (SSDA903): a folder of its CSV tables, or "
+            "its XML file",
+        )
+        ssda903.add_argument("path", type=Path, metavar="PATH")
+        together = sources.add_parser(
+            "returns", help="DfE returns imported together into one snapshot"
+        )
+        together.add_argument("--cin", type=Path, metavar="FILE", help="a CIN census (XML)")
+        together.add_argument(
+            "--ssda903", type=Path, metavar="PATH", help="an SSDA903 return (folder or XML)"
+        )
+        together.add_argument(
+            "--csww", type=Path, metavar="FILE", help="a workforce census (CSWW) XML file"
+        )
+        together.add_argument(
+            "--case-notes",
+            type=Path,
+            metavar="FILE",
+            help="case notes as a CSV file with the SSD case_notes columns",
+        )
+        together.set_defaults(path=None)
+        for sub in (cin, ssda903, together):
+            sub.add_argument(
+                "--as-at",
+                type=_date,
+                default=None,
+                help="the date the data describes (default: the return's own date)",
+            )
         for sub in (ssd, annex):
             sub.add_argument(
                 "--as-at",
@@ -89,7 +128,7 @@ class Command(BaseCommand):
                 help="the date the data describes (default: the latest event date in it)",
             )
         census.set_defaults(as_at=None)
-        for sub in (ssd, annex, census):
+        for sub in (ssd, annex, census, cin, ssda903, together):
             sub.add_argument("--no-progress", action="store_true", help="hide progress bars")
             sub.add_argument(
                 "--accept-changes",
@@ -114,6 +153,16 @@ class Command(BaseCommand):
                 if census is not None and not census.is_file():
                     raise CommandError(f"{census} is not a file.")
                 run = services.ssd_extract_import(directory=path, census=census, **common)
+            elif options["source"] == "cin-census":
+                if not path.is_file():
+                    raise CommandError(f"{path} is not a file.")
+                run = services.cin_census_import(path=path, **common)
+            elif options["source"] == "ssda903":
+                if not path.exists():
+                    raise CommandError(f"{path} is neither a folder nor a file.")
+                run = services.ssda903_import(path=path, **common)
+            elif options["source"] == "returns":
+                run = self._returns(options, common)
             elif options["source"] == "csww":
                 if not path.is_file():
                     raise CommandError(f"{path} is not a file.")
@@ -128,6 +177,23 @@ class Command(BaseCommand):
         finally:
             bars.close()
         self._report(run)
+
+    def _returns(self, options: dict, common: dict) -> ImportRun:
+        given = {
+            "cin": options["cin"],
+            "ssda903": options["ssda903"],
+            "csww_file": options["csww"],
+            "case_notes": options["case_notes"],
+        }
+        for flag, path in given.items():
+            if path is not None and not path.exists():
+                raise CommandError(
+                    f"{path} (--{flag.replace('_file', '').replace('_', '-')}) does not exist."
+                )
+        try:
+            return services.returns_import(**given, **common)
+        except services.NoReturns as exc:
+            raise CommandError(str(exc)) from None
 
     def _report(self, run: ImportRun) -> None:
         problems = selectors.report_problems(run, limit=SHOWN)
