@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "lineofsight.concerns",
     "lineofsight.reports",
     "lineofsight.home",
+    "lineofsight.operations",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
     "django.contrib.admin",
 ]
