@@ -16,6 +16,7 @@ would import wrong letters silently, where a refusal tells the council what to c
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,22 @@ def sniff(head: bytes, *, configured: str | None = None) -> Encoding:
     if configured is not None and CONFIGURABLE.get(configured) == "cp1252":
         return WINDOWS_1252
     return UTF8
+
+
+_XML_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def xml_label(head: bytes) -> str:
+    """How an XML file's text is encoded, from its first bytes: a byte-order mark, else the
+    encoding its declaration names, else UTF-8 (XML's default)."""
+    for mark, found in ((codecs.BOM_UTF8, UTF8_BOM), (codecs.BOM_UTF16_LE, UTF16_LE),
+                        (codecs.BOM_UTF16_BE, UTF16_BE)):  # fmt: skip
+        if head.startswith(mark):
+            return found.label
+    declared = _XML_DECLARED.match(head.lstrip())
+    if declared:
+        return f"{declared[1].decode('ascii').upper()} (as the file declares)"
+    return UTF8.label
 
 
 def _where(data: bytes, offset: int) -> str:

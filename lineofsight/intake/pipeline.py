@@ -34,6 +34,7 @@ from django.utils import timezone
 from lineofsight.casework import attribution, schema, writer
 from lineofsight.casework.writer import quote
 
+from . import encodings as text_encodings
 from . import staging, validate
 from .problem_log import ProblemLog
 from .problems import Problem
@@ -173,7 +174,9 @@ class ImportJob:
                         table=table,
                         row_count=staged.rows if staged else None,
                         encoding=(
-                            staged.encoding if staged else (encodings or {}).get(path.name, "")
+                            staged.encoding
+                            if staged
+                            else (encodings or {}).get(path.name) or _xml_encoding(path)
                         ),
                     )
                 )
@@ -290,3 +293,11 @@ class ImportJob:
     def publish(self, final: Path) -> None:
         writer.publish(self.incoming, final)
         self._published = True
+
+
+def _xml_encoding(path: Path) -> str:
+    """An XML return's encoding, for the record of files read; "" for other files."""
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return ""
+    with path.open("rb") as fh:
+        return text_encodings.xml_label(fh.read(256))

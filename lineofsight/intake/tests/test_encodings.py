@@ -134,3 +134,19 @@ def test_transcode_keeps_every_line_across_blocks(tmp_path: Path, monkeypatch) -
     source.write_bytes(text.encode("utf-16"))
     out = encodings.transcode(source, tmp_path / "out.csv", encodings.UTF16_LE)
     assert out.read_bytes() == text.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("head", "label"),
+    [
+        (
+            b"<?xml version='1.0' encoding='us-ascii'?><EXPSSDA903>",
+            "US-ASCII (as the file declares)",
+        ),
+        (b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>', "UTF-8 (as the file declares)"),
+        (b"<Message><Header>", "UTF-8"),
+        (codecs.BOM_UTF16_LE + "<?xml ".encode("utf-16-le"), encodings.UTF16_LE.label),
+    ],
+)
+def test_an_xml_returns_encoding_is_named(head: bytes, label: str) -> None:
+    assert encodings.xml_label(head) == label
