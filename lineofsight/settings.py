@@ -266,6 +266,12 @@ DEFAULT_FROM_EMAIL = env("LINEOFSIGHT_EMAIL_FROM", "Line of Sight <line-of-sight
 
 SNAPSHOT_DIR = VAR_DIR / "snapshots"
 SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
+# Retention (lineofsight purge, docs/operations.md "Retention"): days an access log entry is kept
+# (2557, seven years: a common council retention for audit of access to children's records), days
+# an import validation report is kept, and days an abandoned upload or import work folder is kept.
+ACCESS_LOG_DAYS = env_int("LINEOFSIGHT_ACCESS_LOG_DAYS", 2557)
+IMPORT_REPORT_DAYS = env_int("LINEOFSIGHT_IMPORT_REPORT_DAYS", 365)
+UPLOAD_DAYS = env_int("LINEOFSIGHT_UPLOAD_DAYS", 2)
 # DuckDB's memory ceiling for one import: it spills to disk beyond it rather than fail.
 INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
 INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024
