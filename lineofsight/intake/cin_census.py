@@ -996,6 +996,8 @@ def read_cin_census(path: Path, *, label: str = "") -> CinCensusExtract:
         )
     except OSError as exc:
         reader.error(f"The file cannot be read: {exc.strerror or exc}.")
+    except LookupError as exc:
+        reader.error(f"The file declares an encoding no XML reader knows ({exc}).")
     else:
         if reader.rooted:
             _check_whole(reader)

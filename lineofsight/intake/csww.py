@@ -286,6 +286,10 @@ def read_csww(path: Path, *, label: str = "") -> ParsedExtract:
         reader.error(f"The file cannot be read: {exc.strerror or exc}.")
         parsed.problems = reader.problems
         return parsed
+    except LookupError as exc:
+        reader.error(f"The file declares an encoding no XML reader knows ({exc}).")
+        parsed.problems = reader.problems
+        return parsed
     if root.tag != "Message":
         reader.error(
             f"This is not a CSWW census return: its root element is {root.tag}, not Message."

@@ -658,6 +658,13 @@ def uploaded_import_run(
         if run.source_kind == SourceKind.CIN_CENSUS:
             return cin_census_import(path=upload, **common)
         return annex_a_import(path=upload, **common)
+    except Exception as exc:
+        # Whatever went wrong before the import itself could record it, the run must not be
+        # left "running": that would hold every later upload back.
+        run.refresh_from_db()
+        if run.status == RunStatus.RUNNING:
+            import_run_finish(run=run, status=RunStatus.FAILED, failure_message=_describe(exc))
+        raise
     finally:
         shutil.rmtree(upload.parent, ignore_errors=True)
 

@@ -443,6 +443,9 @@ def _read_xml(path: Path, source: str, report: _Report) -> tuple[dict[str, list[
     except OSError as exc:
         report.error(f"the file cannot be read: {exc.strerror or exc}", source=source)
         return {}, None
+    except LookupError as exc:
+        report.error(f"the file declares an encoding no XML reader knows ({exc})", source=source)
+        return {}, None
     rows: dict[str, list[_Row]] = {word: [] for word in TABLES if word != "sw_episodes"}
     unknown: set[str] = set()
     for n, child in enumerate(root.iter("CHILD"), start=1):

@@ -11,6 +11,7 @@ import re
 import shutil
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -169,6 +170,13 @@ def extract_csvs(path: Path, destination: Path) -> list[Path]:
             except archive_limits.ArchiveTooLarge as exc:
                 shutil.rmtree(destination, ignore_errors=True)
                 raise UploadRejected(str(exc)) from None
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                # A member whose bytes do not unpack (a damaged or cut-short download).
+                shutil.rmtree(destination, ignore_errors=True)
+                raise UploadRejected(
+                    f"The zip is damaged: {info.filename} cannot be unpacked ({exc}). Make "
+                    "the zip again from the extract's files."
+                ) from None
             written.append(target)
     return written
 

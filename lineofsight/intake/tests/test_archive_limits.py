@@ -145,3 +145,13 @@ def test_a_workbook_declaring_entities_is_not_expanded(tmp_path: Path) -> None:
     parsed = read_annex_a(rewritten)
     assert not parsed.tables
     assert [p.severity for p in parsed.problems] == [Severity.ERROR]
+
+
+def test_a_damaged_member_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
+    data = bytearray(_zip({"ssd_person.csv": _text(MB), "ssd_cin_episodes.csv": _text(MB)}))
+    data[40:44] = b"\xff\xff\xff\xff"  # inside the first member's compressed bytes
+    path = tmp_path / "extract.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(uploads.UploadRejected, match="The zip is damaged: ssd_person.csv"):
+        uploads.extract_csvs(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -150,3 +150,16 @@ def test_transcode_keeps_every_line_across_blocks(tmp_path: Path, monkeypatch) -
 )
 def test_an_xml_returns_encoding_is_named(head: bytes, label: str) -> None:
     assert encodings.xml_label(head) == label
+
+
+def test_an_xml_return_declaring_an_unknown_encoding_is_refused(tmp_path: Path) -> None:
+    from lineofsight.intake.cin_census import read_cin_census
+    from lineofsight.intake.csww import read_csww
+    from lineofsight.intake.ssda903 import read_ssda903
+
+    path = tmp_path / "return.xml"
+    path.write_bytes(b"<?xml version='1.0' encoding='klingon'?><Message></Message>")
+    for read in (read_cin_census, read_csww, read_ssda903):
+        parsed = read(path)
+        assert not parsed.tables
+        assert any("encoding no XML reader knows" in p.message for p in parsed.errors), read
