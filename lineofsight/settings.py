@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    # The second factor at sign-in: time-based one-time passwords and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lineofsight.accounts",
     "lineofsight.history",
     "lineofsight.web",
@@ -109,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs out a session whose second factor an administrator has reset.
+    "lineofsight.accounts.middleware.SecondFactorMiddleware",
     # Deny by default: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Pages and downloads (children's records) are never cached: Cache-Control: no-store.
@@ -117,6 +123,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# Each worker process keeps what cannot change within a snapshot (the improvement board's cards,
+# indicators.selectors) in its own memory: no cache server to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lineofsight",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
 
 ROOT_URLCONF = "lineofsight.urls"
 WSGI_APPLICATION = "lineofsight.wsgi.application"
@@ -181,6 +198,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 SIGNIN_MAX_FAILURES = env_int("LINEOFSIGHT_SIGNIN_MAX_FAILURES", 5)
+# A code from an authenticator app (or a recovery code) after the password: always for
+# administrators; for everyone else unless the council has another control (accounts.second_factor).
+REQUIRE_SECOND_FACTOR = env_bool("LINEOFSIGHT_REQUIRE_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "Line of Sight"
 SIGNIN_LOCKOUT_MINUTES = env_int("LINEOFSIGHT_SIGNIN_LOCKOUT_MINUTES", 15)
 
 LANGUAGE_CODE = "en-gb"

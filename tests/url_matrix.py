@@ -60,6 +60,17 @@ EXPECTED: dict[str, Expect] = {
     "accounts:sign_out": expect(405),  # sign-out is a POST; GET is refused
     "accounts:access_log": expect(200, only=ACCESS_LOG_ROLES),
     "accounts:access_log_export": expect(200, only=ACCESS_LOG_ROLES, html=False),
+    # The second factor: the code and set-up pages belong to a sign-in half done (a signed-in
+    # person is sent on); each person's own page of codes; an administrator's reset of another's.
+    "accounts:second_factor_code": expect(302),
+    "accounts:second_factor_setup": expect(302),
+    "accounts:sign_in_cancel": expect(405, nobody=405),
+    "accounts:second_factor": expect(200),
+    "accounts:second_factor_reset": expect(
+        200,
+        only=(Role.ADMINISTRATOR,),
+        kwargs=lambda c: {"pk": c["users"]["practitioner"].pk},
+    ),
 }
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.history.admin import ReadOnlyAdmin
 from lineofsight.history.services import capture
@@ -42,6 +44,10 @@ def _admin_has_permission(request: HttpRequest) -> bool:
 
 # Roles, not Django groups, decide what people may do.
 admin.site.unregister(Group)
+# django-otp's own admin pages show each person's secret, from which anyone could make their
+# codes: a lost device is reset with the product's own page instead (second_factor_reset).
+for _device in (TOTPDevice, StaticDevice):
+    admin.site.unregister(_device)
 admin.site.login = _admin_login
 admin.site.has_permission = _admin_has_permission
 admin.site.site_header = "Line of Sight administration"

@@ -10,14 +10,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lineofsight.history.services import capture
+from lineofsight.history.services import capture, record_change
 
 from . import services
 from .models import Role, RoleGrantStatus, Service, Team, User
 
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - published demo credential, refused in production
 DEMO_EMAIL_DOMAIN = "demo.invalid"
+# The demo users' authenticator secret, published like the password: outside production the
+# code page shows the code it gives now (views_second_factor.demonstration_code), so a person
+# trying the product signs in without an authenticator app.
+DEMO_TOTP_KEY = "6c696e652d6f662d73696768742d64656d6f2121"  # noqa: S105 - demo only
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ def demo_council_create(
         email = f"{spec.email_local}@{DEMO_EMAIL_DOMAIN}"
         existing = User.objects.filter(email=email).first()
         if existing:
+            demo_app_give(user=existing)
             results.append((existing, False))
             continue
         team = next((t for t in made_teams if t.name == spec.team), None)
@@ -154,6 +160,25 @@ def demo_council_create(
             services.role_grant_approve_from_server(
                 grant=grant, reason=services.DEMONSTRATION_REASON
             )
+        demo_app_give(user=user)
         user.refresh_from_db()
         results.append((user, True))
     return results
+
+
+def demo_app_give(*, user: User) -> None:
+    """Give a demo user the published authenticator secret, confirmed, unless they have an app
+    already (one set up by hand, or given on an earlier run)."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(
+        user=user, name="Demonstration authenticator", key=DEMO_TOTP_KEY, confirmed=True
+    )
+    record_change(
+        actor=None,
+        action="second_factor_set_up",
+        obj=user,
+        before={"second_factor": None},
+        after={"second_factor": "demonstration authenticator (published secret, never production)"},
+    )

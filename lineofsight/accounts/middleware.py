@@ -6,13 +6,20 @@ rule that holds: every HTML page and every CSV, Word, PDF or Excel download is s
 `Cache-Control: no-store, private`, whoever asked for it. Static files (served by WhiteNoise
 before this middleware runs), the council stylesheet and the health check are not documents, so
 they keep their own caching.
+
+SecondFactorMiddleware ends a session whose second factor has been reset.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from .second_factor import device_still_holds
 
 NO_STORE = "no-store, private"
 
@@ -42,3 +49,32 @@ class NoStoreMiddleware:
             response["Cache-Control"] = NO_STORE
             response.headers.pop("Expires", None)
         return response
+
+
+class SecondFactorMiddleware:
+    """A session signed in with a second factor lasts only as long as that factor does.
+
+    A password alone never signs anyone in who must give a second factor: `views.sign_in` hands
+    them to the code or set-up page, and Django's `login` runs only once the code is right, so
+    the pages that need a signed-in user stay out of reach until then. This middleware covers
+    what happens afterwards: when an administrator resets someone's second factor (a lost phone),
+    every session signed in with the old device ends at its next request. It asks the database
+    only for sessions that recorded a device, so other pages cost nothing more. Place it after
+    AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            device_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if device_id and not device_still_holds(user=user, persistent_id=device_id):
+                return self._sign_out(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _sign_out(request: HttpRequest) -> HttpResponse:
+        logout(request)
+        return redirect_to_login(request.get_full_path())

@@ -26,6 +26,7 @@ from lineofsight.web.spreadsheet import safe_cell
 from . import policy, services
 from .forms import AccessLogFilterForm, RoleGrantDecisionForm, SignInForm
 from .models import RoleGrant, RoleGrantStatus
+from .second_factor import app_device, second_factor_required
 from .selectors import (
     AccessLogFilter,
     access_log_for_user,
@@ -33,6 +34,7 @@ from .selectors import (
     role_grant_events,
     role_grants_for_user,
 )
+from .sign_in_pending import pending_begin
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 SIGN_IN_THROTTLED = (
@@ -73,6 +75,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             services.signin_attempt_record(email=email, ip_address=ip, succeeded=bool(user))
+            if user is not None and second_factor_required(user=user):
+                # Not signed in yet: the second factor decides (views_second_factor).
+                pending_begin(request=request, user=user, next_url=_safe_next(request))
+                has_app = app_device(user=user) is not None
+                return redirect(
+                    "accounts:second_factor_code" if has_app else "accounts:second_factor_setup"
+                )
             if user is not None:
                 login(request, user)
                 return redirect(_safe_next(request))

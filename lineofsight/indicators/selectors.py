@@ -11,11 +11,15 @@ published figure is shown only to roles that see the council's figures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
@@ -430,29 +434,104 @@ class Board:
         return counts
 
 
-def board(user: User, params: Mapping[str, str]) -> Board:
+def board_scope(user: User, params: Mapping[str, str]) -> tuple[Snapshot | None, Filters]:
+    """The current snapshot and the board's filters, checked against the user's scope."""
     policy.require(user, policy.Capability.VIEW_INDICATORS)
     snapshot = store.current_snapshot()
-    filters = parse_filters(user, params, snapshot)
-    if snapshot is None:
-        return Board(None, filters, [])
+    return snapshot, parse_filters(user, params, snapshot)
+
+
+def board_rows(
+    *,
+    snapshot: Snapshot,
+    filters: Filters,
+    ids: Sequence[str] | None = None,
+    targets: dict[str, IndicatorTarget] | None = None,
+) -> list[IndicatorRow]:
+    """The board's rows for the filters, in catalogue order: every indicator, or those in
+    `ids`."""
+    if ids is not None and not ids:
+        return []
     # The trend's last month is the period itself, so one call gives both.
     series = engine.trend(
         snapshot=snapshot,
         period_end=filters.period_end,
         months=BOARD_MONTHS,
         team_ids=filters.team_ids,
+        ids=ids,
     )
     if all(s and s[-1].period_end == filters.period_end for s in series.values()):
         values = [s[-1] for s in series.values()]
     else:
         values = engine.compute(
-            snapshot=snapshot, period_end=filters.period_end, team_ids=filters.team_ids
+            snapshot=snapshot, period_end=filters.period_end, team_ids=filters.team_ids, ids=ids
         )
-    targets = targets_by_indicator()
+    targets = targets_by_indicator() if targets is None else targets
     comparisons = all_comparisons()
-    rows = [_row(v, series.get(v.indicator.id, []), targets, comparisons, filters) for v in values]
-    return Board(snapshot, filters, rows)
+    return [_row(v, series.get(v.indicator.id, []), targets, comparisons, filters) for v in values]
+
+
+def board(user: User, params: Mapping[str, str]) -> Board:
+    snapshot, filters = board_scope(user, params)
+    if snapshot is None:
+        return Board(None, filters, [])
+    return Board(snapshot, filters, board_rows(snapshot=snapshot, filters=filters))
+
+
+# -- what the board may keep between requests ----------------------------------------------------
+
+
+def live_indicator_ids() -> tuple[str, ...]:
+    """Indicators counted from the product's own records (audits, moderation, actions), which
+    change at any moment, so the board counts them on every request. The others are fixed by
+    the snapshot: for one snapshot, scope, filter and target they never change, so the board
+    may keep them (board_cache_key)."""
+    return tuple(i.id for i in cat.catalogue() if i.source is not Source.SNAPSHOT)
+
+
+@cache
+def _catalogue_fingerprint(specs: tuple[cat.Spec, ...]) -> str:
+    return hashlib.sha256(repr(specs).encode()).hexdigest()
+
+
+def catalogue_fingerprint() -> str:
+    """A hash of every indicator's definition (titles, units, direction, SQL, published measure):
+    a changed definition never shows figures kept under the old one."""
+    return _catalogue_fingerprint(cat.specs())
+
+
+def board_cache_key(
+    *,
+    user: User,
+    snapshot: Snapshot,
+    filters: Filters,
+    targets: Mapping[str, IndicatorTarget],
+) -> str:
+    """The key under which the board's fixed cards may be kept: everything a card shows depends
+    on. The snapshot (its id, content and when it was made), the period and the filters as the
+    page address gives them; whose figures they are: the user's scope, the teams they may see,
+    the teams computed for and the case system teams those are linked to (relinking a team
+    changes its figures with no new snapshot); the targets; the catalogue; the council. Two users
+    share cards only when all of these are equal, so one never sees another's scoped figures."""
+    team_ids = filters.team_ids
+    parts = [
+        snapshot.pk,
+        snapshot.content_hash,
+        snapshot.created_at.isoformat(),
+        snapshot.file_name,
+        filters.period_end.isoformat(),
+        filters.query(),
+        str(policy.scope_for(user)),
+        filters.whole_council,
+        sorted(t.pk for t in filters.teams),
+        None if team_ids is None else sorted(team_ids),
+        engine.team_keys_for(team_ids),
+        sorted((i, t.target, t.amber_margin) for i, t in targets.items()),
+        catalogue_fingerprint(),
+        str(settings.COUNCIL_CODE),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"indicators:board:{digest}"
 
 
 @dataclass(frozen=True)
@@ -645,3 +724,46 @@ def children_behind(user: User, indicator_id: str, params: Mapping[str, str]) ->
 
 def is_records_indicator(indicator: Indicator) -> bool:
     return indicator.source is Source.RECORDS
+
+
+def live_card_key(*, row: IndicatorRow, filters: Filters) -> str:
+    """The key under which a card for an indicator counted from the product's own records may be
+    kept: what the card shows, not where it came from. The period's value (with what it is out
+    of, or why there is none), each month of the trend as the chart and its table show it, its
+    target, the filters in its links and whether the council's published figure is shown, under
+    the catalogue's fingerprint and the council. A changed audit or action changes the figures
+    and so the key: it shows at once."""
+    target, v = row.target, row.value
+    parts = [
+        row.indicator.id,
+        [v.period_end, v.value, v.numerator, v.denominator, v.no_data_reason, v.figure_from],
+        [[p.period_end, p.value, p.text] for p in row.points],
+        None if target is None else [target.target, target.amber_margin],
+        filters.query(),
+        filters.whole_council,
+        catalogue_fingerprint(),
+        str(settings.COUNCIL_CODE),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"indicators:board-card:{digest}"
+
+
+def team_table_key(
+    *, indicator: Indicator, snapshot: Snapshot, period_end: date, teams: Sequence[Team]
+) -> str:
+    """The key under which a snapshot indicator's by-team table may be kept: the snapshot, the
+    indicator (under the catalogue's fingerprint), the period, and each team the table lists as
+    it shows it and as its figure is counted (its case system team)."""
+    parts = [
+        snapshot.pk,
+        snapshot.content_hash,
+        snapshot.created_at.isoformat(),
+        snapshot.file_name,
+        indicator.id,
+        period_end.isoformat(),
+        [[t.pk, t.name, t.case_system_id] for t in teams],
+        catalogue_fingerprint(),
+        str(settings.COUNCIL_CODE),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"indicators:by-team:{digest}"

@@ -5,24 +5,31 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lineofsight.accounts import policy
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record, access_log_record_many
+from lineofsight.casework.models import Snapshot
 from lineofsight.web.filters import refuses_bad_filters
 from lineofsight.web.forms import edit_values, form_status, show_conflict, submit
 from lineofsight.web.spreadsheet import safe_text
 
 from . import by_team, selectors, services
+from .catalogue import catalogue
 from .coverage import unsupported
 from .forms import TargetForm
-from .presentation import SUPPRESSION_NOTE, polarity_text, unit_text
+from .presentation import SUPPRESSION_NOTE, Rag, polarity_text, unit_text
+from .types import Indicator, Source
 
 CHILDREN_PAGE_SIZE = 100
 
@@ -42,21 +49,129 @@ COMPARISON_NOTE = (
 )
 
 
+# How long the board keeps a snapshot's cards for one scope and filter. The key already changes
+# with anything the cards show, so this only bounds how long an unused filter takes up memory.
+BOARD_CACHE_SECONDS = 60 * 60
+CARD_TEMPLATE = "indicators/includes/board_card.html"
+
+
+@dataclass(frozen=True)
+class _Card:
+    html: str  # the rendered <li> of the card grid
+    rag: str  # "green", "amber", "red" or "" (not rated)
+
+
+def _cards(rows: Iterable[selectors.IndicatorRow], filters: selectors.Filters) -> dict[str, _Card]:
+    return {
+        row.indicator.id: _Card(
+            render_to_string(CARD_TEMPLATE, {"row": row, "filters": filters}),
+            row.rag.value if row.rag is not None else "",
+        )
+        for row in rows
+    }
+
+
+def _live_cards(rows: Iterable[selectors.IndicatorRow], filters: selectors.Filters) -> dict:
+    """Cards of indicators counted from the product's own records (audits, moderation, actions).
+    Their figures are counted on every request, as the records change without a new snapshot;
+    only the rendering is kept, under a key made of the figures themselves
+    (selectors.live_card_key), so a changed audit shows at once."""
+    out: dict[str, _Card] = {}
+    for row in rows:
+        key = selectors.live_card_key(row=row, filters=filters)
+        card = cache.get(key)
+        if card is None:
+            card = _cards([row], filters)[row.indicator.id]
+            cache.set(key, card, BOARD_CACHE_SECONDS)
+        out[row.indicator.id] = card
+    return out
+
+
+def _board_cards(
+    request: HttpRequest, snapshot: Snapshot, filters: selectors.Filters
+) -> tuple[dict[str, _Card], list[tuple[str, str]]]:
+    """Every card on the board, by indicator id, and the figures the snapshot cannot support.
+
+    The cards of indicators the snapshot fixes (figures, charts, comparisons) are rendered once
+    per snapshot, scope, filter and target and kept (selectors.board_cache_key says what the key
+    holds); suppression is applied before they are kept. The others are counted every time
+    (_live_cards). One engine call either way: everything on a miss, the records on a hit."""
+    targets = selectors.targets_by_indicator()
+    key = selectors.board_cache_key(
+        user=request.user, snapshot=snapshot, filters=filters, targets=targets
+    )
+    kept = cache.get(key)
+    live_ids = selectors.live_indicator_ids()
+    if kept is not None:
+        rows = selectors.board_rows(
+            snapshot=snapshot, filters=filters, ids=live_ids, targets=targets
+        )
+        return kept["cards"] | _live_cards(rows, filters), kept["unsupported"]
+    rows = selectors.board_rows(snapshot=snapshot, filters=filters, targets=targets)
+    kept = {
+        "cards": _cards((r for r in rows if r.indicator.id not in live_ids), filters),
+        "unsupported": [(u.indicator.title, u.reason) for u in unsupported(snapshot)],
+    }
+    cache.set(key, kept, BOARD_CACHE_SECONDS)
+    live = _live_cards((r for r in rows if r.indicator.id in live_ids), filters)
+    return kept["cards"] | live, kept["unsupported"]
+
+
 @require_GET
 @refuses_bad_filters
 def board(request: HttpRequest) -> HttpResponse:
-    found = selectors.board(request.user, request.GET)
+    snapshot, filters = selectors.board_scope(request.user, request.GET)
+    cards: list[str] = []
+    rag_counts = {r.value: 0 for r in Rag}
+    not_supported: list[tuple[str, str]] = []
+    if snapshot is not None:
+        by_id, not_supported = _board_cards(request, snapshot, filters)
+        for indicator in catalogue():
+            card = by_id.get(indicator.id)
+            if card is None:
+                continue
+            cards.append(mark_safe(card.html))  # noqa: S308 - rendered by our own template
+            if card.rag:
+                rag_counts[card.rag] += 1
     return render(
         request,
         "indicators/board.html",
         {
-            "board": found,
-            "snapshot": found.snapshot,
-            "unsupported": [(u.indicator.title, u.reason) for u in unsupported(found.snapshot)],
+            "cards": cards,
+            "rag_counts": rag_counts,
+            "snapshot": snapshot,
+            "unsupported": not_supported,
             "can_set_targets": policy.can(request.user, policy.Capability.SET_INDICATOR_TARGETS),
-            **_filter_context(found.filters),
+            **_filter_context(filters),
         },
     )
+
+
+def _team_table(
+    indicator: Indicator, snapshot: Snapshot, filters: selectors.Filters
+) -> by_team.TeamTable:
+    """The indicator for each team the user may see. A snapshot indicator's table is fixed by
+    the snapshot, the period and the teams (selectors.team_table_key), so it is worked out once
+    and kept; one counted from the product's own records is worked out every time."""
+
+    def compute() -> by_team.TeamTable:
+        return by_team.team_table(
+            indicator=indicator,
+            snapshot=snapshot,
+            period_end=filters.period_end,
+            teams=filters.teams,
+        )
+
+    if indicator.source is not Source.SNAPSHOT:
+        return compute()
+    key = selectors.team_table_key(
+        indicator=indicator, snapshot=snapshot, period_end=filters.period_end, teams=filters.teams
+    )
+    table = cache.get(key)
+    if table is None:
+        table = compute()
+        cache.set(key, table, BOARD_CACHE_SECONDS)
+    return table
 
 
 @require_GET
@@ -65,12 +180,7 @@ def detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     found = selectors.indicator_detail(request.user, indicator_id, request.GET)
     teams = None
     if found.snapshot is not None and found.filters.teams:
-        teams = by_team.team_table(
-            indicator=found.indicator,
-            snapshot=found.snapshot,
-            period_end=found.filters.period_end,
-            teams=found.filters.teams,
-        )
+        teams = _team_table(found.indicator, found.snapshot, found.filters)
     return render(
         request,
         "indicators/detail.html",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD
+from lineofsight.accounts.tests.second_factor_helpers import finish_sign_in_in_browser
 
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are
 # still ordinary synchronous calls, which Django would otherwise refuse in that situation.
@@ -153,6 +154,8 @@ def sign_in_with_the_form(page, role: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email address").fill(f"{role}@example.org")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if password == PASSWORD:
+        finish_sign_in_in_browser(page, f"{role}@example.org")
 
 
 def fill_in(page, answers: dict[str, str]) -> None:

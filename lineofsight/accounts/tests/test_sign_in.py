@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from lineofsight.accounts.models import SignInAttempt
+from lineofsight.accounts.tests.second_factor_helpers import code_now, set_up_app
 from lineofsight.accounts.views import SIGN_IN_FAILED
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,11 @@ def _sign_in(client, email, password, **extra):
 
 
 def test_sign_in_and_out(client, council):
+    device, _ = set_up_app(council["users"]["practitioner"])
     response = _sign_in(client, "practitioner@example.org", PASSWORD)
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:second_factor_code")
+    response = client.post(reverse("accounts:second_factor_code"), {"code": code_now(device, 1)})
     assert response["Location"] == reverse("home:home")
     home = client.get(reverse("home:home"))
     assert home.status_code == 200
@@ -71,7 +75,8 @@ def test_one_address_trying_many_accounts_is_throttled(client, council):
     assert _sign_in(client, "practitioner@example.org", PASSWORD).status_code == 429
 
 
-def test_next_must_be_on_this_site(client, council):
+def test_next_must_be_on_this_site(client, council, settings):
+    settings.REQUIRE_SECOND_FACTOR = False  # straight from the password to the page
     response = client.post(
         reverse("accounts:sign_in"),
         {
@@ -84,10 +89,13 @@ def test_next_must_be_on_this_site(client, council):
 
 
 def test_next_within_the_site_is_followed(client, council):
-    response = client.post(
+    device, _ = set_up_app(council["users"]["qa_lead"])
+    client.post(
         reverse("accounts:sign_in") + "?next=/accounts/access-log/",
         {"email": "qa_lead@example.org", "password": PASSWORD, "next": "/accounts/access-log/"},
     )
+    # Kept through the second factor.
+    response = client.post(reverse("accounts:second_factor_code"), {"code": code_now(device, 1)})
     assert response["Location"] == "/accounts/access-log/"
 
 
@@ -106,7 +114,8 @@ def test_inactive_user_cannot_sign_in(client, council):
     assert _sign_in(client, user.email, PASSWORD).status_code == 400
 
 
-def test_session_expires_after_inactivity(client, council):
+def test_session_expires_after_inactivity(client, council, settings):
+    settings.REQUIRE_SECOND_FACTOR = False  # signed in by the password alone, to time the session
     _sign_in(client, "practitioner@example.org", PASSWORD)
     client.get(reverse("home:home"))
     assert client.session.get_expiry_age() == settings.SESSION_IDLE_MINUTES * 60

@@ -1,0 +1,217 @@
+"""The second factor of a local account: an authenticator app's one-time codes and recovery codes.
+
+A password alone does not sign anyone in when a second factor is required: the person also gives
+a six-digit code from an authenticator app (a time-based one-time password, RFC 6238), or one of
+ten recovery codes, each of which works once. Administrators always need one; for everyone else
+the council decides (LINEOFSIGHT_REQUIRE_SECOND_FACTOR), since a council may already put another
+control in front of the service.
+
+Devices and codes are django-otp's: a `TOTPDevice` holds the app's secret and a `StaticDevice`
+holds the recovery codes. Each set-up, each use of a recovery code, each new set of codes and
+each reset is written to the change history of the person it is about.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import segno
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lineofsight.history.services import record_change
+from lineofsight.web.errors import ServiceError
+
+from .models import Role, User
+from .policy import Capability, can
+
+RECOVERY_CODE_COUNT = 10
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+CODE_NOT_ACCEPTED = "The code is not correct. Enter the 6-digit code your app shows now"
+CODE_FORMAT = "Enter the 6-digit code from your app, or a recovery code of 8 letters and numbers"
+
+_SPACES = re.compile(r"[\s-]+")
+
+
+def second_factor_required(*, user: User) -> bool:
+    """Whether `user` must give a second factor after their password."""
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    return bool(getattr(settings, "REQUIRE_SECOND_FACTOR", True))
+
+
+def app_device(*, user: User) -> TOTPDevice | None:
+    """The person's confirmed authenticator app, if they have set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def device_still_holds(*, user: User, persistent_id: str) -> bool:
+    """Whether the device a session was signed in with still belongs to `user` and is confirmed:
+    a reset removes it, and with it every session that used it."""
+    device = Device.from_persistent_id(persistent_id)
+    return device is not None and device.user_id == user.pk and bool(device.confirmed)
+
+
+# --- set-up -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def app_setup_start(*, user: User) -> TOTPDevice:
+    """A new secret for the person's authenticator app, not yet confirmed: the one already waiting
+    if there is one, so reloading the set-up page does not change the QR code under them."""
+    waiting = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if waiting is not None:
+        return waiting
+    return TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+
+
+def secret_as_text(*, device: TOTPDevice) -> str:
+    """The secret as an app expects it typed in: base32, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(*, device: TOTPDevice) -> str:
+    """The set-up address as a QR code, an inline SVG image with its own text alternative."""
+    qr = segno.make(device.config_url, error="m", micro=False)
+    svg = qr.svg_inline(scale=4, border=4, dark="#0b0c0c", light="#ffffff")
+    # An image's accessible name comes from role and aria-label (WCAG 1.1.1).
+    label = "QR code to scan with your authenticator app"
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+@transaction.atomic
+def app_setup_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the app with a code it shows now; return the person's ten new recovery codes.
+
+    Any earlier app and recovery codes of the person are removed: one app and one set of codes
+    at a time, so a lost phone's secret stops working once a new one is set up.
+    """
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    if device.user_id != user.pk or device.confirmed:
+        raise ServiceError("This set-up has ended. Start again from the sign-in page")
+    code = _normalised(code)
+    if not re.fullmatch(r"\d{6}", code):
+        raise ServiceError("Enter the 6-digit code your app shows", field="code")
+    if not device.verify_token(code):
+        raise ServiceError(CODE_NOT_ACCEPTED, field="code")
+    had_one = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).exists()
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes_make(user=user)
+    record_change(
+        actor=user,
+        action="second_factor_set_up",
+        obj=user,
+        before={"second_factor": "authenticator app (replaced)" if had_one else None},
+        after={"second_factor": f"authenticator app and {len(codes)} recovery codes"},
+    )
+    return codes
+
+
+def _recovery_codes_make(*, user: User) -> list[str]:
+    """Ten new recovery codes; any the person had stop working."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": RECOVERY_DEVICE_NAME, "confirmed": True}
+    )
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()  # 8 base32 characters: 40 random bits
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    """New recovery codes for a person who has lost theirs or used most: the old ones stop
+    working. Only the person themselves, signed in with their second factor, asks for this."""
+    if app_device(user=user) is None:
+        raise ServiceError("Set up an authenticator app before making recovery codes")
+    left = recovery_codes_left(user=user)
+    codes = _recovery_codes_make(user=user)
+    record_change(
+        actor=user,
+        action="recovery_codes_replace",
+        obj=user,
+        before={"recovery_codes": f"{left} unused, now void"},
+        after={"recovery_codes": f"{len(codes)} new"},
+    )
+    return codes
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+
+def _normalised(code: str) -> str:
+    # People copy codes with spaces or hyphens, and in either case.
+    return _SPACES.sub("", code or "").lower()
+
+
+@transaction.atomic
+def second_factor_check(*, user: User, code: str) -> Device | None:
+    """The device that accepts `code` for `user` (their app, or one of their recovery codes,
+    which is then used up), or None. The caller counts a None as a failed sign-in attempt."""
+    code = _normalised(code)
+    if re.fullmatch(r"\d{6}", code):
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        return device if device is not None and device.verify_token(code) else None
+    recovery = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if recovery is None or not code:
+        return None
+    left = recovery.token_set.count()
+    if not recovery.verify_token(code):
+        return None
+    record_change(
+        actor=user,
+        action="recovery_code_use",
+        obj=user,
+        before={"recovery_codes_left": left},
+        after={"recovery_codes_left": left - 1},
+    )
+    return recovery
+
+
+# --- reset by an administrator ------------------------------------------------------------------
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User | None, user: User) -> None:
+    """Remove a person's app and recovery codes (a lost phone): they set up a new app the next
+    time they sign in, and every session signed in with the old one ends at its next request.
+
+    `actor` is an administrator, never the person themselves (who would otherwise need only a
+    stolen session to take the factor away); None is a command run on the server.
+    """
+    if actor is not None:
+        if not can(actor, Capability.MANAGE_USERS):
+            raise PermissionDenied("Only administrators may reset a second factor.")
+        if actor.pk == user.pk:
+            raise PermissionDenied(
+                "You cannot reset your own second factor: another administrator must."
+            )
+    app = app_device(user=user)
+    left = recovery_codes_left(user=user)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    record_change(
+        actor=actor,
+        action="second_factor_reset",
+        obj=user,
+        before={"second_factor": f"authenticator app and {left} recovery codes" if app else None},
+        after={"second_factor": "reset: set up again at next sign-in"},
+    )
