@@ -280,15 +280,9 @@ def cin_census_import(
     """Import a DfE children in need census return (XML) as a snapshot, as at its census date
     unless `as_at` is given (docs/imports-cin-census.md)."""
     path = Path(path)
-    # Read first: the census date, the run's as-at date, is in the file.
     parsed = read_cin_census(path)
-    options.setdefault("as_at", None)
-    options["as_at"] = options["as_at"] or parsed.reference_date
-    return parsed_extract_import(
-        extract=parsed,
-        source_kind=SourceKind.CIN_CENSUS,
-        source_name=source_name or path.name,
-        **options,
+    return _return_import(
+        parsed, parsed.reference_date, SourceKind.CIN_CENSUS, source_name or path.name, options
     )
 
 
@@ -300,14 +294,22 @@ def ssda903_import(
     (docs/imports-ssda903.md)."""
     path = Path(path)
     parsed = read_ssda903(path, encoding=encodings.setting())
-    options.setdefault("as_at", None)
-    options["as_at"] = options["as_at"] or parsed.year_end
-    return parsed_extract_import(
-        extract=parsed,
-        source_kind=SourceKind.SSDA903,
-        source_name=source_name or path.name,
-        **options,
+    return _return_import(
+        parsed, parsed.year_end, SourceKind.SSDA903, source_name or path.name, options
     )
+
+
+def _return_import(
+    parsed: ParsedExtract,
+    own_date: datetime.date | None,
+    kind: SourceKind,
+    name: str,
+    options: ImportOptions,
+) -> ImportRun:
+    """A return read before its run starts (its own date, the run's as-at date unless one is
+    given, is in the file), imported as any reader's rows are."""
+    options = {**options, "as_at": options.get("as_at") or own_date}
+    return parsed_extract_import(extract=parsed, source_kind=kind, source_name=name, **options)
 
 
 class NoReturns(ServiceError):
