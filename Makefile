@@ -8,7 +8,7 @@ DEMO_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format assets lock serve clean
+.PHONY: install demo test lint format assets lock serve clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,8 @@ demo: install
 	$(BIN)/lineofsight migrate --no-input -v 0
 	$(BIN)/lineofsight demo_data --la $(DEMO_LA) --scale $(DEMO_SCALE)
 	@echo "Serving Line of Sight on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@$(BIN)/lineofsight worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/lineofsight runserver --noreload $(HOST):$(PORT)
 
 # The layers of docs/architecture.md are checked with import-linter (pyproject.toml).
@@ -43,6 +45,13 @@ test: lint
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
+# Known vulnerabilities in the pinned dependencies, from the Python Packaging Advisory Database
+# (needs the vulnerability service; pip-audit lives in its own environment).
+audit:
+	test -x .venv-audit/bin/pip-audit || (python3 -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.10.1)
+	.venv-audit/bin/pip-audit --disable-pip --require-hashes --progress-spinner off \
+		-r requirements/base.txt -r requirements/dev.txt
+
 assets:
 	cd frontend && npm ci --no-audit --no-fund && npm run build
 
@@ -53,4 +62,4 @@ lock: install
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) .venv-audit var .pytest_cache .ruff_cache .import_linter_cache

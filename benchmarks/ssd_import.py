@@ -72,7 +72,9 @@ IMPORT = _PEAK + textwrap.dedent(
     started = time.perf_counter()
     run = services.ssd_extract_import(directory=Path(sys.argv[1]), os_user="benchmark")
     seconds = time.perf_counter() - started
-    post_load = sum(run.phase_timings.get("post_load_steps", {}).values())
+    # What the steps held the import up by (a step begun early ran partly beside the writing).
+    post_load = run.phase_timings.get("post_load_steps_held_up", {}).get(
+        "wall", sum(run.phase_timings.get("post_load_steps", {}).values()))
     print(json.dumps({
         "seconds": seconds, "post_load_seconds": post_load,
         "peak_bytes": peak_bytes(), "rows": run.total_rows,
@@ -144,8 +146,10 @@ def main() -> int:
     print("Import phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in ours["phases"].items()))
     if ours["steps"]:
         print(
-            "Post-load steps (in the write phase): "
+            "Post-load steps (in the write phase; recording_checks from its early start, "
+            "beside the table writes): "
             + ", ".join(f"{k} {v:.1f} s" for k, v in ours["steps"].items())
+            + f"; the steps held the import up {ours['post_load_seconds']:.1f} s"
         )
     print()
     limit = f"<= {targets.seconds:g} s"

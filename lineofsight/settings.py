@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from lineofsight.accounts.oidc_config import csp_form_action, oidc_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 ENVIRONMENT_VARIABLES: dict[str, str] = {}
@@ -77,6 +79,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Imports and recomputes queued from pages, kept in the database for `lineofsight worker`.
+    "django_tasks",
+    "django_tasks_db",
     "lineofsight.accounts",
     "lineofsight.history",
     "lineofsight.web",
@@ -100,6 +105,7 @@ INSTALLED_APPS = [
     "lineofsight.feedback",
     "lineofsight.concerns",
     "lineofsight.reports",
+    "lineofsight.region",
     "lineofsight.home",
     "lineofsight.operations",
     # After the product's apps, so that web/templates/admin/ overrides the admin's templates.
@@ -120,6 +126,8 @@ MIDDLEWARE = [
     # Pages and downloads (children's records) are never cached: Cache-Control: no-store.
     "lineofsight.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session 12 hours after sign-in however active; notes when each session was used.
+    "lineofsight.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -161,6 +169,16 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# Regional benchmarking (docs/region.md): the council's key for pseudonymising pooled extracts
+# (made at the first export; "" means VAR_DIR / "pooling_key"), and the folder of pooled
+# extracts, one per council, that the regional page reads.
+POOLING_KEY_FILE = env("LINEOFSIGHT_POOLING_KEY_FILE", "")
+REGION_DIR = env("LINEOFSIGHT_REGION_DIR", "")
+# Long work started from pages waits in the database for the worker (docs/operations.md): no
+# queue server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Minutes without a heartbeat after which the worker doing a run counts as dead, the run failed.
+INTAKE_WORKER_STALE_MINUTES = env_int("LINEOFSIGHT_WORKER_STALE_MINUTES", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets pages read while another request writes (every page that names a
     # child writes to the access log), and a writer waits for the lock instead of failing at once.
@@ -196,6 +214,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Every session ends this long after sign-in however active (accounts SessionLifetimeMiddleware).
+SESSION_ABSOLUTE_SECONDS = env_int("LINEOFSIGHT_SESSION_ABSOLUTE_HOURS", 12) * 3600
+# Reverse proxies in front of the service (the documented nginx: 1). 0: the connection's address.
+TRUSTED_PROXY_COUNT = env_int("LINEOFSIGHT_TRUSTED_PROXY_COUNT", 0)
+# Sign-in attempts are kept this many days; `lineofsight purge` removes older ones.
+SIGNIN_ATTEMPT_DAYS = env_int("LINEOFSIGHT_SIGNIN_ATTEMPT_DAYS", 365)
 
 SIGNIN_MAX_FAILURES = env_int("LINEOFSIGHT_SIGNIN_MAX_FAILURES", 5)
 # A code from an authenticator app (or a recovery code) after the password: always for
@@ -203,6 +227,11 @@ SIGNIN_MAX_FAILURES = env_int("LINEOFSIGHT_SIGNIN_MAX_FAILURES", 5)
 REQUIRE_SECOND_FACTOR = env_bool("LINEOFSIGHT_REQUIRE_SECOND_FACTOR", True)
 OTP_TOTP_ISSUER = "Line of Sight"
 SIGNIN_LOCKOUT_MINUTES = env_int("LINEOFSIGHT_SIGNIN_LOCKOUT_MINUTES", 15)
+# Sign-in with the council's Microsoft Entra ID (accounts.oidc, docs/single-sign-on.md): on only
+# when LINEOFSIGHT_OIDC_TENANT_ID, _CLIENT_ID and _CLIENT_SECRET are all set (some but not all is
+# refused). Adds the OIDC_* settings and the backend after Django's own.
+OIDC = oidc_settings(env)
+globals().update(OIDC)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -293,6 +322,9 @@ SNAPSHOT_RETENTION = env_int("LINEOFSIGHT_SNAPSHOT_RETENTION", 12)
 ACCESS_LOG_DAYS = env_int("LINEOFSIGHT_ACCESS_LOG_DAYS", 2557)
 IMPORT_REPORT_DAYS = env_int("LINEOFSIGHT_IMPORT_REPORT_DAYS", 365)
 UPLOAD_DAYS = env_int("LINEOFSIGHT_UPLOAD_DAYS", 2)
+# Committee report downloads the worker prepared are kept (and may be downloaded) this long, then
+# removed by `lineofsight purge`.
+REPORT_EXPORT_HOURS = env_int("LINEOFSIGHT_REPORT_EXPORT_HOURS", 24)
 # DuckDB's memory ceiling for one import: it spills to disk beyond it rather than fail.
 INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
 INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024
@@ -335,6 +367,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Browsers apply form-action to the redirects after a form, so the sign-out form may lead on to
+# the council's identity provider when single sign-on is on.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += csp_form_action(OIDC)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -343,6 +378,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix keeps the cookies to this host name (browsers insist on Secure and
+    # Path=/ with it, so only in production, behind TLS).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("LINEOFSIGHT_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("LINEOFSIGHT_HSTS_SECONDS", 31536000)

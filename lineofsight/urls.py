@@ -23,6 +23,7 @@ urlpatterns = [
     path("teams/", include("lineofsight.teams.urls")),  # workforce beside practice, per team
     path("indicators/", include("lineofsight.indicators.urls")),  # indicators and the board
     path("reports/", include("lineofsight.reports.urls")),  # committee report
+    path("region/", include("lineofsight.region.urls")),  # regional benchmarking
     path("practice-weeks/", include("lineofsight.practiceweeks.urls")),  # practice weeks
     path("feedback/", include("lineofsight.feedback.urls")),  # from children and families
     path("concerns/", include("lineofsight.concerns.urls")),  # safeguarding concerns

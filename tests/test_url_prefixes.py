@@ -27,6 +27,7 @@ PREFIXES = {
     "themes": "/themes/",
     "indicators": "/indicators/",
     "reports": "/reports/",
+    "region": "/region/",
     "practiceweeks": "/practice-weeks/",
     "feedback": "/feedback/",
     "concerns": "/concerns/",

@@ -66,6 +66,13 @@ EXPECTED: dict[str, Expect] = {
     "accounts:second_factor_setup": expect(302),
     "accounts:sign_in_cancel": expect(405, nobody=405),
     "accounts:second_factor": expect(200),
+    # Each person's own sessions; ending them is a POST (GET refused).
+    "accounts:sessions": expect(200),
+    "accounts:sessions_end_others": expect(405),
+    "accounts:session_end": expect(405, kwargs=lambda c: {"pk": 1}),
+    # The council's single sign-on: 404 unless configured (accounts/tests/test_oidc.py).
+    "accounts:council_sign_in": expect(404, nobody=404),
+    "accounts:council_sign_in_callback": expect(404, nobody=404),
     "accounts:second_factor_reset": expect(
         200,
         only=(Role.ADMINISTRATOR,),
@@ -514,16 +521,34 @@ def _committee_report(council: dict) -> dict:
     return {"pk": made.pk}
 
 
+def _committee_export(council: dict) -> dict:
+    from django.test import override_settings
+
+    from lineofsight.reports import services as report_services
+    from lineofsight.reports.models import CommitteeReport
+
+    report = CommitteeReport.objects.get(pk=_committee_report(council)["pk"])
+    with override_settings(INTAKE_IMPORTS_INLINE=True):
+        made = report_services.committee_export_request(
+            user=council["users"][Role.QA_LEAD], report=report, fmt="docx"
+        )
+    return {"pk": made.pk}
+
+
 EXPECTED.update(
     {
         "reports:committee": expect(200, only=_REPORT_READERS),
         "reports:committee_create": expect(200, only=_REPORT_WRITERS),
         "reports:committee_detail": expect(200, only=_REPORT_READERS, kwargs=_committee_report),
-        "reports:committee_docx": expect(
-            200, only=_REPORT_READERS, kwargs=_committee_report, html=False
+        # Asking for a download is a page (the worker prepares the file); the prepared export
+        # is its asker's alone.
+        "reports:committee_docx": expect(200, only=_REPORT_READERS, kwargs=_committee_report),
+        "reports:committee_pdf": expect(200, only=_REPORT_READERS, kwargs=_committee_report),
+        "reports:committee_export": expect(
+            404, only=_REPORT_READERS, kwargs=_committee_export, qa_lead=200
         ),
-        "reports:committee_pdf": expect(
-            200, only=_REPORT_READERS, kwargs=_committee_report, html=False
+        "reports:committee_export_file": expect(
+            404, only=_REPORT_READERS, kwargs=_committee_export, html=False, qa_lead=200
         ),
         # Counting a report's records again is a POST; a GET is refused before anything else.
         "reports:committee_count": expect(405, kwargs=_committee_report),
@@ -750,3 +775,9 @@ def admin_expectation(url_name: str) -> Expect:
         return expect(403, nobody=302, administrator=403)
     # The admin's translation catalogue is JavaScript, not a page.
     return expect(403, administrator=admin_status, html=url_name != "admin:jsi18n")
+
+
+# --- regional benchmarking on pooled extracts (region app) ---
+from lineofsight.region.tests import matrix as _region_matrix  # noqa: E402
+
+EXPECTED.update(_region_matrix.EXPECTED)

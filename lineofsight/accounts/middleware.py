@@ -8,18 +8,29 @@ before this middleware runs), the council stylesheet and the health check are no
 they keep their own caching.
 
 SecondFactorMiddleware ends a session whose second factor has been reset.
+
+SessionLifetimeMiddleware ends a session signed in longer ago than the absolute lifetime, and
+notes (at most once a minute) that a session was used, for the person's sessions page.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from django.contrib.auth import logout
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from .second_factor import device_still_holds
+from .second_factor import device_still_holds, second_factor_by_provider
+from .sessions import (
+    ENDED_FOR_LIFETIME,
+    lifetime_in_words,
+    session_leave,
+    session_seen,
+    session_too_old,
+)
 
 NO_STORE = "no-store, private"
 
@@ -68,7 +79,8 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated:
+        # A session the council's identity provider signed in has no device of ours to check.
+        if user.is_authenticated and not second_factor_by_provider(session=request.session):
             device_id = request.session.get(DEVICE_ID_SESSION_KEY)
             if device_id and not device_still_holds(user=user, persistent_id=device_id):
                 return self._sign_out(request)
@@ -76,5 +88,27 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _sign_out(request: HttpRequest) -> HttpResponse:
-        logout(request)
+        session_leave(request=request, action="user_session_second_factor_reset")
         return redirect_to_login(request.get_full_path())
+
+
+class SessionLifetimeMiddleware:
+    """A session lasts at most SESSION_ABSOLUTE_SECONDS (12 hours by default) from sign-in,
+    however active, beside the idle timeout: a session taken from a shared computer cannot be
+    kept alive for ever. The person is sent to the sign-in page with a message that says why.
+
+    Place it after AuthenticationMiddleware and MessageMiddleware (the message needs it).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            if session_too_old(request=request, now=now):
+                session_leave(request=request, action="user_session_expire")
+                messages.info(request, ENDED_FOR_LIFETIME.format(lifetime=lifetime_in_words()))
+                return redirect_to_login(request.get_full_path())
+            session_seen(request=request, now=now)
+        return self.get_response(request)

@@ -166,13 +166,38 @@ class SignInAttempt(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     succeeded = models.BooleanField()
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Whether a failure counts towards the lock on its email and address. Not when it was
+    # refused while locked (a lock must not keep itself going), nor once a sign-in from the same
+    # address succeeded or the password was changed: the row stays as a record of access.
+    counts = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-at"]
+        indexes = [models.Index(fields=["email", "ip_address", "at"], name="signin_attempt_pair")]
 
     def __str__(self) -> str:
         outcome = "succeeded" if self.succeeded else "failed"
         return f"sign-in {outcome} for {self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person: when it began, when it was last used, and from which
+    browser and address, so that they can see their sessions and end the others. The session
+    itself lives in Django's session store under the same key; ending one removes both."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+
+    def __str__(self) -> str:
+        # Never the key: it is what lets a browser in, and this text goes into the history.
+        return f"session of {self.user.email} from {self.created:%Y-%m-%d %H:%M}"
 
 
 class AccessPurpose(models.TextChoices):

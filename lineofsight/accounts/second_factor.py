@@ -39,6 +39,16 @@ CODE_FORMAT = "Enter the 6-digit code from your app, or a recovery code of 8 let
 _SPACES = re.compile(r"[\s-]+")
 
 
+# A session the council's identity provider signed in (accounts.oidc): the provider asked for the
+# council's own multi-factor authentication, so this product asks for no code of its own.
+PROVIDER_SIGN_IN_KEY = "second_factor_by_council_provider"
+
+
+def second_factor_by_provider(*, session) -> bool:
+    """Whether the council's identity provider gave this session's second factor."""
+    return bool(session.get(PROVIDER_SIGN_IN_KEY))
+
+
 def second_factor_required(*, user: User) -> bool:
     """Whether `user` must give a second factor after their password."""
     if user.role == Role.ADMINISTRATOR:

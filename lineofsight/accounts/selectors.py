@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from lineofsight.history.models import ChangeEvent
 
 from . import policy
-from .models import AccessLogEntry, RoleGrant, RoleGrantStatus, User
+from .models import AccessLogEntry, RoleGrant, RoleGrantStatus, User, UserSession
+from .sessions import LAST_SEEN_EVERY_SECONDS, absolute_lifetime_seconds
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,21 @@ def role_grant_events(requester: User, filters: AccessLogFilter, limit: int = 10
         for e in events[:limit]
     ]
     return rows, len(events) > limit
+
+
+def user_sessions_for_user(requester: User) -> QuerySet[UserSession]:
+    """The requester's own signed-in sessions, most recently used first. Nobody sees another
+    person's sessions, administrators included. Sessions past the idle timeout or the absolute
+    lifetime have ended, though `lineofsight purge` has not yet removed their notes."""
+    now = timezone.now()
+    # last_seen is written at most once a minute, so a live session may look a minute older.
+    idle = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + LAST_SEEN_EVERY_SECONDS)
+    lifetime = datetime.timedelta(seconds=absolute_lifetime_seconds())
+    return UserSession.objects.filter(
+        user=requester, last_seen__gte=now - idle, created__gte=now - lifetime
+    ).order_by("-last_seen", "-id")
+
+
+def get_user_session_for_user(requester: User, pk: int) -> UserSession:
+    """One of the requester's own sessions; 404 for anyone else's."""
+    return get_object_or_404(user_sessions_for_user(requester), pk=pk)

@@ -30,6 +30,7 @@ from .models import (
     User,
 )
 from .policy import Capability, can, needs_approval
+from .sessions import user_sessions_end_all
 
 USER_FIELDS = ("email", "full_name", "role", "is_active", "service_id", "professional_id")
 TEAM_FIELDS = ("name", "service_id", "case_system_id")
@@ -102,6 +103,12 @@ def user_update(
             before={"password": "(previous)"},
             after={"password": "(changed)"},
         )
+        # Whoever held a session or was guessing the old password starts again from nothing.
+        user_sessions_end_all(actor=actor, user=user, reason="password changed")
+        for email in {before.get("email"), user.email} - {None, ""}:
+            signin_throttle_reset(email=email)
+    elif before.get("is_active") and not user.is_active:
+        user_sessions_end_all(actor=actor, user=user, reason="account disabled")
     return user
 
 
@@ -153,21 +160,55 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
     )
 
 
-def signin_attempt_record(*, email: str, ip_address: str | None, succeeded: bool) -> None:
+def signin_attempt_record(
+    *, email: str, ip_address: str | None, succeeded: bool, refused: bool = False
+) -> None:
+    """Record a sign-in attempt. `refused`: turned away by the lock before the password or code
+    was checked, so it is kept for the record but never counts towards (or extends) the lock."""
     SignInAttempt.objects.create(
-        email=email.strip().lower()[:254], ip_address=ip_address, succeeded=succeeded
+        email=_attempt_email(email),
+        ip_address=ip_address,
+        succeeded=succeeded,
+        counts=not succeeded and not refused,
     )
 
 
+def _attempt_email(email: str) -> str:
+    return email.strip().lower()[:254]
+
+
 def signin_is_throttled(*, email: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this email, or from this address."""
+    """Too many recent failures for this email from this address.
+
+    The lock is on the account and the address together: wrong passwords from a stranger's
+    address never lock out the person at their own desk, and behind the council's proxy (read
+    with TRUSTED_PROXY_COUNT) one colleague's mistakes lock no one else. There is no lock on an
+    address alone: a whole council office, or every family at a family centre, can share one.
+    Failures count for SIGNIN_LOCKOUT_MINUTES; attempts refused while locked do not count, so
+    the lock ends that long after the last failure that did; a sign-in that succeeds from the
+    address, or a new password, clears it.
+    """
     since = timezone.now() - datetime.timedelta(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
-    recent = SignInAttempt.objects.filter(at__gte=since, succeeded=False)
-    limit = settings.SIGNIN_MAX_FAILURES
-    if recent.filter(email=email.strip().lower()[:254]).count() >= limit:
-        return True
-    # An address gets more room than one account: a council office shares one address.
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+    failures = SignInAttempt.objects.filter(
+        email=_attempt_email(email), ip_address=ip_address, at__gte=since, counts=True
+    )
+    return failures.count() >= settings.SIGNIN_MAX_FAILURES
+
+
+def signin_throttle_reset(*, email: str, ip_address: str | None = None) -> int:
+    """Failures for `email` stop counting: from `ip_address` after a sign-in from there succeeds,
+    from everywhere when the password changes (ip_address None). How many stopped counting."""
+    failures = SignInAttempt.objects.filter(email=_attempt_email(email), counts=True)
+    if ip_address is not None:
+        failures = failures.filter(ip_address=ip_address)
+    return failures.update(counts=False)
+
+
+def signin_attempts_purge(*, before: datetime.datetime) -> int:
+    """Remove sign-in attempts made before `before` (for `lineofsight purge`, inside its
+    transaction); how many."""
+    deleted, _ = SignInAttempt.objects.filter(at__lt=before).delete()
+    return deleted
 
 
 def access_log_record(

@@ -16,7 +16,10 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django_otp.models import Device
 
+from . import services
+from .client_address import client_address
 from .models import User
+from .sessions import session_begin
 
 PENDING_KEY = "second_factor_pending"
 PENDING_MINUTES = 10
@@ -60,4 +63,6 @@ def pending_finish(*, request: HttpRequest, user: User, device: Device) -> str:
     data = request.session.pop(PENDING_KEY)
     login(request, user, backend=data["backend"])
     django_otp.login(request, device)
+    session_begin(request=request, user=user)
+    services.signin_throttle_reset(email=user.email, ip_address=client_address(request))
     return data.get("next") or "/"

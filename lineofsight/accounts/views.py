@@ -4,7 +4,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,8 +24,10 @@ from lineofsight.web.forms import form_status, submit
 from lineofsight.web.spreadsheet import safe_cell
 
 from . import policy, services
+from .client_address import client_address
 from .forms import AccessLogFilterForm, RoleGrantDecisionForm, SignInForm
 from .models import RoleGrant, RoleGrantStatus
+from .oidc import council_sign_in_enabled, council_sign_out_url
 from .second_factor import app_device, second_factor_required
 from .selectors import (
     AccessLogFilter,
@@ -34,17 +36,13 @@ from .selectors import (
     role_grant_events,
     role_grants_for_user,
 )
+from .sessions import session_begin, session_leave
 from .sign_in_pending import pending_begin
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 SIGN_IN_THROTTLED = (
     "There have been too many attempts to sign in. Wait {minutes} minutes and try again."
 )
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client chose to send.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -67,9 +65,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        ip = _client_ip(request)
+        ip = client_address(request)
         if services.signin_is_throttled(email=email, ip_address=ip):
-            services.signin_attempt_record(email=email, ip_address=ip, succeeded=False)
+            services.signin_attempt_record(
+                email=email, ip_address=ip, succeeded=False, refused=True
+            )
             error = SIGN_IN_THROTTLED.format(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
             status = 429
         else:
@@ -84,6 +84,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 )
             if user is not None:
                 login(request, user)
+                session_begin(request=request, user=user)
+                services.signin_throttle_reset(email=email, ip_address=ip)
                 return redirect(_safe_next(request))
             error = SIGN_IN_FAILED
             status = 400
@@ -96,6 +98,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "next": request.POST.get("next") or request.GET.get("next", ""),
+            "council_sign_in": council_sign_in_enabled(),
         },
         status=status,
     )
@@ -103,8 +106,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    # Read before logout empties the session: one the council's provider signed in ends there too.
+    after = council_sign_out_url(request=request) or settings.LOGOUT_REDIRECT_URL
+    session_leave(request=request, action="user_session_sign_out")
+    return redirect(after)
 
 
 def _access_log_filters(request: HttpRequest) -> tuple[AccessLogFilterForm, AccessLogFilter]:

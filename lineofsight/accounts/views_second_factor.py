@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lineofsight.web.errors import ServiceError
 
 from . import policy, services
+from .client_address import client_address
 from .demo import DEMO_EMAIL_DOMAIN
 from .forms_second_factor import AppSetupCodeForm, SecondFactorCodeForm
 from .models import User
@@ -41,7 +42,7 @@ from .second_factor import (
     secret_as_text,
 )
 from .sign_in_pending import pending_clear, pending_finish, pending_user
-from .views import SIGN_IN_THROTTLED, _client_ip
+from .views import SIGN_IN_THROTTLED
 
 # Shown once, on the page after they were made; then gone from the session.
 NEW_CODES_KEY = "second_factor_new_recovery_codes"
@@ -62,12 +63,12 @@ def demonstration_code(*, user: User, device: TOTPDevice) -> str:
 
 
 def _throttled(request: HttpRequest, user: User) -> bool:
-    return services.signin_is_throttled(email=user.email, ip_address=_client_ip(request))
+    return services.signin_is_throttled(email=user.email, ip_address=client_address(request))
 
 
-def _failed(request: HttpRequest, user: User) -> None:
+def _failed(request: HttpRequest, user: User, *, refused: bool = False) -> None:
     services.signin_attempt_record(
-        email=user.email, ip_address=_client_ip(request), succeeded=False
+        email=user.email, ip_address=client_address(request), succeeded=False, refused=refused
     )
 
 
@@ -87,7 +88,7 @@ def second_factor_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if _throttled(request, user):
-            _failed(request, user)
+            _failed(request, user, refused=True)
             error = SIGN_IN_THROTTLED.format(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
             status = 429
         elif form.is_valid():
@@ -127,7 +128,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if _throttled(request, user):
-            _failed(request, user)
+            _failed(request, user, refused=True)
             error = SIGN_IN_THROTTLED.format(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
             status = 429
         elif form.is_valid():

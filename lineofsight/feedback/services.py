@@ -321,8 +321,16 @@ def link_attempt_record(*, ip_address: str | None) -> None:
     LinkAttempt.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
 
 
+def link_attempts_clear(*, ip_address: str | None) -> None:
+    """A working link was used from this address: its earlier misses stop counting, so a family
+    centre's shared connection is not held back by old links tried before."""
+    LinkAttempt.objects.filter(ip_address=ip_address).delete()
+
+
 def link_is_throttled(*, ip_address: str | None) -> bool:
-    """Too many links that did not work from this address in the window."""
+    """Too many links that did not work from this address in the window. The address is the
+    family's own behind the council's proxy (accounts.client_address); a refusal while throttled
+    is not recorded, so it never extends the wait."""
     since = timezone.now() - datetime.timedelta(minutes=settings.FEEDBACK_LINK_WINDOW_MINUTES)
     recent = LinkAttempt.objects.filter(at__gte=since, ip_address=ip_address)
     return recent.count() >= settings.FEEDBACK_LINK_MAX_FAILURES

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lineofsight.accounts import policy
+from lineofsight.accounts.client_address import client_address
 from lineofsight.accounts.models import AccessPurpose
 from lineofsight.accounts.services import access_log_record
 from lineofsight.framework import vocabulary
@@ -205,8 +206,8 @@ def you_said_we_did(request: HttpRequest) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client chose to send.
-    return request.META.get("REMOTE_ADDR") or None
+    # Behind the council's proxy, the family's own address (accounts.client_address).
+    return client_address(request)
 
 
 def _unavailable(request: HttpRequest) -> HttpResponse:
@@ -244,6 +245,7 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
         services.link_attempt_record(ip_address=ip)
         return _unavailable(request)
     if sent:
+        services.link_attempts_clear(ip_address=ip)
         return redirect("feedback:thanks")
     return render(request, "feedback/public_form.html", {"form": form}, status=form_status(request))
 

@@ -416,6 +416,7 @@ ROLE_AREAS: dict[str, tuple[Area, ...]] = {
         Area("indicators:targets", "Targets", Capability.SET_INDICATOR_TARGETS),
         Area("worklists:service", "Teams", Capability.VIEW_INDICATORS, ("/worklists/",)),
         _COMMITTEE_REPORTS,
+        Area("region:index", "Region", Capability.RUN_IMPORTS),
     ),
     Role.ADMINISTRATOR: (
         _HOME,

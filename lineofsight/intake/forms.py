@@ -18,7 +18,8 @@ class UploadForm(forms.Form):
         label="Upload a file",
         help_text="A .zip of the SSD CSV files (one file per table, named like ssd_person.csv), "
         "an Ofsted Annex A workbook (.xlsx or .xls), a children in need census return (.xml), "
-        "or an SSDA903 return (.xml, or a .zip of its CSV tables).",
+        "an SSDA903 return (.xml, or a .zip of its CSV tables), or a workforce census (.xml), "
+        "which is added to the current snapshot at its as-at date.",
         widget=forms.FileInput(attrs={"accept": ".zip,.xlsx,.xls,.xml"}),
         error_messages={
             "required": "Select a file to import",
@@ -39,7 +40,8 @@ class UploadForm(forms.Form):
         if kind is None:
             raise forms.ValidationError(
                 "The selected file must be a .zip of SSD or SSDA903 CSV files, an Annex A "
-                "workbook (.xlsx or .xls), or a CIN census or SSDA903 return (.xml)"
+                "workbook (.xlsx or .xls), or a CIN census, SSDA903 return or workforce census "
+                "(.xml)"
             )
         limit = uploads.upload_max_bytes()
         if upload.size > limit:

@@ -41,9 +41,13 @@ class ImportRun(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0 to 100.")
     run_by = user_field(optional=True, help_text="Empty for a command line run.")
     os_user = models.CharField(max_length=150, blank=True, help_text="Who ran the command.")
-    # So a run left "running" by a killed process can be recognised and closed.
+    # So a run left "running" by a killed process can be recognised and closed. Empty while a
+    # run started from a page waits for the worker, which puts its own here when it starts.
     host = models.CharField(max_length=255, blank=True)
     pid = models.PositiveIntegerField(null=True, blank=True)
+    # Written every little while by the worker doing the run (intake.background), so a run whose
+    # worker died, on whatever machine, is recognised and closed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     as_at = models.DateField(null=True, blank=True)
     as_at_given = models.BooleanField(
         default=False, help_text="True when the person gave the as-at date; else it was inferred."
@@ -84,6 +88,15 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["status"])]
+        constraints = [
+            # One import (or recompute) at a time, waiting or running, whatever started it: two
+            # would each compare with, and replace, the same current snapshot.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="running"),
+                name="intake_importrun_one_running",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.get_source_kind_display()}, {self.get_status_display()})"

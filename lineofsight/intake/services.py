@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lineofsight.casework import schema, store, writer
@@ -102,18 +102,31 @@ def import_run_create(
     actor: User | None = None,
     os_user: str = "",
     as_at: datetime.date | None = None,
+    queued: bool = False,
 ) -> ImportRun:
-    with transaction.atomic():
-        return ImportRun.objects.create(
-            source_kind=source_kind,
-            source_name=source_name[:255],
-            run_by=actor if getattr(actor, "pk", None) else None,
-            os_user=os_user[:150],
-            host=socket.gethostname()[:255],
-            pid=os.getpid(),
-            as_at=as_at,
-            as_at_given=as_at is not None,
-        )
+    """Record a run, running (or, `queued`, waiting for the worker, which has no process yet).
+    ImportAlreadyRunning when another run waits or runs: the database allows one at a time."""
+    import_runs_close_interrupted()
+    try:
+        with transaction.atomic():
+            return ImportRun.objects.create(
+                source_kind=source_kind,
+                source_name=source_name[:255],
+                run_by=actor if getattr(actor, "pk", None) else None,
+                os_user=os_user[:150],
+                host="" if queued else socket.gethostname()[:255],
+                pid=None if queued else os.getpid(),
+                as_at=as_at,
+                as_at_given=as_at is not None,
+            )
+    except IntegrityError:
+        running = ImportRun.objects.filter(status=RunStatus.RUNNING).first()
+        if running is None:
+            raise
+        raise ImportAlreadyRunning(
+            f"{running.source_name or f'Import {running.pk}'} (import {running.pk}) is still "
+            "running. Wait for it to finish, then try again."
+        ) from None
 
 
 def import_run_set_progress(*, run: ImportRun, phase: Phase, progress: int) -> None:
@@ -160,19 +173,18 @@ def import_run_finish(
 
 
 def import_runs_close_interrupted() -> list[ImportRun]:
-    """Fail runs whose process has gone (killed, or the server restarted), and remove the
-    incoming snapshot files no running import owns."""
+    """Fail runs whose process has gone (killed, or the server restarted), whose worker has
+    been silent too long (settings.INTAKE_WORKER_STALE_MINUTES), or that waited a day for a
+    worker, and remove the incoming snapshot files no running import owns."""
     closed = []
-    host = socket.gethostname()
-    cutoff = timezone.now() - _STALE_AFTER
     with transaction.atomic():
         for run in ImportRun.objects.select_for_update().filter(status=RunStatus.RUNNING):
-            gone = run.host == host and run.pid is not None and not _process_alive(run.pid)
-            if gone or run.started_at < cutoff:
+            reason = _why_abandoned(run)
+            if reason:
                 run.status = RunStatus.FAILED
                 run.phase = Phase.FINISHED
                 run.finished_at = timezone.now()
-                run.failure_message = "The import stopped before it finished (interrupted)."
+                run.failure_message = reason
                 run.save()
                 closed.append(run)
         active = [r.token for r in ImportRun.objects.filter(status=RunStatus.RUNNING)]
@@ -180,6 +192,32 @@ def import_runs_close_interrupted() -> list[ImportRun]:
         with contextlib.suppress(OSError):
             path.unlink()
     return closed
+
+
+def _why_abandoned(run: ImportRun) -> str:
+    """Why a run marked running can no longer finish, in plain words; empty while it can."""
+    now = timezone.now()
+    gone = run.host == socket.gethostname() and run.pid is not None and not _process_alive(run.pid)
+    if run.heartbeat_at is not None:
+        stale = datetime.timedelta(minutes=getattr(settings, "INTAKE_WORKER_STALE_MINUTES", 5))
+        if gone or run.heartbeat_at < now - stale:
+            heard = timezone.localtime(run.heartbeat_at)
+            return (
+                "The worker stopped before it finished (nothing was heard from it after "
+                f"{heard:%H:%M} on {heard:%d/%m/%Y}). Nothing was changed: try again once the "
+                "worker is running."
+            )
+        return ""
+    if run.pid is None and run.phase == Phase.QUEUED:
+        if run.started_at < now - _STALE_AFTER:
+            return (
+                "The import waited a day without starting: no worker is running "
+                "(lineofsight worker). Nothing was changed: start the worker, then try again."
+            )
+        return ""
+    if gone or run.started_at < now - _STALE_AFTER:
+        return "The import stopped before it finished (interrupted)."
+    return ""
 
 
 # -- imports -------------------------------------------------------------------------------
@@ -388,6 +426,18 @@ class NoSnapshotForCensus(ServiceError):
     """A workforce census alone is added to the current snapshot; there is none to add it to."""
 
 
+def _census_target() -> Snapshot:
+    """The snapshot a workforce census alone is added to: the current one.
+    NoSnapshotForCensus when nothing has been imported yet."""
+    current = store.current_snapshot()
+    if current is None or current.is_removed or not current.path.exists():
+        raise NoSnapshotForCensus(
+            "There is no current casework snapshot to add the workforce census to. Import the "
+            "casework first (or import both together: lineofsight import ssd DIR --csww FILE)."
+        )
+    return current
+
+
 def csww_import(
     *, path: Path, source_name: str = "", **options: Unpack[ImportOptions]
 ) -> ImportRun:
@@ -396,12 +446,7 @@ def csww_import(
     earlier census, validated and published like every import. Its as-at date and source kind
     are the current snapshot's. NoSnapshotForCensus when nothing has been imported yet."""
     path = Path(path)
-    current = store.current_snapshot()
-    if current is None or current.is_removed or not current.path.exists():
-        raise NoSnapshotForCensus(
-            "There is no current casework snapshot to add the workforce census to. Import the "
-            "casework first (or import both together: lineofsight import ssd DIR --csww FILE)."
-        )
+    current = _census_target()
 
     def prepare(work: Path) -> Prepared:
         files = _carry_forward(current, work / "current")
@@ -479,7 +524,8 @@ def _keeping_census(prepare: Callable[[Path], Prepared]) -> Callable[[Path], Pre
             Problem(
                 Severity.WARNING,
                 f"This import holds no workforce census, so the one in snapshot {current.pk} "
-                "is kept. Import a new census with lineofsight import csww FILE.xml.",
+                "is kept. Import a new census on the Imports page or with lineofsight import "
+                "csww FILE.xml.",
             )
         )
         return prepared
@@ -602,6 +648,10 @@ class ImportAlreadyRunning(ServiceError):
     """Another import is still running; imports on the page run one at a time."""
 
 
+# The kind of background work (intake.background) that imports an upload.
+UPLOADED_IMPORT = "uploaded_import"
+
+
 def uploaded_import_start(
     *,
     actor: User,
@@ -609,11 +659,13 @@ def uploaded_import_start(
     chunks: Iterable[bytes],
     as_at: datetime.date | None = None,
 ) -> ImportRun:
-    """Keep an uploaded file and start importing it in a background thread (or at once, when
-    settings.INTAKE_IMPORTS_INLINE is true, as in tests). The run shows its own progress."""
+    """Keep an uploaded file and queue its import for the worker (intake.background; at once,
+    when settings.INTAKE_IMPORTS_INLINE is true, as in tests). The run shows its own progress.
+    ImportAlreadyRunning, keeping nothing, while another import or recompute waits or runs."""
     import_runs_close_interrupted()
     running = ImportRun.objects.filter(status=RunStatus.RUNNING).first()
     if running is not None:
+        # Said before the upload is kept; the database refuses a second run in any case.
         raise ImportAlreadyRunning(
             f"Import {running.pk} is still running. Wait for it to finish, then try again."
         )
@@ -623,22 +675,50 @@ def uploaded_import_start(
     upload = uploads.save(chunks, folder, file_name)
     try:
         kind = uploads.source_kind_of(upload)
-    except uploads.UploadRejected:
+        source_name = file_name
+        census = kind == uploads.WORKFORCE_CENSUS
+        if census:
+            # Added to the current snapshot, as `lineofsight import csww` does: the run is
+            # that snapshot's kind and as-at date, whatever date the form was given.
+            current = _census_target()
+            kind, as_at = current.source_kind, current.as_at
+            source_name = f"{file_name} (workforce census, added to snapshot {current.pk})"
+        run = import_run_create(
+            source_kind=kind, source_name=source_name, actor=actor, as_at=as_at, queued=True
+        )
+    except (uploads.UploadRejected, NoSnapshotForCensus, ImportAlreadyRunning):
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    run = import_run_create(source_kind=kind, source_name=file_name, actor=actor, as_at=as_at)
+    params = {"upload": str(upload), "as_at": as_at.isoformat() if as_at else None}
+    if census:
+        params["workforce_census"] = True
+    return background.run_in_background(run=run, kind=UPLOADED_IMPORT, params=params)
 
-    def work(this_run: ImportRun) -> None:
-        uploaded_import_run(run=this_run, upload=upload, as_at=as_at, actor=actor)
 
-    return background.run_in_background(run=run, work=work, label="Import")
+def uploaded_import_work(
+    *, run: ImportRun, upload: str, as_at: str | None, workforce_census: bool = False
+) -> ImportRun:
+    """The queued work of uploaded_import_start, as the worker calls it (JSON arguments)."""
+    return uploaded_import_run(
+        run=run,
+        upload=Path(upload),
+        as_at=datetime.date.fromisoformat(as_at) if as_at else None,
+        actor=run.run_by,
+        workforce_census=workforce_census,
+    )
 
 
 def uploaded_import_run(
-    *, run: ImportRun, upload: Path, as_at: datetime.date | None, actor: User | None
+    *,
+    run: ImportRun,
+    upload: Path,
+    as_at: datetime.date | None,
+    actor: User | None,
+    workforce_census: bool = False,
 ) -> ImportRun:
-    """The Imports page's work, run in a background thread: unpack the upload and import it.
-    The upload's folder is removed afterwards, whatever happens."""
+    """The Imports page's work, done by the worker: unpack the upload and import it (a
+    workforce census: add it to the current snapshot, as csww_import does). The upload's folder
+    is removed afterwards, whatever happens."""
     common: ImportOptions = {
         "as_at": as_at,
         "actor": actor,
@@ -653,6 +733,8 @@ def uploaded_import_run(
                 uploads.extract_csvs(upload, folder)
             except uploads.UploadRejected as exc:
                 return import_run_finish(run=run, status=RunStatus.FAILED, failure_message=str(exc))
+        if workforce_census:
+            return csww_import(path=upload, source_name=run.source_name, **common)
         if run.source_kind == SourceKind.SSD:
             return ssd_extract_import(directory=folder, **common)
         if run.source_kind == SourceKind.SSDA903:
@@ -723,6 +805,7 @@ def _execute(
             if written.step_seconds:
                 # Part of the write phase, shown apart so derived tables' cost can be seen.
                 run.phase_timings["post_load_steps"] = written.step_seconds
+                run.phase_timings["post_load_steps_held_up"] = {"wall": written.steps_wall_seconds}
                 ImportRun.objects.filter(pk=run.pk).update(phase_timings=run.phase_timings)
             stopping = _quality_gate(run=run, written=written, incoming=job.incoming)
             if stopping and gate_mode == GateMode.STOP:

@@ -26,8 +26,9 @@ the same file always gives the same ids. docs/imports-ssda903.md says what goes 
 the return cannot tell.
 
 Codes follow the DfE specification for 2024-25 and 2025-26: a code of either year is accepted
-(K3 from 2024-25; Z11 to Z14, which replace Z1, from 2025-26). Sex is M, F or U; the 1 and 2 of
-earlier years (and a GENDER column) are read as M and F.
+(K3 from 2024-25; Z11 to Z14, which replace Z1, from 2025-26). The SSD's placement types predate
+K3 and Z11 to Z14, so each is stored as the code it replaced (H5, Z1): NEWER_PLACEMENT_TYPES.
+Sex is M, F or U; the 1 and 2 of earlier years (and a GENDER column) are read as M and F.
 
 Every problem names the file, the table word and row (CSV, the header row is row 1) or the XML
 element path, the field and the value. Errors (the import is refused): a missing header or
@@ -38,15 +39,15 @@ unknown column or code, an exact duplicate row (read once), a date after the col
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
-import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import ElementTree
@@ -185,7 +186,20 @@ ETHNICITY_CODES = frozenset(
     )
 )  # fmt: skip
 ETHNICITY_ALIASES = {"CHNE": "CNHE"}  # the return spells Chinese CHNE; the SSD and CIN, CNHE
-PLACEMENT_TYPES = frozenset(codewords.PLACEMENT_TYPE) | {"K3", "Z11", "Z12", "Z13", "Z14"}
+# Placement types the return added after the SSD's code list was written, each with what it means
+# and the SSD placement type it is stored as. The SSD (and so the snapshot's code check and the
+# words pages show) knows only the older codes; the DfE itself counts an H5 placement re-coded
+# K3, or a Z1 re-coded Z11 to Z14, as the same placement, so each is stored as the code it replaced.
+NEWER_PLACEMENT_TYPES: dict[str, tuple[str, str]] = {
+    "K3": ("Supported accommodation registered with Ofsted, for young people aged 16 or 17 "
+           "(from 2024-25)", "H5"),
+    "Z11": ("Other placement (code Z11, one of the four that replace Z1 from 2025-26)", "Z1"),
+    "Z12": ("Other placement (code Z12, one of the four that replace Z1 from 2025-26)", "Z1"),
+    "Z13": ("Other placement (code Z13, one of the four that replace Z1 from 2025-26)", "Z1"),
+    "Z14": ("Other placement (code Z14, one of the four that replace Z1 from 2025-26)", "Z1"),
+}  # fmt: skip
+PLACEMENT_TYPE_IN_SSD = {code: ssd for code, (_meaning, ssd) in NEWER_PLACEMENT_TYPES.items()}
+PLACEMENT_TYPES = frozenset(codewords.PLACEMENT_TYPE) | frozenset(NEWER_PLACEMENT_TYPES)
 CATEGORY_OF_NEED = frozenset(f"N{i}" for i in range(1, 9))
 ACTIVITY_CODES = frozenset(["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"])
 ACCOMMODATION_CODES = frozenset(
@@ -200,6 +214,9 @@ PLACEMENT_CHANGED = frozenset({"P", "T", "B", "U"})  # RNE codes that begin a ne
 CARE_ENDED_SAME_DAY = "X1"  # REC: the episode ended and the next began on the same day
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+# CSV tables are read this many bytes at a time, never whole.
+CSV_BLOCK_SIZE = 1024 * 1024
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as a file opened with newline="" ends its lines
 # The same problem in the same column is listed this many times, then counted in one line.
 REPEAT_LIMIT = 20
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?:[-_ ]?(\d\d))?(?!\d)")
@@ -260,6 +277,15 @@ class _Report:
         if self._counts[key] > REPEAT_LIMIT:
             return
         self.problems.append(Problem(severity, message, field=field, value=value, **where))
+
+    def mark(self) -> tuple[int, Counter]:
+        """Where the report is now, for `rollback`."""
+        return len(self.problems), self._counts.copy()
+
+    def rollback(self, mark: tuple[int, Counter]) -> None:
+        """Forget every problem added since `mark`."""
+        del self.problems[mark[0] :]
+        self._counts = mark[1]
 
     def error(self, message: str, **kw: Any) -> None:
         self.add(Severity.ERROR, message, **kw)
@@ -325,17 +351,68 @@ def _read_folder(folder: Path, extract: Ssda903Extract, report: _Report, encodin
 def _read_csv(
     path: Path, word: str, report: _Report, encoding: str | None
 ) -> tuple[list[_Row], str] | None:
-    spec = TABLES[word]
+    """The table's rows and the label of the encoding it was read in, reading the file a block
+    at a time: a council's episodes table may be larger than the memory an import may use."""
     source = path.name
+    before = report.mark()
     try:
-        text, label = encodings.decode(path.read_bytes(), configured=encoding)
-    except encodings.EncodingError as exc:
-        report.error(str(exc), source=source, table=word)
+        with path.open("rb") as stream:
+            found = encodings.sniff(stream.read(4), configured=encoding)
+            stream.seek(found.byte_order_mark)
+            rows = _read_rows(csv.reader(_lines(stream, found)), word, source, report)
+    except (encodings.EncodingError, OSError) as exc:
+        # The file is refused whole, as when the text was read at once: what was already said
+        # about its first rows no longer applies.
+        report.rollback(before)
+        message = (
+            str(exc)
+            if isinstance(exc, encodings.EncodingError)
+            else f"the file cannot be read: {exc.strerror or exc}"
+        )
+        report.error(message, source=source, table=word)
         return None
-    except OSError as exc:
-        report.error(f"the file cannot be read: {exc.strerror or exc}", source=source, table=word)
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    return None if rows is None else (rows, found.label)
+
+
+def _lines(stream: BinaryIO, found: encodings.Encoding) -> Iterator[str]:
+    """The text of `stream` (after its byte-order mark) line by line, each with its line end,
+    as csv.reader reads a file opened with newline="". EncodingError names the first line and
+    byte that are not text in `found`'s encoding."""
+    decoder = codecs.getincrementaldecoder(found.codec)()
+    offset = newlines = 0  # bytes read and line ends decoded so far
+    pending = ""
+    while True:
+        block = stream.read(CSV_BLOCK_SIZE)
+        final = not block
+        buffered = decoder.getstate()[0]
+        try:
+            text = decoder.decode(block, final=final)
+        except UnicodeDecodeError as exc:
+            done = exc.object[: exc.start].decode(found.codec, "replace")
+            line = newlines + done.count("\n") + 1
+            at = offset - len(buffered) + exc.start + 1
+            raise encodings.EncodingError(
+                f"The file is not valid {found.label} text at line {line} (byte {at})."
+                + encodings._advice(found)
+            ) from None
+        offset += len(block)
+        newlines += text.count("\n")
+        pending += text
+        start = 0
+        for end in _LINE_END.finditer(pending):
+            if end.group() == "\r" and end.end() == len(pending) and not final:
+                break  # the "\n" of a "\r\n" may begin the next block
+            yield pending[start : end.end()]
+            start = end.end()
+        pending = pending[start:]
+        if final:
+            if pending:
+                yield pending
+            return
+
+
+def _read_rows(reader: Any, word: str, source: str, report: _Report) -> list[_Row] | None:
+    spec = TABLES[word]
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -391,7 +468,7 @@ def _read_csv(
     except csv.Error as exc:
         report.error(f"the file is not readable CSV: {exc}", source=source, table=word)
         return None
-    return rows, label
+    return rows
 
 
 # XML: the elements a CHILD holds, and the table each becomes.
@@ -869,6 +946,11 @@ class _Mapper:
         return self.code(row, "REASON_PLACE_CHANGE", codewords.PLACEMENT_CHANGE_REASON,
                          what="reason for placement change")  # fmt: skip
 
+    def _placement_type(self, row: _Row) -> str | None:
+        """PLACE (PL in XML) as the SSD's placement type: a newer code as the one it replaced."""
+        code = self.code(row, "PLACE", PLACEMENT_TYPES, what="placement type")
+        return PLACEMENT_TYPE_IN_SSD.get(code, code) if code is not None else None
+
     def _placement(
         self, child: str, row: _Row, start: datetime.date, period_id: str | None
     ) -> dict[str, Any]:
@@ -877,9 +959,7 @@ class _Mapper:
             {
                 "clap_cla_placement_id": self.new_id(f"903P-{child}-{_compact(start, row)}"),
                 "clap_cla_placement_start_date": start,
-                "clap_cla_placement_type": self.code(
-                    row, "PLACE", PLACEMENT_TYPES, what="placement type"
-                ),
+                "clap_cla_placement_type": self._placement_type(row),
                 "clap_cla_placement_urn": row.values.get("URN"),
                 "clap_cla_id": period_id,
                 "clap_cla_placement_provider": self.code(

@@ -72,28 +72,31 @@ _COLLECTION = re.compile(rb"<Collection>\s*([A-Za-z0-9]+)\s*</Collection>")
 _SSDA903_ROOT = re.compile(rb"<(?:EXP)?SSDA903[\s>]")
 XML_KINDS = {b"CIN": SourceKind.CIN_CENSUS, b"SSDA903": SourceKind.SSDA903}
 XML_SNIFF_BYTES = 64 * 1024
+# A workforce census (CSWW) is no source of casework: it is added to the current snapshot's
+# (services.csww_import), so it is a kind of upload but not of snapshot.
+WORKFORCE_CENSUS = "csww"
+_WORKFORCE_COLLECTION = b"CSWW"
 
 
-def xml_kind(head: bytes) -> SourceKind:
-    """Which return an XML file is, from its first bytes; UploadRejected when none we read."""
+def xml_kind(head: bytes) -> SourceKind | str:
+    """Which return an XML file is, from its first bytes (WORKFORCE_CENSUS for a workforce
+    census); UploadRejected when none we read."""
     if _SSDA903_ROOT.search(head):
         return SourceKind.SSDA903
     found = _COLLECTION.search(head)
     if found and found[1].upper() in XML_KINDS:
         return XML_KINDS[found[1].upper()]
-    if found and found[1].upper() == b"CSWW":
-        raise UploadRejected(
-            "This is a workforce census: add it to the current data with lineofsight import "
-            "csww FILE.xml."
-        )
+    if found and found[1].upper() == _WORKFORCE_COLLECTION:
+        return WORKFORCE_CENSUS
     raise UploadRejected(
-        "The selected XML file is not a children in need census or an SSDA903 return"
+        "The selected XML file is not a children in need census, an SSDA903 return or a "
+        "workforce census"
     )
 
 
-def source_kind_of(path: Path) -> SourceKind:
+def source_kind_of(path: Path) -> SourceKind | str:
     """What a saved upload holds, from its content: a zip of SSD tables or of the SSDA903's
-    tables, a return's XML file, or a workbook."""
+    tables, a return's XML file (WORKFORCE_CENSUS for a workforce census), or a workbook."""
     kind = source_kind_for(path.name)
     if kind is None:
         raise UploadRejected("The file must be a .zip, .xlsx, .xls or .xml file.")

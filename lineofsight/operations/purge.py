@@ -9,6 +9,10 @@
   folder of an import that is still running.
 - Snapshots beyond the newest SNAPSHOT_RETENTION, through casework's own snapshot_prune, which
   never removes the current snapshot or one staged for review.
+- Committee report downloads the worker prepared (VAR_DIR/exports), REPORT_EXPORT_HOURS after
+  they were asked for, through reports' own committee_exports_purge.
+- Sign-in attempts older than SIGNIN_ATTEMPT_DAYS (a year by default: long enough to look into a
+  misused account), and the notes of sessions that have ended, through accounts' own services.
 
 One transaction removes the database rows and writes one history row with the counts; files are
 deleted only once it has committed. A dry run does the same work and rolls it back, so it reports
@@ -28,10 +32,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lineofsight.accounts import sessions as account_sessions
 from lineofsight.accounts.models import AccessLogEntry
+from lineofsight.accounts.services import signin_attempts_purge
 from lineofsight.casework import services as casework_services
 from lineofsight.history.models import ChangeEvent
 from lineofsight.intake.models import ImportRun, RunStatus
+from lineofsight.reports.services import committee_exports_purge
 
 if TYPE_CHECKING:
     from lineofsight.accounts.models import User
@@ -48,6 +55,8 @@ class RetentionPeriods:
     import_report_days: int
     upload_days: int
     snapshots_kept: int
+    signin_attempt_days: int = 365
+    report_export_hours: int = 24
 
 
 def retention_periods() -> RetentionPeriods:
@@ -56,6 +65,8 @@ def retention_periods() -> RetentionPeriods:
         import_report_days=int(getattr(settings, "IMPORT_REPORT_DAYS", 365)),
         upload_days=int(getattr(settings, "UPLOAD_DAYS", 2)),
         snapshots_kept=int(getattr(settings, "SNAPSHOT_RETENTION", 12)),
+        signin_attempt_days=int(getattr(settings, "SIGNIN_ATTEMPT_DAYS", 365)),
+        report_export_hours=int(getattr(settings, "REPORT_EXPORT_HOURS", 24)),
     )
 
 
@@ -66,6 +77,9 @@ class PurgeResult:
     import_reports: list[Path] = field(default_factory=list)
     work_files: list[Path] = field(default_factory=list)
     snapshots: list[str] = field(default_factory=list)
+    signin_attempts: int = 0
+    ended_sessions: int = 0
+    report_downloads: list[Path] = field(default_factory=list)
 
 
 def purge_expired(
@@ -81,6 +95,14 @@ def purge_expired(
         )
         result.access_log_entries = old_entries.count()
         old_entries.delete()
+        result.signin_attempts = signin_attempts_purge(
+            before=now - datetime.timedelta(days=periods.signin_attempt_days)
+        )
+        # A session unused for longer than its absolute lifetime has ended, however it ended.
+        lifetime = datetime.timedelta(seconds=account_sessions.absolute_lifetime_seconds())
+        result.ended_sessions = account_sessions.user_sessions_purge(
+            before=now - lifetime - datetime.timedelta(hours=1)
+        )
         # Staged snapshots (an import waiting for review) and the current one are never pruned.
         pruned = casework_services.snapshot_prune(actor=actor, keep=periods.snapshots_kept)
         result.snapshots = [s.file_name for s in pruned]
@@ -89,6 +111,9 @@ def purge_expired(
         )
         result.work_files = abandoned_work(
             before=now - datetime.timedelta(days=periods.upload_days)
+        )
+        result.report_downloads = committee_exports_purge(
+            before=now - datetime.timedelta(hours=periods.report_export_hours)
         )
         ChangeEvent.objects.create(
             actor=actor if getattr(actor, "pk", None) else None,
@@ -101,6 +126,9 @@ def purge_expired(
                 "import_reports_removed": [None, len(result.import_reports)],
                 "uploads_and_work_folders_removed": [None, len(result.work_files)],
                 "snapshots_removed": [None, len(result.snapshots)],
+                "signin_attempts_removed": [None, result.signin_attempts],
+                "ended_sessions_removed": [None, result.ended_sessions],
+                "report_downloads_removed": [None, len(result.report_downloads)],
             },
         )
         if dry_run:
@@ -108,7 +136,7 @@ def purge_expired(
             # snapshot_prune's) are dropped with it.
             transaction.set_rollback(True)
         else:
-            paths = [*result.import_reports, *result.work_files]
+            paths = [*result.import_reports, *result.work_files, *result.report_downloads]
             transaction.on_commit(lambda: _remove(paths))
     return result
 

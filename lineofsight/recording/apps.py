@@ -14,10 +14,13 @@ class RecordingConfig(AppConfig):
         from lineofsight.indicators import coverage, engine
         from lineofsight.intake import pipeline
 
-        from .derive import recording_checks
+        from .derive import EARLY_START, recording_checks
         from .table import TABLE
 
         add_once(pipeline.POST_LOAD_STEPS, recording_checks)
+        # Checking starts as soon as the notes and the children's names are written, in worker
+        # processes, while the import writes the rest.
+        add_once(pipeline.EARLY_STARTS, EARLY_START)
         # The recording indicators read the table (indicators/definitions/6_recording.yml).
         engine.register_derived_table(
             TABLE,

@@ -41,7 +41,16 @@ class CommitteeReport(models.Model):
         return self.title
 
 
-# The yearly self-evaluation lives in its own module; imported here so Django finds the model.
+# The yearly self-evaluation and the prepared downloads live in modules of their own; imported
+# here so Django finds the models.
+from .models_export import CommitteeExport, ExportFormat, ExportStatus  # noqa: E402
 from .models_selfevaluation import SelfEvaluation, SelfEvaluationStatus  # noqa: E402
 
-__all__ = ["CommitteeReport", "SelfEvaluation", "SelfEvaluationStatus"]
+__all__ = [
+    "CommitteeExport",
+    "CommitteeReport",
+    "ExportFormat",
+    "ExportStatus",
+    "SelfEvaluation",
+    "SelfEvaluationStatus",
+]

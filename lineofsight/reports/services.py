@@ -12,7 +12,9 @@ the version it was read at; a save over someone else's newer change is refused
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,12 +23,13 @@ from lineofsight.accounts.edits import VersionedEdit
 from lineofsight.accounts.models import User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
-from lineofsight.history.services import capture, record_change
+from lineofsight.history.services import capture, record_change, record_creation
 from lineofsight.web.errors import EditConflict, ServiceError
 from lineofsight.web.locking import version_take
 
+from . import exports
 from . import figures as report_figures
-from .models import CommitteeReport
+from .models import CommitteeExport, CommitteeReport, ExportFormat, ExportStatus
 
 REPORT_FIELDS = ("title", "period_end", "snapshot_id", "figures_counted_at")
 TEXT_FIELDS = ("title", "what_we_know", "how_we_know", "what_next")
@@ -164,6 +167,52 @@ def report_figures_count(
     saved = CommitteeReport.objects.select_related("snapshot", "updated_by").get(pk=report.pk)
     record_change(actor=actor, action="committee_report_count_figures", obj=saved, before=before)
     return saved
+
+
+def committee_export_request(
+    *, user: User, report: CommitteeReport, fmt: ExportFormat | str
+) -> CommitteeExport:
+    """Ask for `report` as a Word or PDF file, prepared by the worker (exports.py; at once when
+    settings.INTAKE_IMPORTS_INLINE is true, as in tests). While an export of the same report and
+    format that `user` asked for still waits or is being prepared, that one is given back
+    instead of a second. Returns the export as it stands afterwards."""
+    policy.require(user, policy.Capability.READ_COMMITTEE_REPORTS)
+    fmt = ExportFormat(fmt)
+    with transaction.atomic():
+        asked = CommitteeExport.objects.select_for_update().filter(
+            report=report,
+            requested_by=user,
+            fmt=fmt,
+            status__in=(ExportStatus.WAITING, ExportStatus.WORKING),
+        )
+        for export in asked:
+            if exports.close_if_abandoned(export).is_pending:
+                return export
+        export = CommitteeExport.objects.create(report=report, requested_by=user, fmt=fmt)
+        record_creation(
+            actor=user,
+            action="committee_report_export_request",
+            obj=export,
+            fields=("report_id", "fmt"),
+        )
+    if getattr(settings, "INTAKE_IMPORTS_INLINE", False):
+        exports.build(export_pk=export.pk, heartbeat=False)
+    else:
+        # Here, not at the top: a task binds to its backend when defined, which needs the apps.
+        from .tasks import committee_export_build
+
+        committee_export_build.enqueue(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def committee_exports_purge(*, before: datetime.datetime) -> list[Path]:
+    """Remove the exports asked for before `before`; returns their files (and any file left in
+    the exports folder by a build cut short) for the caller to delete once this has committed.
+    For `lineofsight purge`, inside its transaction."""
+    pks, paths = exports.expired(before=before)
+    CommitteeExport.objects.filter(pk__in=pks).delete()
+    return paths
 
 
 def _clean(text: str) -> str:

@@ -1,5 +1,6 @@
 """Committee report pages: the list, starting a report, writing its three sections with a
-preview of its figures, and downloading it as Word or PDF.
+preview of its figures. Downloading it as Word or PDF, which the worker prepares, is
+views_export.py.
 
 A report's figures cover the whole council, so only roles that see everything and may see the
 indicators (quality assurance leads, senior leaders, analysts) read and download reports; team
@@ -19,7 +20,6 @@ from lineofsight.accounts import policy
 from lineofsight.accounts.models import User
 from lineofsight.casework import store
 from lineofsight.history.services import history_for
-from lineofsight.web import documents
 from lineofsight.web.forms import edit_values, form_page, form_status, submit
 
 from . import document, figures, services
@@ -158,29 +158,16 @@ def report_count(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:committee_detail", pk=item.pk)
 
 
-def _filename(item: CommitteeReport, extension: str) -> str:
+def filename_for(item: CommitteeReport, extension: str) -> str:
+    """The name a downloaded file is saved under."""
     name = slugify(item.title)[:60] or "committee-report"
     return f"{name}-{item.period_end:%Y-%m-%d}-report-{item.pk}.{extension}"
 
 
 def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A document made in the request (the self-evaluation's; the committee report's downloads
+    are prepared by the worker, views_export.py)."""
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-@require_GET
-@policy.requires(policy.Capability.READ_COMMITTEE_REPORTS)
-def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_report_for_user(request.user, pk)
-    data = documents.render_docx(document.build_report(item))
-    return _download(data, DOCX_TYPE, _filename(item, "docx"))
-
-
-@require_GET
-@policy.requires(policy.Capability.READ_COMMITTEE_REPORTS)
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_report_for_user(request.user, pk)
-    data = documents.render_pdf(document.build_report(item))
-    return _download(data, "application/pdf", _filename(item, "pdf"))

@@ -53,13 +53,17 @@ def source_checked(snapshot: Snapshot | None = None) -> Snapshot:
     return source
 
 
-def run_create(*, source: Snapshot, actor: object | None, os_user: str = "") -> ImportRun:
+def run_create(
+    *, source: Snapshot, actor: object | None, os_user: str = "", queued: bool = False
+) -> ImportRun:
+    """The run that records a recompute; `queued` when the worker is to do it."""
     return intake_services.import_run_create(
         source_kind=source.source_kind,
         source_name=f"{RUN_NAME} {source.pk}",
         actor=actor,
         os_user=os_user,
         as_at=source.as_at,
+        queued=queued,
     )
 
 

@@ -136,33 +136,41 @@ class RecomputeAlreadyRunning(Exception):
     """An import or another recompute is still running; they run one at a time."""
 
 
+# The kind of background work (intake.background) that recomputes a snapshot.
+RECOMPUTE = "snapshot_recompute"
+_STILL_RUNNING = "An import or recompute is still running. Wait for it to finish, then try again."
+
+
 def snapshot_recompute_start(*, actor: User) -> ImportRun:
-    """Start recomputing the current snapshot from the Timescales page, in a background thread
-    as imports run (or at once when settings.INTAKE_IMPORTS_INLINE is true, as in tests). The
+    """Queue recomputing the current snapshot from the Timescales page for the worker, as
+    imports are (at once when settings.INTAKE_IMPORTS_INLINE is true, as in tests). The
     run records its progress and outcome. Refused, changing nothing, while an import or
-    recompute is running, or when the current snapshot cannot be recomputed (NoCurrentSnapshot,
-    SnapshotFileMissing, SnapshotUnavailable for one awaiting review)."""
+    recompute waits or runs, or when the current snapshot cannot be recomputed
+    (NoCurrentSnapshot, SnapshotFileMissing, SnapshotUnavailable for one awaiting review)."""
     policy.require(actor, policy.Capability.CONFIGURE)
     intake_services.import_runs_close_interrupted()
     running = ImportRun.objects.filter(status=RunStatus.RUNNING).first()
     if running is not None:
-        raise RecomputeAlreadyRunning(
-            "An import or recompute is still running. Wait for it to finish, then try again."
-        )
+        raise RecomputeAlreadyRunning(_STILL_RUNNING)
     source = recompute.source_checked()
-    with transaction.atomic():
-        run = recompute.run_create(source=source, actor=actor)
-        record_set(
-            actor=actor,
-            action="timescales_recompute_start",
-            obj=run,
-            field="snapshot_id",
-            value=source.pk,
-        )
+    try:
+        with transaction.atomic():
+            run = recompute.run_create(source=source, actor=actor, queued=True)
+            record_set(
+                actor=actor,
+                action="timescales_recompute_start",
+                obj=run,
+                field="snapshot_id",
+                value=source.pk,
+            )
+    except intake_services.ImportAlreadyRunning:
+        # Another start got in first: the database allows one run at a time.
+        raise RecomputeAlreadyRunning(_STILL_RUNNING) from None
+    return background.run_in_background(run=run, kind=RECOMPUTE, params={"snapshot": source.pk})
 
-    def work(this_run: ImportRun) -> None:
-        # Read again in the thread that does the work, as the run itself is.
-        snapshot = Snapshot.objects.get(pk=source.pk)
-        recompute.recompute(actor=actor, snapshot=snapshot, run=this_run)
 
-    return background.run_in_background(run=run, work=work, label="Recompute")
+def snapshot_recompute_work(*, run: ImportRun, snapshot: int) -> Snapshot:
+    """The queued work of snapshot_recompute_start, as the worker calls it (JSON arguments)."""
+    return recompute.recompute(
+        actor=run.run_by, snapshot=Snapshot.objects.get(pk=snapshot), run=run
+    )

@@ -34,7 +34,9 @@ EXPECTED_AREAS = {
         "Home", "Improvement board", "Committee reports", "Actions", "Concerns", "Themes",
         "Line of sight", "Role approvals",
     ],
-    Role.ANALYST: ["Home", "Imports", "Indicators", "Targets", "Teams", "Committee reports"],
+    Role.ANALYST: [
+        "Home", "Imports", "Indicators", "Targets", "Teams", "Committee reports", "Region",
+    ],
     Role.ADMINISTRATOR: ["Home", "People and teams", "Role approvals", "Timescales", "Access log"],
 }  # fmt: skip
 

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from lineofsight.casework import codewords, rules
+from lineofsight.intake import encodings, ssda903
 from lineofsight.intake.problems import Severity
-from lineofsight.intake.ssda903 import read_ssda903, table_of
+from lineofsight.intake.ssda903 import NEWER_PLACEMENT_TYPES, read_ssda903, table_of
 
 D = datetime.date
 
@@ -321,6 +323,62 @@ def test_the_older_gender_column_and_its_codes_are_read_as_sex(tmp_path: Path) -
     assert [p["pers_sex"] for p in parsed.tables["ssd_person"]] == ["M", "F"]
 
 
+# Placement types of the return's code lists: 2025-26's in full, and the codes 2024-25 still had
+# (H5, P2, Z1), so a return from either year reads without a warning.
+PLACEMENT_CODES_2025_26 = (
+    "A3", "A4", "A5", "A6", "K1", "K2", "K3", "P1", "P3", "R1", "R2", "R3", "R5", "S1", "T0", "T1",
+    "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z11", "Z12", "Z13", "Z14",
+)  # fmt: skip
+PLACEMENT_CODES_2024_25_ONLY = ("H5", "P2", "Z1")
+
+
+def test_every_placement_type_of_2024_25_and_2025_26_is_read_as_an_ssd_placement_type(
+    tmp_path: Path,
+) -> None:
+    codes = [*PLACEMENT_CODES_2025_26, *PLACEMENT_CODES_2024_25_ONLY]
+    header = "CHILD,SEX,DOB,ETHNIC\n" + "".join(
+        f"P{n},F,01/02/2010,WBRI\n" for n in range(len(codes))
+    )
+    # K3 written in lower case, as some case systems do.
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER\n" + "".join(
+        f"P{n},01/05/2025,S,C2,N1,{code.lower() if code == 'K3' else code},PR1\n"
+        for n, code in enumerate(codes)
+    )
+    parsed = read_ssda903(
+        _folder(tmp_path, {"header_2026.csv": header, "episodes_2026.csv": episodes})
+    )
+    assert [p for p in parsed.problems if p.field == "PLACE"] == []
+    written = {p["clap_person_id"]: p["clap_cla_placement_type"]
+               for p in parsed.tables["ssd_cla_placement"]}  # fmt: skip
+    renamed = {"K3": "H5", "Z11": "Z1", "Z12": "Z1", "Z13": "Z1", "Z14": "Z1"}
+    assert written == {f"P{n}": renamed.get(code, code) for n, code in enumerate(codes)}
+    # What is written passes the snapshot's own code check, and pages show it in words.
+    placement_types = rules.CODE_SETS[("ssd_cla_placement", "clap_cla_placement_type")]
+    for code in written.values():
+        assert placement_types.allows(code), code
+        assert codewords.describe("placement_type", code) != codewords.unknown(code), code
+
+
+def test_each_newer_placement_type_has_its_meaning_and_an_ssd_code() -> None:
+    assert set(NEWER_PLACEMENT_TYPES) == {"K3", "Z11", "Z12", "Z13", "Z14"}
+    for code, (meaning, ssd_code) in NEWER_PLACEMENT_TYPES.items():
+        assert ssd_code in codewords.PLACEMENT_TYPE, code
+        assert meaning and code not in codewords.PLACEMENT_TYPE  # the SSD's list lacks it
+    assert NEWER_PLACEMENT_TYPES["K3"][0].startswith("Supported accommodation")
+
+
+def test_a_placement_type_of_neither_year_is_kept_with_a_warning(tmp_path: Path) -> None:
+    episodes = EPISODES.replace(",K2,PR4,", ",Z15,PR4,")
+    parsed = read_ssda903(
+        _folder(tmp_path, {"header_2025.csv": HEADER, "episodes_2025.csv": episodes})
+    )
+    (warning,) = [p for p in parsed.problems if p.field == "PLACE"]
+    assert warning.severity is Severity.WARNING
+    assert (warning.source, warning.row, warning.value) == ("episodes_2025.csv", 4, "Z15")
+    assert "not an SSDA903 placement type code" in warning.message
+    assert "Z15" in [p["clap_cla_placement_type"] for p in parsed.tables["ssd_cla_placement"]]
+
+
 def test_without_a_year_in_the_names_the_year_comes_from_the_episodes(tmp_path: Path) -> None:
     parsed = read_ssda903(_folder(tmp_path, {"header.csv": HEADER, "episodes.csv": EPISODES}))
     # The latest episode date is 01/01/2025: the year ends the 31 March after it.
@@ -427,7 +485,7 @@ def test_an_xml_return_reads_into_the_same_tables(tmp_path: Path) -> None:
     )
     placement = next(p for p in parsed.tables["ssd_cla_placement"] if p["clap_person_id"] == "X1")
     assert (placement["clap_cla_placement_type"], placement["clap_cla_placement_urn"]) == (
-        "Z11",  # a 2025-26 code
+        "Z1",  # the 2025-26 code Z11, stored as the SSD's code it replaced
         "XXXXXXX",
     )
     (review,) = parsed.tables["ssd_cla_reviews"]
@@ -624,3 +682,110 @@ def test_text_that_is_not_utf8_is_refused_unless_the_council_says_windows_1252(
     assert read.encodings["SSDA903_2025_header.csv"] == "Windows-1252 (the council's setting)"
     unknown = [p for p in read.warnings if p.field == "CAFÉ"]
     assert [p.message for p in unknown] == ["unknown column for the header table; it was not read"]
+
+
+# -- CSV tables are read as streams -----------------------------------------------------------
+
+
+def _large_return(tmp_path: Path, children: int = 1500) -> tuple[Path, str, str]:
+    """A return whose episodes table is many times the block size the test reads with."""
+    header = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n" + "".join(
+        f"C{n:05},F,01/02/2010,WBRI,,,\r\n" for n in range(children)
+    )
+    episodes = f"{EPISODE_COLUMNS}\r\n" + "".join(
+        f"C{n:05},01/05/2024,S,C2,N1,U4,PR1,01/09/2024,X1,CARPL,,,\r\n"
+        f"C{n:05},01/09/2024,P,C2,N1,K2,PR4,,,,,,\r\n"
+        for n in range(children)
+    )
+    return tmp_path, header, episodes
+
+
+class _ReadSpy:
+    """Records the size asked of every read from the files the reader opens."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sizes: list[int] = []
+        real_open = Path.open
+        spy = self
+
+        class Stream:
+            def __init__(self, raw) -> None:
+                self.raw = raw
+
+            def read(self, size: int = -1) -> bytes:
+                spy.sizes.append(size)
+                return self.raw.read(size)
+
+            def __getattr__(self, name: str):
+                return getattr(self.raw, name)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc) -> None:
+                self.raw.close()
+
+        def open_spied(path: Path, mode: str = "r", *args, **kwargs):
+            raw = real_open(path, mode, *args, **kwargs)
+            return Stream(raw) if "b" in mode else raw
+
+        def whole(*_args, **_kwargs):
+            raise AssertionError("a CSV table was read whole")
+
+        monkeypatch.setattr(Path, "open", open_spied)
+        monkeypatch.setattr(Path, "read_bytes", whole)
+        monkeypatch.setattr(Path, "read_text", whole)
+
+
+@pytest.mark.parametrize(("codec", "block"), [("utf-8", 512), ("utf-8-sig", 512), ("utf-16", 511)])
+def test_a_csv_table_larger_than_a_block_is_read_a_block_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, codec: str, block: int
+) -> None:
+    tmp_path, header, episodes = _large_return(tmp_path)
+    folder = tmp_path / "SSDA903_2025"
+    folder.mkdir()
+    (folder / "header.csv").write_bytes(header.encode(codec))
+    data = episodes.encode(codec)
+    (folder / "episodes.csv").write_bytes(data)
+    # Some block ends between the "\r" and "\n" of a line end (UTF-16: inside a character).
+    if codec != "utf-16":
+        assert any(data[i - 1 : i] == b"\r" for i in range(block, len(data), block))
+    monkeypatch.setattr(ssda903, "CSV_BLOCK_SIZE", block)
+    spy = _ReadSpy(monkeypatch)
+
+    parsed = read_ssda903(folder)
+
+    assert parsed.problems == []
+    assert len(parsed.tables["ssd_cla_episodes"]) == 3000
+    assert len(parsed.tables["ssd_cla_placement"]) == 3000
+    last = parsed.tables["ssd_cla_placement"][-1]
+    assert (last["clap_person_id"], last["clap_cla_placement_type"]) == ("C01499", "K2")
+    assert all(0 < size <= block for size in spy.sizes), max(spy.sizes)
+    assert len(spy.sizes) > len(data) // block
+
+
+def test_a_table_that_stops_being_text_deep_in_the_file_is_refused_as_a_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp_path, header, episodes = _large_return(tmp_path)
+    lines = episodes.split("\r\n")
+    lines[0] += ",FAVOURITE"  # an unknown column: a warning, until the file is refused
+    lines[2501] = lines[2501].replace("CARPL", "CAF\xc9")  # Windows-1252 "É" in a UTF-8 file
+    data = "\r\n".join(lines).encode("cp1252")
+    folder = _folder(tmp_path, {"SSDA903_2025_header.csv": header})
+    (folder / "SSDA903_2025_episodes.csv").write_bytes(data)
+    monkeypatch.setattr(ssda903, "CSV_BLOCK_SIZE", 4096)
+
+    parsed = read_ssda903(folder)
+
+    (error,) = parsed.problems
+    assert (error.severity, error.source, error.table) == (
+        Severity.ERROR,
+        "SSDA903_2025_episodes.csv",
+        "episodes",
+    )
+    # The same words, line and byte as when the file was read at once.
+    with pytest.raises(encodings.EncodingError) as whole:
+        encodings.decode(data)
+    assert error.message == str(whole.value)
+    assert f"at line 2502 (byte {data.index(b'CAF') + 4})" in error.message

@@ -91,6 +91,9 @@ def test_access_log_entries_older_than_the_period_go(council, settings) -> None:
         "import_reports_removed": 0,
         "uploads_and_work_folders_removed": 0,
         "snapshots_removed": 0,
+        "signin_attempts_removed": 0,
+        "ended_sessions_removed": 0,
+        "report_downloads_removed": 0,
     }
 
 

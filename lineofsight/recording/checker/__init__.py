@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from . import markers, names, plain, terms
+from . import markers, names, plain, scan, terms
 from .markers import YOUNG_UNDER
 from .rules import MARKERS, RULES, Rule, Rules, Term
 from .text import Text
@@ -33,6 +33,7 @@ __all__ = [
     "Term",
     "YOUNG_UNDER",
     "check",
+    "warm",
 ]
 
 # Longer texts are refused: a case note is a few thousand characters, and a checker that promises
@@ -79,3 +80,8 @@ def check(
         reading_ease=ease,
         long_sentences=long_count,
     )
+
+
+def warm() -> None:
+    """Get ready to check many texts (worker processes forked after this share what it builds)."""
+    scan.warm()

@@ -175,10 +175,10 @@ def _voice(text: Text, child: str, young: bool) -> Iterator[Evidence]:
     if not name or _NAME_PART.split(name.lower())[0] not in text.lower_words:
         return
     speaks = bool(text.lower_words & _VOICE_TRIGGERS)
-    for m in _VOICE_VERB.finditer(text.lower, text.lower_words) if speaks else ():
+    for m in _VOICE_VERB.finditer(text.lower, text.lower_words, text.hits) if speaks else ():
         sentence = text.sentence_of(m.start())
         chunk = source[sentence.start : sentence.end]
-        if _NEGATED_VOICE.search(chunk, text.folded):
+        if _NEGATED_VOICE.search(chunk, text.folded, pieces=text.pieces):
             continue
         subject = _subject_before(unquoted, sentence.start, m.start(), name)
         if subject is None:
@@ -187,7 +187,7 @@ def _voice(text: Text, child: str, young: bool) -> Iterator[Evidence]:
         if _voice_counts(who, at, m, text, sentence, name):
             yield Evidence("child_voice", at, m.end(), source[at : m.end()])
             return
-    for summary in _VIEW_SUMMARY.finditer(source, text.folded):
+    for summary in _VIEW_SUMMARY.finditer(source, text.folded, pieces=text.pieces):
         who = summary.group(1).lower()
         if who == name.lower() or (
             who in ("his", "her", "their")
@@ -195,12 +195,12 @@ def _voice(text: Text, child: str, young: bool) -> Iterator[Evidence]:
         ):
             yield Evidence("child_voice", summary.start(), summary.end(), summary.group())
             return
-    for message in _FROM_CHILD.finditer(source, text.folded):
+    for message in _FROM_CHILD.finditer(source, text.folded, pieces=text.pieces):
         if message.group(1).lower() == name.lower():
             yield Evidence("child_voice", message.start(), message.end(), message.group())
             return
     if young:
-        for m in _OBSERVED_VERB.finditer(text.lower, text.lower_words):
+        for m in _OBSERVED_VERB.finditer(text.lower, text.lower_words, text.hits):
             sentence = text.sentence_of(m.start())
             chunk = source[sentence.start : sentence.end]
             if _physical(chunk):
@@ -254,7 +254,10 @@ def _voice_counts(
         return False
     # An adult's report of how the child is ("Dad said Kai does not want to talk") is the adult's
     # view; the child's own words passed on ("Dad said Kai had told him") are the child's.
-    return not (_REPORTING.search(before_subject, text.folded) and not _SPEECH.match(verb))
+    return not (
+        _REPORTING.search(before_subject, text.folded, pieces=text.pieces)
+        and not _SPEECH.match(verb)
+    )
 
 
 def _physical(chunk: str) -> bool:
@@ -499,7 +502,7 @@ _BECAUSE_TRIGGERS = frozenset({"because", "result", "so"})
 
 
 def _analysis(text: Text) -> Iterator[Evidence]:
-    m = _ANALYSIS.search(text.lower, text.lower_words)
+    m = _ANALYSIS.search(text.lower, text.lower_words, text.hits)
     text.memo["analysis"] = m  # None: no sentence analyses (_analysed_sentences)
     if m:
         yield _at("analysis", m, text.text)
@@ -515,9 +518,11 @@ def _analysis(text: Text) -> Iterator[Evidence]:
         after = unquoted[because.end() : sentence.end]
         if (
             not after.lstrip().startswith("of ")
-            and not _REPORTED.search(before, text.folded)
-            and not _PRACTICAL.search(after, text.folded)
-            and _FEELING_OR_BEHAVIOUR.search(unquoted, text.folded, sentence.start, sentence.end)
+            and not _REPORTED.search(before, text.folded, pieces=text.pieces)
+            and not _PRACTICAL.search(after, text.folded, pieces=text.pieces)
+            and _FEELING_OR_BEHAVIOUR.search(
+                unquoted, text.folded, sentence.start, sentence.end, pieces=text.pieces
+            )
             and not _DECISION.search(text.lower[sentence.start : because.start()], words)
         ):
             yield _at("analysis", because, source)
@@ -601,23 +606,23 @@ _NEXT_SENTENCE_REASON = Screened(
 
 
 def _decision(text: Text) -> Iterator[Evidence]:
-    backwards = _REASON_THEN_DECISION.search(text.lower, text.lower_words)
+    backwards = _REASON_THEN_DECISION.search(text.lower, text.lower_words, text.hits)
     if backwards:
         yield _at("decision_rationale", backwards, text.text)
         return
     source, unquoted, words = text.text, text.unquoted, text.lower_words
     sentences = text.sentences
     seen: set[int] = set()  # one look at each sentence, however many cues it has
-    for decision in _DECISION.finditer(text.lower, words):
+    for decision in _DECISION.finditer(text.lower, words, text.hits):
         at = text.sentence_index(decision.start())
         if at in seen:
             continue
         seen.add(at)
         sentence = sentences[at]
         chunk = unquoted[sentence.start : sentence.end]
-        if _NOT_A_PROFESSIONAL_DECISION.search(chunk, text.folded) and not _PROFESSIONAL.search(
-            chunk
-        ):
+        if _NOT_A_PROFESSIONAL_DECISION.search(
+            chunk, text.folded, pieces=text.pieces
+        ) and not _PROFESSIONAL.search(chunk):
             continue
         reason = _reason_in(text.lower[sentence.start : sentence.end])
         if reason is not None:
@@ -628,7 +633,9 @@ def _decision(text: Text) -> Iterator[Evidence]:
         following = sentences[at + 1] if at + 1 < len(sentences) else None
         if (
             following
-            and _NEXT_SENTENCE_REASON.search(unquoted[following.start : following.end], text.folded)
+            and _NEXT_SENTENCE_REASON.search(
+                unquoted[following.start : following.end], text.folded, pieces=text.pieces
+            )
         ) or _explained_nearby(text, at):
             yield _at("decision_rationale", decision, source)
             return
@@ -651,7 +658,7 @@ def _analysed_sentences(text: Text) -> frozenset[int]:
         starts = [s.start for s in text.sentences]
         text.memo["analysed"] = frozenset(
             bisect_right(starts, m.start()) - 1
-            for m in _ANALYSIS.finditer(text.lower, text.lower_words)
+            for m in _ANALYSIS.finditer(text.lower, text.lower_words, text.hits)
         )
     return text.memo["analysed"]
 
@@ -733,8 +740,8 @@ def evidence(text: Text, *, child: str = "", child_age: float | None = None) -> 
         child = guess_child(text)
     young = (
         (child_age is not None and child_age < YOUNG_UNDER)
-        or (child_age is None and bool(_BABY.search(text.text, text.folded)))
-        or bool(_NO_SPEECH.search(text.text, text.folded))
+        or (child_age is None and bool(_BABY.search(text.text, text.folded, pieces=text.pieces)))
+        or bool(_NO_SPEECH.search(text.text, text.folded, pieces=text.pieces))
     )
     found: list[Evidence] = []
     for marker in (_voice(text, child, young), _analysis(text), _decision(text)):

@@ -75,9 +75,13 @@ def other_people(
     if not people or not rules.is_on("other-person-named"):
         return []
     child_names = {part for part in child.split() if part}
+    source = text.text
+    # Most notes name nobody but the child: that is asked of all their capitalised words at once.
+    named = set(_CAPITALISED.findall(source)) - child_names
+    if not named or not any(name in people for name in named):
+        return []
     found: list[Finding] = []
     seen: set[str] = set()
-    source = text.text
     for m in _CAPITALISED.finditer(source):
         name = m.group()
         # Most capitalised words are nobody's name: that is asked first.

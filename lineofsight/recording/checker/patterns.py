@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from . import scan
+
 _GROUP_OPENING = re.compile(r"\(\?(?:[:!=]|<[=!]|P?<\w+>|[aiLmsux]+(?:-[imsx]+)?[:)])")
 _WORD_IN_PATTERN = re.compile(r"[A-Za-z]{2,}")
 # A leading group of plain alternatives: "(?:this|that|which)" at the start of an alternative.
@@ -253,7 +255,7 @@ class _Part:
     `first(text)` is its first match and `every(text)` all its matches (an iterator). One that
     must start a word has the check for that put in by starting_a_word, when it can be."""
 
-    __slots__ = ("every", "first", "needles", "words")
+    __slots__ = ("every", "first", "needles", "scan_id", "words")
 
     def __init__(self, words: frozenset[str], pattern: str, bounded: bool) -> None:
         self.words = words
@@ -269,6 +271,8 @@ class _Part:
         useful = 0 < len(found) <= _MOST_NEEDLES and not known
         self.needles = tuple(sorted(found)) if useful else None
         checked = starting_a_word(pattern) if bounded else pattern
+        # Read for by scan, which names every text where it may match.
+        self.scan_id = scan.PHRASES.register(checked or pattern)
         if checked is None:  # a part that does not start with plain words: checked here
             compiled = re.compile(pattern)
             self.first = lambda text: next(word_starts(compiled, text), None)
@@ -335,6 +339,17 @@ class Alternation:
             part = _Part(frozenset({word}), f"{word_and_space}(?:{group})", bounded)
             self.by_word.setdefault(word, []).append(part)
         self.keys = frozenset(self.by_word)
+        parts = dict.fromkeys([*self.always, *(p for ps in self.by_word.values() for p in ps)])
+        self.scanned = {p.scan_id: p for p in parts if p.scan_id is not None}
+        self.scan_ids = frozenset(self.scanned)
+        self.unscanned = [p for p in parts if p.scan_id is None]
+
+    def _parts(self, words: frozenset[str], hits: frozenset[int] | None) -> list[_Part]:
+        """The parts that may match: those scan named in the text (`hits`) when it could read
+        the text, else those filed under the text's words."""
+        if hits is None or self.unscanned:
+            return self._candidates(words)
+        return [self.scanned[i] for i in sorted(hits & self.scan_ids)]
 
     def _candidates(self, words: frozenset[str]) -> list[_Part]:
         # The checks often ask twice about one text: the last answer is kept with its words.
@@ -354,10 +369,12 @@ class Alternation:
         self._last = (words, candidates)
         return candidates
 
-    def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
-        """The leftmost (then longest) match."""
+    def search(
+        self, text: str, words: frozenset[str], hits: frozenset[int] | None = None
+    ) -> re.Match[str] | None:
+        """The leftmost (then longest) match. `hits` is scan.hits(text), when known."""
         best: re.Match[str] | None = None
-        for part in self._candidates(words):
+        for part in self._parts(words, hits):
             if part.needles is not None and not _holds_one(text, part.needles):
                 continue
             m = part.first(text)
@@ -365,11 +382,13 @@ class Alternation:
                 best = m
         return best
 
-    def finditer(self, text: str, words: frozenset[str]) -> list[re.Match[str]]:
+    def finditer(
+        self, text: str, words: frozenset[str], hits: frozenset[int] | None = None
+    ) -> list[re.Match[str]]:
         """Every match of every alternative that can be there, in text order (matches of
-        different alternatives may overlap)."""
+        different alternatives may overlap). `hits` is scan.hits(text), when known."""
         found: list[re.Match[str]] = []
-        for part in self._candidates(words):
+        for part in self._parts(words, hits):
             if part.needles is None or _holds_one(text, part.needles):
                 found += part.every(text)
         found.sort(key=_text_order)
@@ -500,7 +519,7 @@ class Screened:
     in ways plain lower-casing does not ("ſ" matches "s"), so any other text is left to the slow
     pattern."""
 
-    __slots__ = ("_last", "needles", "quick", "regex")
+    __slots__ = ("_last", "needles", "quick", "regex", "scan_id")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
@@ -514,14 +533,23 @@ class Screened:
         # A piece that holds another is there only if the other is: looking for it adds nothing.
         kept = {n for n in found if not any(m != n and m in n for m in found)}
         self.needles = tuple(sorted(kept)) or None
+        # Read for by scan.PIECES, which names every note holding one of the pieces.
+        self.scan_id = (
+            None
+            if self.needles is None
+            else scan.PIECES.register(scan.pieces_pattern(self.needles))
+        )
         self.quick = re.compile(lowered(pattern)) if _quick_fits(pattern, flags) else None
         # The checks ask again and again about one note: the last answer is kept with its text.
         self._last: tuple[str | None, bool] = (None, False)
 
-    def may_match(self, lowered: str) -> bool:
-        """Whether the text, lower-cased, may hold a match (False means it cannot)."""
+    def may_match(self, lowered: str, pieces: frozenset[int] | None = None) -> bool:
+        """Whether the text, lower-cased, may hold a match (False means it cannot). `pieces`
+        is scan.PIECES.hits(lowered), when known."""
         if self.needles is None:
             return True
+        if pieces is not None and self.scan_id is not None:
+            return self.scan_id in pieces
         last = self._last  # read once: another thread may replace it
         if last[0] is lowered:
             return last[1]
@@ -538,15 +566,19 @@ class Screened:
             self.quick is not None and text.isascii() and not self.quick.search(text.lower(), *span)
         )
 
-    def search(self, text: str, lowered: str, *span: int) -> re.Match[str] | None:
+    def search(
+        self, text: str, lowered: str, *span: int, pieces: frozenset[int] | None = None
+    ) -> re.Match[str] | None:
         """`regex.search(text, *span)`, skipped when `lowered` (text lower-cased, or a text that
-        holds it) cannot hold a match."""
-        if not self.may_match(lowered) or self._cannot_match(text, span):
+        holds it) cannot hold a match. `pieces` is scan.PIECES.hits(lowered), when known."""
+        if not self.may_match(lowered, pieces) or self._cannot_match(text, span):
             return None
         return self.regex.search(text, *span)
 
-    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
-        if not self.may_match(lowered) or self._cannot_match(text, ()):
+    def finditer(
+        self, text: str, lowered: str, pieces: frozenset[int] | None = None
+    ) -> Iterator[re.Match[str]]:
+        if not self.may_match(lowered, pieces) or self._cannot_match(text, ()):
             return iter(())
         return self.regex.finditer(text)
 

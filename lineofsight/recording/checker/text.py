@@ -6,6 +6,8 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from . import scan
+
 # Double quotation marks, straight or curly. A quote left open runs to the end of its paragraph.
 _QUOTE = re.compile(r'"[^"\n]*(?:"|$)|“[^”\n]*(?:”|$)', re.MULTILINE)
 # A sentence ends at . ! or ? followed by white space, a closing quote, or the end of the text;
@@ -66,9 +68,11 @@ class Text:
     __slots__ = (
         "_sentence_starts",
         "folded",
+        "hits",
         "lower",
         "lower_words",
         "memo",
+        "pieces",
         "quotes",
         "sentences",
         "text",
@@ -93,6 +97,10 @@ class Text:
         # The lower-cased words outside quoted speech: runs of letters and digits ("LAC" is
         # "lac"; "co-morbid" is "co" and "morbid").
         self.lower_words = frozenset(self.lower.translate(_SEPARATORS).split())
+        # The markers' phrases that may match in the unquoted text, and the screened patterns
+        # whose pieces the whole text holds (scan.py; None: not known).
+        self.hits = scan.PHRASES.hits(self.lower)
+        self.pieces = scan.PIECES.hits(self.folded)
         self.sentences = _sentences(text)
         self.word_count = _count_words(text)
         self._sentence_starts: list[int] | None = None

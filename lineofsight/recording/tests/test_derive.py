@@ -112,3 +112,70 @@ def test_worker_processes_give_the_same_rows_as_one(monkeypatch):
     monkeypatch.setattr(derive, "CHUNK", 4)
     shared = derive.checked(notes, rules=rules, people=frozenset({"Ben"}), processes=2)
     assert shared == alone and len(alone) == len(notes)
+
+
+def test_checking_starts_once_the_notes_are_written_and_runs_beside_the_rest(tmp_path, monkeypatch):
+    """With worker processes, the notes are checked while the import writes its other tables
+    and derived tables, and the table is the one checking them one at a time gives."""
+    run = services.ssd_extract_import(directory=_extract(tmp_path / "one"))
+    assert run.status == RunStatus.SUCCEEDED, run.failure_message
+    alone = _rows()
+
+    written: list[str] = []
+    begun_after: list[list[str]] = []
+    real_execute_begin = derive.begin_recording_checks
+
+    def begin(con, alias, provided):
+        begun_after.append(list(written))
+        return real_execute_begin(con, alias, provided)
+
+    from lineofsight.intake import pipeline
+
+    real_write_tables = pipeline.ImportJob._write_tables
+
+    def write_tables(self, tables, started, began, provided, progress, steps):
+        def noting(done, total, name):
+            written.append(name)
+
+        return real_write_tables(self, tables, started, began, provided, noting, steps)
+
+    monkeypatch.setattr(pipeline.ImportJob, "_write_tables", write_tables)
+    monkeypatch.setattr(
+        derive,
+        "EARLY_START",
+        derive.EarlyStart(derive.EARLY_NAME, derive.EARLY_START.tables, begin),
+    )
+    monkeypatch.setattr(pipeline, "EARLY_STARTS", [derive.EARLY_START])
+    monkeypatch.setattr(derive, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(derive, "CHUNK", 1)
+    monkeypatch.setattr(derive, "workers", lambda: 2)
+    run = services.ssd_extract_import(directory=_extract(tmp_path / "two"))
+    assert run.status == RunStatus.SUCCEEDED, run.failure_message
+    # Begun once, straight after the notes and the children were written, before the rest.
+    assert len(begun_after) == 1
+    assert set(written[:2]) == {"ssd_person", "case_notes"} and len(written) > 2
+    assert set(begun_after[0]) <= {"ssd_person", "case_notes"}
+    shared = _rows()
+    assert shared.keys() == alone.keys()
+    for note_id, row in shared.items():
+        assert {k: v for k, v in row.items() if k != "person_id"} == {
+            k: v for k, v in alone[note_id].items() if k != "person_id"
+        }
+
+
+def test_an_import_that_fails_after_checking_began_stops_the_workers(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from lineofsight.intake import pipeline
+
+    def broken(context):
+        raise RuntimeError("a later step failed")
+
+    monkeypatch.setattr(derive, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(derive, "workers", lambda: 2)
+    monkeypatch.setattr(pipeline, "POST_LOAD_STEPS", [broken, derive.recording_checks])
+    before = set(multiprocessing.active_children())
+    with pytest.raises(RuntimeError, match="a later step failed"):
+        services.ssd_extract_import(directory=_extract(tmp_path))
+    assert set(multiprocessing.active_children()) <= before
+    assert store.current_snapshot() is None

@@ -362,7 +362,8 @@ def test_period_must_be_a_31_march_up_to_the_snapshot(council) -> None:
 # -- pages and roles ----------------------------------------------------------------------------
 
 
-def test_qa_lead_starts_a_report_and_downloads_it(council, client_for) -> None:
+def test_qa_lead_starts_a_report_and_downloads_it(council, client_for, settings) -> None:
+    settings.INTAKE_IMPORTS_INLINE = True  # the worker's part done at once (test_export_tasks.py)
     east_snapshot()
     client = client_for("qa_lead")
     page = client.get(reverse("reports:committee_create"))
@@ -375,17 +376,31 @@ def test_qa_lead_starts_a_report_and_downloads_it(council, client_for) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:committee_detail", kwargs={"pk": made.pk})
 
-    docx = client.get(reverse("reports:committee_docx", kwargs={"pk": made.pk}))
+    docx = _prepared(client, reverse("reports:committee_docx", kwargs={"pk": made.pk}))
     assert docx.status_code == 200
     assert docx["Content-Type"] == report_views_docx_type()
     assert docx["Content-Disposition"] == (
         f'attachment; filename="year-report-2024-03-31-report-{made.pk}.docx"'
     )
-    pdf = client.get(reverse("reports:committee_pdf", kwargs={"pk": made.pk}))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    pdf = _prepared(client, reverse("reports:committee_pdf", kwargs={"pk": made.pk}))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert pdf["Content-Disposition"].endswith(f'-report-{made.pk}.pdf"')
     listing = client.get(reverse("reports:committee")).content.decode()
     assert "Year report" in listing and "Start a new report" in listing
+
+
+def _prepared(client, url: str):
+    """Ask for the download, as the report's page does, and fetch the file its page offers."""
+    from lineofsight.reports.models import CommitteeExport
+
+    asked = client.post(url)
+    export = CommitteeExport.objects.latest("pk")
+    assert asked["Location"] == reverse("reports:committee_export", kwargs={"pk": export.pk})
+    page = client.get(asked["Location"]).content.decode()
+    file_url = reverse("reports:committee_export_file", kwargs={"pk": export.pk})
+    assert "Your download is ready" in page and file_url in page
+    return client.get(file_url)
 
 
 def report_views_docx_type() -> str:

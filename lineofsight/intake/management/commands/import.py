@@ -174,6 +174,9 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise CommandError(f"{path} is not a file.")
                 run = services.annex_a_import(path=path, **common)
+        except services.ImportAlreadyRunning as exc:
+            # One import at a time, whether from the page or the command line.
+            raise CommandError(str(exc)) from None
         finally:
             bars.close()
         self._report(run)

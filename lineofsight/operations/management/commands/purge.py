@@ -27,10 +27,14 @@ class Command(BaseCommand):
             f"{periods.access_log_days} days, {len(result.import_reports)} import report(s) older "
             f"than {periods.import_report_days} days, {len(result.work_files)} abandoned "
             f"upload(s) or work folder(s) older than {periods.upload_days} days, and "
-            f"{len(result.snapshots)} snapshot(s) beyond the newest {periods.snapshots_kept}."
+            f"{len(result.snapshots)} snapshot(s) beyond the newest {periods.snapshots_kept}; "
+            f"{result.signin_attempts} sign-in attempt(s) older than "
+            f"{periods.signin_attempt_days} days, {result.ended_sessions} ended session(s) and "
+            f"{len(result.report_downloads)} committee report download(s) older than "
+            f"{periods.report_export_hours} hours."
         )
         if options["verbosity"] > 1:
-            for path in [*result.import_reports, *result.work_files]:
+            for path in [*result.import_reports, *result.work_files, *result.report_downloads]:
                 self.stdout.write(f"  {path}")
             for name in result.snapshots:
                 self.stdout.write(f"  snapshot {name}")
