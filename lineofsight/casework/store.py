@@ -35,6 +35,20 @@ def current_snapshot() -> Snapshot | None:
     return Snapshot.objects.filter(is_current=True).first()
 
 
+def snapshot_or_current(pk: int | None) -> Snapshot:
+    """The snapshot with id `pk`, or the current one when `pk` is None (for commands that take
+    --snapshot). Raises LookupError with a message for the person at the command line."""
+    if pk is None:
+        snapshot = current_snapshot()
+        if snapshot is None:
+            raise NoCurrentSnapshot("No casework data has been imported yet.")
+        return snapshot
+    try:
+        return Snapshot.objects.get(pk=pk)
+    except Snapshot.DoesNotExist:
+        raise LookupError(f"No snapshot has id {pk}.") from None
+
+
 def current_snapshot_path() -> Path | None:
     snapshot = current_snapshot()
     return snapshot.path if snapshot is not None else None

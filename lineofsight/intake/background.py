@@ -125,30 +125,53 @@ def _status_of(run_pk: int) -> str:
     return ImportRun.objects.filter(pk=run_pk).values_list("status", flat=True).first() or ""
 
 
+def _heartbeat(run_pk: int) -> contextlib.AbstractContextManager[None]:
+    """The run's heartbeat, so long steps that report no progress (writing derived tables)
+    still show the worker is alive."""
+    return beating(
+        lambda: ImportRun.objects.filter(pk=run_pk, status=RunStatus.RUNNING).update(
+            heartbeat_at=timezone.now()
+        ),
+        name=f"heartbeat-{run_pk}",
+    )
+
+
 @contextlib.contextmanager
-def _heartbeat(run_pk: int) -> Iterator[None]:
-    """Write the run's heartbeat every HEARTBEAT_SECONDS from a thread of its own, so long steps
-    that report no progress (writing derived tables) still show the worker is alive."""
+def beating(beat: Callable[[], object], *, name: str) -> Iterator[None]:
+    """Call `beat` (which writes a heartbeat) every HEARTBEAT_SECONDS from a thread of its own
+    while the block runs: long work done by the worker says it is still alive."""
     stop = threading.Event()
 
-    def beat() -> None:
+    def loop() -> None:
         try:
             while not stop.wait(HEARTBEAT_SECONDS):
                 try:
-                    ImportRun.objects.filter(pk=run_pk, status=RunStatus.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
+                    beat()
                 except Exception:
                     # A busy database misses one beat; the next one may get through.
-                    log.warning("Heartbeat of run %s not written", run_pk, exc_info=True)
+                    log.warning("Heartbeat %s not written", name, exc_info=True)
         finally:
             # The thread's own database connection; nothing else will close it.
             connection.close()
 
-    thread = threading.Thread(target=beat, name=f"heartbeat-{run_pk}", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
     try:
         yield
     finally:
         stop.set()
         thread.join()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine is still there (a worker that died is not)."""
+    if os.name != "posix":
+        # No harmless way to probe a process; the heartbeat's silence decides instead.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

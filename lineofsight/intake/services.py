@@ -197,7 +197,11 @@ def import_runs_close_interrupted() -> list[ImportRun]:
 def _why_abandoned(run: ImportRun) -> str:
     """Why a run marked running can no longer finish, in plain words; empty while it can."""
     now = timezone.now()
-    gone = run.host == socket.gethostname() and run.pid is not None and not _process_alive(run.pid)
+    gone = (
+        run.host == socket.gethostname()
+        and run.pid is not None
+        and not background.process_alive(run.pid)
+    )
     if run.heartbeat_at is not None:
         stale = datetime.timedelta(minutes=getattr(settings, "INTAKE_WORKER_STALE_MINUTES", 5))
         if gone or run.heartbeat_at < now - stale:
@@ -978,16 +982,4 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, KeyboardInterrupt):
         return "The import was stopped before it finished (interrupted)."
     return f"The import failed unexpectedly: {type(exc).__name__}: {exc}"[:2000]
-
-
-def _process_alive(pid: int) -> bool:
-    if os.name != "posix":
-        # Windows has no harmless way to probe a process; the 24-hour cut-off applies instead.
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True

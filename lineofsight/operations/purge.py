@@ -9,8 +9,8 @@
   folder of an import that is still running.
 - Snapshots beyond the newest SNAPSHOT_RETENTION, through casework's own snapshot_prune, which
   never removes the current snapshot or one staged for review.
-- Committee report downloads the worker prepared (VAR_DIR/exports), REPORT_EXPORT_HOURS after
-  they were asked for, through reports' own committee_exports_purge.
+- Committee report and self-evaluation downloads the worker prepared (VAR_DIR/exports),
+  REPORT_EXPORT_HOURS after they were asked for, through reports' own committee_exports_purge.
 - Sign-in attempts older than SIGNIN_ATTEMPT_DAYS (a year by default: long enough to look into a
   misused account), and the notes of sessions that have ended, through accounts' own services.
 

@@ -1,4 +1,5 @@
-"""Committee report downloads prepared by the worker (`lineofsight worker`), not in the web request.
+"""Committee report and self-evaluation downloads prepared by the worker (`lineofsight worker`),
+not in the web request.
 
 A page records a CommitteeExport and a task for it in the database (django-tasks, the same
 backend and worker as imports: reports.tasks); the worker builds the Word or PDF file into
@@ -8,7 +9,8 @@ settings.INTAKE_IMPORTS_INLINE (tests) the file is built at once, in the request
 An export whose worker died (its process gone from this machine, or silent for
 settings.INTAKE_WORKER_STALE_MINUTES) is marked failed when its page is next opened, so nobody
 waits for ever; one that no worker took within REPORT_EXPORT_HOURS is failed the same way. A file
-is kept for REPORT_EXPORT_HOURS and is out of date as soon as the report is saved again.
+is kept for REPORT_EXPORT_HOURS and is out of date as soon as the report or self-evaluation is
+saved again (signing a self-evaluation off saves it).
 """
 
 from __future__ import annotations
@@ -18,25 +20,26 @@ import datetime
 import logging
 import os
 import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from lineofsight.intake import background
 from lineofsight.web import documents
 
 from . import document
-from .models import CommitteeExport, CommitteeReport, ExportFormat, ExportStatus
+from . import selfevaluation_document as se_document
+from .models import CommitteeExport, CommitteeReport, ExportFormat, ExportStatus, SelfEvaluation
 
 log = logging.getLogger(__name__)
 
-# As intake's runs: far shorter than the silence after which an export counts as abandoned.
-HEARTBEAT_SECONDS = 30.0
-
 _RENDER = {ExportFormat.DOCX: documents.render_docx, ExportFormat.PDF: documents.render_pdf}
+_DOCUMENT = {CommitteeReport: document.build_report, SelfEvaluation: se_document.build}
+
+# What an export downloads: a committee report or a self-evaluation (CommitteeExport.item).
+Item = CommitteeReport | SelfEvaluation
 
 
 def keep_hours() -> int:
@@ -53,9 +56,9 @@ def path_of(export: CommitteeExport) -> Path | None:
     return folder() / export.file_name if export.file_name else None
 
 
-def render(report: CommitteeReport, fmt: str) -> bytes:
-    """The document's bytes, exactly as a download of `report` in `fmt` gives them."""
-    return _RENDER[ExportFormat(fmt)](document.build_report(report))
+def render(item: Item, fmt: str) -> bytes:
+    """The document's bytes, exactly as a download of `item` in `fmt` gives them."""
+    return _RENDER[ExportFormat(fmt)](_DOCUMENT[type(item)](item))
 
 
 def build(*, export_pk: int, heartbeat: bool) -> str:
@@ -69,8 +72,9 @@ def build(*, export_pk: int, heartbeat: bool) -> str:
     target = folder() / f"committee-export-{export.pk}.{export.fmt}"
     try:
         with _heartbeat(export_pk) if heartbeat else contextlib.nullcontext():
-            report = CommitteeReport.objects.select_related("snapshot").get(pk=export.report_id)
-            data = render(report, export.fmt)
+            # Read afresh through the foreign key: the item as it stands now.
+            item = export.item
+            data = render(item, export.fmt)
             target.parent.mkdir(parents=True, exist_ok=True)
             # Written aside, then renamed: a download never sees half a file.
             partial = target.with_name(f".{target.name}.part")
@@ -79,11 +83,11 @@ def build(*, export_pk: int, heartbeat: bool) -> str:
         CommitteeExport.objects.filter(pk=export_pk, status=ExportStatus.WORKING).update(
             status=ExportStatus.DONE,
             file_name=target.name,
-            built_version=report.version,
+            built_version=item.version,
             finished_at=timezone.now(),
         )
     except Exception:
-        log.exception("Committee report export %s failed", export_pk)
+        log.exception("Export %s failed", export_pk)
         _fail(
             export_pk,
             "The download could not be prepared: something went wrong while making the file. "
@@ -103,13 +107,13 @@ def close_if_abandoned(export: CommitteeExport) -> CommitteeExport:
     return export
 
 
-def is_current(export: CommitteeExport, report: CommitteeReport) -> bool:
-    """A prepared file that may still be downloaded: made from the report as it is now, within
-    the time files are kept, and still on disk."""
+def is_current(export: CommitteeExport, item: Item) -> bool:
+    """A prepared file that may still be downloaded: made from `item` as it is now, within the
+    time files are kept, and still on disk."""
     path = path_of(export)
     return (
         export.status == ExportStatus.DONE
-        and export.built_version == report.version
+        and export.built_version == item.version
         and export.created_at >= timezone.now() - datetime.timedelta(hours=keep_hours())
         and path is not None
         and path.is_file()
@@ -172,7 +176,7 @@ def _why_abandoned(export: CommitteeExport) -> str:
             export.host == socket.gethostname()
             and export.pid is not None
             and export.pid != os.getpid()
-            and not _process_alive(export.pid)
+            and not background.process_alive(export.pid)
         )
         stale = datetime.timedelta(minutes=getattr(settings, "INTAKE_WORKER_STALE_MINUTES", 5))
         silent = export.heartbeat_at is not None and export.heartbeat_at < now - stale
@@ -188,42 +192,11 @@ def _why_abandoned(export: CommitteeExport) -> str:
     return ""
 
 
-def _process_alive(pid: int) -> bool:
-    if os.name != "posix":
-        # No harmless way to probe a process; the heartbeat's silence decides instead.
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _heartbeat(export_pk: int) -> Iterator[None]:
-    """Say the export is still being worked on every HEARTBEAT_SECONDS, from a thread of its
-    own, while a long document is built."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(HEARTBEAT_SECONDS):
-                try:
-                    CommitteeExport.objects.filter(
-                        pk=export_pk, status=ExportStatus.WORKING
-                    ).update(heartbeat_at=timezone.now())
-                except Exception:
-                    log.warning("Heartbeat of export %s not written", export_pk, exc_info=True)
-        finally:
-            # The thread's own database connection; nothing else will close it.
-            connection.close()
-
-    thread = threading.Thread(target=beat, name=f"export-heartbeat-{export_pk}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+def _heartbeat(export_pk: int) -> contextlib.AbstractContextManager[None]:
+    """Say the export is still being worked on while a long document is built."""
+    return background.beating(
+        lambda: CommitteeExport.objects.filter(pk=export_pk, status=ExportStatus.WORKING).update(
+            heartbeat_at=timezone.now()
+        ),
+        name=f"export-heartbeat-{export_pk}",
+    )

@@ -1,6 +1,7 @@
-"""A committee report's Word or PDF download, prepared by the worker (exports.py): the page asks,
-the worker builds the file under VAR_DIR/exports, and the person who asked downloads it from
-there. Kept for settings.REPORT_EXPORT_HOURS, then removed by `lineofsight purge`."""
+"""A committee report's or self-evaluation's Word or PDF download, prepared by the worker
+(exports.py): the page asks, the worker builds the file under VAR_DIR/exports, and the person who
+asked downloads it from there. Kept for settings.REPORT_EXPORT_HOURS, then removed by
+`lineofsight purge`."""
 
 from __future__ import annotations
 
@@ -23,10 +24,22 @@ class ExportStatus(models.TextChoices):
 
 
 class CommitteeExport(models.Model):
-    """One request to download a committee report in one format, and the file made for it."""
+    """One request to download a committee report or a self-evaluation (exactly one of the two)
+    in one format, and the file made for it."""
 
     report = models.ForeignKey(
-        "reports.CommitteeReport", on_delete=models.CASCADE, related_name="exports"
+        "reports.CommitteeReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+    )
+    self_evaluation = models.ForeignKey(
+        "reports.SelfEvaluation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
     )
     fmt = models.CharField(max_length=8, choices=ExportFormat.choices)
     requested_by = user_field()
@@ -35,7 +48,7 @@ class CommitteeExport(models.Model):
     )
     # The file's name inside VAR_DIR/exports, once made; never a path given by a request.
     file_name = models.CharField(max_length=100, blank=True)
-    # The report's version the file was made from: a later save makes the file out of date.
+    # The item's version the file was made from: a later save makes the file out of date.
     built_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -50,9 +63,21 @@ class CommitteeExport(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_at"], name="reports_export_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=False, self_evaluation__isnull=True)
+                | models.Q(report__isnull=True, self_evaluation__isnull=False),
+                name="reports_export_one_item",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.report} ({self.get_fmt_display()})"
+        return f"{self.item} ({self.get_fmt_display()})"
+
+    @property
+    def item(self) -> models.Model:
+        """What is downloaded: the committee report or the self-evaluation."""
+        return self.report if self.report_id else self.self_evaluation
 
     @property
     def is_pending(self) -> bool:

@@ -29,7 +29,7 @@ from lineofsight.web.locking import version_take
 
 from . import exports
 from . import figures as report_figures
-from .models import CommitteeExport, CommitteeReport, ExportFormat, ExportStatus
+from .models import CommitteeExport, CommitteeReport, ExportFormat, ExportStatus, SelfEvaluation
 
 REPORT_FIELDS = ("title", "period_end", "snapshot_id", "figures_counted_at")
 TEXT_FIELDS = ("title", "what_we_know", "how_we_know", "what_next")
@@ -170,17 +170,25 @@ def report_figures_count(
 
 
 def committee_export_request(
-    *, user: User, report: CommitteeReport, fmt: ExportFormat | str
+    *,
+    user: User,
+    fmt: ExportFormat | str,
+    report: CommitteeReport | None = None,
+    self_evaluation: SelfEvaluation | None = None,
 ) -> CommitteeExport:
-    """Ask for `report` as a Word or PDF file, prepared by the worker (exports.py; at once when
-    settings.INTAKE_IMPORTS_INLINE is true, as in tests). While an export of the same report and
-    format that `user` asked for still waits or is being prepared, that one is given back
-    instead of a second. Returns the export as it stands afterwards."""
+    """Ask for `report` or `self_evaluation` (one of the two) as a Word or PDF file, prepared by
+    the worker (exports.py; at once when settings.INTAKE_IMPORTS_INLINE is true, as in tests).
+    While an export of the same item and format that `user` asked for still waits or is being
+    prepared, that one is given back instead of a second. Returns the export as it stands
+    afterwards."""
     policy.require(user, policy.Capability.READ_COMMITTEE_REPORTS)
+    if (report is None) == (self_evaluation is None):
+        raise ValueError("Give a committee report or a self-evaluation, not both or neither")
     fmt = ExportFormat(fmt)
     with transaction.atomic():
         asked = CommitteeExport.objects.select_for_update().filter(
             report=report,
+            self_evaluation=self_evaluation,
             requested_by=user,
             fmt=fmt,
             status__in=(ExportStatus.WAITING, ExportStatus.WORKING),
@@ -188,13 +196,14 @@ def committee_export_request(
         for export in asked:
             if exports.close_if_abandoned(export).is_pending:
                 return export
-        export = CommitteeExport.objects.create(report=report, requested_by=user, fmt=fmt)
-        record_creation(
-            actor=user,
-            action="committee_report_export_request",
-            obj=export,
-            fields=("report_id", "fmt"),
+        export = CommitteeExport.objects.create(
+            report=report, self_evaluation=self_evaluation, requested_by=user, fmt=fmt
         )
+        if report:
+            action, fields = "committee_report_export_request", ("report_id", "fmt")
+        else:
+            action, fields = "self_evaluation_export_request", ("self_evaluation_id", "fmt")
+        record_creation(actor=user, action=action, obj=export, fields=fields)
     if getattr(settings, "INTAKE_IMPORTS_INLINE", False):
         exports.build(export_pk=export.pk, heartbeat=False)
     else:

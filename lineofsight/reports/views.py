@@ -162,12 +162,3 @@ def filename_for(item: CommitteeReport, extension: str) -> str:
     """The name a downloaded file is saved under."""
     name = slugify(item.title)[:60] or "committee-report"
     return f"{name}-{item.period_end:%Y-%m-%d}-report-{item.pk}.{extension}"
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    """A document made in the request (the self-evaluation's; the committee report's downloads
-    are prepared by the worker, views_export.py)."""
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,5 +1,6 @@
 """Self-evaluation pages: the list, starting one, its page with every area, writing one area's
-three answers beside its evidence, signing off, starting the next version, and the downloads.
+three answers beside its evidence, signing off, starting the next version, and the downloads
+(prepared by the worker, as the committee report's are: views_export.py).
 
 Readers and writers are the committee report's (READ_COMMITTEE_REPORTS, WRITE_COMMITTEE_REPORTS):
 the evidence covers the whole council. Signing off needs SIGN_OFF_SELF_EVALUATION.
@@ -10,24 +11,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lineofsight.accounts import policy
 from lineofsight.casework import store
 from lineofsight.history.services import history_for
-from lineofsight.web import documents
 from lineofsight.web.errors import ServiceError
 from lineofsight.web.forms import edit_values, form_page, form_status, submit
 
-from . import figures
+from . import figures, views_export
 from . import selfevaluation_document as se_document
 from . import selfevaluation_evidence as se_evidence
 from . import selfevaluation_services as services
-from .models import SelfEvaluation
+from .models import ExportFormat, SelfEvaluation
 from .selfevaluation_forms import AreaAnswersForm, SelfEvaluationCreateForm
 from .services import period_end_choices
-from .views import DOCX_TYPE, _download
 
 READ = policy.Capability.READ_COMMITTEE_REPORTS
 WRITE = policy.Capability.WRITE_COMMITTEE_REPORTS
@@ -216,22 +214,13 @@ def selfevaluation_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:selfevaluation_detail", pk=made.pk)
 
 
-def _filename(item: SelfEvaluation, extension: str) -> str:
-    name = slugify(item.title)[:60] or "self-evaluation"
-    return f"{name}-{item.year_end:%Y-%m-%d}-version-{item.number}-{item.pk}.{extension}"
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 @policy.requires(READ)
 def selfevaluation_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get(pk)
-    data = documents.render_docx(se_document.build(item))
-    return _download(data, DOCX_TYPE, _filename(item, "docx"))
+    return views_export.download(request, _get(pk), ExportFormat.DOCX)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @policy.requires(READ)
 def selfevaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get(pk)
-    data = documents.render_pdf(se_document.build(item))
-    return _download(data, "application/pdf", _filename(item, "pdf"))
+    return views_export.download(request, _get(pk), ExportFormat.PDF)

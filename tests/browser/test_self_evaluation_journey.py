@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from lineofsight.reports.models import SelfEvaluation
+from lineofsight.reports.models import CommitteeExport, SelfEvaluation
 from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
@@ -22,8 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_qa_lead_writes_and_a_senior_leader_signs_off_a_self_evaluation(
-    page, sign_in_as, council, browser, live_server
+    page, sign_in_as, council, browser, live_server, settings
 ):
+    settings.INTAKE_IMPORTS_INLINE = True  # the worker's part done at once
     east_snapshot()
     sign_in_as("qa_lead")
 
@@ -71,7 +72,18 @@ def test_qa_lead_writes_and_a_senior_leader_signs_off_a_self_evaluation(
     assert "This version is signed off" in page.inner_text("main")
     assert page.locator("textarea").count() == 0
 
-    response = page.request.get(reverse("reports:selfevaluation_docx", kwargs={"pk": item.pk}))
+    # Ask for the Word document; the worker prepares it, then its page offers it. Download it
+    # with the browser's own session.
+    go(page, reverse("reports:selfevaluation_detail", kwargs={"pk": item.pk}))
+    open_link(page, "Download the self-evaluation as Word (DOCX)")
+    press(
+        page,
+        "Prepare the Word (DOCX) file",
+        says="Your download is ready",
+        url="**/reports/committee/download/*/",
+    )
+    export = CommitteeExport.objects.get(self_evaluation=item)
+    response = page.request.get(reverse("reports:committee_export_file", kwargs={"pk": export.pk}))
     assert response.status == 200
     assert response.headers["content-type"] == DOCX_TYPE
     assert response.headers["content-disposition"].startswith("attachment; filename=")

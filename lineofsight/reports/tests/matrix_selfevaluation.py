@@ -40,8 +40,10 @@ EXPECTED: dict[str, Expect] = {
     "reports:selfevaluation_create": expect(200, only=WRITERS),
     "reports:selfevaluation_detail": expect(200, only=READERS, kwargs=self_evaluation),
     "reports:selfevaluation_area": expect(200, only=READERS, kwargs=self_evaluation_area),
-    "reports:selfevaluation_docx": expect(200, only=READERS, kwargs=self_evaluation, html=False),
-    "reports:selfevaluation_pdf": expect(200, only=READERS, kwargs=self_evaluation, html=False),
+    # Asking for a download is a page (the worker prepares the file, as for committee reports;
+    # the prepared file is reports:committee_export_file's, its asker's alone).
+    "reports:selfevaluation_docx": expect(200, only=READERS, kwargs=self_evaluation),
+    "reports:selfevaluation_pdf": expect(200, only=READERS, kwargs=self_evaluation),
     "reports:selfevaluation_sign_off": expect(405, kwargs=self_evaluation),
     "reports:selfevaluation_new_version": expect(405, kwargs=self_evaluation),
 }

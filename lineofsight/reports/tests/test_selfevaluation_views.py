@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from lineofsight.reports import selfevaluation_services as se
-from lineofsight.reports.models import SelfEvaluation
+from lineofsight.reports.models import CommitteeExport, SelfEvaluation
 from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.web import documents
 from lineofsight.worklists.tests.snapshots import east_snapshot
@@ -35,7 +35,8 @@ def _answers(version: int, **text: str) -> dict:
     return {"what_we_know": "", "how_we_know": "", "what_next": "", "version": version, **text}
 
 
-def test_qa_lead_starts_one_from_the_page_and_downloads_it(council, client_for) -> None:
+def test_qa_lead_starts_one_from_the_page_and_downloads_it(council, client_for, settings) -> None:
+    settings.INTAKE_IMPORTS_INLINE = True  # the worker's part done at once
     east_snapshot()
     client = client_for("qa_lead")
     listing = client.get(reverse("reports:committee")).content.decode()
@@ -54,14 +55,26 @@ def test_qa_lead_starts_one_from_the_page_and_downloads_it(council, client_for) 
         assert title in detail
     assert "Sign off version 1" not in detail  # a QA lead writes; a senior leader signs off
 
-    docx = client.get(_url("selfevaluation_docx", made))
+    # The download link leads to a page that asks the worker for the file, as the committee
+    # report's does; the file is then downloaded from the page that says it is ready.
+    offer = client.get(_url("selfevaluation_docx", made)).content.decode()
+    assert "Prepare the Word (DOCX) file" in offer
+    asked = client.post(_url("selfevaluation_docx", made))
+    export = CommitteeExport.objects.get(self_evaluation=made)
+    assert asked["Location"] == reverse("reports:committee_export", kwargs={"pk": export.pk})
+    ready = client.get(asked["Location"]).content.decode()
+    assert "Your download is ready" in ready and _url("selfevaluation_detail", made) in ready
+    docx = client.get(reverse("reports:committee_export_file", kwargs={"pk": export.pk}))
     assert docx.status_code == 200 and docx["Content-Type"] == DOCX_TYPE
     assert docx["Content-Disposition"] == (
         f'attachment; filename="our-sef-2024-03-31-version-1-{made.pk}.docx"'
     )
-    assert "Care leavers" in documents.docx_text(docx.content)
-    pdf = client.get(_url("selfevaluation_pdf", made))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "Care leavers" in documents.docx_text(b"".join(docx.streaming_content))
+    client.post(_url("selfevaluation_pdf", made))
+    export = CommitteeExport.objects.get(self_evaluation=made, fmt="pdf")
+    pdf = client.get(reverse("reports:committee_export_file", kwargs={"pk": export.pk}))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
 def test_an_area_page_saves_the_answers_and_shows_the_evidence(item, client_for) -> None:

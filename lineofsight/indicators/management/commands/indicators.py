@@ -95,12 +95,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{v.indicator.id}: no data: {v.no_data_reason}")
 
     def _snapshot(self, pk: int | None) -> Snapshot:
-        if pk is None:
-            snapshot = store.current_snapshot()
-            if snapshot is None:
-                raise CommandError("No casework data has been imported yet.")
-            return snapshot
         try:
-            return Snapshot.objects.get(pk=pk)
-        except Snapshot.DoesNotExist:
-            raise CommandError(f"No snapshot has id {pk}.") from None
+            return store.snapshot_or_current(pk)
+        except LookupError as e:
+            raise CommandError(str(e)) from None

@@ -7,22 +7,21 @@ import pytest
 from django.urls import reverse
 
 from lineofsight.accounts.models import Role
-from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
-    axe_violations,
-    browser,
-    format_violations,
-    page_without_javascript,
-    session_cookie,
-)
+from lineofsight.region.tests.conftest import synthetic_extracts  # noqa: F401  (a fixture)
+from lineofsight.region.tests.test_page import region_dir  # noqa: F401  (a fixture)
 
-from .test_page import region_dir  # noqa: F401  (a fixture used by name)
+from .conftest import axe_violations, format_violations, page_without_javascript, session_cookie
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("region_dir"),
+]
 
 WIDTH = 320
 
 
-def test_the_page_is_accessible_and_reflows(browser, live_server, council, region_dir):  # noqa: F811
+def test_the_page_is_accessible_and_reflows(browser, live_server, council):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": WIDTH, "height": 800}
     )
@@ -41,7 +40,7 @@ def test_the_page_is_accessible_and_reflows(browser, live_server, council, regio
         context.close()
 
 
-def test_choosing_an_indicator_works_without_javascript(browser, live_server, council, region_dir):  # noqa: F811
+def test_choosing_an_indicator_works_without_javascript(browser, live_server, council):
     page = page_without_javascript(browser, live_server, council["users"][Role.ANALYST])
     try:
         page.goto(reverse("region:index"))
