@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import signal
 import socket
 import threading
 import time
@@ -26,6 +25,7 @@ from lineofsight.accounts.models import Role, User
 from lineofsight.casework import store
 from lineofsight.intake import background, services, uploads
 from lineofsight.intake.models import ImportRun, Phase, RunStatus
+from lineofsight.intake.tests.worker import work_off_the_queue
 from lineofsight.timeliness import services as timeliness_services
 
 from .test_interrupted import _a_dead_pid
@@ -66,27 +66,6 @@ def _upload(actor: User, directory: Path) -> ImportRun:
     return services.uploaded_import_start(
         actor=actor, file_name="extract.zip", chunks=[_zipped(directory)]
     )
-
-
-def work_off_the_queue() -> str:
-    """`lineofsight worker --batch`: do every queued task, then stop. Returns what it said."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    said = io.StringIO()
-    try:
-        call_command(
-            "worker",
-            batch=True,
-            startup_delay=False,
-            reload=False,
-            verbosity=0,
-            stdout=io.StringIO(),
-            stderr=said,
-        )
-    finally:
-        # The worker takes over Ctrl+C for a graceful stop; give it back to the test run.
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
-    return said.getvalue()
 
 
 def _queued(name: str = "an upload") -> ImportRun:

@@ -8,18 +8,16 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import signal
 import socket
 
 import pytest
-from django.core.management import call_command
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from docx import Document
 
 from lineofsight.history.models import ChangeEvent
+from lineofsight.intake.tests.worker import work_off_the_queue
 from lineofsight.operations import purge
 from lineofsight.reports import document, exports
 from lineofsight.reports import services as report_services
@@ -27,6 +25,8 @@ from lineofsight.reports.models import CommitteeExport, CommitteeReport, ExportS
 from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.web import documents
 from lineofsight.worklists.tests.snapshots import east_snapshot
+
+from .export_support import body, url
 
 PERIOD_END = datetime.date(2024, 3, 31)
 
@@ -50,39 +50,6 @@ def report(council) -> CommitteeReport:
     )
 
 
-@pytest.fixture
-def inline(settings) -> None:
-    """The worker's part done at once, in the request (as the browser tests run)."""
-    settings.INTAKE_IMPORTS_INLINE = True
-
-
-def _url(name: str, pk: int) -> str:
-    return reverse(f"reports:{name}", kwargs={"pk": pk})
-
-
-def _body(response) -> bytes:
-    return b"".join(response.streaming_content)
-
-
-def work_off_the_queue() -> None:
-    """`lineofsight worker --batch`, in this process: do every queued task, then stop."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "worker",
-            batch=True,
-            startup_delay=False,
-            reload=False,
-            verbosity=0,
-            stdout=io.StringIO(),
-            stderr=io.StringIO(),
-        )
-    finally:
-        # The worker takes over Ctrl+C for a graceful stop; give it back to the test run.
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
-
-
 # -- the worker ---------------------------------------------------------------------------------
 
 
@@ -95,12 +62,12 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = client_for("qa_lead")
 
-    asked = client.post(_url(f"committee_{fmt}", report.pk))
+    asked = client.post(url(f"committee_{fmt}", report.pk))
 
     # Nothing was built in the request: the export waits, its task in the database.
     export = CommitteeExport.objects.get()
     assert asked.status_code == 302
-    assert asked["Location"] == _url("committee_export", export.pk)
+    assert asked["Location"] == url("committee_export", export.pk)
     assert (export.status, export.fmt, export.file_name) == (ExportStatus.WAITING, fmt, "")
     assert export.requested_by.role == "qa_lead"
     task = DBTaskResult.objects.get()
@@ -110,8 +77,8 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     waiting = client.get(asked["Location"]).content.decode()
     assert "Preparing your download" in waiting and 'http-equiv="refresh"' in waiting
     # The file's address, asked for too early, leads back to the page that says it is not ready.
-    early = client.get(_url("committee_export_file", export.pk))
-    assert early.status_code == 302 and early["Location"] == _url("committee_export", export.pk)
+    early = client.get(url("committee_export_file", export.pk))
+    assert early.status_code == 302 and early["Location"] == url("committee_export", export.pk)
     # Who asked, for what, is in the history.
     event = ChangeEvent.objects.get(action="committee_report_export_request")
     assert event.object_id == str(export.pk) and event.changes["fmt"] == [None, fmt]
@@ -128,14 +95,14 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     ready = client.get(asked["Location"]).content.decode()
     assert "Your download is ready" in ready and 'http-equiv="refresh"' not in ready
 
-    response = client.get(_url("committee_export_file", export.pk))
+    response = client.get(url("committee_export_file", export.pk))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         "attachment; filename="
         f'"quality-of-practice-2023-to-2024-2024-03-31-report-{report.pk}.{fmt}"'
     )
     assert response["Cache-Control"] == "no-store, private"
-    data = _body(response)
+    data = body(response)
     # Byte for byte what the download made in the request before (the documents are
     # deterministic for the same report).
     render = documents.render_docx if fmt == "docx" else documents.render_pdf
@@ -153,12 +120,12 @@ def test_asking_again_while_it_waits_queues_nothing_more(report, client_for, set
     settings.INTAKE_IMPORTS_INLINE = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = client_for("qa_lead")
-    first = client.post(_url("committee_docx", report.pk))
-    second = client.post(_url("committee_docx", report.pk))
+    first = client.post(url("committee_docx", report.pk))
+    second = client.post(url("committee_docx", report.pk))
     assert first["Location"] == second["Location"]
     assert CommitteeExport.objects.count() == 1 and DBTaskResult.objects.count() == 1
     # A PDF is a download of its own.
-    client.post(_url("committee_pdf", report.pk))
+    client.post(url("committee_pdf", report.pk))
     assert CommitteeExport.objects.count() == 2 and DBTaskResult.objects.count() == 2
 
 
@@ -166,39 +133,39 @@ def test_asking_again_while_it_waits_queues_nothing_more(report, client_for, set
 
 
 def test_only_the_person_who_asked_downloads_the_file(report, client_for, inline) -> None:
-    client_for("qa_lead").post(_url("committee_docx", report.pk))
+    client_for("qa_lead").post(url("committee_docx", report.pk))
     export = CommitteeExport.objects.get()
     assert export.status == ExportStatus.DONE
     # Another reader of reports asks for their own; this one is not theirs to see.
     for name in ("committee_export", "committee_export_file"):
-        assert client_for("senior_leader").get(_url(name, export.pk)).status_code == 404
-        assert client_for("qa_lead").get(_url(name, 9999)).status_code == 404
+        assert client_for("senior_leader").get(url(name, export.pk)).status_code == 404
+        assert client_for("qa_lead").get(url(name, 9999)).status_code == 404
 
 
 @pytest.mark.parametrize(
     "role", ["practitioner", "administrator", "team_manager", "service_manager"]
 )
 def test_roles_that_may_not_read_reports_get_403(report, client_for, inline, role) -> None:
-    client_for("qa_lead").post(_url("committee_pdf", report.pk))
+    client_for("qa_lead").post(url("committee_pdf", report.pk))
     export = CommitteeExport.objects.get()
     client = client_for(role)
     for name in ("committee_export", "committee_export_file"):
-        assert client.get(_url(name, export.pk)).status_code == 403
+        assert client.get(url(name, export.pk)).status_code == 403
     for name in ("committee_docx", "committee_pdf"):
-        assert client.post(_url(name, report.pk)).status_code == 403
+        assert client.post(url(name, report.pk)).status_code == 403
     assert CommitteeExport.objects.count() == 1
 
 
 def test_nobody_signed_in_is_sent_to_sign_in(report, client_for, inline) -> None:
-    client_for("qa_lead").post(_url("committee_docx", report.pk))
+    client_for("qa_lead").post(url("committee_docx", report.pk))
     export = CommitteeExport.objects.get()
     for name in ("committee_export", "committee_export_file"):
-        response = client_for(None).get(_url(name, export.pk))
+        response = client_for(None).get(url(name, export.pk))
         assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
 
 
 def test_asking_for_a_report_that_does_not_exist_is_404(council, client_for, inline) -> None:
-    assert client_for("analyst").post(_url("committee_docx", 9999)).status_code == 404
+    assert client_for("analyst").post(url("committee_docx", 9999)).status_code == 404
     assert not CommitteeExport.objects.exists()
 
 
@@ -206,15 +173,15 @@ def test_the_download_page_offers_to_prepare_the_file_and_then_the_file(
     report, client_for, inline
 ) -> None:
     client = client_for("analyst")
-    page = client.get(_url("committee_pdf", report.pk)).content.decode()
+    page = client.get(url("committee_pdf", report.pk)).content.decode()
     assert "Prepare the PDF file" in page and "prepared earlier" not in page
-    client.post(_url("committee_pdf", report.pk))
+    client.post(url("committee_pdf", report.pk))
     export = CommitteeExport.objects.get()
-    page = client.get(_url("committee_pdf", report.pk)).content.decode()
-    assert _url("committee_export_file", export.pk) in page
+    page = client.get(url("committee_pdf", report.pk)).content.decode()
+    assert url("committee_export_file", export.pk) in page
     # The report's own page asks with a form, so the file is prepared only when someone asks.
-    detail = client.get(_url("committee_detail", report.pk)).content.decode()
-    assert f'method="post" action="{_url("committee_docx", report.pk)}"' in detail
+    detail = client.get(url("committee_detail", report.pk)).content.decode()
+    assert f'method="post" action="{url("committee_docx", report.pk)}"' in detail
 
 
 # -- failed, abandoned and out of date ----------------------------------------------------------
@@ -228,7 +195,7 @@ def test_a_build_that_fails_marks_the_export_failed_and_offers_to_try_again(
 
     monkeypatch.setitem(exports._RENDER, "docx", broken)
     client = client_for("qa_lead")
-    asked = client.post(_url("committee_docx", report.pk))
+    asked = client.post(url("committee_docx", report.pk))
     export = CommitteeExport.objects.get()
     assert export.status == ExportStatus.FAILED and export.finished_at is not None
     assert "could not be prepared" in export.failure_message
@@ -237,13 +204,13 @@ def test_a_build_that_fails_marks_the_export_failed_and_offers_to_try_again(
     page = client.get(asked["Location"]).content.decode()
     assert "The download could not be prepared" in page and "Try again" in page
     assert 'http-equiv="refresh"' not in page
-    assert client.get(_url("committee_export_file", export.pk)).status_code == 302
+    assert client.get(url("committee_export_file", export.pk)).status_code == 302
 
     monkeypatch.undo()
-    again = client.post(_url("committee_docx", report.pk))
+    again = client.post(url("committee_docx", report.pk))
     retried = CommitteeExport.objects.latest("pk")
     assert retried.pk != export.pk and retried.status == ExportStatus.DONE
-    assert again["Location"] == _url("committee_export", retried.pk)
+    assert again["Location"] == url("committee_export", retried.pk)
 
 
 def _dead_pid() -> int:
@@ -283,7 +250,7 @@ def test_an_export_whose_worker_died_is_marked_failed_not_left_waiting(
     )
     client = client_for("qa_lead")
     for export in (gone, silent):
-        page = client.get(_url("committee_export", export.pk)).content.decode()
+        page = client.get(url("committee_export", export.pk)).content.decode()
         export.refresh_from_db()
         assert export.status == ExportStatus.FAILED
         assert "worker stopped before the download was ready" in page
@@ -300,7 +267,7 @@ def test_a_worker_still_beating_is_left_to_finish(report, council, client_for) -
         pid=1,
         heartbeat_at=timezone.now() - datetime.timedelta(minutes=1),
     )
-    page = client_for("qa_lead").get(_url("committee_export", busy.pk)).content.decode()
+    page = client_for("qa_lead").get(url("committee_export", busy.pk)).content.decode()
     busy.refresh_from_db()
     assert busy.status == ExportStatus.WORKING and "Preparing your download" in page
 
@@ -309,7 +276,7 @@ def test_a_file_made_before_the_report_changed_is_not_given(
     report, council, client_for, inline
 ) -> None:
     client = client_for("qa_lead")
-    client.post(_url("committee_docx", report.pk))
+    client.post(url("committee_docx", report.pk))
     export = CommitteeExport.objects.get()
     report_services.report_update_text(
         actor=council["users"]["analyst"],
@@ -320,21 +287,21 @@ def test_a_file_made_before_the_report_changed_is_not_given(
         how_we_know="",
         what_next="",
     )
-    assert client.get(_url("committee_export_file", export.pk)).status_code == 302
-    page = client.get(_url("committee_export", export.pk)).content.decode()
+    assert client.get(url("committee_export_file", export.pk)).status_code == 302
+    page = client.get(url("committee_export", export.pk)).content.decode()
     assert "changed since this file was prepared" in page and "Prepare it again" in page
 
 
 def test_a_file_past_its_time_is_not_given(report, client_for, inline, settings) -> None:
     settings.REPORT_EXPORT_HOURS = 2
     client = client_for("qa_lead")
-    client.post(_url("committee_pdf", report.pk))
+    client.post(url("committee_pdf", report.pk))
     export = CommitteeExport.objects.get()
     CommitteeExport.objects.filter(pk=export.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=3)
     )
-    assert client.get(_url("committee_export_file", export.pk)).status_code == 302
-    page = client.get(_url("committee_export", export.pk)).content.decode()
+    assert client.get(url("committee_export_file", export.pk)).status_code == 302
+    page = client.get(url("committee_export", export.pk)).content.decode()
     assert "no longer kept" in page
 
 
@@ -346,8 +313,8 @@ def test_purge_removes_downloads_past_their_time(
 ) -> None:
     settings.REPORT_EXPORT_HOURS = 24
     client = client_for("qa_lead")
-    client.post(_url("committee_docx", report.pk))
-    client.post(_url("committee_pdf", report.pk))
+    client.post(url("committee_docx", report.pk))
+    client.post(url("committee_pdf", report.pk))
     old, recent = CommitteeExport.objects.order_by("pk")
     CommitteeExport.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=25)

@@ -9,12 +9,12 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from lineofsight.history.models import ChangeEvent
+from lineofsight.intake.tests.worker import work_off_the_queue
 from lineofsight.operations import purge
 from lineofsight.reports import exports
 from lineofsight.reports import selfevaluation_document as se_document
@@ -25,7 +25,7 @@ from lineofsight.reports.views import DOCX_TYPE
 from lineofsight.web import documents
 from lineofsight.worklists.tests.snapshots import east_snapshot
 
-from .test_export_tasks import work_off_the_queue
+from .export_support import body, url
 
 AREA = "care_leavers"
 
@@ -49,20 +49,6 @@ def item(council) -> SelfEvaluation:
     )
 
 
-@pytest.fixture
-def inline(settings) -> None:
-    """The worker's part done at once, in the request (as the browser tests run)."""
-    settings.INTAKE_IMPORTS_INLINE = True
-
-
-def _url(name: str, pk: int) -> str:
-    return reverse(f"reports:{name}", kwargs={"pk": pk})
-
-
-def _body(response) -> bytes:
-    return b"".join(response.streaming_content)
-
-
 def _in_request(item: SelfEvaluation, fmt: str) -> bytes:
     """What the download used to make in the request."""
     fresh = SelfEvaluation.objects.get(pk=item.pk)
@@ -78,14 +64,14 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     settings.INTAKE_IMPORTS_INLINE = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = client_for("qa_lead")
-    offer = client.get(_url(f"selfevaluation_{fmt}", item.pk)).content.decode()
+    offer = client.get(url(f"selfevaluation_{fmt}", item.pk)).content.decode()
     assert "Download the self-evaluation as" in offer and "Prepare the" in offer
 
-    asked = client.post(_url(f"selfevaluation_{fmt}", item.pk))
+    asked = client.post(url(f"selfevaluation_{fmt}", item.pk))
 
     export = CommitteeExport.objects.get()
     assert asked.status_code == 302
-    assert asked["Location"] == _url("committee_export", export.pk)
+    assert asked["Location"] == url("committee_export", export.pk)
     assert (export.self_evaluation_id, export.report_id) == (item.pk, None)
     assert (export.status, export.fmt, export.file_name) == (ExportStatus.WAITING, fmt, "")
     task = DBTaskResult.objects.get()
@@ -103,21 +89,21 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     assert export.built_version == item.version
     ready = client.get(asked["Location"]).content.decode()
     assert "Your download is ready" in ready
-    assert _url("selfevaluation_detail", item.pk) in ready  # back to the self-evaluation
-    response = client.get(_url("committee_export_file", export.pk))
+    assert url("selfevaluation_detail", item.pk) in ready  # back to the self-evaluation
+    response = client.get(url("committee_export_file", export.pk))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="sef-2024-2024-03-31-version-1-{item.pk}.{fmt}"'
     )
     assert response["Content-Type"] == (DOCX_TYPE if fmt == "docx" else "application/pdf")
-    assert _body(response) == _in_request(item, fmt)
+    assert body(response) == _in_request(item, fmt)
 
 
 def test_asking_again_while_it_waits_queues_nothing_more(item, client_for, settings) -> None:
     settings.INTAKE_IMPORTS_INLINE = False
     client = client_for("analyst")
-    first = client.post(_url("selfevaluation_pdf", item.pk))
-    second = client.post(_url("selfevaluation_pdf", item.pk))
+    first = client.post(url("selfevaluation_pdf", item.pk))
+    second = client.post(url("selfevaluation_pdf", item.pk))
     assert first["Location"] == second["Location"]
     assert CommitteeExport.objects.count() == 1 and DBTaskResult.objects.count() == 1
 
@@ -126,40 +112,40 @@ def test_asking_again_while_it_waits_queues_nothing_more(item, client_for, setti
 
 
 def test_only_the_person_who_asked_downloads_the_file(item, client_for, inline) -> None:
-    client_for("qa_lead").post(_url("selfevaluation_docx", item.pk))
+    client_for("qa_lead").post(url("selfevaluation_docx", item.pk))
     export = CommitteeExport.objects.get()
     assert export.status == ExportStatus.DONE
     # Another reader of self-evaluations asks for their own; this one is not theirs to see.
     for name in ("committee_export", "committee_export_file"):
-        assert client_for("senior_leader").get(_url(name, export.pk)).status_code == 404
+        assert client_for("senior_leader").get(url(name, export.pk)).status_code == 404
     # An analyst, who reads self-evaluations, asks for and downloads their own.
     analyst = client_for("analyst")
-    asked = analyst.post(_url("selfevaluation_pdf", item.pk))
+    asked = analyst.post(url("selfevaluation_pdf", item.pk))
     mine = CommitteeExport.objects.get(requested_by__role="analyst")
-    assert asked["Location"] == _url("committee_export", mine.pk)
-    assert analyst.get(_url("committee_export_file", mine.pk)).status_code == 200
+    assert asked["Location"] == url("committee_export", mine.pk)
+    assert analyst.get(url("committee_export_file", mine.pk)).status_code == 200
 
 
 @pytest.mark.parametrize(
     "role", ["practitioner", "administrator", "team_manager", "service_manager"]
 )
 def test_roles_that_may_not_read_self_evaluations_get_403(item, client_for, inline, role) -> None:
-    client_for("qa_lead").post(_url("selfevaluation_docx", item.pk))
+    client_for("qa_lead").post(url("selfevaluation_docx", item.pk))
     export = CommitteeExport.objects.get()
     client = client_for(role)
     for name in ("selfevaluation_docx", "selfevaluation_pdf"):
-        assert client.get(_url(name, item.pk)).status_code == 403
-        assert client.post(_url(name, item.pk)).status_code == 403
+        assert client.get(url(name, item.pk)).status_code == 403
+        assert client.post(url(name, item.pk)).status_code == 403
     for name in ("committee_export", "committee_export_file"):
-        assert client.get(_url(name, export.pk)).status_code == 403
+        assert client.get(url(name, export.pk)).status_code == 403
     assert CommitteeExport.objects.count() == 1
 
 
 def test_asking_for_a_self_evaluation_that_does_not_exist_is_404(
     council, client_for, inline
 ) -> None:
-    assert client_for("analyst").post(_url("selfevaluation_docx", 9999)).status_code == 404
-    assert client_for("analyst").get(_url("selfevaluation_pdf", 9999)).status_code == 404
+    assert client_for("analyst").post(url("selfevaluation_docx", 9999)).status_code == 404
+    assert client_for("analyst").get(url("selfevaluation_pdf", 9999)).status_code == 404
     assert not CommitteeExport.objects.exists()
 
 
@@ -181,36 +167,36 @@ def test_a_build_that_fails_marks_the_export_failed_and_offers_to_try_again(
 
     monkeypatch.setitem(exports._DOCUMENT, SelfEvaluation, broken)
     client = client_for("qa_lead")
-    asked = client.post(_url("selfevaluation_docx", item.pk))
+    asked = client.post(url("selfevaluation_docx", item.pk))
     export = CommitteeExport.objects.get()
     assert export.status == ExportStatus.FAILED and export.finished_at is not None
     assert "could not be prepared" in export.failure_message and export.file_name == ""
     page = client.get(asked["Location"]).content.decode()
     assert "The download could not be prepared" in page and "Try again" in page
     # Trying again asks for the self-evaluation again, not a committee report.
-    assert f'action="{_url("selfevaluation_docx", item.pk)}"' in page
-    assert client.get(_url("committee_export_file", export.pk)).status_code == 302
+    assert f'action="{url("selfevaluation_docx", item.pk)}"' in page
+    assert client.get(url("committee_export_file", export.pk)).status_code == 302
 
     monkeypatch.undo()
-    again = client.post(_url("selfevaluation_docx", item.pk))
+    again = client.post(url("selfevaluation_docx", item.pk))
     retried = CommitteeExport.objects.latest("pk")
     assert retried.pk != export.pk and retried.status == ExportStatus.DONE
-    assert again["Location"] == _url("committee_export", retried.pk)
+    assert again["Location"] == url("committee_export", retried.pk)
 
 
 def test_a_file_made_before_sign_off_is_not_given(item, council, client_for, inline) -> None:
     client = client_for("qa_lead")
-    client.post(_url("selfevaluation_docx", item.pk))
+    client.post(url("selfevaluation_docx", item.pk))
     export = CommitteeExport.objects.get()
     se.self_evaluation_sign_off(
         actor=council["users"]["senior_leader"], item=item, expected_version=item.version
     )
-    assert client.get(_url("committee_export_file", export.pk)).status_code == 302
-    page = client.get(_url("committee_export", export.pk)).content.decode()
+    assert client.get(url("committee_export_file", export.pk)).status_code == 302
+    page = client.get(url("committee_export", export.pk)).content.decode()
     assert "self-evaluation has been changed since this file was prepared" in page
     assert "Prepare it again" in page
     # The GET page no longer offers the old file either.
-    offer = client.get(_url("selfevaluation_docx", item.pk)).content.decode()
+    offer = client.get(url("selfevaluation_docx", item.pk)).content.decode()
     assert "prepared earlier" not in offer
 
 
@@ -222,8 +208,8 @@ def test_purge_removes_self_evaluation_downloads_past_their_time(
 ) -> None:
     settings.REPORT_EXPORT_HOURS = 24
     client = client_for("qa_lead")
-    client.post(_url("selfevaluation_docx", item.pk))
-    client.post(_url("selfevaluation_pdf", item.pk))
+    client.post(url("selfevaluation_docx", item.pk))
+    client.post(url("selfevaluation_pdf", item.pk))
     old, recent = CommitteeExport.objects.order_by("pk")
     CommitteeExport.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=25)
