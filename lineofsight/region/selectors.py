@@ -34,8 +34,17 @@ YEARS_SHOWN = 4
 
 
 def region_dir() -> Path | None:
+    """LINEOFSIGHT_REGION_DIR, or else the data folder's `region/` when there is one (where
+    `make demo` puts the demonstration council's own pooled extract)."""
     configured = str(getattr(settings, "REGION_DIR", "") or "").strip()
-    return Path(configured) if configured else None
+    if configured:
+        return Path(configured)
+    default = default_region_dir()
+    return default if default.is_dir() else None
+
+
+def default_region_dir() -> Path:
+    return Path(settings.VAR_DIR) / "region"
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def test_each_demo_role_reaches_its_daily_journeys():
             reverse("audits:moderation_detail", kwargs={"pk": awaiting.pk}),
         ],
         "senior.leader": ["indicators:board", "actions:board", "accounts:role_grants"],
-        "analyst": ["intake:imports", "indicators:board"],
+        "analyst": ["intake:imports", "indicators:board", "region:index"],
     }
     for who, pages in journeys.items():
         client = Client()
@@ -206,6 +206,11 @@ def test_each_demo_role_reaches_its_daily_journeys():
             url = page if page.startswith("/") else reverse(page)
             response = client.get(url)
             assert response.status_code == 200, f"{who} could not open {url}"
+    # The analyst's regional page has the demonstration council's own pooled extract to show.
+    client = Client()
+    client.force_login(_demo("analyst"))
+    region = client.get(reverse("region:index")).content.decode()
+    assert "Pooled extracts of 1 council" in region and "No pooled data is loaded" not in region
     # The second QA lead's moderation is blind: the auditor's reasons are not on the page yet.
     client = Client()
     client.force_login(second)

@@ -96,3 +96,14 @@ def test_nobody_is_sent_to_sign_in(client_for):
     page = client_for(None).get(reverse("region:index"))
     assert page.status_code == 302
     assert "/accounts/sign-in/" in page["Location"]
+
+
+def test_extracts_in_the_data_folder_are_read_when_no_folder_is_set(
+    client_for, settings, synthetic_extracts
+):
+    settings.REGION_DIR = ""
+    folder = settings.VAR_DIR / "region"
+    folder.mkdir(parents=True)
+    (folder / "891").symlink_to(synthetic_extracts[1], target_is_directory=True)
+    page = client_for(Role.ANALYST).get(reverse("region:index")).content.decode()
+    assert "Pooled extracts of 1 council: Nottinghamshire." in page

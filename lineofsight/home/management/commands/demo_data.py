@@ -20,6 +20,8 @@ from lineofsight.casework import store
 from lineofsight.home.demo_records import demo_records_create
 from lineofsight.intake import services as intake_services
 from lineofsight.intake.models import RunStatus
+from lineofsight.region import pooled
+from lineofsight.region import selectors as region_selectors
 from lineofsight.synthetic.generator import GENERATOR_VERSION
 
 
@@ -145,6 +147,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("A snapshot is already current; leaving the data as it is.")
 
+        self._pooled_extract(la, replace=force or made_now)
+
         loaded = audit_services.audit_tools_load(actor=None)
         new = sum(1 for r in loaded if r.outcome != "unchanged")
         self.stdout.write(f"Audit tools: {len(loaded)} checked, {new} loaded or replaced")
@@ -167,3 +171,17 @@ class Command(BaseCommand):
             lines = demo_records_create()
         for line in lines:
             self.stdout.write(f"  made {line}")
+
+    def _pooled_extract(self, la: str, *, replace: bool) -> None:
+        """The council's own pooled extract where the regional page finds it, so an analyst sees
+        the page working (a real region adds the other councils' extracts beside it)."""
+        target = region_selectors.default_region_dir() / la
+        if (target / pooled.MANIFEST).is_file() and not replace:
+            return
+        snapshot = store.current_snapshot()
+        if snapshot is None:
+            return
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pooled.pooled_export_write(snapshot=snapshot, directory=target, key=pooled.pooling_key())
+        self.stdout.write(f"Pooled extract for the regional page: {target}")
