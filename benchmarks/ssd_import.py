@@ -8,9 +8,11 @@ Makes a synthetic extract with `manage.py synthesize` (unless --extract is given
 its own process so their peak memory is measured apart:
   floor  DuckDB loading the same CSV files into tables with no checks (read_csv_auto into
          CREATE TABLE, in a DuckDB file): the least any import could take;
-  import Line of Sight's full import (read, every check, typed snapshot, registration).
+  import Line of Sight's full import (read, every check, typed snapshot, registration, and
+         every post-load step: timeliness and drift, the recording checks);
+  bare   the same import with no post-load steps, which is what the floor is compared with.
 It prints each figure against its target: a council in under 20 s and 2 GB, England in under
-5 minutes and 8 GB, and either within 3 times the floor.
+5 minutes and 8 GB, and the import without its steps within 3 times the floor.
 """
 
 from __future__ import annotations
@@ -30,13 +32,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1024**3
 
-# Peak resident memory of the measuring process itself: ru_maxrss is KiB on Linux, bytes on macOS.
+# Peak memory of the measuring process: ru_maxrss is KiB on Linux, bytes on macOS. The import
+# also forks worker processes (the recording checks), whose memory ru_maxrss does not count; on
+# Linux a thread samples the proportional set size (shared pages divided among the processes
+# sharing them, so nothing is counted twice) of the process and every descendant, twice a second.
 _PEAK = textwrap.dedent(
     """
-    import resource, sys
+    import os, resource, sys, threading, time as _time
     def peak_bytes():
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return peak if sys.platform == "darwin" else peak * 1024
+    _tree = {"peak": 0}
+    def _pss(pid):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                return next(int(l.split()[1]) * 1024 for l in f if l.startswith("Pss:"))
+        except (OSError, StopIteration):
+            return 0
+    def _below(pid):
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                return [int(c) for c in f.read().split()]
+        except OSError:
+            return []
+    def _sample():
+        while True:
+            pids = [os.getpid()]
+            for pid in pids:
+                pids.extend(_below(pid))
+            _tree["peak"] = max(_tree["peak"], sum(_pss(p) for p in pids))
+            _time.sleep(0.5)
+    if os.path.exists(f"/proc/{os.getpid()}/smaps_rollup"):
+        threading.Thread(target=_sample, daemon=True).start()
+    def tree_peak_bytes():
+        return _tree["peak"]
     """
 )
 
@@ -67,8 +96,11 @@ IMPORT = _PEAK + textwrap.dedent(
     import django
     django.setup()
     from django.conf import settings
-    from lineofsight.intake import services
+    from lineofsight.intake import pipeline, services
     settings.INTAKE_DUCKDB_MEMORY_LIMIT = sys.argv[2]
+    if sys.argv[3] == "without-steps":
+        pipeline.POST_LOAD_STEPS.clear()
+        pipeline.EARLY_STARTS.clear()
     started = time.perf_counter()
     run = services.ssd_extract_import(directory=Path(sys.argv[1]), os_user="benchmark")
     seconds = time.perf_counter() - started
@@ -77,7 +109,8 @@ IMPORT = _PEAK + textwrap.dedent(
         "wall", sum(run.phase_timings.get("post_load_steps", {}).values()))
     print(json.dumps({
         "seconds": seconds, "post_load_seconds": post_load,
-        "peak_bytes": peak_bytes(), "rows": run.total_rows,
+        "peak_bytes": peak_bytes(), "tree_peak_bytes": tree_peak_bytes(),
+        "rows": run.total_rows,
         "status": run.status, "errors": run.error_count, "warnings": run.warning_count,
         "phases": {k: v["seconds"] for k, v in run.phase_timings.items() if "seconds" in v},
         "steps": run.phase_timings.get("post_load_steps", {}),
@@ -131,13 +164,19 @@ def main() -> int:
         ours = median_run(
             args.repeat, lambda i: measure_import(extract, work / f"import{i}", memory_limit)
         )
+        # The same import with no post-load steps: what compares like with like with the floor.
+        # (With them, the recording workers share the cores with the table writes, so the
+        # import's own part cannot be told apart from the total.)
+        bare = median_run(
+            args.repeat,
+            lambda i: measure_import(extract, work / f"bare{i}", memory_limit, steps=False),
+        )
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    # The floor loads the SSD tables only; derived tables computed by post-load steps are shown
-    # apart, so the ratio compares like with like.
-    core = ours["seconds"] - ours["post_load_seconds"]
+    # The floor loads the SSD tables only: the ratio is the import without its post-load steps.
+    core = bare["seconds"]
     ratio = core / floor["seconds"]
     print()
     print(f"Rows: {ours['rows']:,} imported ({floor['rows']:,} loaded by the floor)")
@@ -156,13 +195,15 @@ def main() -> int:
     rows = [
         ("floor time (DuckDB, no checks)", f"{floor['seconds']:.1f} s", "", ""),
         ("floor peak memory", f"{floor['peak_bytes'] / GIB:.2f} GB", "", ""),
-        ("import time (checks + snapshot)", f"{core:.1f} s", limit,
+        ("import time without post-load steps", f"{core:.1f} s", limit,
          verdict(core <= targets.seconds)),
         ("import time with post-load steps", f"{ours['seconds']:.1f} s", limit,
          verdict(ours["seconds"] <= targets.seconds)),
-        ("import peak memory", f"{ours['peak_bytes'] / GIB:.2f} GB",
-         f"<= {targets.peak_bytes / GIB:g} GB", verdict(ours["peak_bytes"] <= targets.peak_bytes)),
-        ("import / floor time", f"{ratio:.2f}x", f"<= {targets.ratio:g}x",
+        ("import peak memory (its own process)", f"{ours['peak_bytes'] / GIB:.2f} GB",
+         "", ""),
+        ("import peak memory (with its workers)", memory(ours),
+         f"<= {targets.peak_bytes / GIB:g} GB", verdict(peak(ours) <= targets.peak_bytes)),
+        ("import without steps / floor time", f"{ratio:.2f}x", f"<= {targets.ratio:g}x",
          verdict(ratio <= targets.ratio)),
         ("import succeeded", ours["status"], "succeeded", verdict(ours["status"] == "succeeded")),
     ]  # fmt: skip
@@ -200,7 +241,7 @@ def measure_floor(extract: Path, work: Path) -> dict:
     return child(FLOOR, [str(extract), str(work / "floor.duckdb")], env=os.environ.copy())
 
 
-def measure_import(extract: Path, work: Path, memory_limit: str) -> dict:
+def measure_import(extract: Path, work: Path, memory_limit: str, *, steps: bool = True) -> dict:
     env = {
         **os.environ,
         "LINEOFSIGHT_DATA_DIR": str(work),
@@ -211,7 +252,9 @@ def measure_import(extract: Path, work: Path, memory_limit: str) -> dict:
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], cwd=ROOT, env=env, check=True
     )
-    return child(IMPORT, [str(extract), memory_limit], env=env)
+    return child(
+        IMPORT, [str(extract), memory_limit, "with-steps" if steps else "without-steps"], env=env
+    )
 
 
 def child(script: str, argv: list[str], env: dict[str, str]) -> dict:
@@ -229,6 +272,18 @@ def median_run(times: int, measure) -> dict:
     middle = results[len(results) // 2]
     middle["seconds"] = statistics.median(r["seconds"] for r in results)
     return middle
+
+
+def peak(measured: dict) -> int:
+    """The import's peak memory: its process and workers together where that was sampled."""
+    return max(measured["peak_bytes"], measured.get("tree_peak_bytes", 0))
+
+
+def memory(measured: dict) -> str:
+    sampled = measured.get("tree_peak_bytes", 0)
+    if not sampled:
+        return f"{measured['peak_bytes'] / GIB:.2f} GB (workers not sampled on this system)"
+    return f"{peak(measured) / GIB:.2f} GB"
 
 
 def verdict(ok: bool) -> str:

@@ -189,72 +189,61 @@ class _Reader:
             ),
         }
 
-    def workers(self, root: Element) -> list[dict[str, Any]]:
-        rows = []
-        first_seen: dict[str, int] = {}
-        for n, node in enumerate(root.findall(WORKER), start=1):
-            swe = _text(node, "SWENo")
-            who = f"Worker {n} (SWENo {swe})" if swe else f"Worker {n}"
-            if swe is None:
-                self.error(f"{who}: SWENo is required.", table=WORKER, row=n, field="SWENo")
-            else:
-                key = _key(swe)
-                if key in first_seen:
-                    self.error(
-                        f"{who}: this SWENo is also on worker {first_seen[key]}. Each worker "
-                        "must appear once.",
-                        table=WORKER,
-                        row=n,
-                        field="SWENo",
-                        value=swe,
-                    )
-                else:
-                    first_seen[key] = n
-
-            def num(
-                tag: str, node: Element = node, n: int = n, who: str = who, **kw: Any
-            ) -> float | int | None:
-                return self.number(node, tag, who=who, table=WORKER, row=n, **kw)
-
-            def day(
-                tag: str, node: Element = node, n: int = n, who: str = who
-            ) -> datetime.date | None:
-                return self.date(node, tag, who=who, table=WORKER, row=n)
-
-            start, end = day("RoleStartDate"), day("RoleEndDate")
-            if start is not None and end is not None and end < start:
+    def worker(self, node: Element, n: int, first_seen: dict[str, int]) -> dict[str, Any]:
+        """Worker `n` (the first is 1) as a row; `first_seen` holds the SWENos read so far."""
+        swe = _text(node, "SWENo")
+        who = f"Worker {n} (SWENo {swe})" if swe else f"Worker {n}"
+        if swe is None:
+            self.error(f"{who}: SWENo is required.", table=WORKER, row=n, field="SWENo")
+        else:
+            key = _key(swe)
+            if key in first_seen:
                 self.error(
-                    f"{who}: RoleEndDate ({end.isoformat()}) is before RoleStartDate "
-                    f"({start.isoformat()}).",
+                    f"{who}: this SWENo is also on worker {first_seen[key]}. Each worker "
+                    "must appear once.",
                     table=WORKER,
                     row=n,
-                    field="RoleEndDate",
-                    value=end.isoformat(),
+                    field="SWENo",
+                    value=swe,
                 )
-            rows.append(
-                {
-                    "_row": n,
-                    "swe_no": swe,
-                    "prof_professional_id": None,
-                    "agency_worker": self.flag(node, "AgencyWorker", who=who, row=n, required=True),
-                    "org_role": _text(node, "OrgRole"),
-                    "fte": num("FTE", upper=FTE_MAX),
-                    "fte30": num("FTE30", upper=FTE_MAX),
-                    "role_start_date": start,
-                    "start_origin": _text(node, "StartOrigin"),
-                    "role_end_date": end,
-                    "leaver_destination": _text(node, "LeaverDestination"),
-                    "reason_leave": _text(node, "ReasonLeave"),
-                    "cases_30": num("Cases30", whole=True),
-                    "working_days_lost": num("WorkingDaysLost"),
-                    "contract_weeks": num("ContractWeeks"),
-                    "absent_30_sept": self.flag(node, "Absat30Sept", who=who, row=n),
-                    "reason_absence": _text(node, "ReasonAbsence"),
-                }
+            else:
+                first_seen[key] = n
+
+        def num(tag: str, **kw: Any) -> float | int | None:
+            return self.number(node, tag, who=who, table=WORKER, row=n, **kw)
+
+        def day(tag: str) -> datetime.date | None:
+            return self.date(node, tag, who=who, table=WORKER, row=n)
+
+        start, end = day("RoleStartDate"), day("RoleEndDate")
+        if start is not None and end is not None and end < start:
+            self.error(
+                f"{who}: RoleEndDate ({end.isoformat()}) is before RoleStartDate "
+                f"({start.isoformat()}).",
+                table=WORKER,
+                row=n,
+                field="RoleEndDate",
+                value=end.isoformat(),
             )
-        if not rows:
-            self.error(f"The file has no {WORKER} records.", table=WORKER)
-        return rows
+        return {
+            "_row": n,
+            "swe_no": swe,
+            "prof_professional_id": None,
+            "agency_worker": self.flag(node, "AgencyWorker", who=who, row=n, required=True),
+            "org_role": _text(node, "OrgRole"),
+            "fte": num("FTE", upper=FTE_MAX),
+            "fte30": num("FTE30", upper=FTE_MAX),
+            "role_start_date": start,
+            "start_origin": _text(node, "StartOrigin"),
+            "role_end_date": end,
+            "leaver_destination": _text(node, "LeaverDestination"),
+            "reason_leave": _text(node, "ReasonLeave"),
+            "cases_30": num("Cases30", whole=True),
+            "working_days_lost": num("WorkingDaysLost"),
+            "contract_weeks": num("ContractWeeks"),
+            "absent_30_sept": self.flag(node, "Absat30Sept", who=who, row=n),
+            "reason_absence": _text(node, "ReasonAbsence"),
+        }
 
 
 def _key(identifier: str) -> str:
@@ -262,32 +251,48 @@ def _key(identifier: str) -> str:
 
 
 def read_csww(path: Path, *, label: str = "") -> ParsedExtract:
-    """The census in `path` as the two workforce tables, with every problem found."""
+    """The census in `path` as the two workforce tables, with every problem found.
+
+    The file is read as a stream: each worker is let go once read, so the file is never held
+    whole in memory. Problems come in the file's order of parts: the header, the council's
+    figures, then the workers."""
     path = Path(path)
     reader = _Reader(label or path.name)
+    of_workers = _Reader(reader.source)  # kept apart so they follow the header's problems
     parsed = ParsedExtract(files=[path])
+    root = None
+    depth = 0
+    workers: list[dict[str, Any]] = []
+    first_seen: dict[str, int] = {}
     try:
-        root = ElementTree.parse(str(path)).getroot()
+        for event, node in ElementTree.iterparse(str(path), events=("start", "end")):
+            if event == "start":
+                root = node if root is None else root
+                depth += 1
+                continue
+            depth -= 1
+            if depth == 1 and node.tag == WORKER:
+                workers.append(of_workers.worker(node, len(workers) + 1, first_seen))
+                root.remove(node)  # done with it: keep memory flat
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         reader.error(
             f"The file is not well-formed XML (line {line}, column {column}): "
             f"{str(exc).split(':')[0]}. Export the census again from the case system."
         )
-        parsed.problems = reader.problems
-        return parsed
+        root = None
     except DefusedXmlException as exc:
         reader.error(
             f"The file uses XML features that are not allowed here ({type(exc).__name__})."
         )
-        parsed.problems = reader.problems
-        return parsed
+        root = None
     except OSError as exc:
         reader.error(f"The file cannot be read: {exc.strerror or exc}.")
-        parsed.problems = reader.problems
-        return parsed
+        root = None
     except LookupError as exc:
         reader.error(f"The file declares an encoding no XML reader knows ({exc}).")
+        root = None
+    if root is None:
         parsed.problems = reader.problems
         return parsed
     if root.tag != "Message":
@@ -301,12 +306,13 @@ def read_csww(path: Path, *, label: str = "") -> ParsedExtract:
         parsed.problems = reader.problems
         return parsed
     council = reader.council(root, year, census)
-    workers = reader.workers(root)
+    if not workers:
+        of_workers.error(f"The file has no {WORKER} records.", table=WORKER)
     parsed.tables = {
         "csww_council": [council] if council is not None else [],
         "csww_workers": workers,
     }
-    parsed.problems = reader.problems
+    parsed.problems = reader.problems + of_workers.problems
     return parsed
 
 

@@ -501,8 +501,27 @@ def _leaves(node: Element) -> dict[str, str]:
 
 
 def _read_xml(path: Path, source: str, report: _Report) -> tuple[dict[str, list[_Row]], Any]:
+    """The return's CHILD records as rows, read as a stream: each CHILD is let go once read,
+    so a large return is never held whole in memory. Also gives the root element, which
+    keeps only what is not a CHILD (the header with the collection details)."""
+    rows: dict[str, list[_Row]] = {word: [] for word in TABLES if word != "sw_episodes"}
+    unknown: set[str] = set()
+    root = None
+    stack: list[Element] = []
+    count = 0
     try:
-        root = ElementTree.parse(str(path)).getroot()
+        for event, node in ElementTree.iterparse(str(path), events=("start", "end")):
+            if event == "start":
+                if root is None:
+                    root = node
+                stack.append(node)
+                continue
+            stack.pop()
+            if node.tag == "CHILD":
+                count += 1
+                _read_xml_child(node, f"{root.tag}/CHILD[{count}]", rows, unknown, source, report)
+                if stack:
+                    stack[-1].remove(node)  # done with it: keep memory flat
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         report.error(
@@ -523,63 +542,69 @@ def _read_xml(path: Path, source: str, report: _Report) -> tuple[dict[str, list[
     except LookupError as exc:
         report.error(f"the file declares an encoding no XML reader knows ({exc})", source=source)
         return {}, None
-    rows: dict[str, list[_Row]] = {word: [] for word in TABLES if word != "sw_episodes"}
-    unknown: set[str] = set()
-    for n, child in enumerate(root.iter("CHILD"), start=1):
-        here = f"{root.tag}/CHILD[{n}]"
-        header = child.find("HEADER")
-        head = _leaves(header) if header is not None else {}
-        child_id = head.get("CHILD", "")
-        if header is None:
-            report.error("the CHILD has no HEADER, so the child is not known", source=source,
-                         table=here)  # fmt: skip
-            continue
-
-        def keep(values: dict[str, str], word: str, at: str, _id: str = child_id) -> None:
-            filled = {k: v for k, v in values.items() if v}
-            filled["CHILD"] = _id
-            rows[word].append(_Row(word, filled, source, path=at))
-
-        keep({k: v for k, v in head.items() if k in TABLES["header"].columns}, "header",
-             f"{here}/HEADER")  # fmt: skip
-        for word, tags in _XML_HEADER_TABLES.items():
-            values = {t: head[t] for t in tags if head.get(t)}
-            if word == "uasc" and values.get("UASC") in (None, "0"):
-                continue  # not an unaccompanied asylum-seeking child
-            if values:
-                values.pop("UASC", None)
-                keep({**values, "DOB": head.get("DOB", "")}, word, f"{here}/HEADER")
-        for tag in head:
-            if tag not in _XML_HEADER_KNOWN and tag not in unknown:
-                unknown.add(tag)
-                report.warning("unknown element in HEADER; it was not read", source=source,
-                               table=f"{here}/HEADER", field=tag)  # fmt: skip
-        counts: Counter = Counter()
-        for part in header:
-            word = _XML_NESTED.get(part.tag)
-            if word is None:
-                if len(part) and part.tag not in unknown:
-                    unknown.add(part.tag)
-                    report.warning("unknown element in HEADER; it was not read", source=source,
-                                   table=f"{here}/HEADER", field=part.tag)  # fmt: skip
-                continue
-            counts[part.tag] += 1
-            keep({**_leaves(part), "DOB": head.get("DOB", "")}, word,
-                 f"{here}/HEADER/{part.tag}[{counts[part.tag]}]")  # fmt: skip
-        episodes = child.findall("EPISODE")
-        for m, episode in enumerate(episodes, start=1):
-            keep(_leaves(episode), "episodes", f"{here}/EPISODE[{m}]")
-        for part in child:
-            if part.tag not in ("HEADER", "EPISODE") and part.tag not in unknown:
-                unknown.add(part.tag)
-                report.warning("unknown element in CHILD; it was not read", source=source,
-                               table=here, field=part.tag)  # fmt: skip
     if not rows["header"]:
         report.error(
             f"no CHILD records found (the root element is {root.tag}); is this an SSDA903 return?",
             source=source,
         )
     return rows, root
+
+
+def _read_xml_child(
+    child: Element,
+    here: str,
+    rows: dict[str, list[_Row]],
+    unknown: set[str],
+    source: str,
+    report: _Report,
+) -> None:
+    """One CHILD's header, its nested records and its episodes, added to `rows`."""
+    header = child.find("HEADER")
+    if header is None:
+        report.error("the CHILD has no HEADER, so the child is not known", source=source,
+                     table=here)  # fmt: skip
+        return
+    head = _leaves(header)
+    child_id = head.get("CHILD", "")
+
+    def keep(values: dict[str, str], word: str, at: str) -> None:
+        filled = {k: v for k, v in values.items() if v}
+        filled["CHILD"] = child_id
+        rows[word].append(_Row(word, filled, source, path=at))
+
+    keep({k: v for k, v in head.items() if k in TABLES["header"].columns}, "header",
+         f"{here}/HEADER")  # fmt: skip
+    for word, tags in _XML_HEADER_TABLES.items():
+        values = {t: head[t] for t in tags if head.get(t)}
+        if word == "uasc" and values.get("UASC") in (None, "0"):
+            continue  # not an unaccompanied asylum-seeking child
+        if values:
+            values.pop("UASC", None)
+            keep({**values, "DOB": head.get("DOB", "")}, word, f"{here}/HEADER")
+    for tag in head:
+        if tag not in _XML_HEADER_KNOWN and tag not in unknown:
+            unknown.add(tag)
+            report.warning("unknown element in HEADER; it was not read", source=source,
+                           table=f"{here}/HEADER", field=tag)  # fmt: skip
+    counts: Counter = Counter()
+    for part in header:
+        word = _XML_NESTED.get(part.tag)
+        if word is None:
+            if len(part) and part.tag not in unknown:
+                unknown.add(part.tag)
+                report.warning("unknown element in HEADER; it was not read", source=source,
+                               table=f"{here}/HEADER", field=part.tag)  # fmt: skip
+            continue
+        counts[part.tag] += 1
+        keep({**_leaves(part), "DOB": head.get("DOB", "")}, word,
+             f"{here}/HEADER/{part.tag}[{counts[part.tag]}]")  # fmt: skip
+    for m, episode in enumerate(child.findall("EPISODE"), start=1):
+        keep(_leaves(episode), "episodes", f"{here}/EPISODE[{m}]")
+    for part in child:
+        if part.tag not in ("HEADER", "EPISODE") and part.tag not in unknown:
+            unknown.add(part.tag)
+            report.warning("unknown element in CHILD; it was not read", source=source,
+                           table=here, field=part.tag)  # fmt: skip
 
 
 def _year_from_xml(root: Any) -> int | None:

@@ -10,7 +10,6 @@ the notes are read from, and the results written to, the snapshot by DuckDB.
 from __future__ import annotations
 
 import csv
-import gc
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -24,7 +23,7 @@ from django.conf import settings
 
 from lineofsight.intake.pipeline import EarlyStart, LoadContext
 
-from . import checker
+from . import batch, checker
 from .selectors.rules import rules_in_force
 from .table import COLUMNS, TABLE
 
@@ -58,9 +57,6 @@ SELECT DISTINCT trim(pers_forename) FROM {alias}.ssd_person
 WHERE pers_forename IS NOT NULL AND length(trim(pers_forename)) > 1
 """
 
-_rules: checker.Rules | None = None
-_people: frozenset[str] = frozenset()
-
 
 def workers() -> int:
     configured = getattr(settings, "RECORDING_CHECK_WORKERS", None)
@@ -74,36 +70,6 @@ def create_table(con: duckdb.DuckDBPyConnection, alias: str) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {alias}.{TABLE} ({columns})")
 
 
-def check_row(text: str, forename: str, age: float | None) -> tuple:
-    """The counts one note contributes to the table (same order as COLUMNS from `words`)."""
-    assert _rules is not None
-    result = checker.check(
-        text[: checker.MAX_TEXT_CHARACTERS],
-        rules=_rules,
-        child=forename,
-        child_age=age,
-        people=_people,
-    )
-    counts: dict[str, int] = {}
-    for f in result.findings:
-        counts[f.rule] = counts.get(f.rule, 0) + 1
-    findings = sum(1 for f in result.findings if f.severity == checker.Severity.FINDING)
-    return (
-        result.words,
-        result.child_voice,
-        result.analysis,
-        result.decision_rationale,
-        counts.get("discouraged-term", 0),
-        counts.get("legal-term", 0),
-        counts.get("unexplained-acronym", 0),
-        counts.get("long-sentence", 0),
-        counts.get("passive-voice", 0),
-        counts.get("hard-to-read", 0),
-        counts.get("other-person-named", 0),
-        findings,
-    )
-
-
 # The checker reads a child's age only to know whether they are under 3 (or, not knowing it, to
 # look for a baby in the words), so notes are grouped by that alone.
 AGE_OF_GROUP: dict[str, float | None] = {"young": 0.0, "older": YOUNG_UNDER, "unknown": None}
@@ -115,22 +81,9 @@ def _age_group(age: float | None) -> str:
     return "young" if age < YOUNG_UNDER else "older"
 
 
-def _check_chunk(rows: list[tuple[str, str, float | None]]) -> list[tuple]:
-    return [check_row(text, forename, age) for text, forename, age in rows]
-
-
-# The notes a pool of forked workers checks: each worker inherits the list and is sent only the
-# bounds of its share, so no note's text is copied between processes.
-_work: list[tuple[str, str, float | None]] = []
-
-
-def _check_range(bounds: tuple[int, int]) -> list[tuple]:
-    return _check_chunk(_work[bounds[0] : bounds[1]])
-
-
 class Checking:
-    """Notes being checked: in forked worker processes when there are many (started at once,
-    so the import writes its other tables meanwhile), else one at a time when asked.
+    """Notes being checked: in worker processes when there are many (started at once, so the
+    import writes its other tables meanwhile), else one at a time when asked.
     `result()` gives the counts for each note, in order; `close()` stops the workers."""
 
     def __init__(
@@ -141,8 +94,6 @@ class Checking:
         people: frozenset[str],
         processes: int,
     ) -> None:
-        global _rules, _people, _work
-        _rules, _people = rules, people
         self.rules, self.people = rules, people
         # A note that says word for word what another note about a child of the same first
         # name says ("Visit completed. No concerns.") is checked once: the checker sees
@@ -153,19 +104,14 @@ class Checking:
         self.pool: multiprocessing.pool.Pool | None = None
         self.pending: multiprocessing.pool.AsyncResult | None = None
         if processes > 1 and len(self.work) >= PARALLEL_FROM:
-            # Forked workers inherit the rules, the names, the notes and the checker's
-            # screening (built here first); they run only the checker, never DuckDB.
-            checker.warm()
-            _work = self.work
-            self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=gc.freeze)
-            bounds = [(start, start + CHUNK) for start in range(0, len(self.work), CHUNK)]
-            self.pending = self.pool.map_async(_check_range, bounds)
+            self.pool = batch.pool(processes, rules=rules, people=people)
+            chunks = [self.work[start : start + CHUNK] for start in range(0, len(self.work), CHUNK)]
+            self.pending = self.pool.map_async(batch.check_chunk, chunks, chunksize=1)
 
     def result(self) -> list[tuple]:
-        global _rules, _people
         if self.pending is None:
-            _rules, _people = self.rules, self.people
-            results = _check_chunk(self.work)
+            batch.use(self.rules, self.people)
+            results = batch.check_chunk(self.work)
         else:
             try:
                 parts = self.pending.get()
@@ -176,12 +122,10 @@ class Checking:
         return [by_key[key] for key in self.keys]
 
     def close(self) -> None:
-        global _work
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-            _work = []
 
 
 def checked(

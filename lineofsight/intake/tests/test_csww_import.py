@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
-from lineofsight.intake import selectors, services
+from lineofsight.intake import csww, selectors, services
 from lineofsight.intake.models import RunStatus
 from lineofsight.intake.problems import Severity
 
@@ -251,3 +251,49 @@ def test_a_later_casework_import_without_a_census_keeps_the_census(
         for p in selectors.report_problems(run)
         if p.severity == Severity.WARNING
     )
+
+
+def test_the_census_is_let_go_worker_by_worker_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = [{**WORKERS[0], "SWENo": f"SW{n:05}"} for n in range(2000)]
+    path = write_census(tmp_path / "csww.xml", census_xml(many))
+    roots = []
+    real_iterparse = csww.ElementTree.iterparse
+
+    def iterparse(*args, **kwargs):
+        for event, node in real_iterparse(*args, **kwargs):
+            if not roots:
+                roots.append(node)
+            yield event, node
+
+    still_held = []
+    real_worker = csww._Reader.worker
+
+    def worker(self, node, n, first_seen):
+        still_held.append(len(roots[0].findall(csww.WORKER)))
+        return real_worker(self, node, n, first_seen)
+
+    monkeypatch.setattr(csww.ElementTree, "iterparse", iterparse)
+    monkeypatch.setattr(csww._Reader, "worker", worker)
+
+    parsed = csww.read_csww(path)
+
+    assert [p for p in parsed.problems if p.severity == Severity.ERROR] == []
+    assert [w["swe_no"] for w in parsed.tables["csww_workers"]][-1] == "SW01999"
+    # The tree holds only the workers of the block the parser has just read (a few dozen),
+    # never the file's 2,000: those read were let go.
+    assert len(still_held) == 2000
+    assert max(still_held) <= 200
+
+
+def test_a_census_with_workers_and_a_broken_header_reports_the_header_first(
+    tmp_path: Path,
+) -> None:
+    broken = [{**WORKERS[0], "FTE": "37"}, *WORKERS[1:]]
+    text = census_xml(broken).replace("<NoAgencyFTE>1.0<", "<NoAgencyFTE>lots<")
+    parsed = csww.read_csww(write_census(tmp_path / "csww.xml", text))
+
+    messages = [p.message for p in parsed.problems]
+    assert messages[0].startswith("LALevelVacancies: NoAgencyFTE must be a number")
+    assert any(m.startswith("Worker 1 (SWENo") and "FTE must be" in m for m in messages[1:])

@@ -789,3 +789,45 @@ def test_a_table_that_stops_being_text_deep_in_the_file_is_refused_as_a_whole(
         encodings.decode(data)
     assert error.message == str(whole.value)
     assert f"at line 2502 (byte {data.index(b'CAF') + 4})" in error.message
+
+
+# -- the XML form is read as a stream -----------------------------------------------------------
+
+
+def test_an_xml_return_is_let_go_child_by_child_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = XML.split("<CHILD>", 1)[1].split("</CHILD>", 1)[0]
+    children = "".join(
+        f"<CHILD>{one.replace('X1', f'C{n:04}').replace('UN1', f'UN{n}')}</CHILD>"
+        for n in range(1000)
+    )
+    path = tmp_path / "return.xml"
+    path.write_text(XML.split("<CHILD>", 1)[0] + children + "</Message>", encoding="utf-8")
+    roots = []
+    real_iterparse = ssda903.ElementTree.iterparse
+
+    def iterparse(*args, **kwargs):
+        for event, node in real_iterparse(*args, **kwargs):
+            if not roots:
+                roots.append(node)
+            yield event, node
+
+    still_held = []
+    real_child = ssda903._read_xml_child
+
+    def read_child(child, *args, **kwargs):
+        still_held.append(len(roots[0].findall("CHILD")))
+        return real_child(child, *args, **kwargs)
+
+    monkeypatch.setattr(ssda903.ElementTree, "iterparse", iterparse)
+    monkeypatch.setattr(ssda903, "_read_xml_child", read_child)
+
+    parsed = read_ssda903(path)
+
+    assert len(parsed.tables["ssd_person"]) == 1000
+    assert parsed.tables["ssd_person"][-1]["pers_person_id"] == "C0999"
+    # The tree holds only the children of the block the parser has just read (a few dozen),
+    # never the file's 1,000: those read were let go.
+    assert len(still_held) == 1000
+    assert max(still_held) <= 100
