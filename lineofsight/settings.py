@@ -325,6 +325,9 @@ UPLOAD_DAYS = env_int("LINEOFSIGHT_UPLOAD_DAYS", 2)
 # Committee report downloads the worker prepared are kept (and may be downloaded) this long, then
 # removed by `lineofsight purge`.
 REPORT_EXPORT_HOURS = env_int("LINEOFSIGHT_REPORT_EXPORT_HOURS", 24)
+# The worker's finished (succeeded or failed) tasks are kept this many days, then removed by
+# `lineofsight purge`; a task waiting or running is never removed.
+TASK_RESULT_DAYS = env_int("LINEOFSIGHT_TASK_RESULT_DAYS", 30)
 # DuckDB's memory ceiling for one import: it spills to disk beyond it rather than fail.
 INTAKE_DUCKDB_MEMORY_LIMIT = env("LINEOFSIGHT_IMPORT_MEMORY_LIMIT", "1GB")
 INTAKE_UPLOAD_MAX_BYTES = env_int("LINEOFSIGHT_UPLOAD_MAX_MB", 1024) * 1024 * 1024

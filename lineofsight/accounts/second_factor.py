@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.models import Device
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +35,9 @@ RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 CODE_NOT_ACCEPTED = "The code is not correct. Enter the 6-digit code your app shows now"
+CODE_ALREADY_USED = (
+    "That code has just been used. Wait for your app to show a new code, then enter it"
+)
 CODE_FORMAT = "Enter the 6-digit code from your app, or a recovery code of 8 letters and numbers"
 
 _SPACES = re.compile(r"[\s-]+")
@@ -100,21 +104,28 @@ def qr_code_svg(*, device: TOTPDevice) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-@transaction.atomic
 def app_setup_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the app with a code it shows now; return the person's ten new recovery codes.
 
     Any earlier app and recovery codes of the person are removed: one app and one set of codes
-    at a time, so a lost phone's secret stops working once a new one is set up.
+    at a time, so a lost phone's secret stops working once a new one is set up. A code refused
+    (ServiceError, with why) still counts against the device, as at sign-in.
     """
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-    if device.user_id != user.pk or device.confirmed:
-        raise ServiceError("This set-up has ended. Start again from the sign-in page")
-    code = _normalised(code)
-    if not re.fullmatch(r"\d{6}", code):
-        raise ServiceError("Enter the 6-digit code your app shows", field="code")
-    if not device.verify_token(code):
-        raise ServiceError(CODE_NOT_ACCEPTED, field="code")
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if device.user_id != user.pk or device.confirmed:
+            raise ServiceError("This set-up has ended. Start again from the sign-in page")
+        code = _normalised(code)
+        if not re.fullmatch(r"\d{6}", code):
+            raise ServiceError("Enter the 6-digit code your app shows", field="code")
+        refusal = _app_code_refusal(device=device, code=code)
+        if not refusal:
+            return _app_confirm(user=user, device=device)
+    # Raised only now: inside the transaction it would undo the device's count of refusals.
+    raise ServiceError(refusal, field="code")
+
+
+def _app_confirm(*, user: User, device: TOTPDevice) -> list[str]:
     had_one = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).exists()
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -172,14 +183,28 @@ def _normalised(code: str) -> str:
     return _SPACES.sub("", code or "").lower()
 
 
-@transaction.atomic
 def second_factor_check(*, user: User, code: str) -> Device | None:
     """The device that accepts `code` for `user` (their app, or one of their recovery codes,
-    which is then used up), or None. The caller counts a None as a failed sign-in attempt."""
+    which is then used up), or None. The caller counts a None as a failed sign-in attempt.
+
+    Raises ServiceError (CODE_ALREADY_USED) for the app's code that was accepted moments ago:
+    refused all the same, and the caller counts it as a failed attempt too."""
     code = _normalised(code)
-    if re.fullmatch(r"\d{6}", code):
+    if not re.fullmatch(r"\d{6}", code):
+        return _recovery_code_check(user=user, code=code)
+    with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        return device if device is not None and device.verify_token(code) else None
+        if device is None:
+            return None
+        refusal = _app_code_refusal(device=device, code=code)
+    if refusal == CODE_ALREADY_USED:
+        # Raised only now: inside the transaction it would undo the device's count of refusals.
+        raise ServiceError(refusal, field="code")
+    return None if refusal else device
+
+
+@transaction.atomic
+def _recovery_code_check(*, user: User, code: str) -> StaticDevice | None:
     recovery = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     if recovery is None or not code:
         return None
@@ -194,6 +219,36 @@ def second_factor_check(*, user: User, code: str) -> Device | None:
         after={"recovery_codes_left": left - 1},
     )
     return recovery
+
+
+def _app_code_refusal(*, device: TOTPDevice, code: str) -> str:
+    """Empty when the app `device` accepts `code` (six digits), which it never does again;
+    otherwise why not: CODE_ALREADY_USED or CODE_NOT_ACCEPTED. The one rule for a code from
+    the app wherever it is given (sign-in, set-up); the caller holds the device's row locked.
+
+    django-otp accepts each time step's code once (a copied code cannot be replayed), so a
+    person who signs in twice within the same 30 seconds, or presses the button twice, is
+    refused the code their app shows: being told it is wrong would make them doubt the app.
+    It is refused all the same, and counts against the device like any refused code."""
+    allowed, _ = device.verify_is_allowed()
+    if device.verify_token(code):
+        return ""
+    if allowed and _is_code_just_used(device=device, code=code):
+        return CODE_ALREADY_USED
+    return CODE_NOT_ACCEPTED
+
+
+def _is_code_just_used(*, device: TOTPDevice, code: str) -> bool:
+    """Whether `code` is the code of the time step the device last accepted, a step it would
+    still accept now (within its tolerance) had the code not been used. So only someone who
+    has that very code hears it was used, and nobody while the device is refusing every code
+    (django-otp's growing delay after a refused one)."""
+    if device.last_t < 0:
+        return False
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    if abs(device.last_t - now) > device.tolerance:
+        return False
+    return hotp(device.bin_key, device.last_t, digits=device.digits) == int(code)
 
 
 # --- reset by an administrator ------------------------------------------------------------------

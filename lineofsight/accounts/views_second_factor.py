@@ -92,11 +92,15 @@ def second_factor_code(request: HttpRequest) -> HttpResponse:
             error = SIGN_IN_THROTTLED.format(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
             status = 429
         elif form.is_valid():
-            accepted = second_factor_check(user=user, code=form.cleaned_data["code"])
+            refusal = CODE_NOT_ACCEPTED_AT_SIGN_IN
+            try:
+                accepted = second_factor_check(user=user, code=form.cleaned_data["code"])
+            except ServiceError as exc:  # the app's code just used: refused all the same
+                accepted, refusal = None, exc.message
             if accepted is not None:
                 return redirect(pending_finish(request=request, user=user, device=accepted))
             _failed(request, user)
-            form.add_error("code", CODE_NOT_ACCEPTED_AT_SIGN_IN)
+            form.add_error("code", refusal)
     shown = demonstration_code(user=user, device=device)
     return render(
         request,

@@ -13,6 +13,10 @@
   REPORT_EXPORT_HOURS after they were asked for, through reports' own committee_exports_purge.
 - Sign-in attempts older than SIGNIN_ATTEMPT_DAYS (a year by default: long enough to look into a
   misused account), and the notes of sessions that have ended, through accounts' own services.
+- The worker's finished tasks (succeeded or failed: django-tasks-db keeps a row for each, with
+  its arguments and any traceback) that finished more than TASK_RESULT_DAYS ago; a task waiting
+  or running is never touched. What it did (an import, a recompute, a download) keeps its own
+  record.
 
 One transaction removes the database rows and writes one history row with the counts; files are
 deleted only once it has committed. A dry run does the same work and rolls it back, so it reports
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from lineofsight.accounts import sessions as account_sessions
 from lineofsight.accounts.models import AccessLogEntry
@@ -57,6 +62,7 @@ class RetentionPeriods:
     snapshots_kept: int
     signin_attempt_days: int = 365
     report_export_hours: int = 24
+    task_result_days: int = 30
 
 
 def retention_periods() -> RetentionPeriods:
@@ -67,6 +73,7 @@ def retention_periods() -> RetentionPeriods:
         snapshots_kept=int(getattr(settings, "SNAPSHOT_RETENTION", 12)),
         signin_attempt_days=int(getattr(settings, "SIGNIN_ATTEMPT_DAYS", 365)),
         report_export_hours=int(getattr(settings, "REPORT_EXPORT_HOURS", 24)),
+        task_result_days=int(getattr(settings, "TASK_RESULT_DAYS", 30)),
     )
 
 
@@ -80,6 +87,7 @@ class PurgeResult:
     signin_attempts: int = 0
     ended_sessions: int = 0
     report_downloads: list[Path] = field(default_factory=list)
+    task_results: int = 0
 
 
 def purge_expired(
@@ -115,6 +123,9 @@ def purge_expired(
         result.report_downloads = committee_exports_purge(
             before=now - datetime.timedelta(hours=periods.report_export_hours)
         )
+        result.task_results = task_results_purge(
+            before=now - datetime.timedelta(days=periods.task_result_days)
+        )
         ChangeEvent.objects.create(
             actor=actor if getattr(actor, "pk", None) else None,
             action=ACTION,
@@ -129,6 +140,7 @@ def purge_expired(
                 "signin_attempts_removed": [None, result.signin_attempts],
                 "ended_sessions_removed": [None, result.ended_sessions],
                 "report_downloads_removed": [None, len(result.report_downloads)],
+                "task_results_removed": [None, result.task_results],
             },
         )
         if dry_run:
@@ -139,6 +151,16 @@ def purge_expired(
             paths = [*result.import_reports, *result.work_files, *result.report_downloads]
             transaction.on_commit(lambda: _remove(paths))
     return result
+
+
+def task_results_purge(*, before: datetime.datetime) -> int:
+    """Remove the rows of tasks that finished (succeeded or failed) before `before`; how many.
+
+    The rows are those of django-tasks-db's own `finished()`, as its prune_db_task_results
+    command picks them; the command itself is not called since it gives no count for the
+    history row. A task waiting or running is not finished, so it stays whatever its age."""
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
+    return deleted
 
 
 def expired_reports(*, before: datetime.datetime) -> list[Path]:

@@ -161,7 +161,7 @@ def test_annex_a_import_uses_the_reader(tmp_path: Path, monkeypatch: pytest.Monk
         calls.append((path, as_at))
         return _extract(tmp_path)
 
-    monkeypatch.setattr(services, "read_annex_a", read_annex_a)
+    monkeypatch.setattr(services.sources, "read_annex_a", read_annex_a)
 
     run = services.annex_a_import(path=workbook, as_at=datetime.date(2024, 3, 31))
 

@@ -12,6 +12,8 @@ import duckdb
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from lineofsight.accounts.models import AccessLogEntry, AccessPurpose
 from lineofsight.casework import services as casework_services
@@ -94,6 +96,7 @@ def test_access_log_entries_older_than_the_period_go(council, settings) -> None:
         "signin_attempts_removed": 0,
         "ended_sessions_removed": 0,
         "report_downloads_removed": 0,
+        "task_results_removed": 0,
     }
 
 
@@ -255,3 +258,84 @@ def test_the_command_removes_and_records(council, settings, django_capture_on_co
     event = _purge_event()
     assert event.actor is None and event.object_type == "operations.purge"
     assert _counts(event)["access_log_entries_removed"] == 1
+
+
+def _task(status: str, *, finished_days_ago: float | None = None) -> DBTaskResult:
+    """A row of django-tasks-db's, as the worker leaves it, asked for 400 days before NOW."""
+    enqueued = NOW - datetime.timedelta(days=400)
+    finished = None
+    if finished_days_ago is not None:
+        finished = NOW - datetime.timedelta(days=finished_days_ago)
+    task = DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [1, "import", {}], "kwargs": {}},
+        task_path="lineofsight.intake.tasks.long_work",
+        backend_name="default",
+        run_after=enqueued,
+        started_at=enqueued if status != TaskResultStatus.READY else None,
+        finished_at=finished,
+        exception_class_path="builtins.RuntimeError" if status == TaskResultStatus.FAILED else "",
+        traceback="",
+    )
+    # enqueued_at is set to now on creation.
+    DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=enqueued)
+    return task
+
+
+def test_finished_tasks_older_than_the_period_go_but_never_one_waiting_or_running(
+    settings,
+) -> None:
+    settings.TASK_RESULT_DAYS = 10
+    succeeded = _task(TaskResultStatus.SUCCESSFUL, finished_days_ago=11)
+    failed = _task(TaskResultStatus.FAILED, finished_days_ago=300)
+    recent = _task(TaskResultStatus.SUCCESSFUL, finished_days_ago=9)
+    recent_failure = _task(TaskResultStatus.FAILED, finished_days_ago=1)
+    # Asked for long ago and still not done: the worker has yet to take it, or is at it.
+    waiting = _task(TaskResultStatus.READY)
+    running = _task(TaskResultStatus.RUNNING)
+
+    result = purge.purge_expired(now=NOW)
+
+    assert result.task_results == 2
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        recent_failure.pk,
+        waiting.pk,
+        running.pk,
+    }
+    assert not DBTaskResult.objects.filter(pk__in=[succeeded.pk, failed.pk]).exists()
+    assert _counts(_purge_event())["task_results_removed"] == 2
+
+
+def test_finished_tasks_are_kept_thirty_days_by_default() -> None:
+    _task(TaskResultStatus.SUCCESSFUL, finished_days_ago=31)
+    kept = _task(TaskResultStatus.FAILED, finished_days_ago=29)
+
+    assert purge.retention_periods().task_result_days == 30
+    assert purge.purge_expired(now=NOW).task_results == 1
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_dry_run_counts_old_finished_tasks_and_removes_none(settings) -> None:
+    settings.TASK_RESULT_DAYS = 30
+    real_now = timezone.now()
+    old = _task(TaskResultStatus.SUCCESSFUL, finished_days_ago=0)
+    DBTaskResult.objects.filter(pk=old.pk).update(
+        finished_at=real_now - datetime.timedelta(days=31)
+    )
+    history_before = ChangeEvent.objects.count()
+    out = io.StringIO()
+
+    call_command("purge", "--dry-run", stdout=out)
+
+    assert "and 1 finished background task(s) older than 30 days." in out.getvalue()
+    assert out.getvalue().startswith("Would remove")
+    assert DBTaskResult.objects.filter(pk=old.pk).exists()
+    assert ChangeEvent.objects.count() == history_before
+
+    done = io.StringIO()
+    call_command("purge", stdout=done)
+
+    assert "and 1 finished background task(s) older than 30 days." in done.getvalue()
+    assert done.getvalue().startswith("Removed")
+    assert not DBTaskResult.objects.exists()

@@ -108,6 +108,61 @@ def test_asking_again_while_it_waits_queues_nothing_more(item, client_for, setti
     assert CommitteeExport.objects.count() == 1 and DBTaskResult.objects.count() == 1
 
 
+# -- the buttons on the self-evaluation's page -------------------------------------------------
+
+
+def test_its_page_has_a_button_per_format_as_the_committee_reports_page_has(
+    item, client_for
+) -> None:
+    page = client_for("analyst").get(url("selfevaluation_detail", item.pk)).content.decode()
+    for fmt, label in (("docx", "Word (DOCX)"), ("pdf", "PDF")):
+        assert f'<form method="post" action="{url(f"selfevaluation_{fmt}", item.pk)}"' in page
+        assert f"Download the self-evaluation as {label}</button>" in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 2
+    # No longer a link to a page with the button on it.
+    assert f'href="{url("selfevaluation_docx", item.pk)}"' not in page
+
+
+def test_the_pages_button_asks_for_the_file(item, client_for, inline) -> None:
+    client = client_for("qa_lead")
+    page = client.get(url("selfevaluation_detail", item.pk)).content.decode()
+    assert f'action="{url("selfevaluation_pdf", item.pk)}"' in page
+
+    asked = client.post(url("selfevaluation_pdf", item.pk))
+
+    export = CommitteeExport.objects.get()
+    assert (export.self_evaluation_id, export.fmt, export.status) == (
+        item.pk,
+        "pdf",
+        ExportStatus.DONE,
+    )
+    assert asked["Location"] == url("committee_export", export.pk)
+    assert client.get(url("committee_export_file", export.pk)).status_code == 200
+
+
+def test_after_sign_off_the_button_prepares_a_new_file_and_the_draft_one_is_not_given(
+    item, council, client_for, inline
+) -> None:
+    client = client_for("qa_lead")
+    client.post(url("selfevaluation_docx", item.pk))
+    draft = CommitteeExport.objects.get()
+    se.self_evaluation_sign_off(
+        actor=council["users"]["senior_leader"], item=item, expected_version=item.version
+    )
+    signed = SelfEvaluation.objects.get(pk=item.pk)
+    assert signed.is_signed_off and signed.version != draft.built_version
+    page = client.get(url("selfevaluation_detail", item.pk)).content.decode()
+    assert url("committee_export_file", draft.pk) not in page
+
+    asked = client.post(url("selfevaluation_docx", item.pk))
+
+    export = CommitteeExport.objects.latest("pk")
+    assert export.pk != draft.pk and export.built_version == signed.version
+    assert asked["Location"] == url("committee_export", export.pk)
+    assert client.get(url("committee_export_file", draft.pk)).status_code == 302
+    assert client.get(url("committee_export_file", export.pk)).status_code == 200
+
+
 # -- who may download ---------------------------------------------------------------------------
 
 

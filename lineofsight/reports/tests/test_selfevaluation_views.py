@@ -55,10 +55,10 @@ def test_qa_lead_starts_one_from_the_page_and_downloads_it(council, client_for, 
         assert title in detail
     assert "Sign off version 1" not in detail  # a QA lead writes; a senior leader signs off
 
-    # The download link leads to a page that asks the worker for the file, as the committee
-    # report's does; the file is then downloaded from the page that says it is ready.
-    offer = client.get(_url("selfevaluation_docx", made)).content.decode()
-    assert "Prepare the Word (DOCX) file" in offer
+    # The page's own button asks the worker for the file, as the committee report's does; the
+    # file is then downloaded from the page that says it is ready.
+    assert f'<form method="post" action="{_url("selfevaluation_docx", made)}"' in detail
+    assert "Download the self-evaluation as Word (DOCX)</button>" in detail
     asked = client.post(_url("selfevaluation_docx", made))
     export = CommitteeExport.objects.get(self_evaluation=made)
     assert asked["Location"] == reverse("reports:committee_export", kwargs={"pk": export.pk})

@@ -1,6 +1,7 @@
 """`lineofsight purge [--dry-run]`: remove what is kept past its retention period (old access log
 entries, old import validation reports, abandoned uploads and import work folders, snapshots
-beyond the newest LINEOFSIGHT_SNAPSHOT_RETENTION). For cron: docs/operations.md, "Retention"."""
+beyond the newest LINEOFSIGHT_SNAPSHOT_RETENTION, the worker's old finished tasks). For cron:
+docs/operations.md, "Retention"."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from lineofsight.operations import purge
 
 
 class Command(BaseCommand):
-    help = "Remove access log entries, reports, uploads and snapshots past their retention."
+    help = (
+        "Remove access log entries, reports, uploads, snapshots and finished background tasks "
+        "past their retention."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -29,9 +33,10 @@ class Command(BaseCommand):
             f"upload(s) or work folder(s) older than {periods.upload_days} days, and "
             f"{len(result.snapshots)} snapshot(s) beyond the newest {periods.snapshots_kept}; "
             f"{result.signin_attempts} sign-in attempt(s) older than "
-            f"{periods.signin_attempt_days} days, {result.ended_sessions} ended session(s) and "
+            f"{periods.signin_attempt_days} days, {result.ended_sessions} ended session(s), "
             f"{len(result.report_downloads)} committee report download(s) older than "
-            f"{periods.report_export_hours} hours."
+            f"{periods.report_export_hours} hours, and {result.task_results} finished "
+            f"background task(s) older than {periods.task_result_days} days."
         )
         if options["verbosity"] > 1:
             for path in [*result.import_reports, *result.work_files, *result.report_downloads]:
