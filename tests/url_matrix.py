@@ -68,6 +68,8 @@ EXPECTED: dict[str, Expect] = {
     "accounts:second_factor": expect(200),
     # Each person's own sessions; ending them is a POST (GET refused).
     "accounts:sessions": expect(200),
+    # Each person's own password; people with only the council's sign-in see a page saying so.
+    "accounts:password_change": expect(200),
     "accounts:sessions_end_others": expect(405),
     "accounts:session_end": expect(405, kwargs=lambda c: {"pk": 1}),
     # The council's single sign-on: 404 unless configured (accounts/tests/test_oidc.py).

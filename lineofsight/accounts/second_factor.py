@@ -30,6 +30,7 @@ from lineofsight.web.errors import ServiceError
 
 from .models import Role, User
 from .policy import Capability, can
+from .services import user_password_confirm
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -38,6 +39,7 @@ CODE_NOT_ACCEPTED = "The code is not correct. Enter the 6-digit code your app sh
 CODE_ALREADY_USED = (
     "That code has just been used. Wait for your app to show a new code, then enter it"
 )
+NO_APP_NO_CODES = "Set up an authenticator app before making recovery codes"
 CODE_FORMAT = "Enter the 6-digit code from your app, or a recovery code of 8 letters and numbers"
 
 _SPACES = re.compile(r"[\s-]+")
@@ -157,12 +159,19 @@ def _recovery_codes_make(*, user: User) -> list[str]:
     return codes
 
 
-@transaction.atomic
-def recovery_codes_replace(*, user: User) -> list[str]:
+def recovery_codes_replace(*, user: User, password: str, ip_address: str | None) -> list[str]:
     """New recovery codes for a person who has lost theirs or used most: the old ones stop
-    working. Only the person themselves, signed in with their second factor, asks for this."""
+    working. Only the person themselves, signed in with their second factor, asks for this, and
+    gives their password again (`user_password_confirm`, counted by the sign-in throttle): a
+    session left open must not be enough to take the codes that stand in for the app."""
     if app_device(user=user) is None:
-        raise ServiceError("Set up an authenticator app before making recovery codes")
+        raise ServiceError(NO_APP_NO_CODES)
+    user_password_confirm(user=user, password=password, ip_address=ip_address)
+    return _recovery_codes_replace(user=user)
+
+
+@transaction.atomic
+def _recovery_codes_replace(*, user: User) -> list[str]:
     left = recovery_codes_left(user=user)
     codes = _recovery_codes_make(user=user)
     record_change(

@@ -9,7 +9,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +32,16 @@ from .models import (
 )
 from .policy import Capability, can, needs_approval
 from .sessions import user_sessions_end_all
+
+SIGN_IN_THROTTLED = (
+    "There have been too many attempts to sign in. Wait {minutes} minutes and try again."
+)
+# What a wrong password given again is told, on the field that asked for it.
+REAUTHENTICATION_REFUSED = "The password is not correct. Enter the password you sign in with"
+MANAGED_BY_COUNCIL_SIGN_IN = (
+    "Your password is managed by your council's sign-in. Change it where you change your "
+    "council password"
+)
 
 USER_FIELDS = ("email", "full_name", "role", "is_active", "service_id", "professional_id")
 TEAM_FIELDS = ("name", "service_id", "case_system_id")
@@ -110,6 +121,79 @@ def user_update(
     elif before.get("is_active") and not user.is_active:
         user_sessions_end_all(actor=actor, user=user, reason="account disabled")
     return user
+
+
+class SignInLocked(ServiceError):
+    """Too many wrong passwords or codes for this account from this address: refused before the
+    password was checked, as at sign-in."""
+
+    def __init__(self) -> None:
+        super().__init__(SIGN_IN_THROTTLED.format(minutes=settings.SIGNIN_LOCKOUT_MINUTES))
+
+
+def user_password_confirm(
+    *, user: User, password: str, ip_address: str | None, field: str = "password"
+) -> None:
+    """The signed-in person gives their password again before changing how they sign in (a new
+    password, new recovery codes), so that a session left open is not enough to take the account.
+
+    Refused as a sign-in is: SignInLocked while wrong passwords have locked this account at this
+    address (recorded, not counted); ServiceError on `field` when the password is wrong, counted
+    as a failed sign-in attempt. Never call it inside a transaction its refusal would undo.
+    """
+    if signin_is_throttled(email=user.email, ip_address=ip_address):
+        signin_attempt_record(
+            email=user.email, ip_address=ip_address, succeeded=False, refused=True
+        )
+        raise SignInLocked()
+    if not user.has_usable_password() or not user.check_password(password):
+        signin_attempt_record(email=user.email, ip_address=ip_address, succeeded=False)
+        raise ServiceError(REAUTHENTICATION_REFUSED, field=field)
+
+
+def user_password_change(
+    *,
+    user: User,
+    current_password: str,
+    new_password: str,
+    ip_address: str | None,
+    keep_session_key: str | None,
+) -> int:
+    """The person changes their own password, giving the current one (`user_password_confirm`).
+
+    The new one must pass AUTH_PASSWORD_VALIDATORS. Every other session of theirs ends, as when
+    an administrator sets a password, but the one they are using (`keep_session_key`) stays
+    signed in: the caller gives it the new password's hash. How many sessions ended.
+    """
+    if not user.has_usable_password():
+        raise ServiceError(MANAGED_BY_COUNCIL_SIGN_IN)
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="new_password") from exc
+    user_password_confirm(
+        user=user, password=current_password, ip_address=ip_address, field="current_password"
+    )
+    return _user_password_set(user=user, password=new_password, keep_session_key=keep_session_key)
+
+
+@transaction.atomic
+def _user_password_set(*, user: User, password: str, keep_session_key: str | None) -> int:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(
+        actor=user,
+        action="user_password_change",
+        obj=user,
+        before={"password": "(previous)"},
+        after={"password": "(changed by the person)"},
+    )
+    ended = user_sessions_end_all(
+        actor=user, user=user, reason="password changed", keep_session_key=keep_session_key
+    )
+    # Whoever was guessing the old password starts again from nothing.
+    signin_throttle_reset(email=user.email)
+    return ended
 
 
 @transaction.atomic

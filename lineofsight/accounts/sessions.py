@@ -16,7 +16,7 @@ import time
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -123,10 +123,16 @@ def user_sessions_end_others(*, actor: User, current_session_key: str | None) ->
 
 
 @transaction.atomic
-def user_sessions_end_all(*, actor: User | None, user: User, reason: str) -> int:
+def user_sessions_end_all(
+    *, actor: User | None, user: User, reason: str, keep_session_key: str | None = None
+) -> int:
     """End every session of `user` (their password changed, their account was disabled); how
-    many. `actor` is who made the change (None: a command run on the server)."""
-    sessions = list(UserSession.objects.select_for_update().filter(user=user))
+    many. `actor` is who made the change (None: a command run on the server). The person who
+    changed their own password keeps the session they did it in (`keep_session_key`)."""
+    query = UserSession.objects.select_for_update().filter(user=user)
+    if keep_session_key:
+        query = query.exclude(session_key=keep_session_key)
+    sessions = list(query)
     ended = _end(actor=actor, sessions=sessions, action="user_session_end")
     record_change(
         actor=actor,
@@ -171,6 +177,17 @@ def session_begin(*, request: HttpRequest, user: User) -> None:
         session_key=request.session.session_key,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         ip_address=client_address(request),
+    )
+
+
+def session_password_changed(*, request: HttpRequest, user: User) -> None:
+    """After the person changed their own password in this session: it stays signed in, with the
+    new password's hash (Django's check on every request) and a new key, as at sign-in, and stays
+    on their list of sessions under that key."""
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)
+    UserSession.objects.filter(user=user, session_key=old_key).update(
+        session_key=request.session.session_key
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_oidc, views_second_factor, views_sessions
+from . import views, views_oidc, views_password, views_second_factor, views_sessions
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("second-factor/", views_second_factor.second_factor, name="second_factor"),
+    path("password/", views_password.password_change, name="password_change"),
     path("sessions/", views_sessions.sessions, name="sessions"),
     path("sessions/end-others/", views_sessions.sessions_end_others, name="sessions_end_others"),
     path("sessions/<int:pk>/end/", views_sessions.session_end, name="session_end"),

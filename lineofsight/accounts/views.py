@@ -40,9 +40,7 @@ from .sessions import session_begin, session_leave
 from .sign_in_pending import pending_begin
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
-SIGN_IN_THROTTLED = (
-    "There have been too many attempts to sign in. Wait {minutes} minutes and try again."
-)
+SIGN_IN_THROTTLED = services.SIGN_IN_THROTTLED
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -21,14 +21,17 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.web.errors import ServiceError
+from lineofsight.web.forms import add_service_error, form_status
 
 from . import policy, services
 from .client_address import client_address
 from .demo import DEMO_EMAIL_DOMAIN
+from .forms_password import RecoveryCodesForm
 from .forms_second_factor import AppSetupCodeForm, SecondFactorCodeForm
 from .models import User
 from .second_factor import (
     CODE_NOT_ACCEPTED,
+    NO_APP_NO_CODES,
     RECOVERY_CODE_COUNT,
     app_device,
     app_setup_confirm,
@@ -172,16 +175,30 @@ def sign_in_cancel(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
     """The person's own second factor: the recovery codes just made (shown once), how many are
-    left, and a button to make new ones, which voids the old."""
+    left, and a form to make new ones, which voids the old; the person gives their password
+    again to make them."""
+    device = app_device(user=request.user)
+    form = RecoveryCodesForm(request.POST if request.method == "POST" else None)
+    error, status = "", form_status(request, form)
     if request.method == "POST":
-        try:
-            request.session[NEW_CODES_KEY] = recovery_codes_replace(user=request.user)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        return redirect("accounts:second_factor")
+        if device is None:
+            messages.error(request, NO_APP_NO_CODES)
+            return redirect("accounts:second_factor")
+        if form.is_valid():
+            try:
+                request.session[NEW_CODES_KEY] = recovery_codes_replace(
+                    user=request.user,
+                    password=form.cleaned_data["password"],
+                    ip_address=client_address(request),
+                )
+            except services.SignInLocked as exc:
+                error, status = exc.message, 429
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                return redirect("accounts:second_factor")
     new_codes = request.session.pop(NEW_CODES_KEY, None)
     continue_url = request.session.pop(NEW_CODES_NEXT_KEY, None) or reverse("home:home")
-    device = app_device(user=request.user)
     return render(
         request,
         "accounts/second_factor.html",
@@ -192,7 +209,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             "codes_left": recovery_codes_left(user=request.user),
             "code_count": RECOVERY_CODE_COUNT,
             "required": second_factor_required(user=request.user),
+            "form": form,
+            "error": error,
+            "has_password": request.user.has_usable_password(),
         },
+        status=status,
     )
 
 

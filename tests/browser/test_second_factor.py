@@ -69,6 +69,7 @@ def test_set_up_keep_recovery_codes_and_sign_in_with_one(page, council):
     page.goto(reverse("accounts:second_factor"))
     assert page.locator("#codes-left").inner_text() == "9 of 10"
     assert_accessible(page)
+    page.get_by_label("Your password").fill(PASSWORD)
     press(page, "Make new recovery codes", says="Your recovery codes")
     new = page.locator("#recovery-codes li").all_inner_texts()
     assert len(new) == 10 and not set(new) & set(codes)

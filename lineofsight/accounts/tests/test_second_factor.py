@@ -294,7 +294,7 @@ def test_new_recovery_codes_void_the_old(client, council):
     _, old = set_up_app(user)
     password_step(client, user.email)
     client.post(reverse("accounts:second_factor_code"), {"code": old[0]})
-    response = client.post(reverse("accounts:second_factor"))
+    response = client.post(reverse("accounts:second_factor"), {"password": PASSWORD})
     assert response["Location"] == reverse("accounts:second_factor")
     page = client.get(reverse("accounts:second_factor"))
     new = re.findall(r"<li><code[^>]*>([a-z2-7]{8})</code></li>", page.text)
