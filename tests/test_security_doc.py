@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lineofsight.accounts.models import RecoveryCodeDevice
 from tests.test_security import _production_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ def test_production_settings_hold_what_this_page_says(tmp_path):
     }
 
 
-@pytest.mark.parametrize("model", [Group, TOTPDevice, StaticDevice])
+@pytest.mark.parametrize("model", [Group, TOTPDevice, StaticDevice, RecoveryCodeDevice])
 def test_admin_offers_no_page_the_product_does_not_need(model):
     assert not admin.site.is_registered(model)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from lineofsight.history.authorship import user_field
+
+from .recovery_codes import recovery_code_matches, recovery_code_read
 
 
 class Role(models.TextChoices):
@@ -265,3 +268,48 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{Role(self.role).label} for {self.user.full_name} <{self.user.email}>"
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A person's recovery codes, as a django-otp device: django-otp signs the session in with
+    it (`is_verified`), and its own delay after a refused code applies, as to the app.
+
+    Only a hash of each code is kept (`recovery_codes` says which and why); each works once."""
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token) -> bool:
+        """Whether `token` is one of the codes, which is then deleted: within the caller's
+        transaction, with this device's row locked, so two sign-ins cannot both use it."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code = recovery_code_read(str(token))
+        match = next(
+            (
+                row
+                for row in self.codes.all()
+                if recovery_code_matches(code=code, salt=row.salt, digest=row.digest)
+            ),
+            None,
+        )
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code: its salt and hash, never the code."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.device.user}"

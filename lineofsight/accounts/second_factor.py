@@ -2,13 +2,14 @@
 
 A password alone does not sign anyone in when a second factor is required: the person also gives
 a six-digit code from an authenticator app (a time-based one-time password, RFC 6238), or one of
-ten recovery codes, each of which works once. Administrators always need one; for everyone else
-the council decides (LINEOFSIGHT_REQUIRE_SECOND_FACTOR), since a council may already put another
-control in front of the service.
+ten recovery codes, each of which works once and is shown only when it is made. Administrators
+always need one; for everyone else the council decides (LINEOFSIGHT_REQUIRE_SECOND_FACTOR), since
+a council may already put another control in front of the service.
 
-Devices and codes are django-otp's: a `TOTPDevice` holds the app's secret and a `StaticDevice`
-holds the recovery codes. Each set-up, each use of a recovery code, each new set of codes and
-each reset is written to the change history of the person it is about.
+Devices are django-otp's kind: a `TOTPDevice` holds the app's secret, and a `RecoveryCodeDevice`
+of this app holds the recovery codes, only as hashes (`recovery_codes` says which and why). Each
+set-up, each use of a recovery code, each new set of codes and each reset is written to the change
+history of the person it is about.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.models import Device
 from django_otp.oath import TOTP, hotp
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.history.services import record_change
 from lineofsight.web.errors import ServiceError
 
-from .models import Role, User
+from .models import RecoveryCode, RecoveryCodeDevice, Role, User
 from .policy import Capability, can
+from .recovery_codes import (
+    recovery_code_digest,
+    recovery_code_make,
+    recovery_code_read,
+    recovery_code_salt,
+)
 from .services import user_password_confirm
 
 RECOVERY_CODE_COUNT = 10
@@ -40,7 +46,7 @@ CODE_ALREADY_USED = (
     "That code has just been used. Wait for your app to show a new code, then enter it"
 )
 NO_APP_NO_CODES = "Set up an authenticator app before making recovery codes"
-CODE_FORMAT = "Enter the 6-digit code from your app, or a recovery code of 8 letters and numbers"
+CODE_FORMAT = "Enter the 6-digit code from your app, or a recovery code of 16 letters and numbers"
 
 _SPACES = re.compile(r"[\s-]+")
 
@@ -68,7 +74,7 @@ def app_device(*, user: User) -> TOTPDevice | None:
 
 
 def recovery_codes_left(*, user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def device_still_holds(*, user: User, persistent_id: str) -> bool:
@@ -144,18 +150,24 @@ def _app_confirm(*, user: User, device: TOTPDevice) -> list[str]:
 
 
 def _recovery_codes_make(*, user: User) -> list[str]:
-    """Ten new recovery codes; any the person had stop working."""
-    device, _ = StaticDevice.objects.get_or_create(
+    """Ten new recovery codes, to be shown once: only their hashes are kept. Any the person had
+    stop working. The caller holds the transaction."""
+    device, _ = RecoveryCodeDevice.objects.get_or_create(
         user=user, defaults={"name": RECOVERY_DEVICE_NAME, "confirmed": True}
     )
-    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    device.token_set.all().delete()
+    RecoveryCodeDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.codes.all().delete()
     codes: list[str] = []
     while len(codes) < RECOVERY_CODE_COUNT:
-        code = StaticToken.random_token()  # 8 base32 characters: 40 random bits
+        code = recovery_code_make()  # 80 random bits
         if code not in codes:
             codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    rows = []
+    for code in codes:
+        salt = recovery_code_salt()
+        digest = recovery_code_digest(code=recovery_code_read(code), salt=salt)
+        rows.append(RecoveryCode(device=device, salt=salt, digest=digest))
+    RecoveryCode.objects.bulk_create(rows)
     return codes
 
 
@@ -197,10 +209,11 @@ def second_factor_check(*, user: User, code: str) -> Device | None:
     which is then used up), or None. The caller counts a None as a failed sign-in attempt.
 
     Raises ServiceError (CODE_ALREADY_USED) for the app's code that was accepted moments ago:
-    refused all the same, and the caller counts it as a failed attempt too."""
-    code = _normalised(code)
-    if not re.fullmatch(r"\d{6}", code):
+    refused all the same, and the caller counts it as a failed attempt too. A recovery code never
+    hears that: once used it is simply not correct, as a code never made would be."""
+    if not re.fullmatch(r"\d{6}", _normalised(code)):
         return _recovery_code_check(user=user, code=code)
+    code = _normalised(code)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         if device is None:
@@ -213,11 +226,15 @@ def second_factor_check(*, user: User, code: str) -> Device | None:
 
 
 @transaction.atomic
-def _recovery_code_check(*, user: User, code: str) -> StaticDevice | None:
-    recovery = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-    if recovery is None or not code:
+def _recovery_code_check(*, user: User, code: str) -> RecoveryCodeDevice | None:
+    # The device's row is locked until the code is deleted, so a code given twice at once is
+    # accepted once.
+    recovery = (
+        RecoveryCodeDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    )
+    if recovery is None or not recovery_code_read(code):
         return None
-    left = recovery.token_set.count()
+    left = recovery.codes.count()
     if not recovery.verify_token(code):
         return None
     record_change(
@@ -281,7 +298,7 @@ def second_factor_reset(*, actor: User | None, user: User) -> None:
     app = app_device(user=user)
     left = recovery_codes_left(user=user)
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCodeDevice.objects.filter(user=user).delete()  # and their codes with them
     record_change(
         actor=actor,
         action="second_factor_reset",

@@ -47,10 +47,6 @@ from .second_factor import (
 from .sign_in_pending import pending_clear, pending_finish, pending_user
 from .views import SIGN_IN_THROTTLED
 
-# Shown once, on the page after they were made; then gone from the session.
-NEW_CODES_KEY = "second_factor_new_recovery_codes"
-# Where the person was going when they signed in: the page of new codes leads on there.
-NEW_CODES_NEXT_KEY = "second_factor_new_recovery_codes_next"
 CODE_NOT_ACCEPTED_AT_SIGN_IN = (
     "The code is not correct. Enter the 6-digit code your app shows now, or a recovery code"
 )
@@ -146,9 +142,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", exc.message or CODE_NOT_ACCEPTED)
             else:
                 next_url = pending_finish(request=request, user=user, device=device)
-                request.session[NEW_CODES_KEY] = codes
-                request.session[NEW_CODES_NEXT_KEY] = next_url
-                return redirect("accounts:second_factor")
+                return _second_factor_page(request, new_codes=codes, continue_url=next_url)
     return render(
         request,
         "accounts/second_factor_setup.html",
@@ -174,19 +168,17 @@ def sign_in_cancel(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """The person's own second factor: the recovery codes just made (shown once), how many are
-    left, and a form to make new ones, which voids the old; the person gives their password
-    again to make them."""
-    device = app_device(user=request.user)
+    """The person's own second factor: how many recovery codes are left, and a form to make new
+    ones, which voids the old; the person gives their password again to make them."""
     form = RecoveryCodesForm(request.POST if request.method == "POST" else None)
     error, status = "", form_status(request, form)
     if request.method == "POST":
-        if device is None:
+        if app_device(user=request.user) is None:
             messages.error(request, NO_APP_NO_CODES)
             return redirect("accounts:second_factor")
         if form.is_valid():
             try:
-                request.session[NEW_CODES_KEY] = recovery_codes_replace(
+                codes = recovery_codes_replace(
                     user=request.user,
                     password=form.cleaned_data["password"],
                     ip_address=client_address(request),
@@ -196,20 +188,35 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             except ServiceError as exc:
                 add_service_error(form, exc)
             else:
-                return redirect("accounts:second_factor")
-    new_codes = request.session.pop(NEW_CODES_KEY, None)
-    continue_url = request.session.pop(NEW_CODES_NEXT_KEY, None) or reverse("home:home")
+                return _second_factor_page(request, new_codes=codes)
+    return _second_factor_page(request, form=form, error=error, status=status)
+
+
+def _second_factor_page(
+    request: HttpRequest,
+    *,
+    new_codes: list[str] | None = None,
+    continue_url: str = "",
+    form: RecoveryCodesForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The page of the person's second factor, with the recovery codes just made, if any.
+
+    New codes are shown in the answer to the form that made them, never kept to show later
+    (not even in the session, which lives in the database): only their hashes are kept, so
+    this is the one time they can be shown."""
     return render(
         request,
         "accounts/second_factor.html",
         {
             "new_codes": new_codes,
-            "continue_url": continue_url,
-            "device": device,
+            "continue_url": continue_url or reverse("home:home"),
+            "device": app_device(user=request.user),
             "codes_left": recovery_codes_left(user=request.user),
             "code_count": RECOVERY_CODE_COUNT,
             "required": second_factor_required(user=request.user),
-            "form": form,
+            "form": form or RecoveryCodesForm(),
             "error": error,
             "has_password": request.user.has_usable_password(),
         },
