@@ -67,7 +67,6 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         number = int(request.GET.get("page", "1"))
     except ValueError:
         number = 1
-    refresh = run.is_running and request.GET.get("refresh") != "off"
     timings = [
         (Phase(name).label, timing["seconds"])
         for name, timing in run.phase_timings.items()
@@ -90,7 +89,6 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "files": run.files.all(),
             "timings": timings,
-            "refresh": refresh,
             "failure": failure,
             # The failure's lines lead to the validation report, where there is one.
             "failure_target": "problems" if page.problems else "main-content",

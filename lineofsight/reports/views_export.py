@@ -1,7 +1,8 @@
 """Downloading a committee report or a self-evaluation as Word or PDF. The file is prepared by the
-worker, not in the web request (exports.py): the download page asks for it, a page that refreshes
-itself while the worker prepares it then offers the file, and only the person who asked may
-download it. The self-evaluation's download views (views_selfevaluation.py) call `download`.
+worker, not in the web request (exports.py): the download page asks for it, a page that shows
+how it is going while the worker prepares it (web/includes/waiting.html) then offers the file,
+and only the person who asked may download it. The self-evaluation's download views
+(views_selfevaluation.py) call `download`.
 
 The gates are those of the report and the self-evaluation alike: READ_COMMITTEE_REPORTS (403 for
 any other role) and 404 for one that does not exist; an export someone else asked for is 404.
@@ -28,7 +29,6 @@ from .models import CommitteeExport, CommitteeReport, ExportFormat, ExportStatus
 from .views import DOCX_TYPE, filename_for, get_report_for_user
 
 CONTENT_TYPES = {ExportFormat.DOCX: DOCX_TYPE, ExportFormat.PDF: "application/pdf"}
-REFRESH_SECONDS = 3
 
 
 def _selfevaluation_filename(item: SelfEvaluation, extension: str) -> str:
@@ -123,7 +123,7 @@ def download(request: HttpRequest, item: exports.Item, fmt: ExportFormat) -> Htt
 @require_GET
 @policy.requires(policy.Capability.READ_COMMITTEE_REPORTS)
 def committee_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The download being prepared (the page refreshes itself while it waits), then the link."""
+    """The download being prepared (with a button to check again), then the link."""
     export = exports.close_if_abandoned(get_export_for_user(request.user, pk))
     item = export.item
     kind = KINDS[type(item)]
@@ -137,8 +137,6 @@ def committee_export(request: HttpRequest, pk: int) -> HttpResponse:
             "kind": kind,
             "ready": ready,
             "out_of_date": _out_of_date(export, item, kind, ready),
-            "refresh": export.is_pending and request.GET.get("refresh") != "off",
-            "refresh_seconds": REFRESH_SECONDS,
             "waiting_long": export.is_pending and export.created_at < _long_ago(),
             "failure": [export.failure_message or "It stopped before the file was ready."],
             "post_url": kind.post_urls[ExportFormat(export.fmt)],

@@ -63,15 +63,14 @@ def recompute_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 @policy.requires(policy.Capability.CONFIGURE)
 def recompute_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A recompute's progress (the page refreshes itself while it runs), then its outcome."""
+    """A recompute's progress (with a button to check again while it runs), then its outcome."""
     intake_services.import_runs_close_interrupted()
     run = selectors.recompute_run_get(pk)
-    refresh = run.is_running and request.GET.get("refresh") != "off"
     failure = [run.failure_message or "It stopped before it finished."]
     return render(
         request,
         "timeliness/recompute.html",
-        {"run": run, "refresh": refresh, "failure": failure},
+        {"run": run, "failure": failure},
     )
 
 

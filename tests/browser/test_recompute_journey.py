@@ -1,6 +1,7 @@
 """An administrator's journey in a real browser: change a timescale, start a recompute from the
 Timescales page, follow its progress and read its outcome. axe-core and a 320 px reflow check on
-every page on the way; no JavaScript is needed (the progress page refreshes itself)."""
+every page on the way. The progress page never refreshes itself: its script looks again and shows
+the outcome, and stops when asked (tests/browser/test_waiting_pages.py: without JavaScript)."""
 
 from __future__ import annotations
 
@@ -35,13 +36,25 @@ def test_administrator_recomputes_from_the_timescales_page(
     )
     assert_reflows(page)
 
-    # A recompute already running shows its progress, refreshing itself.
+    # A recompute already running shows its progress, with JavaScript looking again by itself.
     running = recompute.run_create(source=first, actor=None)
-    page.goto(reverse("timeliness:recompute_detail", args=[running.pk]) + "?refresh=off")
-    assert "0% done" in page.inner_text("main")
+    page.goto(reverse("timeliness:recompute_detail", args=[running.pk]))
+    assert "0% done" in page.get_by_role("status").inner_text()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert "This page checks progress every 5 seconds" in page.inner_text("main")
     assert_accessible(page)
     assert_reflows(page)
+    # The person may stop it looking; "Check progress" loads the page again, looking again.
+    page.get_by_role("button", name="Stop checking").click()
+    assert "This page has stopped checking." in page.get_by_role("status").inner_text()
+    assert page.get_by_role("button", name="Stop checking").count() == 0
+    assert_accessible(page)
+    page.get_by_role("button", name="Check progress").click()
+    page.get_by_role("button", name="Stop checking").wait_for()
+    # Once it has finished, the page shows the outcome without being reloaded by hand.
     intake_services.import_run_finish(run=running, status=RunStatus.FAILED, failure_message="x")
+    page.get_by_text("Recomputing failed: nothing was changed").wait_for()
+    assert_accessible(page)
 
     page.goto(reverse("timeliness:rules"))
     page.get_by_role("button", name="Recompute the case data").click()

@@ -210,7 +210,7 @@ def phase_of(
     def step(done: int, total: int, label: str) -> None:
         nonlocal last_saved
         # Each save is a commit (an fsync on SQLite): at most one a second is plenty for a page
-        # that refreshes every three seconds.
+        # that checks every five seconds.
         if time.monotonic() - last_saved >= _PROGRESS_INTERVAL:
             percent = low + (high - low) * done // max(total, 1)
             import_run_set_progress(run=run, phase=phase, progress=percent)

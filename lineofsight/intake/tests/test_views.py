@@ -14,7 +14,7 @@ from lineofsight.accounts.models import Role, User
 from lineofsight.casework import store
 from lineofsight.casework.models import Snapshot
 from lineofsight.intake import services
-from lineofsight.intake.models import ImportRun, RunStatus
+from lineofsight.intake.models import ImportRun, Phase, RunStatus
 
 from . import extract
 
@@ -193,11 +193,27 @@ def test_one_import_at_a_time(client, analyst, ssd_dir: Path) -> None:
     assert ImportRun.objects.count() == 1
 
 
-def test_running_import_page_refreshes_itself(client, analyst) -> None:
+def test_running_import_page_offers_to_check_again_and_never_refreshes_itself(
+    client, analyst
+) -> None:
     run = services.import_run_create(source_kind="ssd", source_name="x")
     url = reverse("intake:import_detail", kwargs={"pk": run.pk})
-    assert b'<meta http-equiv="refresh" content="3">' in client.get(url).content
-    assert b'http-equiv="refresh"' not in client.get(url + "?refresh=off").content
+    services.import_run_set_progress(run=run, phase=Phase.VALIDATE, progress=40)
+
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "<strong>Checking the data</strong>: 40% done." in page
+    # The person decides when to look again: a button that loads this same page.
+    assert f'<a href="{url}" role="button"' in page and ">Check progress</a>" in page
+    assert f'href="{reverse("intake:imports")}">the Imports page</a>' in page
+    # With JavaScript the page looks again by itself (a script file: no inline script).
+    assert 'data-waiting="running"' in page and 'web/waiting.js"' in page
+
+    services.import_run_finish(run=run, status=RunStatus.FAILED, failure_message="Stopped.")
+    finished = client.get(url).content.decode()
+    assert "The import failed" in finished
+    assert "Check progress" not in finished and "data-waiting" not in finished
+    assert "waiting.js" not in finished and 'http-equiv="refresh"' not in finished
 
 
 def test_snapshots_list_and_make_current(client, analyst, ssd_dir: Path) -> None:

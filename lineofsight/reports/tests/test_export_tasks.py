@@ -75,7 +75,11 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     assert task.args_kwargs["args"] == [export.pk]
     assert not exports.folder().exists()
     waiting = client.get(asked["Location"]).content.decode()
-    assert "Preparing your download" in waiting and 'http-equiv="refresh"' in waiting
+    assert "Preparing your download" in waiting and 'http-equiv="refresh"' not in waiting
+    # The person checks again when they choose (or the page's script does, every few seconds).
+    assert f'<a href="{asked["Location"]}" role="button"' in waiting
+    assert ">Check progress</a>" in waiting and 'data-waiting="running"' in waiting
+    assert f'href="{url(f"committee_{fmt}", report.pk)}">the page where you asked' in waiting
     # The file's address, asked for too early, leads back to the page that says it is not ready.
     early = client.get(url("committee_export_file", export.pk))
     assert early.status_code == 302 and early["Location"] == url("committee_export", export.pk)
@@ -94,6 +98,7 @@ def test_asking_queues_a_task_and_the_worker_makes_the_file_the_request_used_to(
     assert export.heartbeat_at is not None and export.built_version == report.version
     ready = client.get(asked["Location"]).content.decode()
     assert "Your download is ready" in ready and 'http-equiv="refresh"' not in ready
+    assert "Check progress" not in ready and "data-waiting" not in ready
 
     response = client.get(url("committee_export_file", export.pk))
     assert response.status_code == 200
@@ -203,7 +208,7 @@ def test_a_build_that_fails_marks_the_export_failed_and_offers_to_try_again(
     assert not exports.folder().exists() or not any(exports.folder().iterdir())
     page = client.get(asked["Location"]).content.decode()
     assert "The download could not be prepared" in page and "Try again" in page
-    assert 'http-equiv="refresh"' not in page
+    assert 'http-equiv="refresh"' not in page and "Check progress" not in page
     assert client.get(url("committee_export_file", export.pk)).status_code == 302
 
     monkeypatch.undo()
@@ -254,7 +259,7 @@ def test_an_export_whose_worker_died_is_marked_failed_not_left_waiting(
         export.refresh_from_db()
         assert export.status == ExportStatus.FAILED
         assert "worker stopped before the download was ready" in page
-        assert 'http-equiv="refresh"' not in page
+        assert 'http-equiv="refresh"' not in page and "Check progress" not in page
 
 
 def test_a_worker_still_beating_is_left_to_finish(report, council, client_for) -> None:
@@ -270,6 +275,15 @@ def test_a_worker_still_beating_is_left_to_finish(report, council, client_for) -
     page = client_for("qa_lead").get(url("committee_export", busy.pk)).content.decode()
     busy.refresh_from_db()
     assert busy.status == ExportStatus.WORKING and "Preparing your download" in page
+    assert "Check progress" in page and 'http-equiv="refresh"' not in page
+    assert "taking longer than usual" not in page
+    # Asked for a while ago, still being prepared: the page says so while it waits.
+    CommitteeExport.objects.filter(pk=busy.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    page = client_for("qa_lead").get(url("committee_export", busy.pk)).content.decode()
+    assert "This is taking longer than usual: the worker may be busy with an import." in page
+    assert "Check progress" in page
 
 
 def test_a_file_made_before_the_report_changed_is_not_given(

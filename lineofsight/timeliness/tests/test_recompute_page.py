@@ -1,6 +1,7 @@
 """Recomputing from the Timescales page: a button for administrators starts it as imports run,
-a page shows its progress (refreshing itself without JavaScript) and then its outcome; refused,
-changing nothing, for other roles, while something else runs, and for nothing imported."""
+a page shows its progress (with a button to check again, never refreshing itself) and then its
+outcome; refused, changing nothing, for other roles, while something else runs, and for nothing
+imported."""
 
 from __future__ import annotations
 
@@ -55,21 +56,24 @@ def test_start_progress_and_outcome(imported, client_for):  # noqa: F811
 
     page = admin.get(response["Location"]).content.decode()
     assert "The case data is recomputed" in page
-    assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
+    assert 'http-equiv="refresh"' not in page
+    assert "Check progress" not in page and "data-waiting" not in page  # finished: no waiting
     listing = admin.get(reverse("timeliness:rules")).content.decode()
     assert reverse("timeliness:recompute_detail", args=[run.pk]) in listing
 
 
-def test_a_running_recompute_refreshes_until_done(imported, client_for):  # noqa: F811
+def test_a_running_recompute_offers_to_check_again(imported, client_for):  # noqa: F811
     run = recompute.run_create(source=imported, actor=None)
     admin = client_for(Role.ADMINISTRATOR)
     url = reverse("timeliness:recompute_detail", args=[run.pk])
 
     page = admin.get(url).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page
-    assert "Waiting to start" in page and "0% done" in page
-    calm = admin.get(url + "?refresh=off").content.decode()
-    assert 'http-equiv="refresh"' not in calm and "Refresh to see progress" in calm
+    assert 'http-equiv="refresh"' not in page
+    assert "<strong>Waiting to start</strong>: 0% done." in page
+    assert f'<a href="{url}" role="button"' in page and ">Check progress</a>" in page
+    assert "Recomputing carries on if you leave this page" in page
+    assert f'href="{reverse("timeliness:rules")}">the Timescales page</a>' in page
+    assert 'data-waiting="running"' in page and 'web/waiting.js"' in page
 
     # Another start while it runs is refused and starts nothing.
     response = admin.post(reverse("timeliness:recompute_start"), follow=True)
