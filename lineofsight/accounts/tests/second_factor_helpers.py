@@ -5,11 +5,28 @@ from __future__ import annotations
 import base64
 import time
 
+from django.test import Client
+from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.accounts import second_factor as sf
 from lineofsight.accounts.models import User
+
+
+def at_code_page(user: User, password: str) -> Client:
+    """A client that has given the password and now stands at the second-factor step."""
+    client = Client()
+    client.post(reverse("accounts:sign_in"), {"email": user.email, "password": password})
+    return client
+
+
+def give_code(client: Client, code: str):
+    return client.post(reverse("accounts:second_factor_code"), {"code": code})
+
+
+def signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
 
 
 def code_now(device: TOTPDevice, steps_ahead: int = 0) -> str:

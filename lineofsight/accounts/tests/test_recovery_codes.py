@@ -11,7 +11,6 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,27 +19,18 @@ from conftest import PASSWORD
 from lineofsight.accounts import recovery_codes as rc
 from lineofsight.accounts import second_factor as sf
 from lineofsight.accounts.models import RecoveryCode, RecoveryCodeDevice, SignInAttempt, User
-from lineofsight.accounts.tests.second_factor_helpers import set_up_app
+from lineofsight.accounts.tests.second_factor_helpers import (
+    at_code_page,
+    give_code,
+    set_up_app,
+    signed_in,
+)
 from lineofsight.accounts.views_second_factor import CODE_NOT_ACCEPTED_AT_SIGN_IN
 from lineofsight.history.models import ChangeEvent
 
 pytestmark = pytest.mark.django_db
 
 SHOWN = re.compile(r"[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}")
-
-
-def _at_code_page(user: User) -> Client:
-    client = Client()
-    client.post(reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD})
-    return client
-
-
-def _give(client: Client, code: str):
-    return client.post(reverse("accounts:second_factor_code"), {"code": code})
-
-
-def _signed_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
 
 
 def _failures(user: User) -> int:
@@ -95,8 +85,8 @@ def test_the_database_never_holds_a_codes_text(client, council):
     user = council["users"]["practitioner"]
     _, at_set_up = set_up_app(user)
     # Made again on the page, through a session kept in the database.
-    client = _at_code_page(user)
-    assert _give(client, at_set_up[0]).status_code == 302
+    client = at_code_page(user, PASSWORD)
+    assert give_code(client, at_set_up[0]).status_code == 302
     page = client.post(reverse("accounts:second_factor"), {"password": PASSWORD})
     codes = re.findall(r"<code[^>]*>([0-9a-z-]{19})</code>", page.text)
     assert len(codes) == 10
@@ -124,20 +114,20 @@ def test_a_code_signs_in_once_and_not_twice(council):
     user = council["users"]["practitioner"]
     _, codes = set_up_app(user)
 
-    first = _at_code_page(user)
-    assert _give(first, codes[4]).status_code == 302
-    assert _signed_in(first)
+    first = at_code_page(user, PASSWORD)
+    assert give_code(first, codes[4]).status_code == 302
+    assert signed_in(first)
     assert first.session[DEVICE_ID_SESSION_KEY] == _device(user).persistent_id
     assert first.get(reverse("home:home")).status_code == 200  # the session holds
     assert sf.recovery_codes_left(user=user) == 9
 
-    second = _at_code_page(user)
-    again = _give(second, codes[4])
+    second = at_code_page(user, PASSWORD)
+    again = give_code(second, codes[4])
     assert again.status_code == 400
     assert CODE_NOT_ACCEPTED_AT_SIGN_IN in again.text
     # The app's "just used" message is for the app's codes, never a recovery code.
     assert sf.CODE_ALREADY_USED not in again.text
-    assert not _signed_in(second)
+    assert not signed_in(second)
     assert _failures(user) == 1
 
 
@@ -155,9 +145,9 @@ def test_a_code_signs_in_once_and_not_twice(council):
 def test_a_code_typed_with_or_without_hyphens_and_in_any_case_signs_in(council, typed):
     user = council["users"]["practitioner"]
     _, codes = set_up_app(user)
-    client = _at_code_page(user)
-    assert _give(client, typed(codes[2])).status_code == 302
-    assert _signed_in(client)
+    client = at_code_page(user, PASSWORD)
+    assert give_code(client, typed(codes[2])).status_code == 302
+    assert signed_in(client)
 
 
 def test_letters_like_digits_are_read_as_the_digits():
@@ -170,11 +160,11 @@ def test_letters_like_digits_are_read_as_the_digits():
 def test_a_wrong_code_is_refused_and_counted(council):
     user = council["users"]["practitioner"]
     set_up_app(user)
-    client = _at_code_page(user)
-    response = _give(client, rc.recovery_code_make())
+    client = at_code_page(user, PASSWORD)
+    response = give_code(client, rc.recovery_code_make())
     assert response.status_code == 400
     assert CODE_NOT_ACCEPTED_AT_SIGN_IN in response.text
-    assert not _signed_in(client)
+    assert not signed_in(client)
     assert _failures(user) == 1
     assert _device(user).throttling_failure_count == 1  # django-otp's own delay, as before
     assert sf.recovery_codes_left(user=user) == 10

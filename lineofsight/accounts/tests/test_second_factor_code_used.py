@@ -8,8 +8,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,26 +15,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import PASSWORD
 from lineofsight.accounts import second_factor as sf
 from lineofsight.accounts.models import SignInAttempt, User
-from lineofsight.accounts.tests.second_factor_helpers import code_now, set_up_app
+from lineofsight.accounts.tests.second_factor_helpers import (
+    at_code_page,
+    code_now,
+    give_code,
+    set_up_app,
+    signed_in,
+)
 from lineofsight.web.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
 NOT_CORRECT = "The code is not correct"
-
-
-def _at_code_page(user: User) -> Client:
-    client = Client()
-    client.post(reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD})
-    return client
-
-
-def _give(client: Client, code: str):
-    return client.post(reverse("accounts:second_factor_code"), {"code": code})
-
-
-def _signed_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
 
 
 def _step_now(device: TOTPDevice) -> int:
@@ -66,15 +56,15 @@ def _failures(user: User) -> int:
 def test_the_code_just_used_is_refused_with_its_own_message_and_counted(council):
     user = council["users"]["practitioner"]
     device, _ = set_up_app(user)  # set up with the code the app shows now
-    client = _at_code_page(user)
+    client = at_code_page(user, PASSWORD)
 
-    response = _give(client, _used_code(device))
+    response = give_code(client, _used_code(device))
 
     assert response.status_code == 400
     assert sf.CODE_ALREADY_USED in response.text
     assert NOT_CORRECT not in response.text
     assert 'href="#id_code"' in response.text
-    assert not _signed_in(client)
+    assert not signed_in(client)
     assert _failures(user) == 1
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # the library's own count is kept
@@ -84,39 +74,39 @@ def test_signing_in_twice_with_one_code_refuses_the_second(council):
     user = council["users"]["qa_lead"]
     device, _ = set_up_app(user)
     fresh = _next_code(device)  # the app's next code, not used yet
-    first = _at_code_page(user)
-    assert _give(first, fresh).status_code == 302
-    assert _signed_in(first)
+    first = at_code_page(user, PASSWORD)
+    assert give_code(first, fresh).status_code == 302
+    assert signed_in(first)
 
-    second = _at_code_page(user)
-    response = _give(second, fresh)
+    second = at_code_page(user, PASSWORD)
+    response = give_code(second, fresh)
 
     assert response.status_code == 400
     assert sf.CODE_ALREADY_USED in response.text
-    assert not _signed_in(second)
+    assert not signed_in(second)
 
 
 def test_a_new_code_works_after_the_used_one_was_refused(council):
     user = council["users"]["practitioner"]
     device, _ = set_up_app(user)
-    client = _at_code_page(user)
-    assert _give(client, _used_code(device)).status_code == 400
+    client = at_code_page(user, PASSWORD)
+    assert give_code(client, _used_code(device)).status_code == 400
     device.refresh_from_db()
     device.throttle_reset()  # the library's own short delay after a refused code aside
 
-    response = _give(client, _next_code(device))
+    response = give_code(client, _next_code(device))
 
     assert response.status_code == 302
-    assert _signed_in(client)
+    assert signed_in(client)
 
 
 def test_a_wrong_code_still_hears_it_is_not_correct(council):
     user = council["users"]["practitioner"]
     device, _ = set_up_app(user)
     wrong = f"{(int(_used_code(device)) + 1) % 1_000_000:06d}"
-    client = _at_code_page(user)
+    client = at_code_page(user, PASSWORD)
 
-    response = _give(client, wrong)
+    response = give_code(client, wrong)
 
     assert response.status_code == 400
     assert NOT_CORRECT in response.text
@@ -129,9 +119,9 @@ def test_the_code_of_a_step_used_long_ago_is_not_said_to_be_just_used(council):
     device, _ = set_up_app(user)
     long_ago = _step_now(device) - 10
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=long_ago)
-    client = _at_code_page(user)
+    client = at_code_page(user, PASSWORD)
 
-    response = _give(client, _code_of(device, long_ago))
+    response = give_code(client, _code_of(device, long_ago))
 
     assert response.status_code == 400
     assert NOT_CORRECT in response.text
@@ -145,9 +135,9 @@ def test_while_the_device_refuses_every_code_nothing_is_said_to_be_just_used(cou
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=10, throttling_failure_timestamp=timezone.now()
     )
-    client = _at_code_page(user)
+    client = at_code_page(user, PASSWORD)
 
-    response = _give(client, _used_code(device))
+    response = give_code(client, _used_code(device))
 
     assert response.status_code == 400
     assert sf.CODE_ALREADY_USED not in response.text

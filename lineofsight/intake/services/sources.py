@@ -48,6 +48,19 @@ def ssd_extract_import(
     )
 
 
+def _unknown_tables(parsed: ParsedExtract, label: str) -> list[Problem]:
+    """A warning for each table a reader gave that the snapshot has no place for."""
+    return [
+        Problem(
+            Severity.WARNING,
+            "This is not a table Line of Sight uses, so it was not read.",
+            table=name,
+            source=label,
+        )
+        for name in staging.unknown_tables(parsed)
+    ]
+
+
 def parsed_extract_import(
     *,
     extract: ParsedExtract | Callable[[], ParsedExtract],
@@ -61,16 +74,7 @@ def parsed_extract_import(
     def prepare(work: Path) -> Prepared:
         parsed = extract() if callable(extract) else extract
         label = source_name or (parsed.files[0].name if parsed.files else "")
-        problems = list(parsed.problems)
-        problems += [
-            Problem(
-                Severity.WARNING,
-                "This is not a table Line of Sight uses, so it was not read.",
-                table=name,
-                source=label,
-            )
-            for name in staging.unknown_tables(parsed)
-        ]
+        problems = [*parsed.problems, *_unknown_tables(parsed, label)]
         files = staging.extract_to_csv(parsed, work, label)
         return Prepared(
             files=files,
@@ -183,16 +187,7 @@ def returns_import(
     label = source_name or " + ".join(names)
 
     def prepare(work: Path) -> Prepared:
-        problems = list(merged.problems)
-        problems += [
-            Problem(
-                Severity.WARNING,
-                "This is not a table Line of Sight uses, so it was not read.",
-                table=name,
-                source=label,
-            )
-            for name in staging.unknown_tables(merged)
-        ]
+        problems = [*merged.problems, *_unknown_tables(merged, label)]
         prepared = Prepared(
             files=staging.extract_to_csv(merged, work / "returns", label),
             problems=problems,

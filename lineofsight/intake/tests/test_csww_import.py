@@ -19,6 +19,7 @@ from lineofsight.intake.problems import Severity
 from . import extract
 from .conftest import assert_nothing_changed
 from .csww_files import WORKERS, casework_without_census, census_xml, write_census
+from .streaming import records_held
 
 pytestmark = pytest.mark.django_db
 
@@ -258,24 +259,7 @@ def test_the_census_is_let_go_worker_by_worker_as_it_is_read(
 ) -> None:
     many = [{**WORKERS[0], "SWENo": f"SW{n:05}"} for n in range(2000)]
     path = write_census(tmp_path / "csww.xml", census_xml(many))
-    roots = []
-    real_iterparse = csww.ElementTree.iterparse
-
-    def iterparse(*args, **kwargs):
-        for event, node in real_iterparse(*args, **kwargs):
-            if not roots:
-                roots.append(node)
-            yield event, node
-
-    still_held = []
-    real_worker = csww._Reader.worker
-
-    def worker(self, node, n, first_seen):
-        still_held.append(len(roots[0].findall(csww.WORKER)))
-        return real_worker(self, node, n, first_seen)
-
-    monkeypatch.setattr(csww.ElementTree, "iterparse", iterparse)
-    monkeypatch.setattr(csww._Reader, "worker", worker)
+    still_held = records_held(monkeypatch, csww, csww.WORKER, csww._Reader, "worker")
 
     parsed = csww.read_csww(path)
 

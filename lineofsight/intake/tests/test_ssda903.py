@@ -22,6 +22,7 @@ from lineofsight.casework import codewords, rules
 from lineofsight.intake import encodings, ssda903
 from lineofsight.intake.problems import Severity
 from lineofsight.intake.ssda903 import NEWER_PLACEMENT_TYPES, read_ssda903, table_of
+from lineofsight.intake.tests.streaming import records_held
 
 D = datetime.date
 
@@ -804,24 +805,7 @@ def test_an_xml_return_is_let_go_child_by_child_as_it_is_read(
     )
     path = tmp_path / "return.xml"
     path.write_text(XML.split("<CHILD>", 1)[0] + children + "</Message>", encoding="utf-8")
-    roots = []
-    real_iterparse = ssda903.ElementTree.iterparse
-
-    def iterparse(*args, **kwargs):
-        for event, node in real_iterparse(*args, **kwargs):
-            if not roots:
-                roots.append(node)
-            yield event, node
-
-    still_held = []
-    real_child = ssda903._read_xml_child
-
-    def read_child(child, *args, **kwargs):
-        still_held.append(len(roots[0].findall("CHILD")))
-        return real_child(child, *args, **kwargs)
-
-    monkeypatch.setattr(ssda903.ElementTree, "iterparse", iterparse)
-    monkeypatch.setattr(ssda903, "_read_xml_child", read_child)
+    still_held = records_held(monkeypatch, ssda903, "CHILD", ssda903, "_read_xml_child")
 
     parsed = read_ssda903(path)
 
