@@ -977,11 +977,13 @@ def read_cin_census(path: Path, *, label: str = "") -> CinCensusExtract:
                 stack.append(node)
                 continue
             stack.pop()
-            names = [_local(n.tag) for n in stack]
+            # Only the element's own name and, for the two that matter, its two parents' are
+            # looked at: naming the whole path at every element would take time growing with
+            # the square of the depth, which a file nested thousands deep would turn into hours.
             tag = _local(node.tag)
-            if tag == "CollectionDetails" and names == ["Message", "Header"]:
+            if tag == "CollectionDetails" and _under(stack, "Header"):
                 reader.header(node)
-            elif tag == "Child" and names == ["Message", "Children"]:
+            elif tag == "Child" and _under(stack, "Children"):
                 reader.child(node)
                 stack[-1].remove(node)  # done with it: keep memory flat
     except ParseError as exc:
@@ -1009,6 +1011,11 @@ def read_cin_census(path: Path, *, label: str = "") -> CinCensusExtract:
     parsed.reference_date = reader.census
     parsed.problems = reader.problems
     return parsed
+
+
+def _under(stack: list[Element], parent: str) -> bool:
+    """Whether the element just closed sits at Message/`parent`/ (its parents are `stack`)."""
+    return len(stack) == 2 and _local(stack[1].tag) == parent and _local(stack[0].tag) == "Message"
 
 
 def _check_whole(reader: _Reader) -> None:

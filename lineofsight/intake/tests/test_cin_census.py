@@ -275,6 +275,32 @@ def test_an_unreadable_file_gives_no_tables(tmp_path: Path) -> None:
     assert parsed.tables == {}
 
 
+def test_a_census_nested_thousands_deep_is_read_in_steps_that_grow_with_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each element is looked at a fixed number of times, however deep the file nests: naming
+    the whole path at every element would take 50 million steps here."""
+    from lineofsight.intake import cin_census
+
+    depth = 10_000
+    deep = "<Deep>" * depth + "</Deep>" * depth
+    path = _census(tmp_path, ONE_CHILD.replace("<Child>", "<Child>" + deep, 1))
+    calls = 0
+    real_local = cin_census._local
+
+    def local(tag: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real_local(tag)
+
+    monkeypatch.setattr(cin_census, "_local", local)
+
+    parsed = read_cin_census(path)
+
+    assert _values(parsed, "ssd_person", "pers_person_id") == [("LA0001",)]
+    assert calls < 5 * depth
+
+
 def test_children_without_an_id_or_twice_are_errors_and_not_read(tmp_path: Path) -> None:
     children = _child("LA0001") + _child(None) + _child("LA0001")
     parsed = read_cin_census(_census(tmp_path, children))
