@@ -91,6 +91,7 @@ def fuzz_format(fuzz, fmt: str, count: int, seed: int, save: Path | None) -> dic
 
     tally: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []  # (the input, what went wrong)
+    slowest: list = [0.0, ""]  # seconds, and the input
     started = time.perf_counter()
     print(f"- {fmt}: {count} inputs ...", flush=True)
 
@@ -107,10 +108,15 @@ def fuzz_format(fuzz, fmt: str, count: int, seed: int, save: Path | None) -> dic
     def one(malformed) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = malformed.write(Path(tmp))
+            began = time.perf_counter()
             try:
                 outcome = fuzz.run_one(fmt, path)
             except Exception:  # run_one itself broke: count it, so nothing hides
                 outcome = fuzz.Outcome("traceback", detail=traceback.format_exc())
+            took = time.perf_counter() - began
+            # A file that is slow to refuse is a way to hold an import up: keep the slowest.
+            if took > slowest[0]:
+                slowest[:] = [took, malformed.description]
             tally["tried"] += 1
             tally[outcome.kind] += 1
             problems = []
@@ -128,7 +134,7 @@ def fuzz_format(fuzz, fmt: str, count: int, seed: int, save: Path | None) -> dic
 
     one()
     tally["seconds"] = round(time.perf_counter() - started)
-    return {"tally": tally, "failures": failures}
+    return {"tally": tally, "failures": failures, "slowest": slowest}
 
 
 def report(results: dict[str, dict], show: int) -> int:
@@ -159,6 +165,9 @@ def report(results: dict[str, dict], show: int) -> int:
         + ", ".join(f"{f} {r['tally']['seconds']}" for f, r in results.items())
         + ")"
     )
+    for fmt, result in results.items():
+        seconds, what = result["slowest"]
+        print(f"slowest {fmt}: {seconds:.1f} s ({what})")
     # The same bug is met again and again: show each kind once, with how often it was met.
     kinds: dict[str, list[tuple[str, str, str]]] = {}
     for fmt, result in results.items():
