@@ -11,13 +11,26 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.accounts import second_factor as sf
-from lineofsight.accounts.models import User
+from lineofsight.accounts.models import User, UserSession
 
 
 def at_code_page(user: User, password: str) -> Client:
     """A client that has given the password and now stands at the second-factor step."""
     client = Client()
     client.post(reverse("accounts:sign_in"), {"email": user.email, "password": password})
+    return client
+
+
+def signed_in_client(user: User, password: str, **client_options) -> Client:
+    """A browser that signed in with the password and the app's code, as a person does
+    (`client_options`, such as REMOTE_ADDR or HTTP_USER_AGENT, go to the Client)."""
+    client = Client(**client_options)
+    client.post(reverse("accounts:sign_in"), {"email": user.email, "password": password})
+    device = user.totpdevice_set.get(confirmed=True)
+    # A code works once: each sign-in of the same person in a test takes the next one.
+    steps = UserSession.objects.filter(user=user).count() + 1
+    done = client.post(reverse("accounts:second_factor_code"), {"code": code_now(device, steps)})
+    assert done.status_code == 302, done.content[:500]
     return client
 
 

@@ -17,7 +17,7 @@ from lineofsight.accounts import second_factor as sf
 from lineofsight.accounts import services
 from lineofsight.accounts.forms_password import PASSWORDS_DIFFER
 from lineofsight.accounts.models import Role, SignInAttempt, User, UserSession
-from lineofsight.accounts.tests.second_factor_helpers import code_now, set_up_app
+from lineofsight.accounts.tests.second_factor_helpers import set_up_app, signed_in_client
 from lineofsight.history.models import ChangeEvent
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +28,7 @@ ADDRESS = "198.51.100.7"
 
 
 def _signed_in(user: User, *, address: str = ADDRESS) -> Client:
-    """A browser that signed in with the password and the app's code, as a person does."""
-    client = Client(REMOTE_ADDR=address)
-    client.post(reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD})
-    device = user.totpdevice_set.get(confirmed=True)
-    # A code works once: each sign-in of the same person in a test takes the next one.
-    steps = UserSession.objects.filter(user=user).count() + 1
-    done = client.post(reverse("accounts:second_factor_code"), {"code": code_now(device, steps)})
-    assert done.status_code == 302, done.content[:500]
-    return client
+    return signed_in_client(user, PASSWORD, REMOTE_ADDR=address)
 
 
 def _change(client: Client, current: str = PASSWORD, new: str = NEW, again: str | None = None):

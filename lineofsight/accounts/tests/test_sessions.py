@@ -20,7 +20,7 @@ from lineofsight.accounts.sessions import (
     SIGNED_IN_AT_KEY,
     browser_in_words,
 )
-from lineofsight.accounts.tests.second_factor_helpers import code_now, set_up_app
+from lineofsight.accounts.tests.second_factor_helpers import code_now, set_up_app, signed_in_client
 from lineofsight.history.models import ChangeEvent
 from lineofsight.history.services import capture
 from lineofsight.operations import purge
@@ -46,15 +46,7 @@ def _lifetime_middleware(settings):
 
 
 def _signed_in(user, *, agent: str = FIREFOX, address: str = "198.51.100.7") -> Client:
-    """A browser that signed in with the password and the app's code, as a person does."""
-    client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=address)
-    client.post(reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD})
-    device = user.totpdevice_set.get(confirmed=True)
-    # A code works once: each sign-in of the same person in a test takes the next one.
-    steps = UserSession.objects.filter(user=user).count() + 1
-    done = client.post(reverse("accounts:second_factor_code"), {"code": code_now(device, steps)})
-    assert done.status_code == 302, done.content[:500]
-    return client
+    return signed_in_client(user, PASSWORD, HTTP_USER_AGENT=agent, REMOTE_ADDR=address)
 
 
 @pytest.fixture
